@@ -1,0 +1,187 @@
+// The vocabulary shared by the engine, the checks and the reporters.
+import type { RunnerReport } from "./runner/report-types.js";
+
+export type Status = "pass" | "fail" | "warn" | "skip" | "error";
+export const STATUSES: readonly Status[] = ["pass", "fail", "warn", "skip", "error"];
+
+/** A fact is either gathered or could not be gathered, with the reason (never a guess). */
+export type Fact<T> = { ok: true; value: T } | { ok: false; error: string };
+export const gathered = <T>(value: T): Fact<T> => ({ ok: true, value });
+export const notGathered = <T = never>(error: string): Fact<T> => ({ ok: false, error });
+
+/** What the user expects; defaults are the claims of the seed README, `--expect` overrides them. */
+export interface Expectations {
+  profile: string;
+  approval: string;
+  /** The exact value of the exec header's `sandbox:` line. */
+  sandboxHeader: string;
+  /** The parenthesis of `/status`'s Permissions line, e.g. "workspace with network access, never". */
+  tuiPermissions: string;
+  mcpServers: string[];
+  mcpApprovalMode: string;
+  mcpToolTimeoutSec: number;
+  readonlyPaths: string[];
+  webSearch: string;
+  /** Status given when a secret-looking variable is visible inside the sandbox. */
+  envSecrets: "warn" | "fail";
+  /** Path under the registry URL that `net.registry` retrieves. */
+  registryPackage: string;
+}
+
+/** One `-c key=value` or flag as the launcher really passed it to Codex. */
+export interface LauncherFacts {
+  path: string;
+  /** The launcher's text, for static reading and file:line lint messages. */
+  lines: string[];
+  /** Argument vectors Codex received, recorded by the PATH shim, one per launch kind. */
+  observed: Partial<Record<LaunchKind, ObservedLaunch>>;
+  /** The config profile the launcher selects (`--profile`/`-p`), from observation, else static reading. */
+  profile: string | null;
+  profileSource: "observed" | "static" | "option" | "default";
+}
+
+export type LaunchKind = "exec" | "tui" | "mcp";
+
+export interface ObservedLaunch {
+  argv: string[];
+  cwd: string;
+  envNames: string[];
+}
+
+export interface ConfigFile {
+  path: string;
+  role: "base" | "profile" | "project";
+  exists: boolean;
+  /** Parse error with position, when the file does not parse. */
+  parseError?: { line: number; column: number; message: string };
+  /** The parsed TOML document (absent when missing or unparsable). */
+  data?: Record<string, unknown>;
+}
+
+export interface ConfigFacts {
+  codexHome: string;
+  profileName: string;
+  base: ConfigFile;
+  profile: ConfigFile;
+  projectOverride: ConfigFile;
+  /** `-c key=value` overrides the launcher passed, parsed as TOML values. */
+  launcherOverrides: Array<{ key: string; value: unknown; raw: string }>;
+  /** Effective config: base < profile < launcher `-c` (only from files that parsed). */
+  effective: Record<string, unknown>;
+}
+
+export interface HostSandboxFacts {
+  usable: boolean;
+  codexPath: string;
+  codexVersion: string;
+  exitCode: number | null;
+  output: string;
+}
+
+/** The `codex exec` launch through the launcher. */
+export interface ExecFacts {
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** Header lines `key: value` between the `--------` rules (stderr). */
+  header: Record<string, string> | null;
+  /** When Codex refused to start: its error text (redacted). */
+  refused: string | null;
+  stderrTail: string[];
+  /** Outputs of the commands the agent ran, as the model received them (the second channel). */
+  commandOutputs: string[];
+}
+
+export interface SideEffectFacts {
+  /** Markers the runner wrote that still exist on the host. */
+  persisted: string[];
+  /** Entries that appeared in `.git` during the launch (and were removed). */
+  gitNew: string[];
+  headBefore: string | null;
+  headAfter: string | null;
+  /** New entries in the read-only paths (and were removed). */
+  readonlyNew: string[];
+  /** Whether the project marker the runner wrote (and removed) is gone. */
+  projectMarkerLeft: boolean;
+  /** What the host restored after a broken setup let probes through. */
+  restored: string[];
+}
+
+export interface TuiFacts {
+  /** `/status` Permissions value, e.g. "Profile azi4a2-autonomous (workspace with network access, never)". */
+  permissions: string | null;
+  statusScreen: string;
+  mcp: Record<string, McpServerStatus>;
+  mcpScreen: string;
+  warnings: string[];
+  /** Set when the TUI refused to start (config error) with its message. */
+  refused: string | null;
+  durationMs: number;
+}
+
+export interface McpServerStatus {
+  status: string;
+  tools: number;
+  toolNames: string[];
+  auth: string | null;
+}
+
+export interface McpGetFacts {
+  exitCode: number | null;
+  fields: Record<string, string>;
+  output: string;
+}
+
+export interface FactValues {
+  launcher: LauncherFacts;
+  config: ConfigFacts;
+  hostSandbox: HostSandboxFacts;
+  exec: ExecFacts;
+  runner: RunnerReport;
+  sideEffects: SideEffectFacts;
+  tui: TuiFacts;
+  mcpGet: Record<string, McpGetFacts>;
+}
+export type FactName = keyof FactValues;
+export type Facts = { [K in FactName]: Fact<FactValues[K]> };
+
+export interface CheckOutcome {
+  status: Status;
+  expected: string;
+  observed: string;
+  evidence: string[];
+}
+
+export interface CheckContext {
+  expect: Expectations;
+}
+
+export interface CheckDefinition<N extends FactName = FactName> {
+  /** Stable dotted id, e.g. `fs.auth_json`. */
+  id: string;
+  title: string;
+  /** The README claim it verifies, in one sentence. */
+  claim: string;
+  /** Facts `run` reads; if one could not be gathered the engine reports `error` without calling `run`. */
+  needs: readonly N[];
+  run(facts: Pick<FactValues, N>, ctx: CheckContext): CheckOutcome;
+  remediation: string;
+}
+
+export interface CheckResult extends CheckOutcome {
+  id: string;
+  title: string;
+  claim: string;
+  remediation: string;
+  durationMs: number;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: "codex-smoke"; version: string };
+  startedAt: string;
+  durationMs: number;
+  target: { launcher: string; project: string; codexHome: string; profile: string; codexVersion: string };
+  summary: Record<Status, number>;
+  results: CheckResult[];
+}
