@@ -10,7 +10,7 @@ import { generateCertificate } from "../src/tls/self-signed.js";
 import { startUntrustedTlsServer, type UntrustedTlsServer } from "../src/tls/untrusted-server.js";
 
 function causeCode(error: unknown): string | undefined {
-  return ((error as { cause?: { code?: string } }).cause ?? {}).code;
+  return (error as { cause?: { code?: string } }).cause?.code;
 }
 
 describe("untrusted TLS server", () => {
