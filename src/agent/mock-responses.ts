@@ -1,0 +1,158 @@
+// A loopback stand-in for the model (`--agent mock`): it speaks just enough of the Responses API (SSE) to make
+// Codex run one command through its shell tool, poll it while it runs, and end the turn. The outputs Codex sends
+// back are recorded: they are the runner's second channel, independent of exec's printed output.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface MockResponses {
+  /** `http://127.0.0.1:PORT/v1` */
+  baseUrl: string;
+  /** `-c` argument pairs that make Codex use this mock as its model provider. */
+  providerOverrides(): string[];
+  /** Every `function_call_output` text Codex sent, in order (includes `Process exited with code N`). */
+  commandOutputs(): string[];
+  /** How many `POST /v1/responses` requests arrived. */
+  requestCount(): number;
+  close(): Promise<void>;
+}
+
+export const MOCK_PROVIDER_ID = "codex_smoke_mock";
+export const MOCK_MODEL = "mock-model";
+export const MOCK_FINAL_MESSAGE = "codex-smoke: runner finished";
+
+// exec_command clamps yield_time_ms to 250–30000 ms; the runner finishes well inside the maximum.
+const YIELD_TIME_MS = 30_000;
+const MAX_OUTPUT_TOKENS = 20_000;
+
+interface InputItem {
+  type?: string;
+  output?: unknown;
+}
+
+type OutputItem =
+  | { type: "function_call"; call_id: string; name: string; arguments: string }
+  | { type: "message"; role: "assistant"; id: string; content: Array<{ type: "output_text"; text: string }> };
+
+/** The text of a function_call_output; Codex sends a string, content arrays are accepted too. */
+function outputText(output: unknown): string {
+  if (typeof output === "string") return output;
+  if (Array.isArray(output)) return output.map((part) => (part as { text?: string }).text ?? "").join("");
+  return JSON.stringify(output ?? "");
+}
+
+/** The next step of the one-command conversation, given the request's `input` items. */
+export function nextOutputItem(input: InputItem[], command: string, requestNumber: number): OutputItem {
+  const outputs = input
+    .filter((item) => item.type === "function_call_output")
+    .map((i) => outputText(i.output));
+  const callId = `call_codex_smoke_${requestNumber}`;
+  if (outputs.length === 0) {
+    const args = { cmd: command, yield_time_ms: YIELD_TIME_MS, max_output_tokens: MAX_OUTPUT_TOKENS };
+    return { type: "function_call", call_id: callId, name: "exec_command", arguments: JSON.stringify(args) };
+  }
+  const running = outputs.at(-1)?.match(/Process running with session ID (\d+)/);
+  if (running) {
+    const args = { session_id: Number(running[1]), chars: "", yield_time_ms: YIELD_TIME_MS };
+    return { type: "function_call", call_id: callId, name: "write_stdin", arguments: JSON.stringify(args) };
+  }
+  return {
+    type: "message",
+    role: "assistant",
+    id: `msg_codex_smoke_${requestNumber}`,
+    content: [{ type: "output_text", text: MOCK_FINAL_MESSAGE }],
+  };
+}
+
+/** The three SSE events Codex needs for one response. */
+export function sseEvents(item: OutputItem, requestNumber: number): string {
+  const id = `resp_codex_smoke_${requestNumber}`;
+  const usage = {
+    input_tokens: 0,
+    input_tokens_details: null,
+    output_tokens: 0,
+    output_tokens_details: null,
+    total_tokens: 0,
+  };
+  const events = [
+    { type: "response.created", response: { id } },
+    { type: "response.output_item.done", item },
+    { type: "response.completed", response: { id, usage } },
+  ];
+  return events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join("");
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function startMockResponses(opts: { command: string }): Promise<MockResponses> {
+  const outputs: string[] = [];
+  let requests = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? "").split("?")[0];
+    if (req.method === "GET" && path === "/v1/models") {
+      // The TUI asks once per CODEX_HOME; an empty list makes it use fallback metadata for the mock model.
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ data: [] }));
+      return;
+    }
+    if (req.method !== "POST" || path !== "/v1/responses") {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: `codex-smoke mock: no route for ${req.method} ${path}` } }));
+      return;
+    }
+    const requestNumber = ++requests;
+    let input: InputItem[];
+    try {
+      const body = JSON.parse(await readBody(req)) as { input?: unknown };
+      input = Array.isArray(body.input) ? (body.input as InputItem[]) : [];
+    } catch {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "codex-smoke mock: body is not JSON" } }));
+      return;
+    }
+    // Codex resends the whole conversation each time: record only the outputs not seen before.
+    const seen = input
+      .filter((item) => item.type === "function_call_output")
+      .map((i) => outputText(i.output));
+    outputs.push(...seen.slice(outputs.length));
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    res.end(sseEvents(nextOutputItem(input, opts.command, requestNumber), requestNumber));
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+
+  return {
+    baseUrl,
+    providerOverrides: () => [
+      "-c",
+      `model_provider="${MOCK_PROVIDER_ID}"`,
+      "-c",
+      `model="${MOCK_MODEL}"`,
+      "-c",
+      // Retries off: a broken turn fails in a second instead of after half a minute of backoff.
+      `model_providers.${MOCK_PROVIDER_ID}={name="codex-smoke mock",base_url="${baseUrl}",wire_api="responses",request_max_retries=0,stream_max_retries=0}`,
+    ],
+    commandOutputs: () => [...outputs],
+    requestCount: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Codex may keep a keep-alive connection open after its turn.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
