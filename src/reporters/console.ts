@@ -1,0 +1,112 @@
+// Human report for a terminal: grouped by area, details only where a claim does not plainly hold.
+import stripAnsi from "strip-ansi";
+import type { CheckResult, Report, Status } from "../model.js";
+
+const TAGS: Record<Status, string> = {
+  pass: "PASS",
+  fail: "FAIL",
+  warn: "WARN",
+  skip: "SKIP",
+  error: "ERR ",
+};
+/** SGR colour codes per status. */
+const COLOURS: Record<Status, string> = { pass: "32", fail: "31", warn: "33", skip: "90", error: "35" };
+const BOLD = "1";
+const DIM = "2";
+/** The console shows a taste of the evidence; the JSON report keeps all of it. */
+const EVIDENCE_LINES = 3;
+const DETAIL_INDENT = "        ";
+
+export function paint(text: string, sgr: string, color: boolean): string {
+  return color ? `\x1b[${sgr}m${text}\x1b[0m` : text;
+}
+
+export function statusTag(status: Status, color: boolean): string {
+  return paint(TAGS[status], COLOURS[status], color);
+}
+
+/** The area of a check is its id's prefix before the first dot (`fs.auth_json` → `fs`). */
+export function areaOf(id: string): string {
+  return id.split(".", 1)[0] ?? id;
+}
+
+/** Results grouped by area, areas in the order they first appear (the registry's order). */
+export function groupByArea(results: readonly CheckResult[]): Map<string, CheckResult[]> {
+  const groups = new Map<string, CheckResult[]>();
+  for (const result of results) {
+    const area = areaOf(result.id);
+    const group = groups.get(area);
+    if (group) group.push(result);
+    else groups.set(area, [result]);
+  }
+  return groups;
+}
+
+export function summaryText(report: Report): string {
+  const s = report.summary;
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  return `${s.pass} passed, ${s.fail} failed, ${s.warn} warned, ${s.skip} skipped, ${s.error} errors in ${seconds}s`;
+}
+
+/** Control characters other than tab and newline (a bare CR would overwrite the line on a terminal). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/**
+ * Report text comes from Codex's output; its escape codes and control characters must not drive the
+ * reader's terminal or break a report file.
+ */
+export function plain(text: string): string {
+  return stripAnsi(text.replace(/\r\n/g, "\n")).replace(CONTROL_CHARS, "");
+}
+
+/** `label: text`, continuation lines aligned under the text. */
+function labelled(label: string, text: string, color: boolean): string[] {
+  const [first = "", ...rest] = plain(text).split("\n");
+  const pad = " ".repeat(label.length + 2);
+  return [
+    `${DETAIL_INDENT}${paint(`${label}:`, DIM, color)} ${first}`,
+    ...rest.map((line) => `${DETAIL_INDENT}${pad}${line}`),
+  ];
+}
+
+function evidenceLines(evidence: readonly string[], color: boolean): string[] {
+  const lines = evidence.flatMap((entry) => plain(entry).split("\n"));
+  if (lines.length === 0) return [];
+  const shown = lines.slice(0, EVIDENCE_LINES);
+  const hidden = lines.length - shown.length;
+  if (hidden > 0) shown.push(`… ${hidden} more line${hidden === 1 ? "" : "s"} in the JSON report`);
+  return labelled("evidence", shown.join("\n"), color);
+}
+
+function resultLines(result: CheckResult, idWidth: number, color: boolean): string[] {
+  const head = `  ${statusTag(result.status, color)}  ${result.id.padEnd(idWidth)}  ${plain(result.title)}`;
+  if (result.status === "pass") return [head];
+  const lines = [
+    head,
+    ...labelled("expected", result.expected, color),
+    ...labelled("observed", result.observed, color),
+    ...evidenceLines(result.evidence, color),
+  ];
+  if (result.status !== "skip") lines.push(...labelled("fix", result.remediation, color));
+  return lines;
+}
+
+export function renderConsole(report: Report, opts: { color: boolean }): string {
+  const { color } = opts;
+  const t = report.target;
+  const lines = [
+    paint(`${report.tool.name} ${report.tool.version}`, BOLD, color),
+    `  launcher  ${t.launcher}`,
+    `  project   ${t.project}`,
+    `  codex     ${t.codexVersion}`,
+    `  profile   ${t.profile}`,
+  ];
+  const idWidth = Math.max(0, ...report.results.map((r) => r.id.length));
+  for (const [area, results] of groupByArea(report.results)) {
+    lines.push("", paint(area, BOLD, color));
+    for (const result of results) lines.push(...resultLines(result, idWidth, color));
+  }
+  lines.push("", paint(summaryText(report), BOLD, color));
+  return `${lines.join("\n")}\n`;
+}

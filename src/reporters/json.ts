@@ -1,0 +1,38 @@
+// The canonical report (contract: `schemaVersion` 1). Built field by field so that nothing outside the
+// schema (and so nothing a caller attached at run time) reaches the file.
+import type { CheckResult, Report } from "../model.js";
+
+function resultRecord(r: CheckResult): CheckResult {
+  return {
+    id: r.id,
+    title: r.title,
+    claim: r.claim,
+    status: r.status,
+    expected: r.expected,
+    observed: r.observed,
+    evidence: [...r.evidence],
+    remediation: r.remediation,
+    durationMs: r.durationMs,
+  };
+}
+
+export function renderJson(report: Report): string {
+  const t = report.target;
+  const s = report.summary;
+  const record: Report = {
+    schemaVersion: 1,
+    tool: { name: report.tool.name, version: report.tool.version },
+    startedAt: report.startedAt,
+    durationMs: report.durationMs,
+    target: {
+      launcher: t.launcher,
+      project: t.project,
+      codexHome: t.codexHome,
+      profile: t.profile,
+      codexVersion: t.codexVersion,
+    },
+    summary: { pass: s.pass, fail: s.fail, warn: s.warn, skip: s.skip, error: s.error },
+    results: report.results.map(resultRecord),
+  };
+  return `${JSON.stringify(record, null, 2)}\n`;
+}

@@ -1,0 +1,79 @@
+// Markdown for a CI step summary or an issue body (GitHub-flavoured tables).
+import type { CheckResult, Report, Status } from "../model.js";
+import { plain, summaryText } from "./console.js";
+
+const LABELS: Record<Status, string> = {
+  pass: "✅ pass",
+  fail: "❌ fail",
+  warn: "⚠️ warn",
+  skip: "⏭️ skip",
+  error: "❗ error",
+};
+
+/**
+ * Inline text: HTML-escaped so that values like `<none>` are shown, not swallowed as tags; Markdown
+ * punctuation escaped so that `*.toml` or a stray backtick stays literal; line breaks kept as `<br>`.
+ */
+function inline(text: string): string {
+  return plain(text)
+    .trim()
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*_[\]]/g, "\\$&")
+    .replace(/\n/g, "<br>");
+}
+
+/** A table cell: inline text with `|` escaped. */
+function cell(text: string): string {
+  return inline(text).replace(/\|/g, "\\|");
+}
+
+/** A fenced block whose fence is longer than any backtick run in the text. */
+function fenced(lines: readonly string[]): string[] {
+  const text = plain(lines.join("\n"));
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  return [fence, text, fence];
+}
+
+function details(r: CheckResult): string[] {
+  const lines = [
+    `### ${LABELS[r.status]} \`${r.id}\`: ${inline(r.title)}`,
+    "",
+    `- **claim:** ${inline(r.claim)}`,
+    `- **expected:** ${inline(r.expected)}`,
+    `- **observed:** ${inline(r.observed)}`,
+  ];
+  if (r.status !== "skip") lines.push(`- **fix:** ${inline(r.remediation)}`);
+  if (r.evidence.length > 0) lines.push("", ...fenced(r.evidence));
+  return [...lines, ""];
+}
+
+export function renderMarkdown(report: Report): string {
+  const t = report.target;
+  const lines = [
+    "# codex-smoke report",
+    "",
+    "| target | |",
+    "|---|---|",
+    `| launcher | ${cell(t.launcher)} |`,
+    `| project | ${cell(t.project)} |`,
+    `| Codex home | ${cell(t.codexHome)} |`,
+    `| profile | ${cell(t.profile)} |`,
+    `| Codex version | ${cell(t.codexVersion)} |`,
+    `| started | ${cell(report.startedAt)} |`,
+    `| codex-smoke | ${cell(report.tool.version)} |`,
+    "",
+    `**${summaryText(report)}**`,
+    "",
+    "| status | id | claim | observed |",
+    "|---|---|---|---|",
+    ...report.results.map(
+      (r) => `| ${LABELS[r.status]} | \`${r.id}\` | ${cell(r.claim)} | ${cell(r.observed)} |`,
+    ),
+  ];
+  const notPassed = report.results.filter((r) => r.status !== "pass");
+  if (notPassed.length > 0) lines.push("", "## Details", "", ...notPassed.flatMap(details));
+  return `${lines.join("\n").trimEnd()}\n`;
+}
