@@ -1,0 +1,97 @@
+// Reads the config layers Codex loads for the launcher's profile, and the effective config they produce.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, TomlError } from "smol-toml";
+import type { ConfigFacts, ConfigFile } from "../model.js";
+
+export interface ConfigLayerOptions {
+  codexHome: string;
+  profileName: string;
+  project: string;
+  /** Raw `key=value` strings of the launcher's `-c` flags, in order. */
+  launcherOverrides: string[];
+}
+
+export function readConfigLayers(opts: ConfigLayerOptions): ConfigFacts {
+  const base = readConfigFile(join(opts.codexHome, "config.toml"), "base");
+  const profile = readConfigFile(join(opts.codexHome, `${opts.profileName}.config.toml`), "profile");
+  const projectOverride = readConfigFile(join(opts.project, ".codex", "config.toml"), "project");
+  const launcherOverrides = opts.launcherOverrides.map(parseOverride);
+  return {
+    codexHome: opts.codexHome,
+    profileName: opts.profileName,
+    base,
+    profile,
+    projectOverride,
+    launcherOverrides,
+    effective: mergeConfig([base.data ?? {}, profile.data ?? {}], launcherOverrides),
+  };
+}
+
+export function readConfigFile(path: string, role: ConfigFile["role"]): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return { path, role, exists: false };
+  }
+  try {
+    return { path, role, exists: true, data: parse(text) as Record<string, unknown> };
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    const message = (error.message.split("\n")[0] ?? "").replace(/^Invalid TOML document: /, "");
+    return { path, role, exists: true, parseError: { line: error.line, column: error.column, message } };
+  }
+}
+
+/** `key=value` as Codex reads `-c`: the value is TOML when it parses, otherwise the literal string. */
+export function parseOverride(raw: string): { key: string; value: unknown; raw: string } {
+  const eq = raw.indexOf("=");
+  if (eq < 0) return { key: raw.trim(), value: true, raw };
+  const key = raw.slice(0, eq).trim();
+  const text = raw.slice(eq + 1).trim();
+  try {
+    return { key, value: parse(`x = ${text}`).x, raw };
+  } catch {
+    return { key, value: text, raw };
+  }
+}
+
+/** Later layers win; tables merge key by key; dotted override keys split on `.` with quotes kept (as Codex). */
+export function mergeConfig(
+  layers: Record<string, unknown>[],
+  overrides: Array<{ key: string; value: unknown }>,
+): Record<string, unknown> {
+  const effective: Record<string, unknown> = {};
+  for (const layer of layers) mergeInto(effective, layer);
+  for (const { key, value } of overrides) {
+    const segments = key.split(".");
+    const last = segments.pop() as string;
+    let table = effective;
+    for (const segment of segments) {
+      const next = table[segment];
+      if (!isTable(next)) table[segment] = {};
+      table = table[segment] as Record<string, unknown>;
+    }
+    table[last] = isTable(value) && isTable(table[last]) ? mergeInto(table[last], value) : cloneValue(value);
+  }
+  return effective;
+}
+
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(source)) {
+    const current = target[key];
+    target[key] = isTable(value) && isTable(current) ? mergeInto(current, value) : cloneValue(value);
+  }
+  return target;
+}
+
+function cloneValue(value: unknown): unknown {
+  if (isTable(value)) return mergeInto({}, value);
+  if (Array.isArray(value)) return value.map(cloneValue);
+  return value;
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
