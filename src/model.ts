@@ -132,8 +132,17 @@ export interface McpGetFacts {
   output: string;
 }
 
+/** The registry `net.registry` retrieves, and whether the host itself reaches it (the control). */
+export interface RegistryFacts {
+  url: string;
+  source: "option" | "npm-config";
+  hostStatus: number | null;
+  hostError: string | null;
+}
+
 export interface FactValues {
   launcher: LauncherFacts;
+  registry: RegistryFacts;
   config: ConfigFacts;
   hostSandbox: HostSandboxFacts;
   exec: ExecFacts;

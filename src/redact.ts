@@ -38,7 +38,12 @@ export class Redactor {
     for (const pattern of TOKEN_PATTERNS) {
       out = out.replace(pattern, (match, ...groups) => {
         const first = groups[0];
-        if (typeof first === "string" && match.startsWith(first) && match !== first && /^(Bearer|-----BEGIN)/i.test(first))
+        if (
+          typeof first === "string" &&
+          match.startsWith(first) &&
+          match !== first &&
+          /^(Bearer|-----BEGIN)/i.test(first)
+        )
           return `${first}***`;
         return "***";
       });

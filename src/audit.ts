@@ -1,0 +1,493 @@
+// Gathers the facts the selected checks need — each Codex launch once, independent launches concurrently — then
+// runs the checks. Leaves the user's config, project and home as it found them, and no process behind.
+import { randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type MockResponses, startMockResponses } from "./agent/mock-responses.js";
+import { neededFacts, runCheck, summarize } from "./engine.js";
+import { readConfigLayers } from "./gather/config.js";
+import { guardConfig } from "./gather/config-guard.js";
+import { parseExecHeader, refusalMessage } from "./gather/exec-header.js";
+import { probeHostSandbox } from "./gather/host-sandbox.js";
+import { type LaunchResult, launch } from "./gather/launch.js";
+import { parseObservedArgv, readLauncherStatic } from "./gather/launcher-static.js";
+import { runMcpGet } from "./gather/mcp-get.js";
+import { hostRegistryControl, registryPackageUrl, resolveRegistryBase } from "./gather/registry.js";
+import { findOnPath, installShim, type Shim } from "./gather/shim.js";
+import { snapshotHost, verifyAndRestore } from "./gather/side-effects.js";
+import { runTuiSession, tuiArgs } from "./gather/tui.js";
+import type {
+  CheckDefinition,
+  CheckResult,
+  ExecFacts,
+  Expectations,
+  Fact,
+  Facts,
+  LauncherFacts,
+  LaunchKind,
+  Report,
+} from "./model.js";
+import { gathered, notGathered } from "./model.js";
+import { killMarked, MARKER_VAR } from "./processes.js";
+import { Redactor, secretValues } from "./redact.js";
+import type { RunnerInput, RunnerReport } from "./runner/report-types.js";
+import { startUntrustedTlsServer, type UntrustedTlsServer } from "./tls/untrusted-server.js";
+import { VERSION } from "./version.js";
+
+export interface AuditOptions {
+  launcher: string;
+  project: string;
+  codexHome: string;
+  home: string;
+  /** `--profile`, when given. */
+  profile: string | undefined;
+  expect: Expectations;
+  agent: "mock" | "live";
+  checks: readonly CheckDefinition[];
+  /** Ids selected by --only/--skip; the others are reported as `skip`. */
+  selected: ReadonlySet<string>;
+  registry: string | undefined;
+  timeoutMs: number;
+  concurrency: number;
+  /** The environment of every launch: the caller's for `run`, a curated one for `demo`. */
+  env: Record<string, string>;
+  /** A report `codex-smoke probe` wrote inside a live session: replaces the runner launched by the harness. */
+  probeReport: string | undefined;
+}
+
+const RUNNER_FILE = fileURLToPath(new URL("./runner/runner.js", import.meta.url));
+const NETWORK_TIMEOUT_MS = 5000;
+
+/** A tiny semaphore: `--concurrency` bounds parallel Codex launches. */
+function limiter(max: number) {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= max) await new Promise<void>((resolveSlot) => queue.push(resolveSlot));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+
+function firstLines(text: string, count: number): string {
+  return text
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .filter(Boolean)
+    .slice(0, count)
+    .join(" | ");
+}
+
+/** Directories a writable-root mistake would expose: the project's parent, $HOME, temp dirs, and every absolute
+ * path the profile marks writable (the README says only the project is). */
+function outsideWriteDirs(opts: AuditOptions, writableFromConfig: string[]): string[] {
+  const dirs = [dirname(opts.project), opts.home, "/tmp", "/var/tmp", ...writableFromConfig];
+  return [...new Set(dirs.filter((dir) => existsSync(dir) && resolve(dir) !== resolve(opts.project)))];
+}
+
+function writableEntries(effective: Record<string, unknown>, home: string): string[] {
+  const name = effective.default_permissions;
+  if (typeof name !== "string") return [];
+  const permissions = (effective.permissions as Record<string, unknown> | undefined)?.[name] as
+    | Record<string, unknown>
+    | undefined;
+  const filesystem = permissions?.filesystem as Record<string, unknown> | undefined;
+  if (!filesystem) return [];
+  return Object.entries(filesystem)
+    .filter(([path, access]) => access === "write" && (isAbsolute(path) || path.startsWith("~/")))
+    .map(([path]) => (path.startsWith("~/") ? join(home, path.slice(2)) : path));
+}
+
+export async function runAudit(opts: AuditOptions): Promise<Report> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const nonce = randomBytes(6).toString("hex");
+  const cacheDir = join(homedir(), ".cache", "codex-smoke");
+  mkdirSync(cacheDir, { recursive: true });
+  const runDir = join(cacheDir, `run-${nonce}`);
+  mkdirSync(runDir, { recursive: true });
+
+  const redactor = new Redactor(secretValues(opts.env));
+  const redact = (text: string) => redactor.redact(text);
+  const selectedChecks = opts.checks.filter((check) => opts.selected.has(check.id));
+  const needs = neededFacts(selectedChecks);
+  const needsRunner = needs.has("runner") || needs.has("sideEffects");
+  const needsExec = needsRunner || needs.has("exec") || needs.has("launcher");
+
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const stagedFiles: string[] = [];
+  const guard = guardConfig(opts.codexHome);
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    await killMarked(nonce);
+    for (const file of stagedFiles) rmSync(file, { force: true });
+    guard.restore();
+    for (const step of cleanups.reverse()) await step();
+    rmSync(runDir, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  try {
+    const launcherText = readFileSync(opts.launcher, "utf8");
+    const staticReading = readLauncherStatic(opts.launcher, launcherText);
+    const preliminaryProfile = opts.profile ?? staticReading.profile ?? opts.expect.profile;
+    const preliminaryConfig = readConfigLayers({
+      codexHome: opts.codexHome,
+      profileName: preliminaryProfile,
+      project: opts.project,
+      launcherOverrides: [],
+    });
+
+    const baseEnv: Record<string, string> = { ...opts.env, [MARKER_VAR]: nonce };
+    const realCodex = findOnPath("codex", opts.env.PATH);
+    const shim: Shim | null = realCodex ? installShim(runDir, realCodex) : null;
+    const envFor = (kind: LaunchKind) => (shim ? shim.envFor(kind, baseEnv) : baseEnv);
+    const limit = limiter(Math.max(1, opts.concurrency));
+
+    // Registry: resolved with the caller's environment, before any launch; host control in parallel.
+    const registryFact = (async () => {
+      if (!needs.has("registry") && !needsRunner) return notGathered("not needed");
+      const base = await resolveRegistryBase(opts.registry);
+      if (!base.ok) return base;
+      const url = registryPackageUrl(base.value.base, opts.expect.registryPackage);
+      const control = await hostRegistryControl(url, NETWORK_TIMEOUT_MS);
+      return gathered({
+        url,
+        source: base.value.source,
+        hostStatus: control.status,
+        hostError: control.error,
+      });
+    })();
+
+    let mock: MockResponses | null = null;
+    let tls: UntrustedTlsServer | null = null;
+    const runnerBase = `.codex-smoke-${nonce}`;
+    const runnerPaths = {
+      script: join(opts.project, `${runnerBase}.mjs`),
+      input: join(opts.project, `${runnerBase}.json`),
+      report: join(opts.project, `${runnerBase}.report.json`),
+    };
+    const runnerCommand = opts.probeReport ? "true" : `node ${runnerBase}.mjs ${runnerBase}.json`;
+    if (needsExec && opts.agent === "mock") {
+      mock = await startMockResponses({ command: runnerCommand });
+      const started = mock;
+      cleanups.push(() => started.close());
+    }
+    const providerArgs = mock ? mock.providerOverrides() : [];
+
+    const hostSandbox = (async (): Promise<Facts["hostSandbox"]> => {
+      if (!needs.has("hostSandbox") && !needsRunner) return notGathered("not needed");
+      const probeHome = join(runDir, "host-probe-home");
+      mkdirSync(probeHome, { recursive: true });
+      return limit(() =>
+        probeHostSandbox({
+          codex: realCodex,
+          cwd: runDir,
+          env: { ...baseEnv, CODEX_HOME: probeHome },
+          timeoutMs: opts.timeoutMs,
+          redact,
+        }),
+      );
+    })();
+
+    let snapshot: Awaited<ReturnType<typeof snapshotHost>> | null = null;
+    let runnerInput: RunnerInput | null = null;
+    if (needsRunner && !opts.probeReport) {
+      tls = await startUntrustedTlsServer();
+      const server = tls;
+      cleanups.push(() => server.close());
+      const canary = join(runDir, `canary-${nonce}.txt`);
+      writeFileSync(canary, "codex-smoke canary: must not be readable inside the sandbox\n");
+      const registry = await registryFact;
+      runnerInput = {
+        nonce,
+        reportPath: runnerPaths.report,
+        project: opts.project,
+        home: opts.home,
+        authJsonPath: join(opts.home, ".codex", "auth.json"),
+        readonlyPaths: opts.expect.readonlyPaths,
+        outsideWriteDirs: outsideWriteDirs(opts, writableEntries(preliminaryConfig.effective, opts.home)),
+        outsideReadFiles: [canary],
+        registryUrl: registry.ok ? registry.value.url : null,
+        untrustedTlsUrl: server.url,
+        networkTimeoutMs: NETWORK_TIMEOUT_MS,
+      };
+      snapshot = await snapshotHost(opts.project, opts.expect.readonlyPaths);
+      stagedFiles.push(
+        runnerPaths.script,
+        runnerPaths.input,
+        runnerPaths.report,
+        `${runnerPaths.report}.tmp`,
+      );
+      copyFileSync(RUNNER_FILE, runnerPaths.script);
+      writeFileSync(runnerPaths.input, `${JSON.stringify(runnerInput, null, 2)}\n`);
+    }
+
+    const prompt =
+      opts.agent === "mock"
+        ? "codex-smoke: run the in-sandbox runner"
+        : `Run exactly this shell command in the workspace, without changing it, then reply "done": ${runnerCommand}`;
+    const execLaunch: Promise<LaunchResult | null> = needsExec
+      ? limit(() =>
+          launch(
+            opts.launcher,
+            ["exec", "--disable", "unbounded_connection_retries", ...providerArgs, prompt],
+            {
+              cwd: opts.project,
+              env: envFor("exec"),
+              timeoutMs: opts.timeoutMs,
+            },
+          ),
+        )
+      : Promise.resolve(null);
+
+    const tuiFact: Promise<Facts["tui"]> = needs.has("tui")
+      ? limit(() =>
+          runTuiSession({
+            launcher: opts.launcher,
+            project: opts.project,
+            env: envFor("tui"),
+            extraArgs: [...tuiArgs(opts.project), ...providerArgs],
+            timeoutMs: opts.timeoutMs,
+            expectedServers: opts.expect.mcpServers,
+            redact,
+          }),
+        )
+      : Promise.resolve(notGathered("not needed"));
+
+    const mcpGetFact: Promise<Facts["mcpGet"]> = needs.has("mcpGet")
+      ? Promise.all(
+          opts.expect.mcpServers.map((server) =>
+            limit(() =>
+              runMcpGet({
+                launcher: opts.launcher,
+                project: opts.project,
+                env: envFor("mcp"),
+                server,
+                timeoutMs: opts.timeoutMs,
+                redact,
+              }),
+            ).then((facts) => [server, facts] as const),
+          ),
+        ).then((entries) => gathered(Object.fromEntries(entries)))
+      : Promise.resolve(notGathered("not needed"));
+
+    // The exec launch, then what its runner left behind.
+    const execResult = await execLaunch;
+    const execFact = execFacts(execResult, mock, redact, opts.timeoutMs);
+    let sideEffects: Facts["sideEffects"] = notGathered("not needed");
+    if (snapshot && runnerInput) {
+      sideEffects = gathered(
+        await verifyAndRestore(snapshot, {
+          nonce,
+          project: opts.project,
+          home: opts.home,
+          readonlyPaths: runnerInput.readonlyPaths,
+          outsideWriteDirs: runnerInput.outsideWriteDirs,
+        }),
+      );
+    }
+    let runner: Facts["runner"] = opts.probeReport
+      ? readProbeReport(opts.probeReport)
+      : readRunnerReport(runnerPaths.report, nonce, execFact, mock, redact);
+
+    const [hostSandboxFact, tui, mcpGet, registry] = await Promise.all([
+      hostSandbox,
+      tuiFact,
+      mcpGetFact,
+      registryFact,
+    ]);
+    if (hostSandboxFact.ok && !hostSandboxFact.value.usable) {
+      const why = `the host cannot run the sandbox: ${firstLines(hostSandboxFact.value.output, 1)}`;
+      runner = notGathered(why);
+      sideEffects = notGathered(why);
+    }
+
+    const observed: LauncherFacts["observed"] = {};
+    for (const kind of ["exec", "tui", "mcp"] as const) {
+      const seen = shim?.observed(kind);
+      if (seen) observed[kind] = { ...seen, argv: seen.argv.map(redact) };
+    }
+    const appendedExec = ["--disable", "unbounded_connection_retries", ...providerArgs, prompt];
+    const observedExec = observed.exec ? parseObservedArgv(observed.exec.argv, appendedExec) : null;
+    const profile = observedExec?.profile ?? opts.profile ?? staticReading.profile ?? null;
+    const profileSource: LauncherFacts["profileSource"] = observedExec?.profile
+      ? "observed"
+      : opts.profile
+        ? "option"
+        : staticReading.profile
+          ? "static"
+          : "default";
+    const launcher: Facts["launcher"] = gathered({
+      path: opts.launcher,
+      lines: launcherText.split("\n"),
+      observed,
+      profile,
+      profileSource,
+    });
+    const config: Facts["config"] = gathered(
+      readConfigLayers({
+        codexHome: opts.codexHome,
+        profileName: profile ?? opts.expect.profile,
+        project: opts.project,
+        launcherOverrides: (observedExec?.overrides ?? []).map((o) => o.raw),
+      }),
+    );
+
+    const facts: Facts = {
+      launcher,
+      registry,
+      config,
+      hostSandbox: hostSandboxFact,
+      exec: execFact,
+      runner,
+      sideEffects,
+      tui,
+      mcpGet,
+    };
+    const ctx = { expect: opts.expect };
+    const results: CheckResult[] = opts.checks.map((check) =>
+      opts.selected.has(check.id)
+        ? redactResult(runCheck(check, facts, ctx), redact)
+        : {
+            id: check.id,
+            title: check.title,
+            claim: check.claim,
+            remediation: check.remediation,
+            status: "skip",
+            expected: "",
+            observed: "not selected (--only/--skip)",
+            evidence: [],
+            durationMs: 0,
+          },
+    );
+    return {
+      schemaVersion: 1,
+      tool: { name: "codex-smoke", version: VERSION },
+      startedAt,
+      durationMs: Date.now() - started,
+      target: {
+        launcher: opts.launcher,
+        project: opts.project,
+        codexHome: opts.codexHome,
+        profile: profile ?? preliminaryProfile,
+        codexVersion: hostSandboxFact.ok
+          ? hostSandboxFact.value.codexVersion
+          : (execFact.ok && execFact.value.header?.version) || "unknown",
+      },
+      summary: summarize(results),
+      results,
+    };
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await cleanup();
+  }
+}
+
+function redactResult(result: CheckResult, redact: (s: string) => string): CheckResult {
+  return {
+    ...result,
+    expected: redact(result.expected),
+    observed: redact(result.observed),
+    evidence: result.evidence.map(redact),
+  };
+}
+
+function execFacts(
+  result: LaunchResult | null,
+  mock: MockResponses | null,
+  redact: (s: string) => string,
+  timeoutMs: number,
+): Facts["exec"] {
+  if (!result) return notGathered("not needed");
+  if (result.spawnError) return notGathered(`cannot run the launcher: ${result.spawnError}`);
+  const header = parseExecHeader(result.stderr);
+  if (result.timedOut && !header)
+    return notGathered(`Codex timed out after ${timeoutMs / 1000}s before printing its header`);
+  const stderrLines = redact(result.stderr).split("\n").filter(Boolean);
+  const refused =
+    header === null && result.exitCode !== 0
+      ? redact(refusalMessage(result.stderr) ?? stderrLines.at(-1) ?? `exit ${result.exitCode}`)
+      : null;
+  const facts: ExecFacts = {
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+    durationMs: result.durationMs,
+    header,
+    refused,
+    stderrTail: stderrLines.slice(-12),
+    commandOutputs: (mock?.commandOutputs() ?? []).map(redact),
+  };
+  return gathered(facts);
+}
+
+function isRunnerReport(value: unknown, nonce: string | null): value is RunnerReport {
+  const report = value as Partial<RunnerReport> | null;
+  return (
+    typeof report === "object" &&
+    report !== null &&
+    report.tool === "codex-smoke-runner" &&
+    report.schema === 1 &&
+    (nonce === null || report.nonce === nonce)
+  );
+}
+
+/** The report file first; else the report the runner printed (the model channel); else why there is none. */
+function readRunnerReport(
+  path: string,
+  nonce: string,
+  exec: Facts["exec"],
+  mock: MockResponses | null,
+  redact: (s: string) => string,
+): Fact<RunnerReport> {
+  try {
+    const report: unknown = JSON.parse(readFileSync(path, "utf8"));
+    if (isRunnerReport(report, nonce)) return gathered(report);
+    return notGathered(`${path}: not the report of this run (nonce mismatch)`);
+  } catch {
+    // fall through to the second channel
+  }
+  for (const output of mock?.commandOutputs() ?? []) {
+    const line = output.split("\n").find((l) => l.startsWith("CODEX_SMOKE_REPORT "));
+    if (!line) continue;
+    try {
+      const report: unknown = JSON.parse(line.slice("CODEX_SMOKE_REPORT ".length));
+      if (isRunnerReport(report, nonce)) return gathered(report);
+    } catch {
+      // not JSON: keep looking
+    }
+  }
+  if (!exec.ok) return notGathered(exec.error);
+  if (exec.value.refused) return notGathered(`Codex refused to start: ${exec.value.refused}`);
+  if (exec.value.timedOut) return notGathered("Codex timed out before the runner reported");
+  const last = exec.value.commandOutputs.at(-1);
+  if (last)
+    return notGathered(`the runner wrote no report; its command output: ${firstLines(redact(last), 6)}`);
+  return notGathered(
+    `the runner never ran (exit ${exec.value.exitCode ?? "?"}): ${exec.value.stderrTail.slice(-3).join(" | ")}`,
+  );
+}
+
+function readProbeReport(path: string): Fact<RunnerReport> {
+  try {
+    const report: unknown = JSON.parse(readFileSync(path, "utf8"));
+    if (isRunnerReport(report, null)) return gathered(report);
+    return notGathered(`${path}: not a codex-smoke probe report`);
+  } catch (error) {
+    return notGathered(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,63 @@
+// Runs checks over gathered facts. A check whose needed fact could not be gathered is `error` with the reason,
+// so "could not test" can never turn into a pass or a fail.
+import type {
+  CheckContext,
+  CheckDefinition,
+  CheckResult,
+  FactName,
+  Facts,
+  FactValues,
+  Status,
+} from "./model.js";
+
+export function runCheck(check: CheckDefinition, facts: Facts, ctx: CheckContext): CheckResult {
+  const started = performance.now();
+  const base = { id: check.id, title: check.title, claim: check.claim, remediation: check.remediation };
+  const missing = check.needs.filter((name) => !facts[name].ok);
+  if (missing.length > 0) {
+    const reasons = missing.map((name) => {
+      const fact = facts[name];
+      return `${name}: ${fact.ok ? "" : fact.error}`;
+    });
+    return {
+      ...base,
+      status: "error",
+      expected: "facts could be gathered",
+      observed: `could not test: ${reasons[0]}`,
+      evidence: reasons,
+      durationMs: 0,
+    };
+  }
+  const values = Object.fromEntries(
+    check.needs.map((name) => [name, (facts[name] as { ok: true; value: unknown }).value]),
+  ) as Pick<FactValues, FactName>;
+  try {
+    const outcome = check.run(values, ctx);
+    return { ...base, ...outcome, durationMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return {
+      ...base,
+      status: "error",
+      expected: "the check runs",
+      observed: `check crashed: ${error instanceof Error ? error.message : String(error)}`,
+      evidence: [],
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
+}
+
+export function summarize(results: readonly { status: Status }[]): Record<Status, number> {
+  const summary: Record<Status, number> = { pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
+  for (const result of results) summary[result.status]++;
+  return summary;
+}
+
+/** `--only` / `--skip` matching: exact ids or prefixes ending in a dot (`fs.`). */
+export function matchesSelector(id: string, selectors: readonly string[]): boolean {
+  return selectors.some((s) => (s.endsWith(".") ? id.startsWith(s) : id === s));
+}
+
+/** Facts the selected checks need: only those are gathered (a skipped TUI check means no TUI launch). */
+export function neededFacts(selected: readonly CheckDefinition[]): Set<FactName> {
+  return new Set(selected.flatMap((check) => check.needs));
+}

@@ -1,0 +1,89 @@
+// Runs an audit (of the user's setup, or of the bundled reference setup), writes the reports and maps the
+// result to the contract's exit code.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { checks } from "../checks/index.js";
+import { runAudit } from "./audit.js";
+import type { Report } from "./model.js";
+import type { RunOptions } from "./options.js";
+import { render, writeReportFiles } from "./reporters/index.js";
+
+export function exitCode(report: Report, opts: { failOn: "fail" | "warn"; regressions: boolean }): number {
+  const { summary } = report;
+  if (opts.regressions || summary.fail > 0) return 1;
+  if (opts.failOn === "warn" && summary.warn > 0) return 1;
+  if (summary.error > 0) return 3;
+  return 0;
+}
+
+export async function executeAudit(
+  command: "run" | "demo",
+  opts: RunOptions,
+  ui: { color: boolean },
+): Promise<number> {
+  const auditOf = async (target: {
+    launcher: string;
+    project: string;
+    codexHome: string;
+    home: string;
+    env: Record<string, string>;
+  }) =>
+    runAudit({
+      ...target,
+      profile: opts.profile,
+      expect: opts.expect,
+      agent: opts.agent,
+      checks,
+      selected: opts.selected,
+      registry: opts.registry,
+      timeoutMs: opts.timeoutMs,
+      concurrency: opts.concurrency,
+      probeReport: opts.probeReport,
+    });
+
+  let report: Report;
+  if (command === "demo") {
+    const { buildReferenceSetup } = await import("./demo/reference-setup.js");
+    const setup = await buildReferenceSetup();
+    try {
+      report = await auditOf(setup);
+    } finally {
+      await setup.dispose();
+    }
+  } else {
+    report = await auditOf({
+      launcher: opts.launcher,
+      project: opts.project,
+      codexHome: opts.codexHome,
+      home: opts.home,
+      env: Object.fromEntries(
+        Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+      ),
+    });
+  }
+
+  const formats = opts.formats.includes("json") ? opts.formats : [...opts.formats, "json" as const];
+  if (opts.formats.includes("console")) process.stdout.write(render("console", report, ui));
+  const written = await writeReportFiles(report, formats, opts.out);
+  let regressions = false;
+  if (opts.baseline) {
+    const { diffReports, hasRegressions, renderDiff } = await import("./diff.js");
+    const diff = diffReports(opts.baseline, report);
+    regressions = hasRegressions(diff);
+    process.stdout.write(renderDiff(diff, ui));
+  }
+  if (opts.formats.includes("console")) {
+    for (const path of written) process.stdout.write(`report: ${path}\n`);
+  }
+  const tuiFailed = report.results.some(
+    (r) => (r.id.startsWith("tui.") || r.id.startsWith("mcp.")) && r.status !== "pass",
+  );
+  if (tuiFailed) {
+    const screens = report.results
+      .filter((r) => r.id.startsWith("tui.") || r.id.startsWith("mcp."))
+      .map((r) => `## ${r.id} (${r.status})\n${r.evidence.join("\n")}\n`)
+      .join("\n");
+    writeFileSync(join(opts.out, "codex-smoke.tui.txt"), screens);
+  }
+  return exitCode(report, { failOn: opts.failOn, regressions });
+}
