@@ -195,56 +195,59 @@ describe("main", () => {
   });
 });
 
+describe("probe door outside any sandbox", () => {
+  const setup = makeSetup();
+  afterAll(() => rmSync(setup.root, { recursive: true, force: true }));
+
+  it("says so, never passes, and undoes what it wrote", async () => {
+    const head = await initRepo(setup.project);
+    writeFileSync(join(setup.project, "staged-by-user.txt"), "mine\n");
+    await execa("git", ["add", "staged-by-user.txt"], { cwd: setup.project });
+    const runner = transpileRunner(setup.root);
+    const input = inputFor(setup, { outsideWriteDirs: [join(setup.root, "tmp")] });
+    mkdirSync(join(setup.project, ".codex-smoke"));
+    writeFileSync(join(setup.project, ".codex-smoke/input.json"), JSON.stringify(input));
+    const out = join(setup.root, "probe-report.json");
+    const script = `import(${JSON.stringify(runner)}).then((m) => m.probeCommand(["--out", ${JSON.stringify(out)}])).then((c) => process.exit(c))`;
+    const result = await execa("node", ["-e", script], { cwd: setup.project, reject: false });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout.split("\n")[0]).toBe("NOT SANDBOXED — results below do not describe the sandbox");
+    expect(result.stdout).toContain("overall: NOT SANDBOXED");
+    expect(result.stdout).not.toContain("overall: PASS");
+    const report = JSON.parse(readFileSync(out, "utf8")) as RunnerReport;
+    expect(report.git.commit.ok).toBe(true);
+    expect((await execa("git", ["rev-parse", "HEAD"], { cwd: setup.project })).stdout).toBe(head);
+    const status = await execa("git", ["status", "--porcelain"], { cwd: setup.project });
+    expect(status.stdout.split("\n").sort()).toEqual(["?? .codex-smoke/", "A  staged-by-user.txt"]);
+    for (const marker of [
+      report.home.marker,
+      report.outside.writes[0]?.marker ?? "",
+      ...report.readonlyPaths.map((r) => r.marker),
+    ]) {
+      expect(existsSync(marker)).toBe(false);
+    }
+  });
+});
+
 describe("runner inside the real Codex sandbox", () => {
   const setup = makeSetup();
   afterAll(() => rmSync(setup.root, { recursive: true, force: true }));
 
+  let head = "";
+  beforeAll(async () => {
+    head = await initRepo(setup.project);
+    writeProfile(setup.codexHome);
+  });
+
   it("is confined as the README claims", async () => {
-    const head = await initRepo(setup.project);
-    writeFileSync(
-      join(setup.codexHome, `${PROFILE}.config.toml`),
-      [
-        `default_permissions = "${PROFILE}"`,
-        `[permissions.${PROFILE}.filesystem]`,
-        `":minimal" = "read"`,
-        `"${CODEX_VENDOR}" = "read"`,
-        `"~/.codex/auth.json" = "none"`,
-        `[permissions.${PROFILE}.filesystem.":workspace_roots"]`,
-        `"." = "write"`,
-        `".codex" = "read"`,
-        `"www.azinstitute4autism.com" = "read"`,
-        `[permissions.${PROFILE}.network]`,
-        "enabled = true",
-        "",
-      ].join("\n"),
-    );
     const runner = transpileRunner(setup.project);
     const input = inputFor(setup, { registryUrl, untrustedTlsUrl: tls.url });
     const inputFile = join(setup.project, `.codex-smoke-input-${input.nonce}.json`);
     writeFileSync(inputFile, JSON.stringify(input));
 
-    let pid: number | undefined;
     try {
-      const child = execa(
-        CODEX,
-        ["sandbox", "-p", PROFILE, "-P", PROFILE, "-C", setup.project, "--", "node", runner, inputFile],
-        {
-          stdin: "ignore",
-          detached: true,
-          reject: false,
-          timeout: 45_000,
-          killSignal: "SIGKILL",
-          env: {
-            HOME: setup.home,
-            CODEX_HOME: setup.codexHome,
-            TMPDIR: join(setup.root, "tmp"),
-            RUST_BACKTRACE: "0",
-            [MARKER_VAR]: input.nonce,
-          },
-        },
-      );
-      pid = child.pid;
-      const result = await child;
+      const result = await inSandbox(setup, input.nonce, ["node", runner, inputFile]);
       expect(result.exitCode, result.stderr).toBe(0);
       expect(result.stdout.split("\n")[0]).toBe(`CODEX_SMOKE_RUNNER nonce=${input.nonce} report=written`);
       const reportText = readFileSync(input.reportPath, "utf8");
@@ -281,8 +284,74 @@ describe("runner inside the real Codex sandbox", () => {
 
       for (const text of [result.stdout, result.stderr, reportText]) expect(text).not.toContain(setup.canary);
     } finally {
-      killGroup(pid);
+      await killMarked(input.nonce);
+    }
+  });
+
+  it("answers the probe door with a verdict table", async () => {
+    const runner = transpileRunner(setup.project);
+    const input = inputFor(setup, { registryUrl, untrustedTlsUrl: tls.url, outsideWriteDirs: [setup.root] });
+    mkdirSync(join(setup.project, ".codex-smoke"), { recursive: true });
+    writeFileSync(join(setup.project, ".codex-smoke/input.json"), JSON.stringify(input));
+    const script = `import(${JSON.stringify(runner)}).then((m) => m.probeCommand([])).then((c) => process.exit(c))`;
+    try {
+      const result = await inSandbox(setup, input.nonce, ["node", "-e", script]);
+      expect(result.stdout).not.toContain("NOT SANDBOXED");
+      expect(result.stdout).toMatch(/^PASS {2}untrusted certificate is rejected/m);
+      expect(result.stdout).not.toMatch(/^FAIL/m);
+      expect(result.stdout).toContain("overall: PASS");
+      expect(result.exitCode).toBe(0);
+      expect(JSON.parse(readFileSync(input.reportPath, "utf8")).nonce).toBe(input.nonce);
+      expect(result.stdout).not.toContain(setup.canary);
+    } finally {
       await killMarked(input.nonce);
     }
   });
 });
+
+function writeProfile(codexHome: string): void {
+  writeFileSync(
+    join(codexHome, `${PROFILE}.config.toml`),
+    [
+      `default_permissions = "${PROFILE}"`,
+      `[permissions.${PROFILE}.filesystem]`,
+      `":minimal" = "read"`,
+      `"${CODEX_VENDOR}" = "read"`,
+      `"~/.codex/auth.json" = "none"`,
+      `[permissions.${PROFILE}.filesystem.":workspace_roots"]`,
+      `"." = "write"`,
+      `".codex" = "read"`,
+      `"www.azinstitute4autism.com" = "read"`,
+      `[permissions.${PROFILE}.network]`,
+      "enabled = true",
+      "",
+    ].join("\n"),
+  );
+}
+
+/** `codex sandbox` with the test profile, in its own process group, killed with it at the deadline. */
+async function inSandbox(setup: ReturnType<typeof makeSetup>, nonce: string, command: string[]) {
+  const child = execa(
+    CODEX,
+    ["sandbox", "-p", PROFILE, "-P", PROFILE, "-C", setup.project, "--", ...command],
+    {
+      stdin: "ignore",
+      detached: true,
+      reject: false,
+      timeout: 45_000,
+      killSignal: "SIGKILL",
+      env: {
+        HOME: setup.home,
+        CODEX_HOME: setup.codexHome,
+        TMPDIR: join(setup.root, "tmp"),
+        RUST_BACKTRACE: "0",
+        [MARKER_VAR]: nonce,
+      },
+    },
+  );
+  try {
+    return await child;
+  } finally {
+    killGroup(child.pid);
+  }
+}

@@ -11,10 +11,11 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Attestation, HttpProbe, ProbeResult, RunnerInput, RunnerReport } from "./report-types.js";
 
@@ -564,6 +565,39 @@ function stagedInput(cwd: string): Partial<RunnerInput> {
   return JSON.parse(readFileSync(path, "utf8")) as Partial<RunnerInput>;
 }
 
+/**
+ * Run outside any sandbox (someone ran `probe` in their own shell), the probes really wrote into $HOME, /tmp,
+ * the read-only folders and the repository, where no host step will clean up: undo that here. Inside a sandbox
+ * the markers stay, for `run --probe-report` to judge what persisted and restore it (decisions §8).
+ */
+async function undoUnsandboxedRun(report: RunnerReport, input: RunnerInput): Promise<string[]> {
+  const undone: string[] = [];
+  const remove = (path: string, recursive = false) => {
+    if (!existsSync(path)) return;
+    rmSync(path, { recursive, force: true });
+    undone.push(`removed ${path}`);
+  };
+  for (const write of report.outside.writes) if (write.write.ok) remove(write.marker);
+  if (report.home.write.ok) remove(report.home.marker);
+  for (const r of report.readonlyPaths) {
+    if (r.write.ok) remove(r.existed ? r.marker : dirname(r.marker), !r.existed);
+  }
+  if (report.git.writeDir.ok) remove(join(input.project, ".git", `codex-smoke-${input.nonce}`));
+  const git = (...args: string[]) => runProcess("git", args, input.project, GIT_TIMEOUT_MS);
+  const subject = (await git("log", "-1", "--format=%s")).stdout.trim();
+  if (report.git.commit.ok && subject === `codex-smoke probe ${input.nonce}`) {
+    // The probe commit holds what was staged before it: a soft reset gives that index back unchanged.
+    const parent = await git("rev-parse", "--verify", "-q", "HEAD~1");
+    await (parent.exitCode === 0 ? git("reset", "-q", "--soft", "HEAD~1") : git("update-ref", "-d", "HEAD"));
+    undone.push("undid the probe commit");
+  }
+  if (report.git.add.ok) {
+    await git("rm", "-q", "--cached", "--ignore-unmatch", "--", basename(report.project.marker));
+    undone.push("unstaged the project marker");
+  }
+  return undone;
+}
+
 /** `codex-smoke probe [--out <file>]`: exit 0 when every claim holds inside this session, else 1. */
 export async function probeCommand(args: string[]): Promise<number> {
   const outIndex = args.indexOf("--out");
@@ -593,6 +627,7 @@ export async function probeCommand(args: string[]): Promise<number> {
   const lines: string[] = [];
   if (!report.attestation.sandboxed) {
     lines.push("NOT SANDBOXED — results below do not describe the sandbox");
+    lines.push(...(await undoUnsandboxedRun(report, input)).map((line) => `(${line})`));
   }
   const rows = verdicts(report);
   lines.push(table(rows.map(([verdict, name, observed]) => [`${verdict}  ${name}`, observed])));
