@@ -1,7 +1,7 @@
 // Comparing two JSON reports (`codex-smoke diff`, `run --baseline`): what broke, what was fixed, what moved.
 import { readFile } from "node:fs/promises";
 import { type CheckResult, type Report, STATUSES, type Status } from "./model.js";
-import { paint, plain, statusTag } from "./reporters/console.js";
+import { bold, plain, statusTag } from "./reporters/console.js";
 
 export interface StatusChange {
   id: string;
@@ -92,7 +92,7 @@ function changeLines(c: StatusChange, color: boolean): string[] {
 const oneLine = (text: string): string => plain(text).replace(/\s*\n\s*/g, " ⏎ ");
 
 function section(title: string, body: string[], color: boolean): string[] {
-  return body.length === 0 ? [] : ["", paint(title, "1", color), ...body];
+  return body.length === 0 ? [] : ["", bold(title, color), ...body];
 }
 
 export function renderDiff(diff: ReportDiff, opts: { color: boolean }): string {
@@ -108,7 +108,7 @@ export function renderDiff(diff: ReportDiff, opts: { color: boolean }): string {
   const refLine = (mark: string) => (r: CheckRef) =>
     `  ${mark} ${statusTag(r.status, color)}  ${r.id}  ${plain(r.title)}`;
   const lines = [
-    paint(`codex-smoke diff: ${counts.join(", ")}`, "1", color),
+    bold(`codex-smoke diff: ${counts.join(", ")}`, color),
     ...section(
       "Regressions",
       diff.regressions.flatMap((c) => changeLines(c, color)),

@@ -21,6 +21,10 @@ export function paint(text: string, sgr: string, color: boolean): string {
   return color ? `\x1b[${sgr}m${text}\x1b[0m` : text;
 }
 
+export function bold(text: string, color: boolean): string {
+  return paint(text, BOLD, color);
+}
+
 export function statusTag(status: Status, color: boolean): string {
   return paint(TAGS[status], COLOURS[status], color);
 }
@@ -96,7 +100,7 @@ export function renderConsole(report: Report, opts: { color: boolean }): string 
   const { color } = opts;
   const t = report.target;
   const lines = [
-    paint(`${report.tool.name} ${report.tool.version}`, BOLD, color),
+    bold(`${report.tool.name} ${report.tool.version}`, color),
     `  launcher  ${t.launcher}`,
     `  project   ${t.project}`,
     `  codex     ${t.codexVersion}`,
@@ -104,9 +108,9 @@ export function renderConsole(report: Report, opts: { color: boolean }): string 
   ];
   const idWidth = Math.max(0, ...report.results.map((r) => r.id.length));
   for (const [area, results] of groupByArea(report.results)) {
-    lines.push("", paint(area, BOLD, color));
+    lines.push("", bold(area, color));
     for (const result of results) lines.push(...resultLines(result, idWidth, color));
   }
-  lines.push("", paint(summaryText(report), BOLD, color));
+  lines.push("", bold(summaryText(report), color));
   return `${lines.join("\n")}\n`;
 }
