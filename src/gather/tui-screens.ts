@@ -33,9 +33,10 @@ export function parseStatusPermissions(screen: string): string | null {
 }
 
 /**
- * Splits the last parenthesis of a Permissions value: `Profile x (workspace with network access, never)` →
- * access `workspace with network access`, approval `never`. A value without one (`Full Access`, shown for
- * `--dangerously-bypass-approvals-and-sandbox`) yields the whole value as access and an empty approval, so it can
+ * Splits a Permissions value into sandbox access and approval policy. The last parenthesis holds
+ * `<access>, <approval>` (`Profile x (workspace with network access, never)`), or only the approval when the
+ * access is the prefix (`Workspace (Ask for approval)`, `Read Only (never)`). `Full Access` (shown for
+ * `--dangerously-bypass-approvals-and-sandbox`) has none: it is the access, with an empty approval, so it can
  * never be read as a workspace sandbox. Null only for an empty value.
  */
 export function permissionsParenthesis(value: string): { access: string; approval: string } | null {
@@ -45,7 +46,7 @@ export function permissionsParenthesis(value: string): { access: string; approva
   if (!paren) return { access: trimmed, approval: "" };
   const inner = (paren[1] ?? "").trim();
   const comma = inner.lastIndexOf(",");
-  if (comma < 0) return { access: inner, approval: "" };
+  if (comma < 0) return { access: trimmed.slice(0, paren.index).trim(), approval: inner };
   return { access: inner.slice(0, comma).trim(), approval: inner.slice(comma + 1).trim() };
 }
 
