@@ -1,0 +1,43 @@
+import { defineCheck, outcome } from "../../src/define-check.js";
+import { firstLines, settingSource, tomlValue } from "../_shared.js";
+
+export default defineCheck({
+  id: "banner.approval",
+  title: "Session approval is never",
+  claim:
+    "The session reports `approval: never`. `codex exec` prints `approval: never` whatever the config says, so this resolves the approval the launch really used (launcher `-c` > profile file > config.toml) with the header as evidence; the interactive `/status` is checked by tui.permissions.",
+  needs: ["config", "exec"],
+  run({ config, exec }, { expect }) {
+    const expected = `approval_policy "${expect.approval}" in effect`;
+    if (exec.refused) {
+      return outcome(
+        "error",
+        expected,
+        `could not test: Codex refused to start: ${firstLines(exec.refused, 1)[0]}`,
+        firstLines(exec.refused, 4),
+      );
+    }
+    const header = exec.header?.approval;
+    const evidence = [
+      header === undefined ? "exec header: no approval line" : `exec header: approval: ${header}`,
+      "exec always prints approval: never; the interactive /status is the authority (tui.permissions)",
+    ];
+    const setting = settingSource(config, "approval_policy");
+    if (!setting) {
+      return outcome(
+        "fail",
+        expected,
+        "approval_policy is not set in any layer (interactive sessions ask for approval)",
+        evidence,
+      );
+    }
+    const resolved = `approval_policy = ${tomlValue(setting.value)} (${setting.source})`;
+    if (setting.value !== expect.approval) return outcome("fail", expected, resolved, evidence);
+    if (header !== undefined && header !== expect.approval) {
+      return outcome("fail", expected, `exec header: approval: ${header}`, [resolved, ...evidence]);
+    }
+    return outcome("pass", expected, resolved, evidence);
+  },
+  remediation:
+    'Set `approval_policy = "never"` in the profile file and keep `-c approval_policy="never"` in the launcher.',
+});

@@ -1,0 +1,53 @@
+import { defineCheck, outcome } from "../../src/define-check.js";
+import { firstLines } from "../_shared.js";
+
+export default defineCheck({
+  id: "banner.sandbox",
+  title: "Exec header shows the profile's sandbox",
+  claim: "The exec startup header reports `sandbox: workspace-write [workdir] (network access enabled)`.",
+  needs: ["exec"],
+  run({ exec }, { expect }) {
+    const expected = `sandbox: ${expect.sandboxHeader}`;
+    if (exec.refused) {
+      return outcome(
+        "error",
+        expected,
+        `could not test: Codex refused to start: ${firstLines(exec.refused, 1)[0]}`,
+        firstLines(exec.refused, 4),
+      );
+    }
+    const sandbox = exec.header?.sandbox;
+    if (sandbox === undefined) {
+      return outcome(
+        "error",
+        expected,
+        "could not test: exec printed no startup header",
+        exec.stderrTail.slice(-5),
+      );
+    }
+    const line = `sandbox: ${sandbox}`;
+    if (sandbox === expect.sandboxHeader) return outcome("pass", expected, line, [line]);
+    return outcome("fail", expected, line, [line, ...explain(sandbox, expect.sandboxHeader)]);
+  },
+  remediation:
+    "Remove legacy sandbox settings (`--sandbox`, `-s`, `sandbox_mode`, `extends`, extra writable roots) so the permission profile applies, and keep `network.enabled = true` in it.",
+});
+
+/** What a header variant means (codex-sandbox-lab §5.1), so the runtime effect is clear from the report. */
+function explain(sandbox: string, expected: string): string[] {
+  const reasons: string[] = [];
+  if (sandbox.startsWith("danger-full-access"))
+    reasons.push("no sandbox at all: everything readable and writable");
+  else if (sandbox.startsWith("read-only")) {
+    reasons.push("the profile is not applied (a misspelt or missing --profile falls back to read-only)");
+  } else if (sandbox.includes("/tmp") || sandbox.includes("$TMPDIR")) {
+    reasons.push(
+      "legacy workspace-write (or extends :workspace) replaced the profile: /tmp and $TMPDIR writable",
+    );
+  } else if (/\[workdir, /.test(sandbox))
+    reasons.push("extra writable roots beyond the project (--add-dir or write entries)");
+  if (expected.includes("network access enabled") && !sandbox.includes("network access enabled")) {
+    reasons.push("network access is off");
+  }
+  return reasons;
+}

@@ -1,0 +1,142 @@
+import { join } from "node:path";
+import { defineCheck, outcome } from "../../src/define-check.js";
+import type { ConfigFacts, Expectations } from "../../src/model.js";
+import { fileLineColumn, isTable, lookup, settingSource, tomlValue } from "../_shared.js";
+
+const DENY = new Set(["none", "deny"]);
+/** Keys of a filesystem table that are settings, not paths. */
+const FILESYSTEM_SETTINGS = new Set(["glob_scan_max_depth"]);
+const WORKSPACE_ROOTS = [":workspace_roots", ":project_roots"];
+
+export default defineCheck({
+  id: "config.profile",
+  title: "Profile file declares the claimed permissions",
+  claim:
+    "The profile file exists, parses, declares the permissions the claims need, and grants write access to nothing outside the project (an extra writable root breaks the README's filesystem claim).",
+  needs: ["config"],
+  run({ config }, { expect }) {
+    const expected = `${config.profile.path}: a [permissions] profile with :minimal read, auth.json denied, the project writable, ${expect.readonlyPaths.join(" and ")} read-only, network on, nothing else writable; approval_policy ${expect.approval}, web_search ${expect.webSearch}`;
+    if (!config.profile.exists) {
+      return outcome("fail", `${config.profile.path} exists`, `${config.profile.path} does not exist`, [
+        "Codex silently ignores --profile for a missing file and runs without the permission profile",
+      ]);
+    }
+    const parseErrors = [config.profile, config.base].map(fileLineColumn).filter((e) => e !== null);
+    if (parseErrors.length > 0) {
+      return outcome("fail", `${config.profile.path} parses`, parseErrors[0] as string, parseErrors);
+    }
+    const problems = [...permissionProblems(config, expect), ...settingProblems(config, expect)];
+    if (problems.length > 0) return outcome("fail", expected, problems[0] as string, problems);
+    const name = config.effective.default_permissions as string;
+    return outcome("pass", expected, `default_permissions = "${name}" declares the claimed permissions`, [
+      config.profile.path,
+      `[permissions.${name}]: ${describeFilesystem(lookup(config.effective, ["permissions", name, "filesystem"]))}`,
+    ]);
+  },
+  remediation:
+    "Make the profile file define `default_permissions` and its `[permissions.<name>]` table as in the README (`:minimal` read, auth.json `none`, `.` write, the read-only folders `read`, network enabled) with no other `write` entry, no `extends` and no `sandbox_mode`.",
+});
+
+function permissionProblems(config: ConfigFacts, expect: Expectations): string[] {
+  const name = config.effective.default_permissions;
+  if (name === undefined)
+    return ["default_permissions is not set in any layer: no permission profile is active"];
+  if (typeof name !== "string") return [`default_permissions = ${tomlValue(name)} is not a profile name`];
+  if (name.startsWith(":"))
+    return [`default_permissions = "${name}" selects a built-in profile, not the README's`];
+  const profile = lookup(config.effective, ["permissions", name]);
+  if (!isTable(profile)) return [`default_permissions = "${name}" but [permissions.${name}] is not defined`];
+
+  const problems: string[] = [];
+  if (profile.extends !== undefined) {
+    problems.push(
+      profile.extends === ":workspace"
+        ? 'extends = ":workspace" adds writable /tmp and $TMPDIR and read access to the whole filesystem (:root)'
+        : `extends = ${tomlValue(profile.extends)} replaces the profile's limits with a built-in's`,
+    );
+  }
+  const filesystem = isTable(profile.filesystem) ? profile.filesystem : {};
+  if (filesystem[":minimal"] !== "read") problems.push('filesystem lacks ":minimal" = "read"');
+  if (filesystem[":root"] !== undefined && filesystem[":root"] !== "none" && filesystem[":root"] !== "deny") {
+    problems.push(
+      `filesystem is not limited to minimal runtime (":root" = ${tomlValue(filesystem[":root"])})`,
+    );
+  }
+  const authKeys = ["~/.codex/auth.json", "~/.codex", join(config.codexHome, "auth.json"), config.codexHome];
+  if (!authKeys.some((key) => DENY.has(filesystem[key] as string))) {
+    problems.push(
+      `auth.json is not denied: no "~/.codex/auth.json" = "none" (found ${authRules(filesystem)})`,
+    );
+  }
+  const rootsKey = WORKSPACE_ROOTS.find((key) => isTable(filesystem[key]));
+  const roots = rootsKey ? (filesystem[rootsKey] as Record<string, unknown>) : {};
+  if (roots["."] !== "write")
+    problems.push(`":workspace_roots" "." = ${tomlValue(roots["."] ?? "not set")}, expected "write"`);
+  for (const path of expect.readonlyPaths) {
+    if (roots[path] !== "read") {
+      problems.push(`":workspace_roots" "${path}" = ${tomlValue(roots[path] ?? "not set")}, expected "read"`);
+    }
+  }
+  for (const [key, access] of Object.entries(filesystem)) {
+    if (access === "write" && !FILESYSTEM_SETTINGS.has(key)) {
+      problems.push(`"${key}" = "write" grants write access outside the project`);
+    }
+  }
+  if (isTable(profile.workspace_roots) && Object.keys(profile.workspace_roots).length > 0) {
+    const extra = Object.keys(profile.workspace_roots).join(", ");
+    problems.push(`[permissions.${name}.workspace_roots] adds writable roots outside the project: ${extra}`);
+  }
+  if (lookup(profile, ["network", "enabled"]) !== true) {
+    problems.push(
+      `network.enabled = ${tomlValue(lookup(profile, ["network", "enabled"]) ?? "not set")}, expected true`,
+    );
+  }
+  return problems;
+}
+
+function settingProblems(config: ConfigFacts, expect: Expectations): string[] {
+  const problems: string[] = [];
+  for (const file of [config.base, config.profile]) {
+    for (const key of ["sandbox_mode", "sandbox_workspace_write"]) {
+      if (file.data?.[key] !== undefined) {
+        problems.push(`${file.path} sets ${key}: legacy sandbox settings replace the permission profile`);
+      }
+    }
+  }
+  for (const o of config.launcherOverrides) {
+    if (/^(sandbox_mode|sandbox_workspace_write)\b/.test(o.key)) problems.push(`launcher passes -c ${o.raw}`);
+  }
+  const webSearch = settingSource(config, "web_search");
+  if (webSearch?.value !== expect.webSearch) {
+    problems.push(
+      `web_search = ${webSearch ? `${tomlValue(webSearch.value)} (${webSearch.source})` : "not set"}, expected "${expect.webSearch}"`,
+    );
+  }
+  const approval = settingSource(config, "approval_policy");
+  if (approval?.value !== expect.approval) {
+    problems.push(
+      `approval_policy = ${approval ? `${tomlValue(approval.value)} (${approval.source})` : "not set"}, expected "${expect.approval}"`,
+    );
+  }
+  return problems;
+}
+
+function authRules(filesystem: Record<string, unknown>): string {
+  const rules = Object.entries(filesystem).filter(
+    ([key]) => key.includes(".codex") || key.includes("auth.json"),
+  );
+  return rules.length === 0 ? "no rule for it" : rules.map(([k, v]) => `"${k}" = ${tomlValue(v)}`).join(", ");
+}
+
+function describeFilesystem(filesystem: unknown): string {
+  if (!isTable(filesystem)) return "no filesystem table";
+  return Object.entries(filesystem)
+    .map(([key, value]) =>
+      isTable(value)
+        ? `"${key}" { ${Object.entries(value)
+            .map(([k, v]) => `"${k}" = ${tomlValue(v)}`)
+            .join(", ")} }`
+        : `"${key}" = ${tomlValue(value)}`,
+    )
+    .join(", ");
+}

@@ -1,0 +1,47 @@
+import { defineCheck, outcome } from "../../src/define-check.js";
+import { blockedByPermission, describeProbe } from "../_shared.js";
+
+export default defineCheck({
+  id: "fs.readonly_paths",
+  title: "Read-only folders in the project",
+  claim: "`.codex` and `www.azinstitute4autism.com` in the project are read-only.",
+  needs: ["runner", "sideEffects"],
+  run({ runner, sideEffects }, { expect }) {
+    const expected = `writes into ${expect.readonlyPaths.join(", ")} fail (EROFS), nothing appears on the host`;
+    const failures: string[] = [];
+    const unknown: string[] = [];
+    const absent: string[] = [];
+    const evidence: string[] = [];
+    for (const path of expect.readonlyPaths) {
+      const probe = runner.readonlyPaths.find(
+        (entry) => entry.path === path || entry.path.endsWith(`/${path}`),
+      );
+      if (!probe) {
+        unknown.push(`${path}: not probed`);
+        continue;
+      }
+      evidence.push(
+        `write into ${path}: ${describeProbe(probe.write)}${probe.existed ? "" : " (not present)"}`,
+      );
+      if (probe.write.ok) failures.push(`${path}: write succeeded`);
+      else if (!probe.existed) absent.push(path);
+      // ENOENT: a recursive mkdir on a read-only mount reports it (codex-sandbox-lab §4.4).
+      else if (!blockedByPermission(probe.write) && probe.write.code !== "ENOENT") {
+        unknown.push(`${path}: write failed for another reason (${describeProbe(probe.write)})`);
+      }
+    }
+    if (sideEffects.readonlyNew.length > 0)
+      failures.push(`new on the host: ${sideEffects.readonlyNew.join(", ")}`);
+    const restored = sideEffects.restored.map((entry) => `host restored: ${entry}`);
+    if (failures.length > 0)
+      return outcome("fail", expected, failures[0] as string, [...failures, ...evidence, ...restored]);
+    if (unknown.length > 0)
+      return outcome("error", expected, `could not test: ${unknown[0]}`, [...unknown, ...evidence]);
+    if (absent.length > 0) {
+      return outcome("warn", expected, `${absent.join(", ")} not present in the project`, evidence);
+    }
+    return outcome("pass", expected, "all read-only", evidence);
+  },
+  remediation:
+    'Mark each folder `"<folder>" = "read"` under `":workspace_roots"` in the profile, never `"write"`.',
+});

@@ -1,0 +1,77 @@
+import { defineCheck, outcome } from "../../src/define-check.js";
+import { parseOverride } from "../../src/gather/config.js";
+import { LEGACY_FLAGS, parseObservedArgv, readLauncherStatic } from "../../src/gather/launcher-static.js";
+import type { LaunchKind } from "../../src/model.js";
+
+const LEGACY = new Set<string>(LEGACY_FLAGS);
+
+export default defineCheck({
+  id: "launcher.flags",
+  title: "Launcher selects the profile, no legacy flags",
+  claim:
+    "The launcher selects the profile and passes no legacy `--sandbox`/`-s`, `--full-auto` or `--dangerously-bypass-approvals-and-sandbox` (nor `--add-dir`, `-c sandbox_mode=…` or a `-c default_permissions=…` that replaces the profile's).",
+  needs: ["launcher", "config"],
+  run({ launcher, config }, { expect }) {
+    const expected = `--profile ${expect.profile}, no legacy sandbox flags`;
+    const statics = readLauncherStatic(launcher.path, launcher.lines.join("\n"));
+    const where = (line: number, text: string) => `${launcher.path}:${line}: ${text}`;
+    const fileDefault = config.profile.data?.default_permissions ?? config.base.data?.default_permissions;
+    // A `-c default_permissions=…` naming another permissions profile than the config files select.
+    const replacesProfile = (raw: string) => {
+      const override = parseOverride(raw);
+      return override.key === "default_permissions" && override.value !== fileDefault;
+    };
+
+    const problems: string[] = [];
+    const evidence: string[] = [];
+    const observedKinds = (["exec", "tui", "mcp"] as LaunchKind[]).filter((kind) => launcher.observed[kind]);
+    if (observedKinds.length > 0) {
+      for (const kind of observedKinds) {
+        const parsed = parseObservedArgv(launcher.observed[kind]?.argv ?? []);
+        const legacy = [
+          ...parsed.legacyFlags,
+          ...parsed.overrides.filter((o) => replacesProfile(o.raw)).map((o) => `-c ${o.raw}`),
+        ];
+        evidence.push(
+          `${kind} argv: --profile ${parsed.profile ?? "(none)"}, ${parsed.overrides.length} -c, legacy: ${legacy.join(" ") || "none"}`,
+        );
+        problems.push(...profileProblems(parsed.profile, expect.profile, `${kind} launch`));
+        problems.push(...legacy.map((flag) => `${kind} launch passes ${flag}`));
+      }
+    } else {
+      evidence.push("no launch was observed: read statically");
+      problems.push(...profileProblems(statics.profile, expect.profile, "launcher"));
+      for (const o of statics.overrides) {
+        if (replacesProfile(o.raw)) problems.push(`launcher passes -c ${o.raw} (line ${o.line})`);
+      }
+    }
+
+    const staticLegacy = statics.findings.filter((f) => LEGACY.has(f.flag));
+    for (const finding of statics.findings) evidence.push(where(finding.line, finding.text));
+    if (observedKinds.length === 0) {
+      problems.push(...staticLegacy.map((f) => `launcher passes ${f.flag} (line ${f.line})`));
+    }
+    if (problems.length > 0)
+      return outcome("fail", expected, problems[0] as string, [...problems, ...evidence]);
+    if (staticLegacy.length > 0) {
+      // The observed launches were clean, but another path through the launcher passes a legacy flag.
+      const first = staticLegacy[0] as { line: number; flag: string };
+      return outcome(
+        "warn",
+        expected,
+        `${first.flag} on line ${first.line}, not used by the observed launches`,
+        evidence,
+      );
+    }
+    return outcome("pass", expected, `--profile ${expect.profile}, no legacy flags`, evidence);
+  },
+  remediation:
+    "Pass `--profile <name>` in the launcher and remove `--sandbox`/`-s`, `--full-auto`, `--dangerously-bypass-approvals-and-sandbox`, `--add-dir` and `-c sandbox_mode=…`: they replace the permission profile.",
+});
+
+function profileProblems(profile: string | null, expected: string, who: string): string[] {
+  if (profile === null)
+    return [`${who} selects no profile (Codex then runs with sandbox read-only, or without the profile)`];
+  if (profile !== expected) return [`${who} selects profile ${profile}, expected ${expected}`];
+  return [];
+}

@@ -1,0 +1,49 @@
+import { defineCheck, outcome } from "../../src/define-check.js";
+import { firstLines } from "../_shared.js";
+
+export default defineCheck({
+  id: "mcp.servers",
+  title: "MCP servers connected",
+  claim: "`/mcp verbose` shows each expected server connected with at least one tool.",
+  needs: ["tui"],
+  run({ tui }, { expect }) {
+    const expected = `${expect.mcpServers.join(", ")}: connected, ≥ 1 tool each`;
+    if (tui.refused) {
+      return outcome(
+        "error",
+        expected,
+        `could not test: Codex refused to start: ${firstLines(tui.refused, 1)[0]}`,
+        firstLines(tui.refused, 4),
+      );
+    }
+    if (Object.keys(tui.mcp).length === 0 && tui.mcpScreen.trim() === "") {
+      return outcome("error", expected, "could not test: /mcp verbose showed nothing", []);
+    }
+    const problems: string[] = [];
+    const listed: string[] = [];
+    for (const name of expect.mcpServers) {
+      const server = tui.mcp[name];
+      if (!server) {
+        problems.push(`${name}: not listed by /mcp verbose`);
+        continue;
+      }
+      listed.push(`${name}: ${server.status} (${server.tools} tools)`);
+      if (server.status !== "connected" || server.tools < 1) {
+        const reason = tui.warnings.find((warning) => warning.includes(name));
+        problems.push(`${name}: ${server.status} (${server.tools} tools)${reason ? `: ${reason}` : ""}`);
+      }
+    }
+    if (problems.length > 0)
+      return outcome("fail", expected, problems[0] as string, [...problems, ...listed]);
+    // The README pre-approves these tools; they run in the server's process, outside the shell sandbox.
+    const tools = expect.mcpServers
+      .map((name) => `${name}: ${tui.mcp[name]?.toolNames.join(", ") || "(names not shown)"}`)
+      .join("; ");
+    return outcome("pass", expected, listed.join(", "), [
+      ...listed,
+      `auto-approved tools run outside the shell sandbox: ${tools}`,
+    ]);
+  },
+  remediation:
+    "Fix the failing server's definition (`command`/`url`) in the profile file until `/mcp verbose` lists it connected; the warning (F2) names the reason.",
+});

@@ -1,0 +1,51 @@
+import { defineCheck, outcome } from "../../src/define-check.js";
+import { firstLines, permissionsParenthesis } from "../_shared.js";
+
+export default defineCheck({
+  id: "tui.permissions",
+  title: "Interactive /status shows workspace, network, never",
+  claim:
+    "The interactive session's `/status` shows workspace access with network, approval never (the authority for approval: exec always prints never).",
+  needs: ["tui"],
+  run({ tui }, { expect }) {
+    const expected = `Permissions: … (${expect.tuiPermissions})`;
+    if (tui.refused) {
+      return outcome(
+        "error",
+        expected,
+        `could not test: Codex refused to start: ${firstLines(tui.refused, 1)[0]}`,
+        firstLines(tui.refused, 4),
+      );
+    }
+    if (tui.permissions === null) {
+      return outcome(
+        "error",
+        expected,
+        "could not test: /status showed no Permissions line",
+        firstLines(tui.statusScreen, 12),
+      );
+    }
+    const line = `/status Permissions: ${tui.permissions}`;
+    const shown = permissionsParenthesis(tui.permissions);
+    if (shown === expect.tuiPermissions) return outcome("pass", expected, tui.permissions, [line]);
+    return outcome("fail", expected, tui.permissions, [line, ...differences(shown, expect.tuiPermissions)]);
+  },
+  remediation:
+    'Launch through the launcher with `--profile` and `-c approval_policy="never"`, without `--sandbox`, so the permission profile (workspace with network access) and approval never apply.',
+});
+
+/** Names which half differs: the access (e.g. network lost) or the approval (e.g. "Ask for approval"). */
+function differences(shown: string | null, expected: string): string[] {
+  if (shown === null)
+    return ["no (access, approval) parenthesis: not a workspace sandbox with approval never"];
+  const split = (value: string) => {
+    const comma = value.lastIndexOf(",");
+    return comma < 0 ? [value, ""] : [value.slice(0, comma).trim(), value.slice(comma + 1).trim()];
+  };
+  const [access, approval] = split(shown);
+  const [expectedAccess, expectedApproval] = split(expected);
+  const notes: string[] = [];
+  if (access !== expectedAccess) notes.push(`access: ${access}, expected ${expectedAccess}`);
+  if (approval !== expectedApproval) notes.push(`approval: ${approval}, expected ${expectedApproval}`);
+  return notes;
+}
