@@ -1,10 +1,11 @@
-// `codex mcp get` through the launcher: the parser on captured output, and real runs of Codex 0.169.0.
+// `codex mcp get` through the launcher: the parser on captured output, and real runs of Codex 0.169.0 on the
+// bundled reference setup.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildReferenceSetup, type ReferenceSetup } from "../src/demo/reference-setup.js";
 import { parseMcpGet, runMcpGet } from "../src/gather/mcp-get.js";
 import { Redactor } from "../src/redact.js";
-import { buildTuiSetup, type TuiSetup } from "./fixtures/tui/tui-setup.js";
 
 /** The output of one `$ … mcp get <name>` command in the captured CLI transcript. */
 function captured(command: string): string {
@@ -45,13 +46,13 @@ describe("parseMcpGet", () => {
 });
 
 describe("runMcpGet on a real Codex", () => {
-  let setup: TuiSetup;
-  const redact = (text: string) => new Redactor().redact(text);
+  let setup: ReferenceSetup;
+  const redact = (text: string) => new Redactor([setup.canary]).redact(text);
   beforeAll(async () => {
-    setup = await buildTuiSetup();
+    setup = await buildReferenceSetup();
   });
   afterAll(async () => {
-    await setup.close();
+    await setup.dispose();
   });
   const run = (server: string) =>
     runMcpGet({

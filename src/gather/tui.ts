@@ -2,6 +2,7 @@
 // without a TTY and on CI): ready → `/status` → `/mcp verbose` → (warnings overlay if a server is down) → `/quit`.
 // Bytes go into a headless xterm; every wait reads the rendered screen, never the byte stream, because the TUI
 // redraws with cursor moves that strip-ansi cannot turn back into text (codex-tui-lab.md §8).
+import { readdirSync, readFileSync } from "node:fs";
 import xterm from "@xterm/headless";
 import type { Fact, McpServerStatus, TuiFacts } from "../model.js";
 import { gathered, notGathered } from "../model.js";
@@ -126,7 +127,7 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
       if (done(text)) return text;
       if (exit) throw new Stop(`the TUI exited (code ${exit.code}) while waiting for ${what}`);
       if (Date.now() > deadline)
-        throw new Stop(`timed out after ${Math.round(opts.timeoutMs / 1000)} s waiting for ${what}`);
+        throw new Stop(`timed out after ${opts.timeoutMs / 1000} s waiting for ${what}`);
       await sleep(POLL_MS);
     }
   }
@@ -209,7 +210,7 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
       });
     return notGathered(`${opts.redact(error.message)}; last screen lines:\n${lastLines()}`);
   } finally {
-    killGroup(child.pid);
+    await killSession(child.pid);
     term.dispose();
   }
 
@@ -234,12 +235,67 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
   async function waitForExit(): Promise<void> {
     while (!exit) {
       if (Date.now() > deadline)
-        throw new Stop(
-          `timed out after ${Math.round(opts.timeoutMs / 1000)} s waiting for the TUI to exit after /quit`,
-        );
+        throw new Stop(`timed out after ${opts.timeoutMs / 1000} s waiting for the TUI to exit after /quit`);
       await sleep(POLL_MS);
     }
   }
+}
+
+/**
+ * Kills the session's process group and every descendant (stdio MCP servers and bwrap children may sit in
+ * other groups), then waits until they are gone, so the caller's leftover check sees a settled state.
+ */
+async function killSession(pid: number): Promise<void> {
+  const tree = [pid, ...descendants(pid)];
+  killGroup(pid);
+  for (const member of tree) {
+    try {
+      process.kill(member, "SIGKILL");
+    } catch {
+      // gone already
+    }
+  }
+  for (let round = 0; round < 40 && tree.some(alive); round++) await sleep(POLL_MS);
+}
+
+/** Pids whose parent chain leads to `root`, from /proc (Linux). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = parentOf(Number(entry));
+    if (parent !== null) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  const queue = [root];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of children.get(next) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/** Fields of /proc/<pid>/stat after the parenthesised command name: state, ppid, … */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null;
+  }
+}
+
+function parentOf(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : null;
+}
+
+/** A zombie has released everything; only its parent's wait is missing. */
+function alive(pid: number): boolean {
+  const fields = statFields(pid);
+  return fields !== null && fields[0] !== "Z";
 }
 
 /** The screen as text: the whole normal buffer (scrollback included), lines the terminal wrapped joined again. */
