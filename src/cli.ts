@@ -28,7 +28,8 @@ async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === "probe") {
     if (rest.includes("--stage")) return (await import("./stage.js")).stageCommand(rest);
-    return (await import("./runner/runner.js")).probeCommand(rest);
+    // A DNS lookup abandoned at its timeout would keep the process alive for ~10 s: exit explicitly.
+    process.exit(await (await import("./runner/runner.js")).probeCommand(rest));
   }
   if (first === "--version" || first === "-V") {
     console.log((await import("./version.js")).VERSION);
@@ -39,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === "list") return list(rest);
+  if (first === "docs") return docs(rest);
   if (first === "diff") return diff(rest);
   if (first === "demo") return audit("demo", rest);
   if (first === "run") return audit("run", rest);
@@ -50,7 +52,8 @@ async function main(argv: string[]): Promise<number> {
 async function helpText(): Promise<string> {
   const { checks } = await import("../checks/index.js");
   const { VERSION } = await import("./version.js");
-  const ids = checks.map((check) => `  ${check.id.padEnd(28)} ${check.claim}`).join("\n");
+  const { catalogueText } = await import("./catalogue.js");
+  const ids = catalogueText(checks, { needs: false });
   return `codex-smoke ${VERSION}: prove an autonomous Codex setup enforces what its README claims
 
 Usage:
@@ -89,10 +92,20 @@ async function list(args: string[]): Promise<number> {
   const { UsageError } = await import("./errors.js");
   if (args.length > 0) throw new UsageError(`list takes no arguments (got "${args[0]}")`);
   const { checks } = await import("../checks/index.js");
-  const width = Math.max(...checks.map((check) => check.id.length));
-  for (const check of checks) {
-    console.log(`${check.id.padEnd(width)}  ${check.claim}  [needs: ${check.needs.join(", ")}]`);
-  }
+  const { catalogueText } = await import("./catalogue.js");
+  console.log(catalogueText(checks, { needs: true }));
+  return 0;
+}
+
+/** `codex-smoke docs` (npm run docs): rewrites the README's check table from the registry. */
+async function docs(args: string[]): Promise<number> {
+  const { UsageError } = await import("./errors.js");
+  if (args.length !== 1) throw new UsageError("docs needs the README path: codex-smoke docs README.md");
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  const { checks } = await import("../checks/index.js");
+  const { withCatalogue } = await import("./catalogue.js");
+  const path = args[0] as string;
+  writeFileSync(path, withCatalogue(readFileSync(path, "utf8"), checks));
   return 0;
 }
 

@@ -1,0 +1,230 @@
+// Broken variants of the reference setup, each audited with the real Codex: the check that owns the broken claim
+// fails (and the audit says so with exit 1), while the claims that still hold keep passing.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ReferenceSetup } from "../src/demo/reference-setup.js";
+import type { Status } from "../src/model.js";
+import {
+  type AuditRun,
+  audit,
+  editFile,
+  launcherAddsArgs,
+  launcherPrepends,
+  withSetup,
+} from "./helpers/audit.js";
+
+const FS_NET = ["--only", "runner.,fs.,net.,env.,banner.sandbox,config.,launcher."];
+
+/** Adds `lines` to the profile's top-level filesystem table (right after `":minimal"`). */
+function profileFilesystemAdds(setup: ReferenceSetup, ...lines: string[]): void {
+  editFile(setup.profileFile, (text) =>
+    text.replace(/^":minimal" = "read"$/m, (m) => [m, ...lines].join("\n")),
+  );
+}
+
+interface Variant {
+  name: string;
+  breakIt: (setup: ReferenceSetup) => void;
+  args?: string[];
+  env?: Record<string, string>;
+  /** Checks that must end in the given status. */
+  expect: Record<string, Status>;
+  exitCode?: number;
+}
+
+const variants: Variant[] = [
+  {
+    name: "launcher adds --sandbox workspace-write (legacy mode replaces the profile)",
+    breakIt: (s) => launcherAddsArgs(s, "--sandbox", "workspace-write"),
+    expect: {
+      "launcher.flags": "fail",
+      "banner.sandbox": "fail",
+      "tui.permissions": "fail",
+      "fs.auth_json": "fail",
+      "net.registry": "fail",
+      "mcp.servers": "pass",
+      "mcp.approval": "pass",
+    },
+  },
+  {
+    name: "launcher uses --dangerously-bypass-approvals-and-sandbox",
+    breakIt: (s) => launcherAddsArgs(s, "--dangerously-bypass-approvals-and-sandbox"),
+    args: FS_NET,
+    expect: {
+      "launcher.flags": "fail",
+      "banner.sandbox": "fail",
+      "runner.report": "fail",
+      "fs.auth_json": "fail",
+      "fs.git_write": "fail",
+      "fs.readonly_paths": "fail",
+      "fs.home_ephemeral": "fail",
+      "fs.git_read": "pass",
+      "fs.project_write": "pass",
+    },
+  },
+  {
+    name: "profile turns the network off",
+    breakIt: (s) => editFile(s.profileFile, (t) => t.replace("enabled = true", "enabled = false")),
+    args: FS_NET,
+    expect: {
+      "net.registry": "fail",
+      "banner.sandbox": "fail",
+      "config.profile": "fail",
+      "fs.auth_json": "pass",
+    },
+  },
+  {
+    name: "profile makes a sibling of the project writable",
+    breakIt: (s) => {
+      const sibling = join(s.root, "work", "sibling");
+      mkdirSync(sibling);
+      profileFilesystemAdds(s, `${JSON.stringify(sibling)} = "write"`);
+    },
+    args: FS_NET,
+    expect: {
+      "config.profile": "fail",
+      "fs.outside_roots": "fail",
+      "fs.auth_json": "pass",
+      "net.registry": "pass",
+    },
+  },
+  {
+    name: "profile makes the whole filesystem readable (:root)",
+    breakIt: (s) => profileFilesystemAdds(s, '":root" = "read"'),
+    args: FS_NET,
+    expect: { "config.profile": "fail", "fs.outside_roots": "fail", "fs.project_write": "pass" },
+  },
+  {
+    name: "launcher exports NODE_TLS_REJECT_UNAUTHORIZED=0",
+    breakIt: (s) => launcherPrepends(s, "export NODE_TLS_REJECT_UNAUTHORIZED=0"),
+    args: FS_NET,
+    expect: { "net.tls_verify": "fail", "net.registry": "pass", "fs.auth_json": "pass" },
+  },
+  {
+    name: "auth.json readable: the deny rule replaced by ~/.codex read",
+    breakIt: (s) =>
+      editFile(s.profileFile, (t) => t.replace('"~/.codex/auth.json" = "none"', '"~/.codex" = "read"')),
+    args: FS_NET,
+    expect: { "fs.auth_json": "fail", "config.profile": "fail", "fs.git_write": "pass" },
+  },
+  {
+    name: "www.azinstitute4autism.com writable",
+    breakIt: (s) =>
+      editFile(s.profileFile, (t) =>
+        t.replace('"www.azinstitute4autism.com" = "read"', '"www.azinstitute4autism.com" = "write"'),
+      ),
+    args: FS_NET,
+    expect: { "fs.readonly_paths": "fail", "config.profile": "fail", "fs.auth_json": "pass" },
+  },
+  {
+    name: "project not writable",
+    breakIt: (s) => editFile(s.profileFile, (t) => t.replace('"." = "write"', '"." = "read"')),
+    args: FS_NET,
+    expect: { "fs.project_write": "fail", "config.profile": "fail" },
+  },
+  {
+    name: "$HOME writable on the host",
+    breakIt: (s) => profileFilesystemAdds(s, `${JSON.stringify(s.home)} = "write"`),
+    args: FS_NET,
+    expect: { "fs.home_ephemeral": "fail", "config.profile": "fail" },
+  },
+  {
+    name: "git metadata unreadable",
+    breakIt: (s) =>
+      editFile(s.profileFile, (t) => t.replace('".codex" = "read"', '".codex" = "read"\n".git" = "none"')),
+    args: FS_NET,
+    expect: { "fs.git_read": "fail", "fs.project_write": "pass" },
+  },
+  {
+    name: "profile asks for approval (on-request) and the launcher does not override it",
+    breakIt: (s) => {
+      editFile(s.profileFile, (t) =>
+        t.replace('approval_policy = "never"', 'approval_policy = "on-request"'),
+      );
+      editFile(s.launcher, (t) => t.replace(`  -c 'approval_policy="never"'\n`, ""));
+    },
+    expect: {
+      "banner.approval": "fail",
+      "tui.permissions": "fail",
+      "banner.sandbox": "pass",
+      "fs.auth_json": "pass",
+    },
+  },
+  {
+    name: "MCP stand-in command missing",
+    breakIt: (s) =>
+      editFile(s.profileFile, (t) =>
+        t.replace(/^(\[mcp_servers\.playwright\]\ncommand = ).*$/m, '$1"/nonexistent/playwright-mcp"'),
+      ),
+    args: ["--only", "mcp.,tui."],
+    expect: { "mcp.servers": "fail", "tui.permissions": "pass", "mcp.approval": "pass" },
+  },
+  {
+    name: "launcher no longer sets the MCP approval mode",
+    breakIt: (s) =>
+      editFile(s.launcher, (t) =>
+        t.replace(`  -c 'mcp_servers.playwright.default_tools_approval_mode="approve"'\n`, ""),
+      ),
+    args: ["--only", "mcp.,tui.,launcher."],
+    expect: { "mcp.approval": "fail", "mcp.servers": "pass", "tui.permissions": "pass" },
+  },
+  {
+    name: "per-tool approval table for a server no layer defines",
+    breakIt: (s) =>
+      editFile(
+        s.profileFile,
+        (t) => `${t}\n[mcp_servers.ghost.tools.browser_navigate]\napproval_mode = "approve"\n`,
+      ),
+    expect: { "config.mcp_approval_tables": "fail", "config.profile": "pass", "launcher.flags": "pass" },
+  },
+  {
+    name: "project .codex/config.toml switches to danger-full-access",
+    breakIt: (s) => {
+      const { writeFileSync } = require("node:fs") as typeof import("node:fs");
+      writeFileSync(join(s.project, ".codex", "config.toml"), 'sandbox_mode = "danger-full-access"\n');
+    },
+    expect: { "config.project_override": "fail", "config.profile": "pass", "mcp.servers": "pass" },
+  },
+  {
+    name: "profile file missing (a broken setup is a finding, not a usage error)",
+    breakIt: (s) => {
+      const { rmSync } = require("node:fs") as typeof import("node:fs");
+      rmSync(s.profileFile);
+    },
+    args: ["--skip", "tui.,mcp."],
+    expect: { "config.profile": "fail", "banner.sandbox": "error", "fs.auth_json": "error" },
+  },
+  {
+    name: "a secret-looking variable is visible inside (fail when expected so)",
+    breakIt: () => {},
+    args: ["--only", "env.secrets", "--expect", "EXPECT_FILE"],
+    env: { DEPLOY_API_KEY: "not-a-real-key-but-long-enough" },
+    expect: { "env.secrets": "fail" },
+  },
+];
+
+function describeRun(run: AuditRun): string {
+  return (
+    (run.report?.results ?? []).map((r) => `${r.id}=${r.status}: ${r.observed}`).join("\n") || run.stderr
+  );
+}
+
+describe.concurrent("broken setups fail the check that owns the claim", () => {
+  it.each(variants)("$name", async (variant) => {
+    await withSetup(variant.breakIt, async (setup) => {
+      let args = variant.args ?? [];
+      if (args.includes("EXPECT_FILE")) {
+        const { writeFileSync } = await import("node:fs");
+        const file = join(setup.root, "expect.json");
+        writeFileSync(file, JSON.stringify({ envSecrets: "fail" }));
+        args = args.map((a) => (a === "EXPECT_FILE" ? file : a));
+      }
+      const run = await audit(setup, args, variant.env);
+      const got = Object.fromEntries(Object.keys(variant.expect).map((id) => [id, run.status(id)]));
+      expect(got, describeRun(run)).toEqual(variant.expect);
+      expect(run.exitCode, describeRun(run)).toBe(variant.exitCode ?? 1);
+      expect(`${run.stdout}${run.files}`).not.toContain(setup.canary);
+    });
+  });
+});

@@ -1,0 +1,44 @@
+// The correct reference setup, audited end to end with the real Codex: every check passes, nothing of the user's
+// changes, nothing is left behind, and the canary secret appears in no output of any format.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checks } from "../checks/index.js";
+import { audit, processesOf, withSetup } from "./helpers/audit.js";
+
+describe("reference setup", () => {
+  it("passes every check, keeps config byte-identical, leaks no secret, leaves nothing behind", async () => {
+    const cacheBefore = new Set(readdirSync(join(homedir(), ".cache", "codex-smoke")));
+    await withSetup(
+      () => {},
+      async (setup) => {
+        const configBefore = readFileSync(setup.profileFile);
+        const baseBefore = readFileSync(setup.baseConfigFile);
+        const projectBefore = readdirSync(setup.project).sort();
+        const homeBefore = readdirSync(setup.home).sort();
+        const run = await audit(setup, [], { MY_API_TOKEN: setup.canary });
+        expect(run.stderr).toBe("");
+        const notPassing = run.report?.results.filter((r) => r.status !== "pass" && r.id !== "env.secrets");
+        expect(notPassing).toEqual([]);
+        // The launch env carried a secret-looking variable: reported by name, never by value.
+        expect(run.status("env.secrets")).toBe("warn");
+        expect(run.observed("env.secrets")).toContain("MY_API_TOKEN");
+        expect(run.exitCode).toBe(0);
+        expect(run.report?.results.map((r) => r.id)).toEqual(checks.map((c) => c.id));
+
+        expect(`${run.stdout}${run.stderr}${run.files}`).not.toContain(setup.canary);
+        expect(readFileSync(setup.profileFile).equals(configBefore)).toBe(true);
+        expect(readFileSync(setup.baseConfigFile).equals(baseBefore)).toBe(true);
+        expect(readdirSync(setup.project).sort()).toEqual(projectBefore);
+        expect(readdirSync(setup.home).sort()).toEqual(homeBefore);
+        expect(existsSync(join(setup.project, ".git", "index.lock"))).toBe(false);
+        expect(processesOf(setup)).toEqual([]);
+      },
+    );
+    const cacheAfter = readdirSync(join(homedir(), ".cache", "codex-smoke")).filter((name) =>
+      name.startsWith("run-"),
+    );
+    expect(cacheAfter.filter((name) => !cacheBefore.has(name))).toEqual([]);
+  });
+});
