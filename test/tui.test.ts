@@ -102,12 +102,16 @@ describe("runTuiSession on a real Codex", () => {
     const missing = join(ref.setup.root, "missing-playwright.mjs");
     writeFileSync(ref.setup.profileFile, profile.replace(JSON.stringify(script), JSON.stringify(missing)));
 
-    const { result, steps, leftover } = await session(ref);
+    // An expected server that is not configured at all must not stall the session either.
+    const { result, steps, leftover } = await session(ref, {
+      expectedServers: [...EXPECTED, "notConfigured"],
+    });
     console.log("failed-server timings, ms since spawn:", steps);
     expect(result.ok, result.ok ? "" : result.error).toBe(true);
     if (!result.ok) return;
     expect(result.value.mcp.playwright).toMatchObject({ status: "failed", tools: 0, toolNames: [] });
     expect(result.value.mcp.openaiDeveloperDocs?.status).toBe("connected");
+    expect(result.value.mcp).not.toHaveProperty("notConfigured");
     const reason = result.value.warnings.find((w) => w.startsWith("MCP · playwright:"));
     expect(reason).toMatch(/MCP client for `playwright` failed to start/);
     expect(leftover).toEqual([]);

@@ -49,8 +49,11 @@ const POLL_MS = 25;
 const PRE_ENTER_MS = 150;
 /** After the footer is drawn, MCP startup announces itself (OSC 7501 `working`) within this time, or not at all. */
 const STARTUP_SIGNAL_MS = 3_000;
+/** How long a complete `/mcp verbose` block must stay unchanged when an expected server is not in it. */
+const UNLISTED_SERVER_GRACE_MS = 1_000;
 
 const KEY_ENTER = "\r";
+/** Opens the warnings overlay (the footer says `⚠ N warnings · f2 to view` when there are any). */
 const KEY_F2 = "\x1bOQ";
 const KEY_RIGHT = "\x1b[C";
 const KEY_ESC = "\x1b";
@@ -168,15 +171,23 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
     step("status");
 
     await submit("/mcp verbose");
-    const mcpScreen = await waitFor("the /mcp verbose block", (s) =>
-      mcpVerboseComplete(s, opts.expectedServers),
-    );
+    // An expected server that is not configured is never listed: then a closed block that stopped changing
+    // is the answer.
+    let lastBlock: { text: string | null; since: number } = { text: null, since: Date.now() };
+    const mcpScreen = await waitFor("the /mcp verbose block", (s) => {
+      if (mcpVerboseComplete(s, opts.expectedServers)) return true;
+      if (!mcpVerboseComplete(s, [])) return false;
+      const text = mcpBlock(s);
+      if (text !== lastBlock.text) lastBlock = { text, since: Date.now() };
+      return Date.now() - lastBlock.since >= UNLISTED_SERVER_GRACE_MS;
+    });
     step("mcp");
     const mcp = parseMcpVerbose(mcpScreen);
 
     // The reason a server is down is only in the warnings overlay; paging through it costs time, so only then.
     let warnings: string[] = [];
-    if (opts.expectedServers.some((name) => mcp[name]?.status !== "connected")) {
+    const serverDown = opts.expectedServers.some((name) => mcp[name]?.status !== "connected");
+    if (serverDown && /f2 to view/.test(screen())) {
       warnings = await readWarnings();
       step("warnings");
     }
@@ -225,10 +236,7 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
       for (const warning of parseWarnings(screen())) seen.add(warning);
     }
     child.write(KEY_ESC);
-    await waitFor(
-      "the warnings overlay to close",
-      (s) => warningsPage(s) === null || composerText(s) !== null,
-    );
+    await waitFor("the warnings overlay to close", (s) => warningsPage(s) === null);
     return [...seen];
   }
 
