@@ -29,7 +29,7 @@ export function describeHttp(name: string, probe: HttpProbe | null): string {
     probe.sslVerifyResult === undefined || probe.sslVerifyResult === null
       ? null
       : `ssl_verify_result ${probe.sslVerifyResult}`,
-    probe.ok ? null : (probe.code ?? "failed"),
+    probe.ok || probe.code === `exit:${probe.exitCode}` ? null : (probe.code ?? "failed"),
     probe.ok || !probe.detail ? null : probe.detail.split("\n")[0],
   ].filter((part) => part !== null);
   return `${name}: ${probe.ok ? "ok" : "failed"}${parts.length > 0 ? `, ${parts.join(", ")}` : ""}`;
