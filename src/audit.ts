@@ -1,7 +1,7 @@
 // Gathers the facts the selected checks need — each Codex launch once, independent launches concurrently — then
 // runs the checks. Leaves the user's config, project and home as it found them, and no process behind.
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -110,7 +110,8 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
   const startedAt = new Date(started).toISOString();
   const nonce = randomBytes(6).toString("hex");
   const cacheDir = join(homedir(), ".cache", "codex-smoke");
-  mkdirSync(cacheDir, { recursive: true });
+  // The first directory mkdir creates, if any: removed again at the end when empty, so nothing is left behind.
+  const createdCacheRoot = mkdirSync(cacheDir, { recursive: true });
   const runDir = join(cacheDir, `run-${nonce}`);
   mkdirSync(runDir, { recursive: true });
 
@@ -133,6 +134,7 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
     guard.restore();
     for (const step of cleanups.reverse()) await step();
     rmSync(runDir, { recursive: true, force: true });
+    if (createdCacheRoot) removeEmptyDirs(cacheDir, createdCacheRoot);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
@@ -395,6 +397,18 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await cleanup();
+  }
+}
+
+/** Removes `dir` and its parents up to and including `top` while they are empty. */
+function removeEmptyDirs(dir: string, top: string): void {
+  for (let current = dir; current.startsWith(top); current = dirname(current)) {
+    try {
+      rmdirSync(current);
+    } catch {
+      return;
+    }
+    if (current === top) return;
   }
 }
 

@@ -114,7 +114,13 @@ async function diff(args: string[]): Promise<number> {
   if (args.length !== 2)
     throw new UsageError("diff needs two report files: codex-smoke diff <old.json> <new.json>");
   const { diffReports, hasRegressions, loadReport, renderDiff } = await import("./diff.js");
-  const [oldReport, newReport] = await Promise.all(args.map((path) => loadReport(path)));
+  const [oldReport, newReport] = await Promise.all(
+    args.map((path) =>
+      loadReport(path).catch((error: unknown) => {
+        throw new UsageError(error instanceof Error ? error.message : String(error));
+      }),
+    ),
+  );
   if (!oldReport || !newReport) throw new UsageError("diff needs two report files");
   const result = diffReports(oldReport, newReport);
   process.stdout.write(renderDiff(result, { color: useColor() }));

@@ -50,3 +50,72 @@ export function killGroup(pid: number | undefined): void {
     // already gone
   }
 }
+
+interface ProcStat {
+  ppid: number;
+  startTime: string;
+}
+
+/** ppid and start time from /proc/<pid>/stat (fields after the parenthesised command name). */
+function procStat(pid: number): ProcStat | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { ppid: Number(fields[1]), startTime: fields[19] ?? "" };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Records every descendant of a launched process while it runs. Codex's sandbox fs helpers (bwrap
+ * `--codex-run-as-fs-helper`) start with an empty environment (no marker) and are orphaned to pid 1 when Codex
+ * exits, so they are found by ancestry while Codex is alive and killed by pid (start time checked) at the end.
+ */
+export class DescendantTracker {
+  private readonly seen = new Map<number, string>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly root: number,
+    intervalMs = 200,
+  ) {
+    this.timer = setInterval(() => this.scan(), intervalMs);
+    this.timer.unref();
+  }
+
+  scan(): void {
+    const children = new Map<number, number[]>();
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = procStat(Number(entry));
+      if (stat) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), Number(entry)]);
+    }
+    const queue = [this.root];
+    while (queue.length > 0) {
+      const pid = queue.pop() as number;
+      for (const child of children.get(pid) ?? []) {
+        const stat = procStat(child);
+        if (stat && !this.seen.has(child)) this.seen.set(child, stat.startTime);
+        queue.push(child);
+      }
+    }
+  }
+
+  /** Stops tracking and SIGKILLs every recorded descendant that is still the same process. */
+  killAll(): number {
+    clearInterval(this.timer);
+    this.scan();
+    let killed = 0;
+    for (const [pid, startTime] of this.seen) {
+      if (procStat(pid)?.startTime !== startTime) continue;
+      try {
+        process.kill(pid, "SIGKILL");
+        killed++;
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return killed;
+  }
+}

@@ -32,7 +32,7 @@ describe.concurrent("bad input", () => {
     [["run", "--launcher", launcher, "--project", dir, "--format", "xml"], /--format.*xml/],
     [["run", "--launcher", launcher, "--project", dir, "--agent", "robot"], /--agent: expected mock or live/],
     [
-      ["run", "--launcher", launcher, "--project", dir, "--timeout", "-1"],
+      ["run", "--launcher", launcher, "--project", dir, "--timeout", "0"],
       /--timeout: expected a positive number/,
     ],
     [
