@@ -18,7 +18,8 @@ export const DEFAULT_EXPECTATIONS: Expectations = {
 
 type Validator = (value: unknown) => string | null;
 
-const nonEmptyString: Validator = (v) => (typeof v === "string" && v !== "" ? null : "must be a non-empty string");
+const nonEmptyString: Validator = (v) =>
+  typeof v === "string" && v !== "" ? null : "must be a non-empty string";
 const stringArray: Validator = (v) =>
   Array.isArray(v) && v.every((item) => typeof item === "string") ? null : "must be an array of strings";
 
@@ -71,7 +72,16 @@ function jsonErrorLine(text: string, message: string): number | null {
   const line = /line (\d+)/.exec(message);
   if (line?.[1] !== undefined) return Number(line[1]);
   const position = /position (\d+)/.exec(message);
-  if (position?.[1] !== undefined) return text.slice(0, Number(position[1])).split("\n").length;
+  if (position?.[1] !== undefined) return lineAt(text, Number(position[1]));
   if (/end of JSON input/i.test(message)) return text.split("\n").length;
+  // `Unexpected token 'x', …"<up to 10 characters either side>"… is not valid JSON`
+  const context = /^Unexpected token '(.)', (\.\.\.)?"(.*)"(?:\.\.\.)? is not valid JSON$/s.exec(message);
+  if (context) {
+    const [, token, elided, snippet] = context as unknown as [string, string, string | undefined, string];
+    const start = text.indexOf(snippet);
+    if (start >= 0) return lineAt(text, start + (elided ? 10 : snippet.indexOf(token)));
+  }
   return null;
 }
+
+const lineAt = (text: string, offset: number): number => text.slice(0, offset).split("\n").length;
