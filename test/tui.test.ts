@@ -1,6 +1,6 @@
 // Real Codex TUI sessions (0.169.0, bundled bubblewrap) on the bundled reference setup with the mock model.
 import { randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "smol-toml";
 import { afterEach, describe, expect, it } from "vitest";
@@ -47,10 +47,24 @@ async function session(
     },
     ...overrides,
   });
-  // The driver kills its process group; nothing carrying the marker may survive it.
-  const leftover = markedPids(nonce);
+  // Nothing the session started may survive it: neither what carries the marker nor the sandboxed helpers,
+  // whose environment bwrap clears (they name the setup's paths in their arguments).
+  const leftover = [...markedPids(nonce), ...pidsMentioning(setup.root)];
   await killMarked(nonce);
   return { result, steps, leftover };
+}
+
+function pidsMentioning(text: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -89,10 +89,10 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
     cwd: opts.project,
     env: { ...opts.env, TERM: "xterm-256color" },
   });
-  let exit: { code: number; atMs: number } | null = null;
+  let exit: { code: number } | null = null;
   // OSC 7501 `state=working|idle|…` is Codex's own busy signal; strip-ansi would drop it, so it is read raw.
   // A sequence may be split across chunks: the unmatched tail is kept for the next one.
-  const states: Array<{ state: string; atMs: number }> = [];
+  const states: string[] = [];
   let oscTail = "";
   child.onData((data) => {
     term.write(data);
@@ -100,13 +100,13 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
     let consumed = 0;
     // biome-ignore lint/suspicious/noControlCharactersInRegex: an OSC sequence is made of control characters
     for (const match of text.matchAll(/\x1b\]7501;state=(\w+)[^\x07\x1b]*(?:\x07|\x1b\\)/g)) {
-      states.push({ state: match[1] ?? "", atMs: elapsed() });
+      states.push(match[1] ?? "");
       consumed = (match.index ?? 0) + match[0].length;
     }
     oscTail = text.slice(Math.max(consumed, text.length - 64));
   });
   child.onExit(({ exitCode }) => {
-    exit = { code: exitCode, atMs: elapsed() };
+    exit = { code: exitCode };
   });
 
   const screen = () => renderScreen(term);
@@ -156,9 +156,9 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
     await waitFor("the footer `← for agents`", (s) => /←\s*for agents/.test(s));
     const footerAt = elapsed();
     await waitFor("MCP startup to finish (OSC 7501 working → idle)", () => {
-      const working = states.find((s) => s.state === "working");
-      if (!working) return elapsed() - footerAt > STARTUP_SIGNAL_MS;
-      return states.some((s) => s.state === "idle" && s.atMs >= working.atMs && s !== working);
+      const working = states.indexOf("working");
+      if (working < 0) return elapsed() - footerAt > STARTUP_SIGNAL_MS;
+      return states.indexOf("idle", working) > working;
     });
     ready = true;
     step("ready");
@@ -250,42 +250,55 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
 }
 
 /**
- * Kills the session's process group and every descendant (stdio MCP servers and bwrap children may sit in
- * other groups), then waits until they are gone, so the caller's leftover check sees a settled state.
+ * Kills everything the session started, then waits until it is gone, so the caller's leftover check sees a
+ * settled state. The pty child leads its own session (node-pty calls setsid): processes that Codex put in other
+ * groups, or that were reparented to init when Codex exited (its sandboxed helpers; bwrap clears their
+ * environment, so the marker variable does not find them), still carry that session id. Their descendants in
+ * new sessions (bwrap `--new-session`) are found by parent.
  */
-async function killSession(pid: number): Promise<void> {
-  const tree = [pid, ...descendants(pid)];
-  killGroup(pid);
-  for (const member of tree) {
-    try {
-      process.kill(member, "SIGKILL");
-    } catch {
-      // gone already
+async function killSession(leader: number): Promise<void> {
+  killGroup(leader);
+  // Rescanned each round: a process that was forking during a kill can leave a child behind.
+  for (let round = 0; round < 40; round++) {
+    const members = sessionTree(leader).filter(alive);
+    if (members.length === 0) return;
+    for (const member of members) {
+      try {
+        process.kill(member, "SIGKILL");
+      } catch {
+        // gone already
+      }
     }
+    await sleep(POLL_MS);
   }
-  for (let round = 0; round < 40 && tree.some(alive); round++) await sleep(POLL_MS);
 }
 
-/** Pids whose parent chain leads to `root`, from /proc (Linux). */
-function descendants(root: number): number[] {
+/** Pids in `leader`'s session and all their descendants, from /proc (Linux). */
+function sessionTree(leader: number): number[] {
   const children = new Map<number, number[]>();
+  const found = new Set<number>(alive(leader) ? [leader] : []);
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    const parent = parentOf(Number(entry));
-    if (parent !== null) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    const pid = Number(entry);
+    const fields = statFields(pid);
+    if (!fields) continue;
+    const [, ppid, , session] = fields.map(Number);
+    if (session === leader) found.add(pid);
+    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   }
-  const found: number[] = [];
-  const queue = [root];
+  const queue = [...found];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     for (const child of children.get(next) ?? []) {
-      found.push(child);
-      queue.push(child);
+      if (!found.has(child)) {
+        found.add(child);
+        queue.push(child);
+      }
     }
   }
-  return found;
+  return [...found];
 }
 
-/** Fields of /proc/<pid>/stat after the parenthesised command name: state, ppid, … */
+/** Fields of /proc/<pid>/stat after the parenthesised command name: state, ppid, pgrp, session, … */
 function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -293,11 +306,6 @@ function statFields(pid: number): string[] | null {
   } catch {
     return null;
   }
-}
-
-function parentOf(pid: number): number | null {
-  const fields = statFields(pid);
-  return fields ? Number(fields[1]) : null;
 }
 
 /** A zombie has released everything; only its parent's wait is missing. */
