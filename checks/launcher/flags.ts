@@ -4,6 +4,8 @@ import { LEGACY_FLAGS, parseObservedArgv, readLauncherStatic } from "../../src/g
 import type { LaunchKind } from "../../src/model.js";
 
 const LEGACY = new Set<string>(LEGACY_FLAGS);
+/** `-c` keys the harness itself appends (mock provider, TUI trust), not the launcher's. */
+const HARNESS_KEY = /^(model_provider|model_providers|model|projects)(\.|$)/;
 
 export default defineCheck({
   id: "launcher.flags",
@@ -32,8 +34,9 @@ export default defineCheck({
           ...parsed.legacyFlags,
           ...parsed.overrides.filter((o) => replacesProfile(o.raw)).map((o) => `-c ${o.raw}`),
         ];
+        const launcherOverrides = parsed.overrides.filter((o) => !HARNESS_KEY.test(o.key)).length;
         evidence.push(
-          `${kind} argv: --profile ${parsed.profile ?? "(none)"}, ${parsed.overrides.length} -c, legacy: ${legacy.join(" ") || "none"}`,
+          `${kind} argv: --profile ${parsed.profile ?? "(none)"}, ${launcherOverrides} -c overrides, legacy flags: ${legacy.join(" ") || "none"}`,
         );
         problems.push(...profileProblems(parsed.profile, expect.profile, `${kind} launch`));
         problems.push(...legacy.map((flag) => `${kind} launch passes ${flag}`));
