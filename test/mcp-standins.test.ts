@@ -146,6 +146,7 @@ describe("streamable HTTP stand-in (openaiDeveloperDocs)", () => {
       -32601,
     );
     expect((await (await post("{")).json()).error.code).toBe(-32700);
+    expect((await (await post({ jsonrpc: "2.0", id: 6 })).json()).error.code).toBe(-32600);
     expect((await fetch(server.url, { headers: { accept: "text/event-stream" } })).status).toBe(405);
     expect((await fetch(new URL("/other", server.url), { method: "POST", body: "{}" })).status).toBe(404);
   });

@@ -46,7 +46,11 @@ export function createMcpDispatcher(
       return fail(null, INVALID_REQUEST, "expected a JSON-RPC message object");
     }
     const { id, method, params } = message as { id?: JsonRpcId; method?: unknown; params?: unknown };
-    if (typeof method !== "string") return null;
+    if (typeof method !== "string") {
+      // A response to a request of ours (we send none) needs no answer; anything else is malformed.
+      const isResponse = id !== undefined && ("result" in message || "error" in message);
+      return isResponse ? null : fail(id ?? null, INVALID_REQUEST, "expected a method");
+    }
     if (id === undefined) return null;
     const args = (typeof params === "object" && params !== null ? params : {}) as Record<string, unknown>;
     const ok = (result: unknown): JsonRpcResponse => ({ jsonrpc: "2.0", id, result });
