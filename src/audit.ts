@@ -139,8 +139,9 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
   const onSignal = (signal: NodeJS.Signals) => {
     void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // `on`, not `once`: execa's exit hook re-raises a signal nobody else listens to, which would cut cleanup short.
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
   try {
     const launcherText = readFileSync(opts.launcher, "utf8");
@@ -284,7 +285,12 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
               }),
             ).then((facts) => [server, facts] as const),
           ),
-        ).then((entries) => gathered(Object.fromEntries(entries)))
+        ).then((entries): Facts["mcpGet"] => {
+          // No exit code means the call was killed at the deadline: could not test, not a wrong setting.
+          const killed = entries.find(([, facts]) => facts.exitCode === null);
+          if (killed) return notGathered(`\`mcp get ${killed[0]}\` did not finish: ${killed[1].output}`);
+          return gathered(Object.fromEntries(entries));
+        })
       : Promise.resolve(notGathered("not needed"));
 
     // The exec launch, then what its runner left behind.

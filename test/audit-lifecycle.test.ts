@@ -1,0 +1,122 @@
+// "Could not test" is `error` (exit 3), never pass or fail; timeouts and Ctrl-C leave no process, temp dir or
+// config change behind.
+import { execFile, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CLI, loopbackRegistry, processesOf, withSetup } from "./helpers/audit.js";
+
+function runArgs(
+  setup: { launcher: string; project: string; root: string },
+  registry: string,
+  ...extra: string[]
+) {
+  return [
+    CLI,
+    "run",
+    "--launcher",
+    setup.launcher,
+    "--project",
+    setup.project,
+    "--out",
+    join(setup.root, "reports"),
+    "--registry",
+    registry,
+    ...extra,
+  ];
+}
+
+const runDirs = (home: string) => {
+  try {
+    return readdirSync(join(home, ".cache", "codex-smoke"));
+  } catch {
+    return [];
+  }
+};
+
+describe.concurrent("could not test", () => {
+  it("a host whose bubblewrap cannot create namespaces: host.sandbox and the runner's checks are error, exit 3", async () => {
+    await withSetup(
+      () => {},
+      async (setup) => {
+        const registry = await loopbackRegistry();
+        const script = `echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" "$@"`;
+        const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+          execFile(
+            "unshare",
+            [
+              "--user",
+              "--map-root-user",
+              "sh",
+              "-c",
+              script,
+              process.execPath,
+              ...runArgs(setup, registry, "--format", "json"),
+            ],
+            { env: setup.env, timeout: 120_000 },
+            (error, stdout) => resolve({ code: error ? (error.code as number) : 0, stdout }),
+          );
+        });
+        const report = JSON.parse(readFileSync(join(setup.root, "reports", "codex-smoke.json"), "utf8"));
+        const status = (id: string) => report.results.find((r: { id: string }) => r.id === id)?.status;
+        expect(status("host.sandbox"), result.stdout).toBe("error");
+        for (const id of ["runner.report", "fs.auth_json", "fs.git_write", "net.registry", "env.secrets"]) {
+          expect(status(id), id).toBe("error");
+        }
+        expect(report.summary.pass).toBeGreaterThan(0);
+        expect(report.summary.fail).toBe(0);
+        expect(result.code).toBe(3);
+      },
+    );
+  });
+
+  it("a Codex launch that outlives --timeout is killed with its processes: error, exit 3", async () => {
+    await withSetup(
+      () => {},
+      async (setup) => {
+        const registry = await loopbackRegistry();
+        const profileBefore = readFileSync(setup.profileFile);
+        const result = await new Promise<{ code: number | null }>((resolve) => {
+          execFile(
+            process.execPath,
+            runArgs(setup, registry, "--timeout", "0.3", "--format", "json"),
+            { env: setup.env, timeout: 120_000 },
+            (error) => resolve({ code: error ? (error.code as number) : 0 }),
+          );
+        });
+        const report = JSON.parse(readFileSync(join(setup.root, "reports", "codex-smoke.json"), "utf8"));
+        const status = (id: string) => report.results.find((r: { id: string }) => r.id === id)?.status;
+        expect(status("banner.sandbox")).toBe("error");
+        expect(status("tui.permissions")).toBe("error");
+        expect(report.summary.pass).toBeGreaterThan(0);
+        expect(report.summary.fail).toBe(0);
+        expect(result.code).toBe(3);
+        expect(processesOf(setup)).toEqual([]);
+        expect(runDirs(setup.home)).toEqual([]);
+        expect(readFileSync(setup.profileFile).equals(profileBefore)).toBe(true);
+      },
+    );
+  });
+
+  it("Ctrl-C during an audit kills every launch, restores the config and removes the run dir", async () => {
+    await withSetup(
+      () => {},
+      async (setup) => {
+        const registry = await loopbackRegistry();
+        const profileBefore = readFileSync(setup.profileFile);
+        const child = spawn(process.execPath, runArgs(setup, registry), { env: setup.env, stdio: "ignore" });
+        // Interrupt once Codex is really running (its launches carry this setup's CODEX_HOME).
+        for (let i = 0; i < 100 && processesOf(setup).length < 2; i++)
+          await new Promise((r) => setTimeout(r, 100));
+        expect(processesOf(setup).length).toBeGreaterThan(0);
+        child.kill("SIGINT");
+        const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+        expect(code).toBe(130);
+        expect(processesOf(setup)).toEqual([]);
+        expect(runDirs(setup.home)).toEqual([]);
+        expect(readFileSync(setup.profileFile).equals(profileBefore)).toBe(true);
+        expect(readdirSync(setup.project).filter((name) => name.startsWith(".codex-smoke"))).toEqual([]);
+      },
+    );
+  });
+});
