@@ -51,6 +51,7 @@ const PRE_ENTER_MS = 150;
 const STARTUP_SIGNAL_MS = 3_000;
 /** How long a complete `/mcp verbose` block must stay unchanged when an expected server is not in it. */
 const UNLISTED_SERVER_GRACE_MS = 1_000;
+const EXIT_DRAIN_MS = 200;
 
 const KEY_ENTER = "\r";
 /** Opens the warnings overlay (the footer says `⚠ N warnings · f2 to view` when there are any). */
@@ -206,9 +207,18 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
     });
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
-    await flush();
-    // Codex refuses a bad config before drawing anything; an `Error:` after that is not a refusal.
-    const refused = exit && !ready ? refusal(screen()) : null;
+    // Codex refuses a bad config before drawing anything; an `Error:` after that is not a refusal. Its last
+    // bytes can arrive just after the exit is reported, so a missing message gets one short drain.
+    let refused: string | null = null;
+    if (exit && !ready) {
+      await flush();
+      refused = refusal(screen());
+      if (refused === null) {
+        await sleep(EXIT_DRAIN_MS);
+        await flush();
+        refused = refusal(screen());
+      }
+    }
     if (refused !== null)
       return gathered({
         permissions: null,
