@@ -22,7 +22,10 @@ const read = (launcherOverrides: string[] = []) =>
 
 describe("readConfigLayers", () => {
   it("reads base < profile < launcher -c, tables merged key by key", () => {
-    writeFileSync(join(codexHome, "config.toml"), 'approval_policy = "on-request"\n[analytics]\nenabled = false\n');
+    writeFileSync(
+      join(codexHome, "config.toml"),
+      'approval_policy = "on-request"\n[analytics]\nenabled = false\n',
+    );
     writeFileSync(
       join(codexHome, "azi4a2-autonomous.config.toml"),
       [
@@ -42,18 +45,31 @@ describe("readConfigLayers", () => {
     ]);
     expect(facts.base.exists).toBe(true);
     expect(facts.profile.data?.approval_policy).toBe("on-request");
-    expect(facts.projectOverride).toEqual({ path: join(project, ".codex", "config.toml"), role: "project", exists: false });
-    expect(facts.launcherOverrides[0]).toEqual({ key: "approval_policy", value: "never", raw: 'approval_policy="never"' });
+    expect(facts.projectOverride).toEqual({
+      path: join(project, ".codex", "config.toml"),
+      role: "project",
+      exists: false,
+    });
+    expect(facts.launcherOverrides[0]).toEqual({
+      key: "approval_policy",
+      value: "never",
+      raw: 'approval_policy="never"',
+    });
     expect(facts.effective).toEqual({
       approval_policy: "never",
       analytics: { enabled: false },
-      mcp_servers: { playwright: { command: "npx", tool_timeout_sec: 300, default_tools_approval_mode: "approve" } },
+      mcp_servers: {
+        playwright: { command: "npx", tool_timeout_sec: 300, default_tools_approval_mode: "approve" },
+      },
       permissions: { p: { filesystem: { ":workspace_roots": { ".": "write", ".codex": "read" } } } },
     });
   });
 
   it("reports a missing profile file and a parse error with line and column", () => {
-    writeFileSync(join(codexHome, "config.toml"), 'model = "x"\n[sandbox_workspace_write\nnetwork_access = true\n');
+    writeFileSync(
+      join(codexHome, "config.toml"),
+      'model = "x"\n[sandbox_workspace_write\nnetwork_access = true\n',
+    );
     const facts = read();
     expect(facts.profile.exists).toBe(false);
     expect(facts.base.exists).toBe(true);
@@ -75,7 +91,11 @@ describe("-c overrides", () => {
   it("parses TOML values and falls back to the literal string", () => {
     expect(parseOverride("tool_timeout_sec=300").value).toBe(300);
     expect(parseOverride("approval_policy=never").value).toBe("never");
-    expect(parseOverride('web_search = "live"')).toEqual({ key: "web_search", value: "live", raw: 'web_search = "live"' });
+    expect(parseOverride('web_search = "live"')).toEqual({
+      key: "web_search",
+      value: "live",
+      raw: 'web_search = "live"',
+    });
   });
 
   it("keeps quotes in dotted keys, as Codex does", () => {

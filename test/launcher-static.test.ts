@@ -22,12 +22,19 @@ describe("readLauncherStatic", () => {
   });
 
   it("reads `-p name` and unquoted -c values in a one-command launcher", () => {
-    const text = readFileSync(new URL("./fixtures/facts/launchers/codex-auto-simple", import.meta.url), "utf8");
+    const text = readFileSync(
+      new URL("./fixtures/facts/launchers/codex-auto-simple", import.meta.url),
+      "utf8",
+    );
     const result = readLauncherStatic("codex-auto", text);
     expect(result.profile).toBe("azi4a2-autonomous");
     expect(result.findings).toEqual([]);
     expect(result.overrides).toHaveLength(5);
-    expect(result.overrides[0]).toMatchObject({ key: "approval_policy", raw: "approval_policy=never", line: 5 });
+    expect(result.overrides[0]).toMatchObject({
+      key: "approval_policy",
+      raw: "approval_policy=never",
+      line: 5,
+    });
   });
 
   it("flags `--sandbox workspace-write` appended to the exec line, at its line", () => {
@@ -37,13 +44,20 @@ describe("readLauncherStatic", () => {
     );
     const result = readLauncherStatic("codex-auto", text);
     expect(result.findings).toEqual([
-      { line: lineOf(text, "--sandbox workspace-write"), flag: "--sandbox", text: expect.stringContaining("exec") },
+      {
+        line: lineOf(text, "--sandbox workspace-write"),
+        flag: "--sandbox",
+        text: expect.stringContaining("exec"),
+      },
     ]);
   });
 
   it("flags --dangerously-bypass-approvals-and-sandbox and -c sandbox_mode inside an argument array", () => {
     const text = readmeLauncher
-      .replace("--profile \"$PROFILE\"\n", "--profile \"$PROFILE\"\n  --dangerously-bypass-approvals-and-sandbox\n")
+      .replace(
+        '--profile "$PROFILE"\n',
+        '--profile "$PROFILE"\n  --dangerously-bypass-approvals-and-sandbox\n',
+      )
       .replace("overrides=(\n", "overrides=(\n  -c 'sandbox_mode=\"workspace-write\"'\n");
     const flags = readLauncherStatic("codex-auto", text).findings.map((f) => [f.flag, f.line]);
     expect(flags).toEqual([
@@ -108,7 +122,15 @@ describe("parseObservedArgv", () => {
   });
 
   it("reports legacy flags as passed", () => {
-    const argv = ["-p", "x", "--sandbox=workspace-write", "-c", 'sandbox_mode="read-only"', "--add-dir", "/a"];
+    const argv = [
+      "-p",
+      "x",
+      "--sandbox=workspace-write",
+      "-c",
+      'sandbox_mode="read-only"',
+      "--add-dir",
+      "/a",
+    ];
     const parsed = parseObservedArgv(argv);
     expect(parsed.subcommand).toBeNull();
     expect(parsed.profile).toBe("x");

@@ -78,7 +78,10 @@ export function mergeConfig(
   return effective;
 }
 
-function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+function mergeInto(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+): Record<string, unknown> {
   for (const [key, value] of Object.entries(source)) {
     const current = target[key];
     target[key] = isTable(value) && isTable(current) ? mergeInto(current, value) : cloneValue(value);

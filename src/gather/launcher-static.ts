@@ -38,7 +38,12 @@ export const LEGACY_FLAGS = [
   "-c sandbox_workspace_write",
 ] as const;
 /** Settings that switch TLS certificate verification off. */
-export const TLS_FLAGS = ["NODE_TLS_REJECT_UNAUTHORIZED=0", "--insecure", "-k", "--no-check-certificate"] as const;
+export const TLS_FLAGS = [
+  "NODE_TLS_REJECT_UNAUTHORIZED=0",
+  "--insecure",
+  "-k",
+  "--no-check-certificate",
+] as const;
 
 const SANDBOX_MODES = new Set(["read-only", "workspace-write", "danger-full-access"]);
 const LEGACY_CONFIG_KEY = /^(sandbox_mode|sandbox_workspace_write)\b/;
@@ -185,7 +190,8 @@ export function readLauncherStatic(path: string, text: string): LauncherStatic {
       const word = words[i] as { text: string; line: number };
       const next = words[i + 1]?.text;
       const [name, inlineValue] = splitLongOption(word.text);
-      if (/^NODE_TLS_REJECT_UNAUTHORIZED=0$/.test(word.text)) report(word.line, "NODE_TLS_REJECT_UNAUTHORIZED=0");
+      if (/^NODE_TLS_REJECT_UNAUTHORIZED=0$/.test(word.text))
+        report(word.line, "NODE_TLS_REJECT_UNAUTHORIZED=0");
       if (i < start) continue;
       if (name === "--insecure" || name === "--no-check-certificate") report(word.line, name);
       else if (word.text === "-k" && /(^|\/)curl$/.test(commandName)) report(word.line, "-k");
@@ -198,24 +204,38 @@ export function readLauncherStatic(path: string, text: string): LauncherStatic {
         name === "--approve-for-me"
       )
         report(word.line, name);
-      else if ((name === "-c" || name === "--config") && (inlineValue ?? next) !== undefined && invokesCodex) {
+      else if (
+        (name === "-c" || name === "--config") &&
+        (inlineValue ?? next) !== undefined &&
+        invokesCodex
+      ) {
         const raw = (inlineValue ?? next) as string;
         const key = configKey(raw);
         overrides.push({ key, raw, line: word.line });
         const legacy = LEGACY_CONFIG_KEY.exec(key);
         if (legacy) report(word.line, `-c ${legacy[1]}`);
-      } else if ((name === "--profile" || (name === "-p" && invokesCodex)) && (inlineValue ?? next) !== undefined) {
+      } else if (
+        (name === "--profile" || (name === "-p" && invokesCodex)) &&
+        (inlineValue ?? next) !== undefined
+      ) {
         profileWord = (inlineValue ?? next) as string;
       }
     }
   }
-  return { path, profile: profileWord === null ? null : resolveWord(profileWord, assignments), overrides, findings };
+  return {
+    path,
+    profile: profileWord === null ? null : resolveWord(profileWord, assignments),
+    overrides,
+    findings,
+  };
 }
 
 function isPrefixWord(word: string): boolean {
   return (
     /^[A-Za-z_][A-Za-z0-9_]*=/.test(word) ||
-    /^(exec|command|env|export|local|readonly|declare|if|then|else|elif|do|while|until|!|\{|time|nohup)$/.test(word)
+    /^(exec|command|env|export|local|readonly|declare|if|then|else|elif|do|while|until|!|\{|time|nohup)$/.test(
+      word,
+    )
   );
 }
 
