@@ -16,7 +16,7 @@ import { parseObservedArgv, readLauncherStatic } from "./gather/launcher-static.
 import { runMcpGet } from "./gather/mcp-get.js";
 import { hostRegistryControl, registryPackageUrl, resolveRegistryBase } from "./gather/registry.js";
 import { findOnPath, installShim, type Shim } from "./gather/shim.js";
-import { snapshotHost, verifyAndRestore } from "./gather/side-effects.js";
+import { snapshotHost, verifyAndRestore, verifyProbeMarkers } from "./gather/side-effects.js";
 import { runTuiSession, tuiArgs } from "./gather/tui.js";
 import type {
   CheckDefinition,
@@ -33,6 +33,7 @@ import { gathered, notGathered } from "./model.js";
 import { killMarked, MARKER_VAR } from "./processes.js";
 import { Redactor, secretValues } from "./redact.js";
 import type { RunnerInput, RunnerReport } from "./runner/report-types.js";
+import { STAGE_DIR } from "./stage.js";
 import { startUntrustedTlsServer, type UntrustedTlsServer } from "./tls/untrusted-server.js";
 import { VERSION } from "./version.js";
 
@@ -311,6 +312,11 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
     let runner: Facts["runner"] = opts.probeReport
       ? readProbeReport(opts.probeReport)
       : readRunnerReport(runnerPaths.report, nonce, execFact, mock, redact);
+    if (opts.probeReport && runner.ok) {
+      sideEffects = gathered(verifyProbeMarkers(runner.value, opts.project));
+      // The runner `probe --stage` put into the project is not needed any more (decisions §6).
+      rmSync(join(opts.project, STAGE_DIR), { recursive: true, force: true });
+    }
 
     const [hostSandboxFact, tui, mcpGet, registry] = await Promise.all([
       hostSandbox,

@@ -53,6 +53,7 @@ export function killGroup(pid: number | undefined): void {
 
 interface ProcStat {
   ppid: number;
+  session: number;
   startTime: string;
 }
 
@@ -61,7 +62,7 @@ function procStat(pid: number): ProcStat | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { ppid: Number(fields[1]), startTime: fields[19] ?? "" };
+    return { ppid: Number(fields[1]), session: Number(fields[3]), startTime: fields[19] ?? "" };
   } catch {
     return null;
   }
@@ -117,5 +118,28 @@ export class DescendantTracker {
       }
     }
     return killed;
+  }
+}
+
+/**
+ * SIGKILLs every process of session `sid` (a launch started with `detached: true` leads its own session, and
+ * bwrap's fs helpers stay in it even when orphaned), until a scan finds none.
+ */
+export async function killSession(sid: number | undefined): Promise<void> {
+  if (sid === undefined) return;
+  for (let round = 0; round < 20; round++) {
+    const members = readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(Number)
+      .filter((pid) => pid !== process.pid && procStat(pid)?.session === sid);
+    if (members.length === 0) return;
+    for (const pid of members) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // exited meanwhile
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

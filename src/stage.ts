@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { UsageError } from "./errors.js";
 import { DEFAULT_EXPECTATIONS } from "./expectations.js";
 import { registryPackageUrl, resolveRegistryBase } from "./gather/registry.js";
@@ -14,14 +15,28 @@ import type { RunnerInput } from "./runner/report-types.js";
 export const STAGE_DIR = ".codex-smoke";
 
 export async function stageCommand(args: string[]): Promise<number> {
-  const unknown = args.filter((arg) => arg !== "--stage");
-  if (unknown.length > 0) throw new UsageError(`probe --stage: unexpected argument "${unknown[0]}"`);
+  let parsed: { values: { registry?: string } };
+  try {
+    parsed = parseArgs({
+      args,
+      options: { stage: { type: "boolean" }, registry: { type: "string" } },
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(
+      `probe --stage: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+    );
+  }
+  const registryOption = parsed.values.registry;
+  if (registryOption !== undefined && !/^https?:\/\/\S+$/.test(registryOption)) {
+    throw new UsageError(`--registry: expected an http(s) URL, got "${registryOption}"`);
+  }
   const project = resolve(".");
   const dir = join(project, STAGE_DIR);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, ".gitignore"), "*\n");
   copyFileSync(fileURLToPath(new URL("./runner/runner.js", import.meta.url)), join(dir, "runner.mjs"));
-  const registry = await resolveRegistryBase(undefined);
+  const registry = await resolveRegistryBase(registryOption);
   const home = process.env.HOME ?? homedir();
   const input: RunnerInput = {
     nonce: randomBytes(6).toString("hex"),

@@ -1,7 +1,7 @@
 // One way to run a Codex launch through the user's launcher: own process group, closed stdin, a hard timeout
 // that kills the whole group (bwrap's fs helpers ignore SIGTERM, lab §8.3), and the group reaped after exit too.
 import { execa } from "execa";
-import { DescendantTracker, killGroup } from "../processes.js";
+import { DescendantTracker, killGroup, killSession } from "../processes.js";
 
 export interface LaunchResult {
   exitCode: number | null;
@@ -38,6 +38,7 @@ export async function launch(
   const result = await child;
   clearTimeout(timer);
   killGroup(child.pid);
+  await killSession(child.pid);
   descendants?.killAll();
   const spawnError =
     result.failed && result.exitCode === undefined && !timedOut && "code" in result && result.code

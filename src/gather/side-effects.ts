@@ -145,3 +145,34 @@ export async function verifyAndRestore(
 
   return { persisted, gitNew, headBefore: before.head, headAfter, readonlyNew, projectMarkerLeft, restored };
 }
+
+/**
+ * `run --probe-report`: the runner ran in a live session the harness did not watch, so there is no snapshot.
+ * What can still be proven from the host: which of the markers the report names survived. They are removed.
+ */
+export function verifyProbeMarkers(
+  report: import("../runner/report-types.js").RunnerReport,
+  project: string,
+): SideEffectFacts {
+  const restored: string[] = [];
+  const remove = (path: string) => {
+    rmSync(path, { recursive: true, force: true });
+    restored.push(`removed ${path}`);
+  };
+  const persisted = [report.home.marker, ...report.outside.writes.map((w) => w.marker)].filter(
+    (p) => p && existsSync(p),
+  );
+  const readonlyNew = report.readonlyPaths.map((r) => r.marker).filter((p) => p && existsSync(p));
+  const gitMarker = join(project, ".git", `codex-smoke-${report.nonce}`);
+  const gitNew = existsSync(gitMarker) ? [relative(join(project, ".git"), gitMarker)] : [];
+  const projectMarkerLeft = existsSync(report.project.marker);
+  for (const path of [
+    ...persisted,
+    ...readonlyNew,
+    ...(gitNew.length ? [gitMarker] : []),
+    ...(projectMarkerLeft ? [report.project.marker] : []),
+  ]) {
+    remove(path);
+  }
+  return { persisted, gitNew, headBefore: null, headAfter: null, readonlyNew, projectMarkerLeft, restored };
+}
