@@ -106,7 +106,13 @@ function writableEntries(effective: Record<string, unknown>, home: string): stri
     .map(([path]) => (path.startsWith("~/") ? join(home, path.slice(2)) : path));
 }
 
-export async function runAudit(opts: AuditOptions): Promise<Report> {
+export interface AuditResult {
+  report: Report;
+  /** The interactive session as rendered and as raw bytes (redacted), kept for a failure's evidence. */
+  tuiEvidence: { transcript: string; rawStream: string } | null;
+}
+
+export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const nonce = randomBytes(6).toString("hex");
@@ -388,7 +394,7 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
             durationMs: 0,
           },
     );
-    return {
+    const report: Report = {
       schemaVersion: 1,
       tool: { name: "codex-smoke", version: VERSION },
       startedAt,
@@ -404,6 +410,10 @@ export async function runAudit(opts: AuditOptions): Promise<Report> {
       },
       summary: summarize(results),
       results,
+    };
+    return {
+      report,
+      tuiEvidence: tui.ok ? { transcript: tui.value.transcript, rawStream: tui.value.rawStream } : null,
     };
   } finally {
     process.off("SIGINT", onSignal);

@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checks } from "../checks/index.js";
-import { runAudit } from "./audit.js";
+import { type AuditResult, runAudit } from "./audit.js";
 import type { Report } from "./model.js";
 import type { RunOptions } from "./options.js";
 import { render, writeReportFiles } from "./reporters/index.js";
@@ -41,17 +41,17 @@ export async function executeAudit(
       probeReport: opts.probeReport,
     });
 
-  let report: Report;
+  let result: AuditResult;
   if (command === "demo") {
     const { buildReferenceSetup } = await import("./demo/reference-setup.js");
     const setup = await buildReferenceSetup();
     try {
-      report = await auditOf(setup);
+      result = await auditOf(setup);
     } finally {
       await setup.dispose();
     }
   } else {
-    report = await auditOf({
+    result = await auditOf({
       launcher: opts.launcher,
       project: opts.project,
       codexHome: opts.codexHome,
@@ -61,6 +61,7 @@ export async function executeAudit(
       ),
     });
   }
+  const { report } = result;
 
   const formats = opts.formats.includes("json") ? opts.formats : [...opts.formats, "json" as const];
   if (opts.formats.includes("console")) process.stdout.write(render("console", report, ui));
@@ -75,15 +76,13 @@ export async function executeAudit(
   if (opts.formats.includes("console")) {
     for (const path of written) process.stdout.write(`report: ${path}\n`);
   }
+  // A failed interactive check comes with what the session really showed, as rendered and as raw bytes.
   const tuiFailed = report.results.some(
-    (r) => (r.id.startsWith("tui.") || r.id.startsWith("mcp.")) && r.status !== "pass",
+    (r) => /^(tui|mcp)\./.test(r.id) && r.status !== "pass" && r.status !== "skip",
   );
-  if (tuiFailed) {
-    const screens = report.results
-      .filter((r) => r.id.startsWith("tui.") || r.id.startsWith("mcp."))
-      .map((r) => `## ${r.id} (${r.status})\n${r.evidence.join("\n")}\n`)
-      .join("\n");
-    writeFileSync(join(opts.out, "codex-smoke.tui.txt"), screens);
+  if (tuiFailed && result.tuiEvidence) {
+    writeFileSync(join(opts.out, "codex-smoke.tui-screen.txt"), result.tuiEvidence.transcript);
+    writeFileSync(join(opts.out, "codex-smoke.tui-stream.log"), result.tuiEvidence.rawStream);
   }
   return exitCode(report, { failOn: opts.failOn, regressions });
 }

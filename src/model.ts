@@ -101,7 +101,7 @@ export interface SideEffectFacts {
   headAfter: string | null;
   /** New entries in the read-only paths (and were removed). */
   readonlyNew: string[];
-  /** Whether the project marker the runner wrote (and removed) is gone. */
+  /** True when the project marker the runner should have removed was still there (the host removed it). */
   projectMarkerLeft: boolean;
   /** What the host restored after a broken setup let probes through. */
   restored: string[];
@@ -117,6 +117,9 @@ export interface TuiFacts {
   /** Set when the TUI refused to start (config error) with its message. */
   refused: string | null;
   durationMs: number;
+  /** The whole rendered terminal (scrollback included) and the raw byte stream, redacted: saved on failure. */
+  transcript: string;
+  rawStream: string;
 }
 
 export interface McpServerStatus {

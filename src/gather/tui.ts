@@ -47,6 +47,9 @@ const ROWS = 50;
 const POLL_MS = 25;
 /** Enter closer than ~90 ms to the text is taken for a paste and dropped (lab §5.1). */
 const PRE_ENTER_MS = 150;
+/** The raw stream kept as evidence is capped: a healthy session writes well under 1 MB. */
+const RAW_STREAM_LIMIT = 4 * 1024 * 1024;
+
 /** After the footer is drawn, MCP startup announces itself (OSC 7501 `working`) within this time, or not at all. */
 const STARTUP_SIGNAL_MS = 3_000;
 /** How long a complete `/mcp verbose` block must stay unchanged when an expected server is not in it. */
@@ -95,8 +98,10 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
   // A sequence may be split across chunks: the unmatched tail is kept for the next one.
   const states: string[] = [];
   let oscTail = "";
+  let raw = "";
   child.onData((data) => {
     term.write(data);
+    if (raw.length < RAW_STREAM_LIMIT) raw += data;
     const text = oscTail + data;
     let consumed = 0;
     // biome-ignore lint/suspicious/noControlCharactersInRegex: an OSC sequence is made of control characters
@@ -204,6 +209,8 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
       warnings: warnings.map(opts.redact),
       refused: null,
       durationMs: elapsed(),
+      transcript: opts.redact(screen()),
+      rawStream: opts.redact(raw),
     });
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
@@ -228,6 +235,8 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
         warnings: [],
         refused: opts.redact(refused),
         durationMs: elapsed(),
+        transcript: opts.redact(screen()),
+        rawStream: opts.redact(raw),
       });
     return notGathered(`${opts.redact(error.message)}; last screen lines:\n${lastLines()}`);
   } finally {
