@@ -1,7 +1,7 @@
 // What the runner's probes left on the host (decisions §8): on a correct setup nothing; on a broken one the
 // probes really landed, so the host records them as evidence and restores the project and home.
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { execa } from "execa";
 import type { SideEffectFacts } from "../model.js";
 
@@ -103,11 +103,13 @@ export async function verifyAndRestore(
     for (const entry of listTree(gitDir)) {
       if (!before.gitEntries.has(entry)) gitNew.push(entry);
     }
-    // Deepest first, so directories are empty when their turn comes.
-    for (const entry of [...gitNew].sort((a, b) => b.length - a.length)) {
+    // Deepest first, so directories are empty when their turn comes. New objects stay: the reflog still names the
+    // probe commit, and deleting it would leave the repo failing `git fsck` (unreachable objects are gc's job).
+    const removable = gitNew.filter((entry) => entry !== "objects" && !entry.startsWith(`objects${sep}`));
+    for (const entry of removable.sort((a, b) => b.length - a.length)) {
       rmSync(join(gitDir, entry), { recursive: true, force: true });
     }
-    if (gitNew.length > 0) restored.push(`removed ${gitNew.length} new entries from .git`);
+    if (removable.length > 0) restored.push(`removed ${removable.length} new entries from .git`);
   }
 
   const readonlyNew: string[] = [];
