@@ -1,0 +1,114 @@
+// Cleanup by marker and by ancestry, on real processes.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { DescendantTracker, killMarked, MARKER_VAR, markedPids } from "../src/processes.js";
+
+const started: ChildProcess[] = [];
+const extraPids: number[] = [];
+
+afterEach(() => {
+  for (const child of started.splice(0)) child.kill("SIGKILL");
+  for (const pid of extraPids.splice(0)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+});
+
+function start(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "ignore"] });
+  started.push(child);
+  return child;
+}
+
+/** State letter and ppid from /proc/<pid>/stat, or null once the pid is gone. */
+function stat(pid: number): { state: string; ppid: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0] ?? "", ppid: Number(fields[1]) };
+  } catch {
+    return null;
+  }
+}
+
+const alive = (pid: number) => {
+  const s = stat(pid);
+  return s !== null && s.state !== "Z" && s.state !== "X";
+};
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<NodeJS.Signals | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode);
+    else child.once("exit", (_code, signal) => resolve(signal));
+  });
+
+describe("markedPids / killMarked", () => {
+  it("find and kill the marked sleep, not an unmarked one or one with another nonce", async () => {
+    const nonce = randomBytes(8).toString("hex");
+    const marked = start("sleep", ["30"], { ...process.env, [MARKER_VAR]: nonce });
+    const unmarked = start("sleep", ["30"], { ...process.env });
+    const other = start("sleep", ["30"], { ...process.env, [MARKER_VAR]: `${nonce}x` });
+    await until(() =>
+      [marked, unmarked, other].every((c) => c.pid !== undefined && existsSync(`/proc/${c.pid}`)),
+    );
+    // spawn() has forked, but the child's environment is only visible once exec has happened.
+    await until(() => markedPids(nonce).length > 0);
+
+    expect(markedPids(nonce)).toEqual([marked.pid]);
+
+    expect(await killMarked(nonce)).toBe(1);
+    expect(await exited(marked)).toBe("SIGKILL");
+    expect(markedPids(nonce)).toEqual([]);
+    expect(alive(unmarked.pid as number)).toBe(true);
+    expect(alive(other.pid as number)).toBe(true);
+    expect(await killMarked(nonce)).toBe(0);
+  });
+});
+
+describe("DescendantTracker", () => {
+  it("records a grandchild and kills it after its parent exited and it was orphaned", async () => {
+    // root: starts an intermediate shell that starts `sleep 30` in the background, prints its pid, and exits
+    // after 1 s; the root itself stays alive.
+    const root = start("sh", ["-c", `sh -c 'sleep 30 & echo $!; sleep 1'; exec sleep 60`], process.env);
+    const tracker = new DescendantTracker(root.pid as number, 50);
+    const grandchild = await new Promise<number>((resolve) =>
+      root.stdout?.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+    );
+    extraPids.push(grandchild);
+    const intermediate = stat(grandchild)?.ppid as number;
+    expect(intermediate).not.toBe(root.pid);
+    expect(stat(intermediate)?.ppid).toBe(root.pid);
+
+    // Orphaned: the intermediate shell is gone, the sleep now belongs to pid 1 (or a subreaper), not to the root.
+    await until(() => !alive(intermediate));
+    const orphanParent = stat(grandchild)?.ppid;
+    expect(orphanParent).not.toBe(intermediate);
+    expect(orphanParent).not.toBe(root.pid);
+    expect(alive(grandchild)).toBe(true);
+
+    expect(tracker.killAll()).toBe(1);
+    await until(() => !alive(grandchild));
+    // The root is not a descendant of itself: it is left to its owner.
+    expect(alive(root.pid as number)).toBe(true);
+  });
+
+  it("kills nothing when the root had no children", () => {
+    const lone = start("sleep", ["30"], process.env);
+    const tracker = new DescendantTracker(lone.pid as number, 50);
+    expect(tracker.killAll()).toBe(0);
+    expect(alive(lone.pid as number)).toBe(true);
+  });
+});
