@@ -60,6 +60,8 @@ export interface AuditOptions {
 
 const RUNNER_FILE = fileURLToPath(new URL("./runner/runner.js", import.meta.url));
 const NETWORK_TIMEOUT_MS = 5000;
+/** The shell's exit code for a command it cannot find: Codex is missing, so nothing about the setup was learnt. */
+const COMMAND_NOT_FOUND = 127;
 
 /** A tiny semaphore: `--concurrency` bounds parallel Codex launches. */
 function limiter(max: number) {
@@ -296,6 +298,9 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
           // No exit code means the call was killed at the deadline: could not test, not a wrong setting.
           const killed = entries.find(([, facts]) => facts.exitCode === null);
           if (killed) return notGathered(`\`mcp get ${killed[0]}\` did not finish: ${killed[1].output}`);
+          const noCodex = entries.find(([, facts]) => facts.exitCode === COMMAND_NOT_FOUND);
+          if (noCodex)
+            return notGathered(`the launcher could not run Codex: ${firstLines(noCodex[1].output, 2)}`);
           return gathered(Object.fromEntries(entries));
         })
       : Promise.resolve(notGathered("not needed"));
@@ -452,6 +457,9 @@ function execFacts(
   if (!result) return notGathered("not needed");
   if (result.spawnError) return notGathered(`cannot run the launcher: ${result.spawnError}`);
   const header = parseExecHeader(result.stderr);
+  if (result.exitCode === COMMAND_NOT_FOUND && !header) {
+    return notGathered(`the launcher could not run Codex: ${firstLines(redact(result.stderr), 2)}`);
+  }
   if (result.timedOut && !header)
     return notGathered(`Codex timed out after ${timeoutMs / 1000}s before printing its header`);
   const stderrLines = redact(result.stderr).split("\n").filter(Boolean);

@@ -157,6 +157,9 @@ export interface FactValues {
 export type FactName = keyof FactValues;
 export type Facts = { [K in FactName]: Fact<FactValues[K]> };
 
+/** Evidence starting with this is a risk worth seeing even when the claim holds: the console shows it on pass lines. */
+export const NOTE_PREFIX = "note: ";
+
 export interface CheckOutcome {
   status: Status;
   expected: string;

@@ -120,3 +120,40 @@ describe.concurrent("could not test", () => {
     );
   });
 });
+
+describe("Codex missing", () => {
+  it("no codex on PATH: the launch-based checks are error, nothing fails, exit 3", async () => {
+    await withSetup(
+      () => {},
+      async (setup) => {
+        const registry = await loopbackRegistry();
+        const nodeOnly = join(setup.root, "node-only-bin");
+        const { mkdirSync, symlinkSync } = await import("node:fs");
+        mkdirSync(nodeOnly);
+        symlinkSync(process.execPath, join(nodeOnly, "node"));
+        const env = { ...setup.env, PATH: `${nodeOnly}:/usr/bin:/bin` };
+        const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+          execFile(
+            process.execPath,
+            runArgs(setup, registry, "--format", "json"),
+            { env, timeout: 120_000 },
+            (error, stdout) => resolve({ code: error ? (error.code as number) : 0, stdout }),
+          );
+        });
+        const report = JSON.parse(readFileSync(join(setup.root, "reports", "codex-smoke.json"), "utf8"));
+        const status = (id: string) => report.results.find((r: { id: string }) => r.id === id)?.status;
+        for (const id of [
+          "host.sandbox",
+          "banner.sandbox",
+          "tui.permissions",
+          "mcp.approval",
+          "fs.auth_json",
+        ]) {
+          expect(status(id), id).toBe("error");
+        }
+        expect(report.summary.fail, result.stdout).toBe(0);
+        expect(result.code).toBe(3);
+      },
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
+import { NOTE_PREFIX } from "../../src/model.js";
 import { firstLines } from "../_shared.js";
 
 export default defineCheck({
@@ -41,7 +42,7 @@ export default defineCheck({
       .join("; ");
     return outcome("pass", expected, listed.join(", "), [
       ...listed,
-      `auto-approved tools run outside the shell sandbox: ${tools}`,
+      `${NOTE_PREFIX}auto-approved MCP tools run outside the shell sandbox: ${tools}`,
     ]);
   },
   remediation:

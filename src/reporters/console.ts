@@ -1,6 +1,6 @@
 // Human report for a terminal: grouped by area, details only where a claim does not plainly hold.
 import stripAnsi from "strip-ansi";
-import type { CheckResult, Report, Status } from "../model.js";
+import { type CheckResult, NOTE_PREFIX, type Report, type Status } from "../model.js";
 
 const TAGS: Record<Status, string> = {
   pass: "PASS",
@@ -85,7 +85,10 @@ function evidenceLines(evidence: readonly string[], color: boolean): string[] {
 
 function resultLines(result: CheckResult, idWidth: number, color: boolean): string[] {
   const head = `  ${statusTag(result.status, color)}  ${result.id.padEnd(idWidth)}  ${plain(result.title)}`;
-  if (result.status === "pass") return [head];
+  if (result.status === "pass") {
+    const notes = result.evidence.filter((entry) => entry.startsWith(NOTE_PREFIX));
+    return [head, ...notes.flatMap((note) => labelled("note", note.slice(NOTE_PREFIX.length), color))];
+  }
   const lines = [
     head,
     ...labelled("expected", result.expected, color),

@@ -182,7 +182,7 @@ testCheck(mcpServers, {
       name: "both connected with 2 tools",
       status: "pass",
       evidence:
-        "auto-approved tools run outside the shell sandbox: playwright: browser_navigate, browser_snapshot",
+        "note: auto-approved MCP tools run outside the shell sandbox: playwright: browser_navigate, browser_snapshot",
     },
   ],
   invalid: [
