@@ -122,24 +122,67 @@ export class DescendantTracker {
 }
 
 /**
- * SIGKILLs every process of session `sid` (a launch started with `detached: true` leads its own session, and
- * bwrap's fs helpers stay in it even when orphaned), until a scan finds none.
+ * Kills everything the session started, then waits until it is gone, so the caller's leftover check sees a
+ * settled state. The pty child leads its own session (node-pty calls setsid; execa's `detached: true` too): processes that Codex put in other
+ * groups, or that were reparented to init when Codex exited (its sandboxed helpers; bwrap clears their
+ * environment, so the marker variable does not find them), still carry that session id. Their descendants in
+ * new sessions (bwrap `--new-session`) are found by parent.
  */
-export async function killSession(sid: number | undefined): Promise<void> {
-  if (sid === undefined) return;
-  for (let round = 0; round < 20; round++) {
-    const members = readdirSync("/proc")
-      .filter((entry) => /^\d+$/.test(entry))
-      .map(Number)
-      .filter((pid) => pid !== process.pid && procStat(pid)?.session === sid);
+export async function killSession(leader: number | undefined): Promise<void> {
+  if (leader === undefined) return;
+  killGroup(leader);
+  // Rescanned each round: a process that was forking during a kill can leave a child behind.
+  for (let round = 0; round < 40; round++) {
+    const members = sessionTree(leader).filter(alive);
     if (members.length === 0) return;
-    for (const pid of members) {
+    for (const member of members) {
       try {
-        process.kill(pid, "SIGKILL");
+        process.kill(member, "SIGKILL");
       } catch {
-        // exited meanwhile
+        // gone already
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Pids in `leader`'s session and all their descendants, from /proc (Linux). */
+function sessionTree(leader: number): number[] {
+  const children = new Map<number, number[]>();
+  const found = new Set<number>(alive(leader) ? [leader] : []);
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const fields = statFields(pid);
+    if (!fields) continue;
+    const [, ppid, , session] = fields.map(Number);
+    if (session === leader) found.add(pid);
+    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const queue = [...found];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of children.get(next) ?? []) {
+      if (!found.has(child)) {
+        found.add(child);
+        queue.push(child);
+      }
+    }
+  }
+  return [...found];
+}
+
+/** Fields of /proc/<pid>/stat after the parenthesised command name: state, ppid, pgrp, session, … */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null;
+  }
+}
+
+/** A zombie has released everything; only its parent's wait is missing. */
+function alive(pid: number): boolean {
+  const fields = statFields(pid);
+  return fields !== null && fields[0] !== "Z";
 }

@@ -1,9 +1,8 @@
 // `<launcher> mcp get <server>`: the only place where the effective `tool_timeout_sec` and
 // `default_tools_approval_mode` of a server are printed (the TUI's `/mcp verbose` shows neither). It reads the
 // config layers with the launcher's overrides applied and starts no server.
-import { execa } from "execa";
 import type { McpGetFacts } from "../model.js";
-import { killGroup } from "../processes.js";
+import { launch } from "./launch.js";
 
 /**
  * The `  key: value` lines of `codex mcp get <name>` (text form), e.g. `tool_timeout_sec` → `300`. The first line
@@ -30,28 +29,15 @@ export interface McpGetOptions {
 
 /** Runs `<launcher> mcp get <server>` in the project; a non-zero exit (unknown server, config error) is kept as is. */
 export async function runMcpGet(opts: McpGetOptions): Promise<McpGetFacts> {
-  const child = execa(opts.launcher, ["mcp", "get", opts.server], {
+  const result = await launch(opts.launcher, ["mcp", "get", opts.server], {
     cwd: opts.project,
     env: opts.env,
-    extendEnv: false,
-    stdin: "ignore",
-    all: true,
-    reject: false,
-    detached: true,
+    timeoutMs: opts.timeoutMs,
   });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup(child.pid);
-  }, opts.timeoutMs);
-  const result = await child;
-  clearTimeout(timer);
-  // Codex may leave helpers in the group; the launch is over either way.
-  killGroup(child.pid);
-  const output = opts.redact(String(result.all ?? "").trimEnd());
+  const output = opts.redact(`${result.stdout}${result.stderr}`.trimEnd());
   return {
-    exitCode: timedOut ? null : (result.exitCode ?? null),
-    fields: parseMcpGet(output),
-    output: timedOut ? `${output}\n(timed out after ${Math.round(opts.timeoutMs / 1000)} s)`.trim() : output,
+    exitCode: result.timedOut ? null : result.exitCode,
+    fields: parseMcpGet(result.timedOut ? "" : output),
+    output: result.timedOut ? `${output}\n(timed out after ${opts.timeoutMs / 1000} s)`.trim() : output,
   };
 }

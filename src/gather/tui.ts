@@ -2,11 +2,10 @@
 // without a TTY and on CI): ready → `/status` → `/mcp verbose` → (warnings overlay if a server is down) → `/quit`.
 // Bytes go into a headless xterm; every wait reads the rendered screen, never the byte stream, because the TUI
 // redraws with cursor moves that strip-ansi cannot turn back into text (codex-tui-lab.md §8).
-import { readdirSync, readFileSync } from "node:fs";
 import xterm from "@xterm/headless";
 import type { Fact, McpServerStatus, TuiFacts } from "../model.js";
 import { gathered, notGathered } from "../model.js";
-import { killGroup } from "../processes.js";
+import { killSession } from "../processes.js";
 import {
   mcpBlock,
   mcpVerboseComplete,
@@ -266,71 +265,6 @@ export async function runTuiSession(opts: TuiSessionOptions): Promise<Fact<TuiFa
       await sleep(POLL_MS);
     }
   }
-}
-
-/**
- * Kills everything the session started, then waits until it is gone, so the caller's leftover check sees a
- * settled state. The pty child leads its own session (node-pty calls setsid): processes that Codex put in other
- * groups, or that were reparented to init when Codex exited (its sandboxed helpers; bwrap clears their
- * environment, so the marker variable does not find them), still carry that session id. Their descendants in
- * new sessions (bwrap `--new-session`) are found by parent.
- */
-async function killSession(leader: number): Promise<void> {
-  killGroup(leader);
-  // Rescanned each round: a process that was forking during a kill can leave a child behind.
-  for (let round = 0; round < 40; round++) {
-    const members = sessionTree(leader).filter(alive);
-    if (members.length === 0) return;
-    for (const member of members) {
-      try {
-        process.kill(member, "SIGKILL");
-      } catch {
-        // gone already
-      }
-    }
-    await sleep(POLL_MS);
-  }
-}
-
-/** Pids in `leader`'s session and all their descendants, from /proc (Linux). */
-function sessionTree(leader: number): number[] {
-  const children = new Map<number, number[]>();
-  const found = new Set<number>(alive(leader) ? [leader] : []);
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    const fields = statFields(pid);
-    if (!fields) continue;
-    const [, ppid, , session] = fields.map(Number);
-    if (session === leader) found.add(pid);
-    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  }
-  const queue = [...found];
-  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-    for (const child of children.get(next) ?? []) {
-      if (!found.has(child)) {
-        found.add(child);
-        queue.push(child);
-      }
-    }
-  }
-  return [...found];
-}
-
-/** Fields of /proc/<pid>/stat after the parenthesised command name: state, ppid, pgrp, session, … */
-function statFields(pid: number): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  } catch {
-    return null;
-  }
-}
-
-/** A zombie has released everything; only its parent's wait is missing. */
-function alive(pid: number): boolean {
-  const fields = statFields(pid);
-  return fields !== null && fields[0] !== "Z";
 }
 
 /** The screen as text: the whole normal buffer (scrollback included), lines the terminal wrapped joined again. */
