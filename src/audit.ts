@@ -193,7 +193,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       report: join(opts.project, `${runnerBase}.report.json`),
     };
     const runnerCommand = opts.probeReport ? "true" : `node ${runnerBase}.mjs ${runnerBase}.json`;
-    if (needsExec && opts.agent === "mock") {
+    if ((needsExec || needs.has("tui")) && opts.agent === "mock") {
       mock = await startMockResponses({ command: runnerCommand });
       const started = mock;
       cleanups.push(() => started.close());
