@@ -1,6 +1,6 @@
 // Broken variants of the reference setup, each audited with the real Codex: the check that owns the broken claim
 // fails (and the audit says so with exit 1), while the claims that still hold keep passing.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReferenceSetup } from "../src/demo/reference-setup.js";
@@ -220,7 +220,15 @@ describe.concurrent("broken setups fail the check that owns the claim", () => {
         writeFileSync(file, JSON.stringify({ envSecrets: "fail" }));
         args = args.map((a) => (a === "EXPECT_FILE" ? file : a));
       }
+      const configBefore = existsSync(setup.profileFile) ? readFileSync(setup.profileFile) : null;
       const run = await audit(setup, args, variant.env);
+      // Whatever the setup's fault, the audit leaves the user's config byte-identical.
+      if (configBefore) expect(readFileSync(setup.profileFile).equals(configBefore)).toBe(true);
+      expect(
+        readdirSync(setup.codexHome)
+          .filter((name) => name.endsWith(".toml"))
+          .sort(),
+      ).toEqual(configBefore ? ["azi4a2-autonomous.config.toml", "config.toml"] : ["config.toml"]);
       const got = Object.fromEntries(Object.keys(variant.expect).map((id) => [id, run.status(id)]));
       expect(got, describeRun(run)).toEqual(variant.expect);
       expect(run.exitCode, describeRun(run)).toBe(variant.exitCode ?? 1);

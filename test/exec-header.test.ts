@@ -105,3 +105,11 @@ describe("refusalMessage", () => {
     expect(refusalMessage("")).toBeNull();
   });
 });
+
+describe("refusalMessage on an argument error", () => {
+  it("quotes the argument parser's `error:` line, not its help hint", () => {
+    const stderr =
+      "error: unexpected argument '--full-auto' found\n\nUsage: codex exec [OPTIONS] [PROMPT]\n\nFor more information, try '--help'.\n";
+    expect(refusalMessage(stderr)).toMatch(/^error: unexpected argument '--full-auto' found/);
+  });
+});

@@ -27,7 +27,8 @@ export function parseExecHeader(stderr: string): Record<string, string> | null {
 /** Codex's own words when it refused to start: the `Error…` line and what follows it (backtraces dropped). */
 export function refusalMessage(stderr: string): string | null {
   const lines = stderr.replaceAll("\r\n", "\n").split("\n");
-  const start = lines.findIndex((line) => /^Error\b/.test(line));
+  // Codex's own errors start `Error`, its argument parser's (clap) `error:`.
+  const start = lines.findIndex((line) => /^(Error\b|error:)/.test(line));
   if (start < 0) return null;
   const message: string[] = [];
   for (const line of lines.slice(start)) {
