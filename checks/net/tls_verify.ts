@@ -43,7 +43,10 @@ export default defineCheck({
     if (tls.curl?.ok) problems.push("curl accepted the untrusted certificate");
     if (tls.fetch?.ok) problems.push("fetch accepted the untrusted certificate");
     const registryVerify = network.curl?.sslVerifyResult;
+    // A retrieval that succeeded although the certificate did not verify means verification is off; one that
+    // failed on the certificate means verification works (net.registry owns that failure).
     if (
+      network.curl?.ok === true &&
       network.registryUrl?.startsWith("https:") &&
       registryVerify !== undefined &&
       registryVerify !== null &&

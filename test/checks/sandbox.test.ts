@@ -318,6 +318,13 @@ testCheck(netTlsVerify, {
       observed: "ssl_verify_result 19",
     },
     {
+      name: "registry certificate rejected (verification working; net.registry owns the failure)",
+      facts: (f) => {
+        f.runner.network.curl = { ok: false, code: "exit:60", exitCode: 60, httpStatus: 0, sslVerifyResult: 20 };
+      },
+      status: "pass",
+    },
+    {
       name: "network off: the control could not be reached",
       facts: legacyWorkspaceWrite,
       status: "error",
