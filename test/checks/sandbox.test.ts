@@ -320,7 +320,13 @@ testCheck(netTlsVerify, {
     {
       name: "registry certificate rejected (verification working; net.registry owns the failure)",
       facts: (f) => {
-        f.runner.network.curl = { ok: false, code: "exit:60", exitCode: 60, httpStatus: 0, sslVerifyResult: 20 };
+        f.runner.network.curl = {
+          ok: false,
+          code: "exit:60",
+          exitCode: 60,
+          httpStatus: 0,
+          sslVerifyResult: 20,
+        };
       },
       status: "pass",
     },
