@@ -60,6 +60,8 @@ export interface ConfigFile {
 
 export interface ConfigFacts {
   codexHome: string;
+  /** The project (workspace root) the launcher runs in, absolute. */
+  project: string;
   profileName: string;
   base: ConfigFile;
   profile: ConfigFile;

@@ -7,6 +7,8 @@ const DENY = new Set(["none", "deny"]);
 /** Keys of a filesystem table that are settings, not paths. */
 const FILESYSTEM_SETTINGS = new Set(["glob_scan_max_depth"]);
 const WORKSPACE_ROOTS = [":workspace_roots", ":project_roots"];
+/** Folders Codex keeps read-only in every writable root (codex-sandbox-lab §2.3). */
+const AUTO_PROTECTED = new Set([".codex", ".git", ".agents", ".aws"]);
 
 export default defineCheck({
   id: "config.profile",
@@ -70,15 +72,22 @@ function permissionProblems(config: ConfigFacts, expect: Expectations): string[]
   }
   const rootsKey = WORKSPACE_ROOTS.find((key) => isTable(filesystem[key]));
   const roots = rootsKey ? (filesystem[rootsKey] as Record<string, unknown>) : {};
-  if (roots["."] !== "write")
-    problems.push(`":workspace_roots" "." = ${tomlValue(roots["."] ?? "not set")}, expected "write"`);
+  // A project path may be written relative to the workspace root or as an absolute path: both work in Codex.
+  const accessOf = (relativePath: string) =>
+    roots[relativePath] ??
+    filesystem[relativePath === "." ? config.project : join(config.project, relativePath)];
+  if (accessOf(".") !== "write")
+    problems.push(`":workspace_roots" "." = ${tomlValue(accessOf(".") ?? "not set")}, expected "write"`);
   for (const path of expect.readonlyPaths) {
-    if (roots[path] !== "read") {
-      problems.push(`":workspace_roots" "${path}" = ${tomlValue(roots[path] ?? "not set")}, expected "read"`);
+    const access = accessOf(path);
+    // Codex mounts these read-only in every writable root by itself; only an explicit "write" undoes that.
+    if (access === undefined && AUTO_PROTECTED.has(path)) continue;
+    if (access !== "read") {
+      problems.push(`":workspace_roots" "${path}" = ${tomlValue(access ?? "not set")}, expected "read"`);
     }
   }
   for (const [key, access] of Object.entries(filesystem)) {
-    if (access === "write" && !FILESYSTEM_SETTINGS.has(key)) {
+    if (access === "write" && !FILESYSTEM_SETTINGS.has(key) && key !== config.project) {
       problems.push(`"${key}" = "write" grants write access outside the project`);
     }
   }

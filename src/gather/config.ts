@@ -19,6 +19,7 @@ export function readConfigLayers(opts: ConfigLayerOptions): ConfigFacts {
   const launcherOverrides = opts.launcherOverrides.map(parseOverride);
   return {
     codexHome: opts.codexHome,
+    project: opts.project,
     profileName: opts.profileName,
     base,
     profile,

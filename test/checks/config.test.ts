@@ -2,7 +2,7 @@ import configMcpApprovalTables from "../../checks/config/mcp_approval_tables.js"
 import configProfile from "../../checks/config/profile.js";
 import configProjectOverride from "../../checks/config/project_override.js";
 import type { FactValues } from "../../src/model.js";
-import { configFacts, LAUNCHER_OVERRIDES, profileData } from "../fixtures/facts/healthy.js";
+import { configFacts, LAUNCHER_OVERRIDES, PROJECT, profileData } from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests mutate parsed TOML documents freely
@@ -26,6 +26,24 @@ testCheck(configProfile, {
       facts: withProfile((p) => {
         delete filesystem(p)["~/.codex/auth.json"];
         filesystem(p)["/home/alice/.codex/auth.json"] = "deny";
+      }),
+      status: "pass",
+    },
+    {
+      name: "project paths written as absolute paths instead of under :workspace_roots",
+      facts: withProfile((p) => {
+        const roots = filesystem(p)[":workspace_roots"];
+        delete roots["."];
+        delete roots["www.azinstitute4autism.com"];
+        filesystem(p)[PROJECT] = "write";
+        filesystem(p)[`${PROJECT}/www.azinstitute4autism.com`] = "read";
+      }),
+      status: "pass",
+    },
+    {
+      name: ".codex left to Codex's built-in protection (no explicit entry)",
+      facts: withProfile((p) => {
+        delete filesystem(p)[":workspace_roots"][".codex"];
       }),
       status: "pass",
     },
@@ -65,6 +83,14 @@ testCheck(configProfile, {
       }),
       status: "fail",
       observed: '"www.azinstitute4autism.com" = "write", expected "read"',
+    },
+    {
+      name: '".codex" = "write" undoes the built-in protection',
+      facts: withProfile((p) => {
+        filesystem(p)[":workspace_roots"][".codex"] = "write";
+      }),
+      status: "fail",
+      observed: '".codex" = "write", expected "read"',
     },
     {
       name: 'auth.json rule replaced by "~/.codex" = "read"',
