@@ -229,7 +229,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
         reportPath: runnerPaths.report,
         project: opts.project,
         home: opts.home,
-        authJsonPath: join(opts.home, ".codex", "auth.json"),
+        // The credential Codex really uses lives in CODEX_HOME (the README's ~/.codex by default).
+        authJsonPath: join(opts.codexHome, "auth.json"),
         readonlyPaths: opts.expect.readonlyPaths,
         outsideWriteDirs: outsideWriteDirs(opts, writableEntries(preliminaryConfig.effective, opts.home)),
         outsideReadFiles: [canary],

@@ -43,7 +43,7 @@ export async function stageCommand(args: string[]): Promise<number> {
     reportPath: join(dir, "report.json"),
     project,
     home,
-    authJsonPath: join(home, ".codex", "auth.json"),
+    authJsonPath: join(process.env.CODEX_HOME ?? join(home, ".codex"), "auth.json"),
     readonlyPaths: DEFAULT_EXPECTATIONS.readonlyPaths,
     outsideWriteDirs: [resolve(project, ".."), home, "/tmp", "/var/tmp"],
     outsideReadFiles: [],
