@@ -31,7 +31,7 @@ import type {
 } from "./model.js";
 import { gathered, notGathered } from "./model.js";
 import { killMarked, MARKER_VAR } from "./processes.js";
-import { Redactor, secretValues } from "./redact.js";
+import { Redactor, SECRET_NAME, secretValues } from "./redact.js";
 import type { RunnerInput, RunnerReport } from "./runner/report-types.js";
 import { STAGE_DIR } from "./stage.js";
 import { startUntrustedTlsServer, type UntrustedTlsServer } from "./tls/untrusted-server.js";
@@ -345,7 +345,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const observed: LauncherFacts["observed"] = {};
     for (const kind of ["exec", "tui", "mcp"] as const) {
       const seen = shim?.observed(kind);
-      if (seen) observed[kind] = { ...seen, argv: seen.argv.map(redact) };
+      if (seen) observed[kind] = { ...seen, argv: seen.argv.map((arg) => redact(maskSecretOverride(arg))) };
     }
     const appendedExec = ["--disable", "unbounded_connection_retries", ...providerArgs, prompt];
     const observedExec = observed.exec ? parseObservedArgv(observed.exec.argv, appendedExec) : null;
@@ -438,6 +438,12 @@ function removeEmptyDirs(dir: string, top: string): void {
     }
     if (current === top) return;
   }
+}
+
+/** `-c mcp_servers.x.env.API_TOKEN="…"`: the value of a secret-looking key never reaches a report. */
+function maskSecretOverride(arg: string): string {
+  const eq = arg.indexOf("=");
+  return eq > 0 && SECRET_NAME.test(arg.slice(0, eq)) ? `${arg.slice(0, eq)}=***` : arg;
 }
 
 function redactResult(result: CheckResult, redact: (s: string) => string): CheckResult {

@@ -5,13 +5,14 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checks } from "../checks/index.js";
-import { audit, processesOf, withSetup } from "./helpers/audit.js";
+import { audit, launcherAddsArgs, processesOf, withSetup } from "./helpers/audit.js";
 
 describe("reference setup", () => {
   it("passes every check, keeps config byte-identical, leaks no secret, leaves nothing behind", async () => {
     const cacheBefore = new Set(readdirSync(join(homedir(), ".cache", "codex-smoke")));
     await withSetup(
-      () => {},
+      // A secret the launcher passes to an MCP server: it must not surface through the recorded argv either.
+      (setup) => launcherAddsArgs(setup, "-c", `mcp_servers.playwright.env.STANDIN_TOKEN="${setup.canary}"`),
       async (setup) => {
         const configBefore = readFileSync(setup.profileFile);
         const baseBefore = readFileSync(setup.baseConfigFile);
