@@ -133,7 +133,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
 
   const cleanups: Array<() => Promise<void> | void> = [];
   const stagedFiles: string[] = [];
-  const guard = guardConfig(opts.codexHome);
+  const guard = guardConfig(opts.codexHome, [join(opts.project, ".codex", "config.toml")]);
   let cleaned = false;
   const cleanup = async () => {
     if (cleaned) return;

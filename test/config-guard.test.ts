@@ -97,3 +97,22 @@ describe("guardConfig", () => {
     expect(guard.restore()).toEqual([]);
   });
 });
+
+describe("guardConfig with the project's .codex/config.toml", () => {
+  it("restores an existing project config and removes one that appeared", () => {
+    const project = join(home, "proj");
+    mkdirSync(join(project, ".codex"), { recursive: true });
+    const existing = join(project, ".codex", "config.toml");
+    writeFileSync(existing, 'model = "x"\n');
+    const guard = guardConfig(home, [existing]);
+    writeFileSync(existing, 'sandbox_mode = "danger-full-access"\n');
+    expect(guard.restore()).toEqual([`restored ${existing} (Codex wrote to it during the audit)`]);
+    expect(readFileSync(existing, "utf8")).toBe('model = "x"\n');
+
+    rmSync(existing);
+    const absent = guardConfig(home, [existing]);
+    writeFileSync(existing, 'sandbox_mode = "danger-full-access"\n');
+    expect(absent.restore()).toEqual([`removed ${existing} (created by Codex during the audit)`]);
+    expect(existsSync(existing)).toBe(false);
+  });
+});

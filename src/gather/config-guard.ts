@@ -3,8 +3,8 @@
 // of CODEX_HOME before any launch, restore them afterwards, and remove the ones Codex created.
 
 import { createHash } from "node:crypto";
-import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 
 interface SavedFile {
   bytes: Buffer;
@@ -26,23 +26,31 @@ export interface ConfigGuard {
   restore(): string[];
 }
 
-export function guardConfig(codexHome: string): ConfigGuard {
+/**
+ * Guards every top-level TOML file of `codexHome`, plus `extraFiles` (the project's `.codex/config.toml`): changed
+ * ones are put back byte for byte (and mode), created ones removed.
+ */
+export function guardConfig(codexHome: string, extraFiles: string[] = []): ConfigGuard {
   const saved = new Map<string, SavedFile>();
-  for (const name of listConfigFiles(codexHome)) {
-    const path = join(codexHome, name);
-    saved.set(name, { bytes: readFileSync(path), mode: statSync(path).mode & 0o7777 });
+  const watched = () => [...listConfigFiles(codexHome).map((name) => join(codexHome, name)), ...extraFiles];
+  for (const path of watched()) {
+    try {
+      saved.set(path, { bytes: readFileSync(path), mode: statSync(path).mode & 0o7777 });
+    } catch {
+      // an extra file that does not exist: it must not exist afterwards either
+    }
   }
+  const name = (path: string) => (path.startsWith(`${codexHome}/`) ? basename(path) : path);
   return {
     restore() {
       const changed: string[] = [];
-      for (const name of listConfigFiles(codexHome)) {
-        if (!saved.has(name)) {
-          rmSync(join(codexHome, name), { force: true });
-          changed.push(`removed ${name} (created by Codex during the audit)`);
+      for (const path of watched()) {
+        if (!saved.has(path) && existsSync(path)) {
+          rmSync(path, { force: true });
+          changed.push(`removed ${name(path)} (created by Codex during the audit)`);
         }
       }
-      for (const [name, file] of saved) {
-        const path = join(codexHome, name);
+      for (const [path, file] of saved) {
         let current: Buffer | null = null;
         let mode = -1;
         try {
@@ -53,7 +61,7 @@ export function guardConfig(codexHome: string): ConfigGuard {
         }
         if (current === null || !current.equals(file.bytes)) {
           writeFileSync(path, file.bytes);
-          changed.push(`restored ${name} (Codex wrote to it during the audit)`);
+          changed.push(`restored ${name(path)} (Codex wrote to it during the audit)`);
         }
         if (mode !== file.mode) chmodSync(path, file.mode);
       }
