@@ -4,7 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 interface SavedFile {
   bytes: Buffer;
@@ -40,7 +40,7 @@ export function guardConfig(codexHome: string, extraFiles: string[] = []): Confi
       // an extra file that does not exist: it must not exist afterwards either
     }
   }
-  const name = (path: string) => (path.startsWith(`${codexHome}/`) ? basename(path) : path);
+  const name = (path: string) => (dirname(path) === codexHome ? basename(path) : path);
   return {
     restore() {
       const changed: string[] = [];
