@@ -112,6 +112,8 @@ export interface AuditResult {
   report: Report;
   /** The interactive session as rendered and as raw bytes (redacted), kept for a failure's evidence. */
   tuiEvidence: { transcript: string; rawStream: string } | null;
+  /** The in-sandbox runner's own report (redacted), kept beside the audit's. */
+  runnerReport: string | null;
 }
 
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
@@ -420,6 +422,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     return {
       report,
       tuiEvidence: tui.ok ? { transcript: tui.value.transcript, rawStream: tui.value.rawStream } : null,
+      runnerReport: runner.ok ? redact(`${JSON.stringify(runner.value, null, 2)}\n`) : null,
     };
   } finally {
     process.off("SIGINT", onSignal);

@@ -66,6 +66,11 @@ export async function executeAudit(
   const formats = opts.formats.includes("json") ? opts.formats : [...opts.formats, "json" as const];
   if (opts.formats.includes("console")) process.stdout.write(render("console", report, ui));
   const written = await writeReportFiles(report, formats, opts.out);
+  if (result.runnerReport) {
+    const runnerFile = join(opts.out, "codex-smoke.runner.json");
+    writeFileSync(runnerFile, result.runnerReport);
+    written.push(runnerFile);
+  }
   let regressions = false;
   if (opts.baseline) {
     const { diffReports, hasRegressions, renderDiff } = await import("./diff.js");

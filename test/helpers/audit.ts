@@ -69,9 +69,7 @@ export async function audit(
     let files = "";
     try {
       report = JSON.parse(readFileSync(join(out, "codex-smoke.json"), "utf8")) as Report;
-      for (const name of ["codex-smoke.json", "codex-smoke.junit.xml", "codex-smoke.md", "codex-smoke.tap"]) {
-        files += readFileSync(join(out, name), "utf8");
-      }
+      for (const name of readdirSync(out)) files += readFileSync(join(out, name), "utf8");
     } catch {
       // no report: the caller asserts on the exit code and stderr
     }
