@@ -304,6 +304,16 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
           const noCodex = entries.find(([, facts]) => facts.exitCode === COMMAND_NOT_FOUND);
           if (noCodex)
             return notGathered(`the launcher could not run Codex: ${firstLines(noCodex[1].output, 2)}`);
+          // An unknown server is a finding (mcp.approval fails on it); any other failure means Codex (or the
+          // launcher) refused to start on this config, so nothing was learnt about the servers (decisions §10).
+          const refused = entries.find(
+            ([, facts]) => facts.exitCode !== 0 && !/No MCP server named/.test(facts.output),
+          );
+          if (refused) {
+            return notGathered(
+              `\`mcp get ${refused[0]}\` refused (exit ${refused[1].exitCode}): ${firstLines(refused[1].output, 3)}`,
+            );
+          }
           return gathered(Object.fromEntries(entries));
         })
       : Promise.resolve(notGathered("not needed"));

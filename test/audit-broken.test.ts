@@ -176,7 +176,14 @@ const variants: Variant[] = [
         s.profileFile,
         (t) => `${t}\n[mcp_servers.ghost.tools.browser_navigate]\napproval_mode = "approve"\n`,
       ),
-    expect: { "config.mcp_approval_tables": "fail", "config.profile": "pass", "launcher.flags": "pass" },
+    // Codex refuses to start on this config: what needs a launch could not be tested (decisions §10).
+    expect: {
+      "config.mcp_approval_tables": "fail",
+      "config.profile": "pass",
+      "launcher.flags": "pass",
+      "mcp.approval": "error",
+      "banner.sandbox": "error",
+    },
   },
   {
     name: "project .codex/config.toml switches to danger-full-access",
