@@ -11,14 +11,14 @@ const run = promisify(execFile);
 
 describe("probe --stage, then run --probe-report", () => {
   it.each([
-    ["the reference setup", () => {}, "pass"],
-    [
-      "a profile that lets auth.json be read",
-      (setup: { profileFile: string }) =>
+    { name: "the reference setup", breakIt: () => {}, expected: "pass" },
+    {
+      name: "a profile that lets auth.json be read",
+      breakIt: (setup: { profileFile: string }) =>
         editFile(setup.profileFile, (t) => t.replace('"~/.codex/auth.json" = "none"', '"~/.codex" = "read"')),
-      "fail",
-    ],
-  ] as const)("%s: fs.auth_json %s", async (_name, breakIt, expected) => {
+      expected: "fail",
+    },
+  ] as const)("$name: fs.auth_json $expected", async ({ breakIt, expected }) => {
     await withSetup(breakIt, async (setup) => {
       const registry = await loopbackRegistry();
       const staged = await runCli(["probe", "--stage", "--registry", registry], {

@@ -80,7 +80,7 @@ describe("console", () => {
     ["fs.git_write", "FAIL", true, true],
     ["env.secrets", "WARN", true, true],
     ["tui.permissions", "SKIP", true, false],
-    ["net.registry", "ERR ", true, true],
+    ["net.registry", "ERR ", true, false],
   ] as const)("%s: tag %s, details %s, fix %s", (id, tag, details, fix) => {
     const text = out();
     const start = lines(text).findIndex((l) => l.includes(id));

@@ -95,7 +95,9 @@ function resultLines(result: CheckResult, idWidth: number, color: boolean): stri
     ...labelled("observed", result.observed, color),
     ...evidenceLines(result.evidence, color),
   ];
-  if (result.status !== "skip") lines.push(...labelled("fix", result.remediation, color));
+  // A remediation fixes a broken claim; for "could not test" it would send the reader the wrong way.
+  if (result.status === "fail" || result.status === "warn")
+    lines.push(...labelled("fix", result.remediation, color));
   return lines;
 }
 
