@@ -1,5 +1,6 @@
 // Small helpers shared by several checks.
-import type { ConfigFacts, ConfigFile } from "../src/model.js";
+import { outcome } from "../src/define-check.js";
+import type { CheckOutcome, ConfigFacts, ConfigFile } from "../src/model.js";
 import type { HttpProbe, ProbeResult } from "../src/runner/report-types.js";
 
 /** errno codes that mean "the sandbox refused" (never a missing identity or file). */
@@ -82,4 +83,14 @@ export function firstLines(text: string, count = 3): string[] {
     .map((line) => line.trim())
     .filter((line) => line !== "")
     .slice(0, count);
+}
+
+/** Codex refused to start on the config: a check that needs that launch could not test anything (decisions §10). */
+export function refusedToStart(expected: string, refusal: string): CheckOutcome {
+  return outcome(
+    "error",
+    expected,
+    `could not test: Codex refused to start: ${firstLines(refusal, 1)[0]}`,
+    firstLines(refusal, 4),
+  );
 }

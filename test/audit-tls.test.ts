@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateCertificate } from "../src/tls/self-signed.js";
-import { launcherPrepends, runCli, withSetup } from "./helpers/audit.js";
+import { audit, launcherPrepends, withSetup } from "./helpers/audit.js";
 
 async function httpsRegistry() {
   const ca = generateCertificate({ commonName: "codex-smoke test CA", ca: true });
@@ -37,26 +37,15 @@ async function auditTls(launcherLine: string | null) {
         // The CA must be readable inside the sandbox: the minimal profile reads the project, not the home.
         const caFile = join(setup.project, ".test-ca.pem");
         writeFileSync(caFile, registry.caPem);
-        const env = { ...setup.env, NODE_EXTRA_CA_CERTS: caFile, CURL_CA_BUNDLE: caFile };
-        const out = join(setup.root, "reports");
-        const run = await runCli(
-          [
-            "run",
-            "--launcher",
-            setup.launcher,
-            "--project",
-            setup.project,
-            "--out",
-            out,
-            "--format",
-            "json",
-          ].concat(["--registry", registry.url, "--only", "net.,runner."]),
-          { env, cwd: setup.project },
-        );
-        const { readFileSync } = await import("node:fs");
-        const report = JSON.parse(readFileSync(join(out, "codex-smoke.json"), "utf8"));
-        const result = (id: string) => report.results.find((r: { id: string }) => r.id === id);
-        return { exitCode: run.exitCode, registry: result("net.registry"), tls: result("net.tls_verify") };
+        const run = await audit(setup, ["--registry", registry.url, "--only", "net.,runner."], {
+          NODE_EXTRA_CA_CERTS: caFile,
+          CURL_CA_BUNDLE: caFile,
+        });
+        const result = (id: string) => run.report?.results.find((r) => r.id === id);
+        const registryResult = result("net.registry");
+        const tlsResult = result("net.tls_verify");
+        if (!registryResult || !tlsResult) throw new Error(`no report: ${run.stderr}`);
+        return { exitCode: run.exitCode, registry: registryResult, tls: tlsResult };
       },
     );
   } finally {

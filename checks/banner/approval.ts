@@ -1,5 +1,5 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
-import { firstLines, settingSource, tomlValue } from "../_shared.js";
+import { refusedToStart, settingSource, tomlValue } from "../_shared.js";
 
 export default defineCheck({
   id: "banner.approval",
@@ -9,14 +9,7 @@ export default defineCheck({
   needs: ["config", "exec"],
   run({ config, exec }, { expect }) {
     const expected = `approval_policy "${expect.approval}" in effect`;
-    if (exec.refused) {
-      return outcome(
-        "error",
-        expected,
-        `could not test: Codex refused to start: ${firstLines(exec.refused, 1)[0]}`,
-        firstLines(exec.refused, 4),
-      );
-    }
+    if (exec.refused) return refusedToStart(expected, exec.refused);
     const header = exec.header?.approval;
     const evidence = [
       header === undefined ? "exec header: no approval line" : `exec header: approval: ${header}`,

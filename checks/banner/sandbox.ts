@@ -1,5 +1,5 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
-import { firstLines } from "../_shared.js";
+import { refusedToStart } from "../_shared.js";
 
 export default defineCheck({
   id: "banner.sandbox",
@@ -8,14 +8,7 @@ export default defineCheck({
   needs: ["exec"],
   run({ exec }, { expect }) {
     const expected = `sandbox: ${expect.sandboxHeader}`;
-    if (exec.refused) {
-      return outcome(
-        "error",
-        expected,
-        `could not test: Codex refused to start: ${firstLines(exec.refused, 1)[0]}`,
-        firstLines(exec.refused, 4),
-      );
-    }
+    if (exec.refused) return refusedToStart(expected, exec.refused);
     const sandbox = exec.header?.sandbox;
     if (sandbox === undefined) {
       return outcome(

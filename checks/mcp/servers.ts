@@ -1,6 +1,6 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
 import { NOTE_PREFIX } from "../../src/model.js";
-import { firstLines } from "../_shared.js";
+import { refusedToStart } from "../_shared.js";
 
 export default defineCheck({
   id: "mcp.servers",
@@ -9,14 +9,7 @@ export default defineCheck({
   needs: ["tui"],
   run({ tui }, { expect }) {
     const expected = `${expect.mcpServers.join(", ")}: connected, ≥ 1 tool each`;
-    if (tui.refused) {
-      return outcome(
-        "error",
-        expected,
-        `could not test: Codex refused to start: ${firstLines(tui.refused, 1)[0]}`,
-        firstLines(tui.refused, 4),
-      );
-    }
+    if (tui.refused) return refusedToStart(expected, tui.refused);
     if (Object.keys(tui.mcp).length === 0 && tui.mcpScreen.trim() === "") {
       return outcome("error", expected, "could not test: /mcp verbose showed nothing", []);
     }

@@ -1,5 +1,5 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
-import { firstLines, permissionsParenthesis } from "../_shared.js";
+import { firstLines, permissionsParenthesis, refusedToStart } from "../_shared.js";
 
 export default defineCheck({
   id: "tui.permissions",
@@ -9,14 +9,7 @@ export default defineCheck({
   needs: ["tui"],
   run({ tui }, { expect }) {
     const expected = `Permissions: … (${expect.tuiPermissions})`;
-    if (tui.refused) {
-      return outcome(
-        "error",
-        expected,
-        `could not test: Codex refused to start: ${firstLines(tui.refused, 1)[0]}`,
-        firstLines(tui.refused, 4),
-      );
-    }
+    if (tui.refused) return refusedToStart(expected, tui.refused);
     if (tui.permissions === null) {
       return outcome(
         "error",
