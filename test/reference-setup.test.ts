@@ -1,7 +1,7 @@
 // The bundled reference setup, built for real and checked with the pinned Codex: the files and modes, the
 // profile's entries, the exec header, `mcp get`, the auth.json denial, and that dispose leaves nothing behind.
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockResponses } from "../src/agent/mock-responses.js";
 import { findCodexInstall } from "../src/demo/codex-install.js";
 import { buildReferenceSetup, type ReferenceSetup, SITE_DIR } from "../src/demo/reference-setup.js";
+import { launch } from "../src/gather/launch.js";
 import { killMarked, MARKER_VAR } from "../src/processes.js";
 
 const nonce = randomBytes(8).toString("hex");
@@ -32,60 +33,13 @@ interface ProfileToml {
 }
 const readProfile = async () => parse(await readFile(setup.profileFile, "utf8")) as unknown as ProfileToml;
 
-/** Live (not zombie) pids in session `sid`, from /proc/<pid>/stat: after `(comm)` come state ppid pgrp session. */
-function sessionPids(sid: number): number[] {
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-        const [state, , , session] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        return state !== "Z" && Number(session) === sid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-/**
- * Runs `file` in the project with the setup's curated environment and stdin closed, as the leader of a new
- * session (`detached`), and kills that session afterwards: exec leaves a sandboxed fs-helper behind in another
- * process group, with only PATH in its environment (no marker), but still in the launch's session.
- */
-async function launch(file: string, args: string[], env: Record<string, string> = {}) {
-  const subprocess = execa(file, args, {
+/** Runs `file` in the project with the setup's environment through the product's launch (its session killed). */
+const run = (file: string, args: string[], env: Record<string, string> = {}) =>
+  launch(file, args, {
     cwd: setup.project,
     env: { ...setup.env, [MARKER_VAR]: nonce, ...env },
-    extendEnv: false,
-    stdin: "ignore",
-    reject: false,
-    detached: true,
-    timeout: 60_000,
-    killSignal: "SIGKILL",
+    timeoutMs: 60_000,
   });
-  try {
-    return await subprocess;
-  } finally {
-    if (subprocess.pid !== undefined) await killSession(subprocess.pid);
-  }
-}
-
-/** SIGKILLs the session until a scan finds no live process: a dying helper may still be forking. */
-async function killSession(sid: number): Promise<void> {
-  for (let round = 0; round < 100; round++) {
-    const pids = sessionPids(sid);
-    if (pids.length === 0) return;
-    for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // exited meanwhile
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
 
@@ -160,11 +114,11 @@ describe("launcher", () => {
       "--sandbox=workspace-write",
       "--dangerously-bypass-approvals-and-sandbox",
     ]) {
-      const result = await launch(setup.launcher, ["exec", flag, "hi"]);
+      const result = await run(setup.launcher, ["exec", flag, "hi"]);
       expect(result.exitCode, flag).toBe(2);
       expect(result.stderr).toContain("refusing");
     }
-    const missing = await launch(setup.launcher, ["exec", "hi"], { CODEX_PROFILE: "nosuch" });
+    const missing = await run(setup.launcher, ["exec", "hi"], { CODEX_PROFILE: "nosuch" });
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain("nosuch.config.toml");
   });
@@ -174,7 +128,7 @@ describe("with the pinned Codex", () => {
   it("exec prints the README's header, and a command cannot read auth.json", async () => {
     const mock = await startMockResponses({ command: 'cat "$HOME/.codex/auth.json"; echo "rc=$?"' });
     try {
-      const result = await launch(setup.launcher, [
+      const result = await run(setup.launcher, [
         "exec",
         "--disable",
         "unbounded_connection_retries",
@@ -196,7 +150,7 @@ describe("with the pinned Codex", () => {
 
   it("mcp get shows the launcher's approval mode and tool timeout for both servers", async () => {
     for (const server of ["playwright", "openaiDeveloperDocs"]) {
-      const result = await launch(setup.launcher, ["mcp", "get", server]);
+      const result = await run(setup.launcher, ["mcp", "get", server]);
       expect(result.exitCode, result.stderr).toBe(0);
       const lines = result.stdout.split("\n").map((line) => line.trim());
       expect(lines).toContain("tool_timeout_sec: 300");
@@ -208,7 +162,7 @@ describe("with the pinned Codex", () => {
     const codex = findCodexInstall().bin;
     const profile = setup.profileName;
     const args = ["sandbox", "-p", profile, "-P", profile, "-C", setup.project, "--"];
-    const result = await launch(codex, [...args, "cat", join(setup.codexHome, "auth.json")]);
+    const result = await run(codex, [...args, "cat", join(setup.codexHome, "auth.json")]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("Permission denied");
     expect(result.stdout).not.toContain(setup.canary);
