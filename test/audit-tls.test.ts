@@ -3,9 +3,9 @@
 // the sandbox cannot verify fails net.registry instead of passing quietly.
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { listenOnLoopback } from "../src/loopback.js";
 import { generateCertificate } from "../src/tls/self-signed.js";
 import { audit, launcherPrepends, withSetup } from "./helpers/audit.js";
 
@@ -17,9 +17,9 @@ async function httpsRegistry() {
     res.end('{"name":"astro"}');
   });
   server.on("tlsClientError", () => {});
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = await listenOnLoopback(server);
   return {
-    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    url: `https://127.0.0.1:${port}/`,
     caPem: ca.certPem,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

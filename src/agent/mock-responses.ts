@@ -2,7 +2,7 @@
 // Codex run one command through its shell tool, poll it while it runs, and end the turn. The outputs Codex sends
 // back are recorded: they are the runner's second channel, independent of exec's printed output.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../loopback.js";
 
 export interface MockResponses {
   /** `http://127.0.0.1:PORT/v1` */
@@ -129,11 +129,8 @@ export async function startMockResponses(opts: { command: string }): Promise<Moc
       res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  const port = await listenOnLoopback(server);
+  const baseUrl = `http://127.0.0.1:${port}/v1`;
 
   return {
     baseUrl,

@@ -1,7 +1,7 @@
 // The streamable-HTTP stand-in for the reference setup's `openaiDeveloperDocs` server, on loopback.
 // Stateless: no session id, every POST is answered with JSON, GET (the optional server-sent stream) is 405.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../loopback.js";
 import {
   createMcpDispatcher,
   type JsonRpcResponse,
@@ -72,11 +72,7 @@ export async function startMcpHttpStandin(): Promise<McpHttpStandin> {
       res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}${MCP_PATH}`,

@@ -1,7 +1,7 @@
 // The negative TLS control: a loopback HTTPS server whose certificate nobody trusts. A client inside the sandbox
 // that reaches it anyway has TLS verification switched off.
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../loopback.js";
 import { generateCertificate } from "./self-signed.js";
 
 export interface UntrustedTlsServer {
@@ -20,11 +20,7 @@ export async function startUntrustedTlsServer(): Promise<UntrustedTlsServer> {
   });
   // Clients that reject the certificate abort the handshake; that is the expected outcome, not a server fault.
   server.on("tlsClientError", () => {});
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     url: `https://127.0.0.1:${port}/`,
     close: () =>

@@ -3,11 +3,11 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildReferenceSetup, type ReferenceSetup } from "../../src/demo/reference-setup.js";
+import { listenOnLoopback } from "../../src/loopback.js";
 import type { Report, Status } from "../../src/model.js";
 
 export const CLI = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
@@ -96,8 +96,7 @@ export async function loopbackRegistry(): Promise<string> {
     res.writeHead(req.url === "/astro" ? 200 : 404, { "content-type": "application/json" });
     res.end(JSON.stringify({ name: "astro" }));
   });
-  await new Promise<void>((resolve) => registryServer?.listen(0, "127.0.0.1", resolve));
-  registryUrl = `http://127.0.0.1:${(registryServer.address() as AddressInfo).port}/`;
+  registryUrl = `http://127.0.0.1:${await listenOnLoopback(registryServer)}/`;
   registryServer.unref();
   return registryUrl;
 }
