@@ -37,26 +37,32 @@ import { STAGE_DIR } from "./stage.js";
 import { startUntrustedTlsServer, type UntrustedTlsServer } from "./tls/untrusted-server.js";
 import { VERSION } from "./version.js";
 
-export interface AuditOptions {
+/** What is audited. */
+export interface AuditTarget {
   launcher: string;
   project: string;
   codexHome: string;
   home: string;
+  /** The environment of every launch: the caller's for `run`, a curated one for `demo`. */
+  env: Record<string, string>;
+}
+
+/** How it is audited (from the command line). */
+export interface AuditSettings {
   /** `--profile`, when given. */
   profile: string | undefined;
   expect: Expectations;
   agent: "mock" | "live";
-  checks: readonly CheckDefinition[];
   /** Ids selected by --only/--skip; the others are reported as `skip`. */
   selected: ReadonlySet<string>;
   registry: string | undefined;
   timeoutMs: number;
   concurrency: number;
-  /** The environment of every launch: the caller's for `run`, a curated one for `demo`. */
-  env: Record<string, string>;
   /** A report `codex-smoke probe` wrote inside a live session: replaces the runner launched by the harness. */
   probeReport: string | undefined;
 }
+
+export type AuditOptions = AuditTarget & AuditSettings & { checks: readonly CheckDefinition[] };
 
 const RUNNER_FILE = fileURLToPath(new URL("./runner/runner.js", import.meta.url));
 const NETWORK_TIMEOUT_MS = 5000;

@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checks } from "../checks/index.js";
-import { type AuditResult, runAudit } from "./audit.js";
+import { type AuditResult, type AuditTarget, runAudit } from "./audit.js";
 import type { Report } from "./model.js";
 import type { RunOptions } from "./options.js";
 import { render, writeReportFiles } from "./reporters/index.js";
@@ -21,25 +21,7 @@ export async function executeAudit(
   opts: RunOptions,
   ui: { color: boolean },
 ): Promise<number> {
-  const auditOf = async (target: {
-    launcher: string;
-    project: string;
-    codexHome: string;
-    home: string;
-    env: Record<string, string>;
-  }) =>
-    runAudit({
-      ...target,
-      profile: opts.profile,
-      expect: opts.expect,
-      agent: opts.agent,
-      checks,
-      selected: opts.selected,
-      registry: opts.registry,
-      timeoutMs: opts.timeoutMs,
-      concurrency: opts.concurrency,
-      probeReport: opts.probeReport,
-    });
+  const auditOf = (target: AuditTarget) => runAudit({ ...opts, ...target, checks });
 
   let result: AuditResult;
   if (command === "demo") {

@@ -4,29 +4,19 @@ import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { checks } from "../checks/index.js";
+import type { AuditSettings, AuditTarget } from "./audit.js";
 import { matchesSelector } from "./engine.js";
 import { UsageError } from "./errors.js";
 import { DEFAULT_EXPECTATIONS, loadExpectations } from "./expectations.js";
-import type { Expectations, Report } from "./model.js";
+import type { Report } from "./model.js";
 import { type Format, parseFormats } from "./reporters/index.js";
 
-export interface RunOptions {
-  launcher: string;
-  project: string;
-  codexHome: string;
-  home: string;
-  profile: string | undefined;
-  expect: Expectations;
-  agent: "mock" | "live";
+export interface RunOptions extends AuditSettings, Omit<AuditTarget, "env"> {
   selected: Set<string>;
   formats: Format[];
   out: string;
-  probeReport: string | undefined;
   baseline: Report | undefined;
   failOn: "fail" | "warn";
-  registry: string | undefined;
-  timeoutMs: number;
-  concurrency: number;
 }
 
 export interface RawRunOptions {
