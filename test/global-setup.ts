@@ -1,15 +1,27 @@
 // Integration tests run the real CLI (`dist/src/cli.js`) as users do, so the suite compiles it once first.
+// Tests keep their temp dirs under ~/.cache/codex-smoke (made here on a fresh machine, removed again if so).
 import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, rmdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => void> {
   const root = fileURLToPath(new URL("..", import.meta.url));
   execFileSync(
     process.execPath,
     [fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.json"],
-    {
-      cwd: root,
-      stdio: "inherit",
-    },
+    { cwd: root, stdio: "inherit" },
   );
+  const cache = join(homedir(), ".cache", "codex-smoke");
+  const existed = existsSync(cache);
+  mkdirSync(cache, { recursive: true });
+  return () => {
+    if (existed) return;
+    try {
+      rmdirSync(cache); // only when empty: a leftover inside would be a bug worth seeing
+    } catch {
+      // not empty, or gone
+    }
+  };
 }
