@@ -1,16 +1,18 @@
-// Locates the Codex CLI that codex-smoke itself depends on (the pinned version), relative to this module's file,
-// so the demo and the tests run the same Codex whatever the caller's cwd or PATH.
-import { readFileSync, realpathSync } from "node:fs";
+// Locates a Codex CLI installation: the one codex-smoke itself depends on in a checkout (the pinned dev
+// dependency), or the one behind any `codex` executable (the npm wrapper or a standalone binary). The reference
+// setup grants read on its package directory: sandboxed commands exec the native binary from there.
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 export interface CodexInstall {
-  /** `node_modules/.bin/codex` next to the `@openai/codex` package. */
+  /** The `codex` executable launchers call (a wrapper script or the native binary). */
   bin: string;
   binDir: string;
-  /** The native package's `vendor` dir (binary + bundled bwrap); sandboxed commands exec the binary from it. */
+  /** The directory the sandbox must be able to read: the native package's `vendor` dir, or a standalone binary's dir. */
   vendorDir: string;
-  version: string;
+  /** From the npm package's package.json; null for a standalone binary (ask `codex --version`). */
+  version: string | null;
 }
 
 /** The platform packages `@openai/codex` declares, by Node's `process.arch` (Linux only: the sandbox is bwrap). */
@@ -19,21 +21,61 @@ const LINUX_PACKAGE_BY_ARCH: Record<string, string> = {
   arm64: "@openai/codex-linux-arm64",
 };
 
-export function findCodexInstall(): CodexInstall {
-  const require = createRequire(import.meta.url);
-  const packageJson = require.resolve("@openai/codex/package.json");
-  const packageDir = dirname(packageJson);
-  const { version } = JSON.parse(readFileSync(packageJson, "utf8")) as { version: string };
-
-  const platformPackage = LINUX_PACKAGE_BY_ARCH[process.arch];
-  if (process.platform !== "linux" || platformPackage === undefined) {
+function platformPackage(): string {
+  const name = LINUX_PACKAGE_BY_ARCH[process.arch];
+  if (process.platform !== "linux" || name === undefined) {
     throw new Error(`codex-smoke needs Linux on x64 or arm64, not ${process.platform}/${process.arch}`);
   }
-  // Resolved from the codex package, as its launcher script does; realpath because the sandbox binds real paths.
-  const platformJson = createRequire(packageJson).resolve(`${platformPackage}/package.json`);
-  const vendorDir = realpathSync(join(dirname(platformJson), "vendor"));
+  return name;
+}
 
-  // `<node_modules>/@openai/codex` → `<node_modules>/.bin`
-  const binDir = join(packageDir, "..", "..", ".bin");
-  return { bin: join(binDir, "codex"), binDir, vendorDir, version };
+/** The `@openai/codex` package directory a `bin/codex.js` wrapper belongs to, or null for anything else. */
+function wrapperPackageDir(realBin: string): string | null {
+  if (basename(realBin) !== "codex.js" || basename(dirname(realBin)) !== "bin") return null;
+  const packageDir = dirname(dirname(realBin));
+  try {
+    const pkg = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { name?: string };
+    return pkg.name === "@openai/codex" ? packageDir : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The installation behind a `codex` executable (symlinks resolved: the sandbox binds real paths). */
+export function codexInstallFromBin(bin: string): CodexInstall {
+  const realBin = realpathSync(bin);
+  const packageDir = wrapperPackageDir(realBin);
+  if (packageDir === null) {
+    return { bin, binDir: dirname(bin), vendorDir: dirname(realBin), version: null };
+  }
+  const packageJson = join(packageDir, "package.json");
+  const { version } = JSON.parse(readFileSync(packageJson, "utf8")) as { version: string };
+  // Resolved from the codex package, as its wrapper script does.
+  const platformJson = createRequire(packageJson).resolve(`${platformPackage()}/package.json`);
+  return {
+    bin,
+    binDir: dirname(bin),
+    vendorDir: realpathSync(join(dirname(platformJson), "vendor")),
+    version,
+  };
+}
+
+/** The dev-dependency Codex of a checkout (`npm start`, the tests), or null in an installed package. */
+export function devDependencyCodex(): CodexInstall | null {
+  let packageJson: string;
+  try {
+    packageJson = createRequire(import.meta.url).resolve("@openai/codex/package.json");
+  } catch {
+    return null;
+  }
+  // `<node_modules>/@openai/codex` → `<node_modules>/.bin/codex`
+  const bin = join(dirname(packageJson), "..", "..", ".bin", "codex");
+  return existsSync(bin) ? codexInstallFromBin(bin) : null;
+}
+
+/** The dev-dependency Codex; throws in an installed package (tests and the checkout's demo only). */
+export function findCodexInstall(): CodexInstall {
+  const install = devDependencyCodex();
+  if (install === null) throw new Error("@openai/codex (a dev dependency of codex-smoke) is not installed");
+  return install;
 }

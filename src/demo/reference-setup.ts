@@ -9,7 +9,7 @@ import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { findCodexInstall } from "./codex-install.js";
+import { type CodexInstall, findCodexInstall } from "./codex-install.js";
 import { startMcpHttpStandin } from "./mcp-http-standin.js";
 
 export const REFERENCE_PROFILE = "azi4a2-autonomous";
@@ -251,7 +251,9 @@ async function makeProject(project: string, home: string): Promise<void> {
   );
 }
 
-export async function buildReferenceSetup(opts: { parentDir?: string } = {}): Promise<ReferenceSetup> {
+export async function buildReferenceSetup(
+  opts: { parentDir?: string; codex?: CodexInstall } = {},
+): Promise<ReferenceSetup> {
   const parentDir = opts.parentDir ?? join(homedir(), ".cache", "codex-smoke");
   await mkdir(parentDir, { recursive: true });
   const root = await mkdtemp(join(parentDir, "demo-"));
@@ -262,7 +264,7 @@ export async function buildReferenceSetup(opts: { parentDir?: string } = {}): Pr
   };
 
   try {
-    const install = findCodexInstall();
+    const install = opts.codex ?? findCodexInstall();
     const home = join(root, "home");
     const codexHome = join(home, ".codex");
     const project = join(root, "work", "proj");
