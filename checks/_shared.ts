@@ -1,17 +1,16 @@
 // Small helpers shared by several checks.
 import { outcome } from "../src/define-check.js";
 import type { CheckOutcome, ConfigFacts, ConfigFile } from "../src/model.js";
-import type { HttpProbe, ProbeResult } from "../src/runner/report-types.js";
+import type { ProbeResult } from "../src/runner/types.js";
+
+export { isTable, lookup, tomlValue } from "../src/util/toml.js";
 
 /** errno codes that mean "the sandbox refused" (never a missing identity or file). */
-export const BLOCKED_CODES = new Set(["EROFS", "EACCES", "EPERM"]);
-const BLOCKED_TEXT =
-  /Read-only file system|Permission denied|Operation not permitted|\b(EROFS|EACCES|EPERM)\b/;
+export const BLOCKED_CODES: ReadonlySet<string> = new Set(["EROFS", "EACCES", "EPERM"]);
 
-/** The operation failed because of a permission or read-only error, by errno or in a tool's message. */
+/** The operation failed because of a permission or read-only error (the runner maps tools' messages to errno). */
 export function blockedByPermission(probe: ProbeResult): boolean {
-  if (probe.ok) return false;
-  return BLOCKED_CODES.has(probe.code ?? "") || BLOCKED_TEXT.test(probe.detail ?? "");
+  return !probe.ok && BLOCKED_CODES.has(probe.code ?? "");
 }
 
 /** `ok`, or the code with the first line of the detail: `EROFS`, `exit:128 (fatal: … Read-only file system)`. */
@@ -20,39 +19,6 @@ export function describeProbe(probe: ProbeResult | null | undefined): string {
   const detail = probe.detail ? ` (${probe.detail.split("\n")[0]})` : "";
   if (probe.ok) return probe.code ? `ok ${probe.code}${detail}` : "ok";
   return `${probe.code ?? "failed"}${detail}`;
-}
-
-export function describeHttp(name: string, probe: HttpProbe | null): string {
-  if (!probe) return `${name}: not run`;
-  const parts = [
-    probe.exitCode === undefined || probe.exitCode === null ? null : `exit ${probe.exitCode}`,
-    probe.httpStatus === undefined || probe.httpStatus === null ? null : `http ${probe.httpStatus}`,
-    probe.sslVerifyResult === undefined || probe.sslVerifyResult === null
-      ? null
-      : `ssl_verify_result ${probe.sslVerifyResult}`,
-    probe.ok || probe.code === `exit:${probe.exitCode}` ? null : (probe.code ?? "failed"),
-    probe.ok || !probe.detail ? null : probe.detail.split("\n")[0],
-  ].filter((part) => part !== null);
-  return `${name}: ${probe.ok ? "ok" : "failed"}${parts.length > 0 ? `, ${parts.join(", ")}` : ""}`;
-}
-
-export function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-/** The value at a key path of a parsed TOML document, or undefined. */
-export function lookup(data: unknown, path: readonly string[]): unknown {
-  let current = data;
-  for (const key of path) {
-    if (!isTable(current)) return undefined;
-    current = current[key];
-  }
-  return current;
-}
-
-/** TOML-ish rendering of a scalar for messages: `"never"`, `300`, `true`. */
-export function tomlValue(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
 export const fileLineColumn = (file: ConfigFile): string | null =>
@@ -71,12 +37,7 @@ export function settingSource(config: ConfigFacts, key: string): { value: unknow
   return null;
 }
 
-/** The parenthesis of `/status`'s Permissions value: `Profile x (workspace with network access, never)`. */
-export function permissionsParenthesis(permissions: string): string | null {
-  return /\(([^()]*)\)\s*$/.exec(permissions)?.[1]?.trim() ?? null;
-}
-
-/** First non-empty lines of a multi-line message, for `observed` and evidence. */
+/** First non-empty lines of a multi-line message, trimmed, for `observed` and evidence. */
 export function firstLines(text: string, count = 3): string[] {
   return text
     .split("\n")

@@ -27,9 +27,9 @@ const RUN_OPTIONS = {
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === "probe") {
-    if (rest.includes("--stage")) return (await import("./stage.js")).stageCommand(rest);
+    if (rest.includes("--stage")) return (await import("./probe-stage.js")).stageCommand(rest);
     // A DNS lookup abandoned at its timeout would keep the process alive for ~10 s: exit explicitly.
-    process.exit(await (await import("./runner/runner.js")).probeCommand(rest));
+    process.exit(await (await import("./probe.js")).probeCommand(rest));
   }
   if (first === "--version" || first === "-V") {
     console.log((await import("./version.js")).VERSION);

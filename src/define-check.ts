@@ -1,7 +1,9 @@
 import type { CheckDefinition, CheckOutcome, FactName } from "./model.js";
 
-/** Declares a check; `needs` narrows the facts `run` may read. */
-export function defineCheck<const N extends FactName>(def: CheckDefinition<N>): CheckDefinition<N> {
+/** Declares a check; `needs` and `uses` narrow the facts `run` may read. */
+export function defineCheck<const N extends FactName, const U extends FactName = never>(
+  def: CheckDefinition<N, U>,
+): CheckDefinition<N, U> {
   return def;
 }
 

@@ -3,10 +3,10 @@
 import type {
   CheckContext,
   CheckDefinition,
+  CheckFacts,
   CheckResult,
   FactName,
   Facts,
-  FactValues,
   Status,
 } from "./model.js";
 
@@ -28,9 +28,10 @@ export function runCheck(check: CheckDefinition, facts: Facts, ctx: CheckContext
       durationMs: 0,
     };
   }
-  const values = Object.fromEntries(
-    check.needs.map((name) => [name, (facts[name] as { ok: true; value: unknown }).value]),
-  ) as Pick<FactValues, FactName>;
+  const values = Object.fromEntries([
+    ...check.needs.map((name) => [name, (facts[name] as { ok: true; value: unknown }).value]),
+    ...(check.uses ?? []).map((name) => [name, facts[name]]),
+  ]) as CheckFacts<FactName, FactName>;
   try {
     const outcome = check.run(values, ctx);
     return { ...base, ...outcome, durationMs: Math.round(performance.now() - started) };
@@ -57,7 +58,7 @@ export function matchesSelector(id: string, selectors: readonly string[]): boole
   return selectors.some((s) => (s.endsWith(".") ? id.startsWith(s) : id === s));
 }
 
-/** Facts the selected checks need: only those are gathered (a skipped TUI check means no TUI launch). */
+/** Facts the selected checks need or use: only those are gathered (a skipped TUI check means no TUI launch). */
 export function neededFacts(selected: readonly CheckDefinition[]): Set<FactName> {
-  return new Set(selected.flatMap((check) => check.needs));
+  return new Set(selected.flatMap((check) => [...check.needs, ...(check.uses ?? [])]));
 }

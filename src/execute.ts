@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checks } from "../checks/index.js";
-import { type AuditResult, type AuditTarget, runAudit } from "./audit.js";
+import { type AuditResult, type AuditTarget, runAudit } from "./audit/index.js";
 import type { Report } from "./model.js";
 import type { RunOptions } from "./options.js";
 import { render, writeReportFiles } from "./reporters/index.js";
@@ -70,6 +70,11 @@ export async function executeAudit(
   if (tuiFailed && result.tuiEvidence) {
     writeFileSync(join(opts.out, "codex-smoke.tui-screen.txt"), result.tuiEvidence.transcript);
     writeFileSync(join(opts.out, "codex-smoke.tui-stream.log"), result.tuiEvidence.rawStream);
+  }
+  if (result.interrupted) {
+    const json = written.find((path) => path.endsWith(".json")) ?? opts.out;
+    process.stderr.write(`codex-smoke: interrupted (${result.interrupted}); partial report: ${json}\n`);
+    return result.interrupted === "SIGINT" ? 130 : 143;
   }
   return exitCode(report, { failOn: opts.failOn, regressions });
 }

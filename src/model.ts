@@ -1,5 +1,7 @@
 // The vocabulary shared by the engine, the checks and the reporters.
-import type { RunnerReport } from "./runner/report-types.js";
+import type { LintFinding, ObservedArgv } from "./gather/launcher-static.js";
+import type { HttpAttempt } from "./runner/net-interim.js";
+import type { LocalReport, NetReport } from "./runner/types.js";
 
 export type Status = "pass" | "fail" | "warn" | "skip" | "error";
 export const STATUSES: readonly Status[] = ["pass", "fail", "warn", "skip", "error"];
@@ -28,12 +30,16 @@ export interface Expectations {
   registryPackage: string;
 }
 
-/** One `-c key=value` or flag as the launcher really passed it to Codex. */
+/** How the launcher starts Codex: its text read statically, and the argv each launch really passed. */
 export interface LauncherFacts {
   path: string;
-  /** The launcher's text, for static reading and file:line lint messages. */
-  lines: string[];
-  /** Argument vectors Codex received, recorded by the PATH shim, one per launch kind. */
+  /** Static reading (file:line findings for legacy and TLS-disabling flags, the profile, `-c` overrides). */
+  static: {
+    profile: string | null;
+    overrides: Array<{ key: string; raw: string; line: number }>;
+    findings: LintFinding[];
+  };
+  /** What Codex received, per launch kind, as recorded by the PATH shim and parsed like Codex's own parser. */
   observed: Partial<Record<LaunchKind, ObservedLaunch>>;
   /** The config profile the launcher selects (`--profile`/`-p`), from observation, else static reading. */
   profile: string | null;
@@ -43,7 +49,9 @@ export interface LauncherFacts {
 export type LaunchKind = "exec" | "tui" | "mcp";
 
 export interface ObservedLaunch {
+  /** The launcher's own arguments only (the harness's appended ones removed), secret-looking values masked. */
   argv: string[];
+  parsed: ObservedArgv;
   cwd: string;
   envNames: string[];
 }
@@ -94,19 +102,42 @@ export interface ExecFacts {
   commandOutputs: string[];
 }
 
+/**
+ * What the runner's probes left on the host. Every path here was computed by the host from its own record (the
+ * nonce, the project, $HOME and the folders it chose), never read from a report (decisions §8a).
+ */
 export interface SideEffectFacts {
-  /** Markers the runner wrote that still exist on the host. */
-  persisted: string[];
-  /** Entries that appeared in `.git` during the launch (and were removed). */
-  gitNew: string[];
-  headBefore: string | null;
-  headAfter: string | null;
-  /** New entries in the read-only paths (and were removed). */
-  readonlyNew: string[];
-  /** True when the project marker the runner should have removed was still there (the host removed it). */
-  projectMarkerLeft: boolean;
-  /** What the host restored after a broken setup let probes through. */
+  /** Probe markers found on the host after the launch (and removed). */
+  persisted: Array<{ where: "project" | "git" | "readonly" | "home" | "outside"; path: string }>;
+  git: {
+    headBefore: string | null;
+    headAfter: string | null;
+    /** The probe's own commit (its nonce subject and identity) reached the repository. */
+    probeCommit: boolean;
+    /** The probe's marker was staged in the index. */
+    markerStaged: boolean;
+  };
+  /** What the host undid: only the probe's own commit, index entry and marker files. */
   restored: string[];
+  /** Changes during the audit that were not the probe's (a user's commit, a build output): left as they were. */
+  leftAlone: string[];
+}
+
+/** How each credential file the runner opened looked on the host at launch time (never read). */
+export interface CredentialFacts {
+  label: string;
+  path: string;
+  /** A real file, a temporary canary the host placed because none existed, or nothing (could not place one). */
+  onHost: "file" | "canary" | "missing";
+  /** Why a canary could not be placed (e.g. the folder does not exist). */
+  note?: string;
+}
+
+/** The runner's network part: the facts it wrote before it finished or before Codex killed it. */
+export interface NetworkFacts {
+  report: NetReport;
+  /** Codex's own sentence when it killed the command (its managed proxy blocked a request), Rust types removed. */
+  killedBy: string | null;
 }
 
 export interface TuiFacts {
@@ -141,8 +172,8 @@ export interface McpGetFacts {
 export interface RegistryFacts {
   url: string;
   source: "option" | "npm-config";
-  hostStatus: number | null;
-  hostError: string | null;
+  /** The same retrieval from the host, outside the sandbox (the control). */
+  host: HttpAttempt;
 }
 
 export interface FactValues {
@@ -151,7 +182,9 @@ export interface FactValues {
   config: ConfigFacts;
   hostSandbox: HostSandboxFacts;
   exec: ExecFacts;
-  runner: RunnerReport;
+  runner: LocalReport;
+  network: NetworkFacts;
+  credentials: CredentialFacts[];
   sideEffects: SideEffectFacts;
   tui: TuiFacts;
   mcpGet: Record<string, McpGetFacts>;
@@ -173,7 +206,12 @@ export interface CheckContext {
   expect: Expectations;
 }
 
-export interface CheckDefinition<N extends FactName = FactName> {
+/** The facts `run` receives: the needed ones as values, the used ones as gathered-or-not (with the reason). */
+export type CheckFacts<N extends FactName, U extends FactName = never> = Pick<FactValues, N> & {
+  [K in U]: Fact<FactValues[K]>;
+};
+
+export interface CheckDefinition<N extends FactName = FactName, U extends FactName = FactName> {
   /** Stable dotted id, e.g. `fs.auth_json`. */
   id: string;
   title: string;
@@ -181,7 +219,9 @@ export interface CheckDefinition<N extends FactName = FactName> {
   claim: string;
   /** Facts `run` reads; if one could not be gathered the engine reports `error` without calling `run`. */
   needs: readonly N[];
-  run(facts: Pick<FactValues, N>, ctx: CheckContext): CheckOutcome;
+  /** Facts `run` reads even when they could not be gathered: why one is missing can itself be the finding. */
+  uses?: readonly U[];
+  run(facts: CheckFacts<N, U>, ctx: CheckContext): CheckOutcome;
   remediation: string;
 }
 
@@ -198,7 +238,16 @@ export interface Report {
   tool: { name: "codex-smoke"; version: string };
   startedAt: string;
   durationMs: number;
-  target: { launcher: string; project: string; codexHome: string; profile: string; codexVersion: string };
+  target: {
+    launcher: string;
+    project: string;
+    codexHome: string;
+    profile: string;
+    codexVersion: string;
+    codexPath: string;
+  };
   summary: Record<Status, number>;
+  /** True when the audit was interrupted: the checks not reached are `error`. */
+  incomplete: boolean;
   results: CheckResult[];
 }

@@ -4,7 +4,7 @@ import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { checks } from "../checks/index.js";
-import type { AuditSettings, AuditTarget } from "./audit.js";
+import type { AuditSettings, AuditTarget } from "./audit/index.js";
 import { matchesSelector } from "./engine.js";
 import { UsageError } from "./errors.js";
 import { DEFAULT_EXPECTATIONS, loadExpectations } from "./expectations.js";

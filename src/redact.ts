@@ -1,53 +1,38 @@
-// Secret values never reach a reporter: evidence passes through `redact` before it is stored.
+// Secret values never reach a reporter: evidence passes through `redact` before it is stored. Only whole values of
+// secret-holding variables (decisions §12) and known token formats are replaced, never short or common strings:
+// `TOKENIZERS_PARALLELISM=false` must not turn every "false" in a report into "***".
+import { hasTokenPrefix, isSecretName, TOKEN_PATTERNS } from "./runner/secrets.js";
 
-export const SECRET_NAME = /(TOKEN|SECRET|PASSW|API_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH)/i;
+/** Values too short or too common to be a secret worth hiding (and that would mangle every report). */
+const MIN_SECRET_LENGTH = 8;
 
-const TOKEN_PATTERNS: RegExp[] = [
-  /\bsk-[A-Za-z0-9_-]{8,}/g,
-  /\b(gh[pousr]_[A-Za-z0-9]{16,})/g,
-  /\b(xox[abprs]-[A-Za-z0-9-]{10,})/g,
-  /\b(AKIA[0-9A-Z]{16})\b/g,
-  /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
-  /(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----)/g,
-];
-
-/** Values of secret-looking variables in `env` (at least 4 characters, so "1" or "" never matches text). */
+/** Values of the secret-holding variables in `env` (by name or by token prefix), long enough to mean something. */
 export function secretValues(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
-    .filter(([name, value]) => SECRET_NAME.test(name) && value !== undefined && value.length >= 4)
-    .map(([, value]) => value as string);
+    .filter(([name, value]) => value !== undefined && (isSecretName(name) || hasTokenPrefix(value)))
+    .map(([, value]) => value as string)
+    .filter((value) => value.length >= MIN_SECRET_LENGTH);
 }
+
+const GLOBAL_TOKEN_PATTERNS = TOKEN_PATTERNS.map((pattern) => new RegExp(pattern.source, "g"));
+const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+/** `https://user:password@host`: a URL's password (a registry or proxy URL may carry one). */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/@:]+:)[^\s/@]+@/gi;
+const PRIVATE_KEY = /(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----)/g;
 
 export class Redactor {
   private readonly values: string[];
 
   constructor(values: Iterable<string> = []) {
-    this.values = [...new Set(values)].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
-  }
-
-  add(value: string): void {
-    if (value.length >= 4 && !this.values.includes(value)) {
-      this.values.push(value);
-      this.values.sort((a, b) => b.length - a.length);
-    }
+    this.values = [...new Set(values)]
+      .filter((v) => v.length >= MIN_SECRET_LENGTH)
+      .sort((a, b) => b.length - a.length);
   }
 
   redact(text: string): string {
     let out = text;
     for (const value of this.values) out = out.split(value).join("***");
-    for (const pattern of TOKEN_PATTERNS) {
-      out = out.replace(pattern, (match, ...groups) => {
-        const first = groups[0];
-        if (
-          typeof first === "string" &&
-          match.startsWith(first) &&
-          match !== first &&
-          /^(Bearer|-----BEGIN)/i.test(first)
-        )
-          return `${first}***`;
-        return "***";
-      });
-    }
-    return out;
+    for (const pattern of GLOBAL_TOKEN_PATTERNS) out = out.replace(pattern, "***");
+    return out.replace(BEARER, "$1***").replace(PRIVATE_KEY, "$1***$2").replace(URL_PASSWORD, "$1***@");
   }
 }

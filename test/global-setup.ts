@@ -1,4 +1,5 @@
-// Integration tests run the real CLI (`dist/src/cli.js`) as users do, so the suite compiles it once first.
+// Integration tests run the real CLI (`dist/src/cli.js`) as users do, so the suite compiles it (and bundles the
+// in-sandbox runner) once first.
 // Tests keep their temp dirs under ~/.cache/codex-smoke (made here on a fresh machine, removed again if so).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmdirSync } from "node:fs";
@@ -13,6 +14,10 @@ export default async function setup(): Promise<() => void> {
     [fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.json"],
     { cwd: root, stdio: "inherit" },
   );
+  execFileSync(process.execPath, [fileURLToPath(new URL("../scripts/bundle-runner.mjs", import.meta.url))], {
+    cwd: root,
+    stdio: "inherit",
+  });
   const cache = join(homedir(), ".cache", "codex-smoke");
   const existed = existsSync(cache);
   mkdirSync(cache, { recursive: true });

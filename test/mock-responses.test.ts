@@ -41,7 +41,7 @@ describe("mock Responses API", () => {
   afterEach(() => mock.close());
 
   it("asks for the command, polls a running session, then ends the turn", async () => {
-    mock = await startMockResponses({ command: "echo hi" });
+    mock = await startMockResponses({ commands: ["echo hi"] });
 
     const first = await postResponses(mock, [userTurn]);
     expect(first.map((e) => e.type)).toEqual([
@@ -83,7 +83,7 @@ describe("mock Responses API", () => {
   });
 
   it("lists no models and answers 404 elsewhere", async () => {
-    mock = await startMockResponses({ command: "true" });
+    mock = await startMockResponses({ commands: ["true"] });
     const models = await fetch(`${mock.baseUrl}/models`);
     expect(await models.json()).toEqual({ data: [] });
     expect((await fetch(`${mock.baseUrl}/chat/completions`, { method: "POST", body: "{}" })).status).toBe(
@@ -93,7 +93,7 @@ describe("mock Responses API", () => {
   });
 
   it("provider overrides point at the mock", async () => {
-    mock = await startMockResponses({ command: "true" });
+    mock = await startMockResponses({ commands: ["true"] });
     const overrides = mock.providerOverrides();
     expect(overrides.filter((_, i) => i % 2 === 0).every((flag) => flag === "-c")).toBe(true);
     expect(overrides).toContain('model="mock-model"');
@@ -101,7 +101,7 @@ describe("mock Responses API", () => {
   });
 
   it("drives a real codex exec turn", async () => {
-    mock = await startMockResponses({ command: "echo codex-smoke-$((6*7))" });
+    mock = await startMockResponses({ commands: ["echo codex-smoke-$((6*7))"] });
     const nonce = randomUUID();
     const root = mkdtempSync(join(homedir(), ".cache/codex-smoke/mock-test-"));
     const project = join(root, "project");

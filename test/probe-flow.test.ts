@@ -26,31 +26,36 @@ describe("probe --stage, then run --probe-report", () => {
         cwd: setup.project,
       });
       expect(staged.exitCode, staged.stderr).toBe(0);
-      expect(staged.stdout).toContain("node .codex-smoke/runner.mjs .codex-smoke/input.json");
+      expect(staged.stdout).toContain("node .codex-smoke/runner.mjs .codex-smoke/input.json local");
+      expect(staged.stdout).toContain("node .codex-smoke/runner.mjs .codex-smoke/input.json net");
       const status = await run("git", ["status", "--porcelain"], { cwd: setup.project });
       expect(status.stdout).toBe("");
 
       // What the agent runs inside the live session: the same sandbox, through the user's launcher.
-      await run(
-        setup.launcher,
-        [
-          "sandbox",
-          "-P",
-          setup.profileName,
-          "-C",
-          setup.project,
-          "--",
-          "node",
-          ".codex-smoke/runner.mjs",
-          ".codex-smoke/input.json",
-        ],
-        { cwd: setup.project, env: setup.env },
-      );
-      expect(existsSync(join(setup.project, ".codex-smoke", "report.json"))).toBe(true);
+      for (const part of ["local", "net"]) {
+        await run(
+          setup.launcher,
+          [
+            "sandbox",
+            "-P",
+            setup.profileName,
+            "-C",
+            setup.project,
+            "--",
+            "node",
+            ".codex-smoke/runner.mjs",
+            ".codex-smoke/input.json",
+            part,
+          ],
+          { cwd: setup.project, env: setup.env },
+        );
+      }
+      const report = join(setup.project, ".codex-smoke", "report.local.json");
+      expect(existsSync(report)).toBe(true);
 
       const result = await audit(setup, [
         "--probe-report",
-        join(setup.project, ".codex-smoke", "report.json"),
+        report,
         "--only",
         "runner.,fs.,env.,net.registry",
       ]);

@@ -1,5 +1,58 @@
 import { describe, expect, it } from "vitest";
 import { Redactor, secretValues } from "../src/redact.js";
+import { isSecretName, secretNames } from "../src/runner/secrets.js";
+
+describe("secret names (decisions §12)", () => {
+  it.each([
+    "OPENAI_API_KEY",
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "TOKEN",
+    "npm_config__auth",
+    "npm_config_//registry.example.invalid/:_authToken",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "DB_PASSWORD",
+    "MYSQL_PASSWD",
+    "APIKEY",
+    "SSH_PRIVATE_KEY",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+  ])("%s holds a secret", (name) => {
+    expect(isSecretName(name)).toBe(true);
+  });
+
+  it.each([
+    "SSH_AUTH_SOCK",
+    "XAUTHORITY",
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "TOKENIZERS_PARALLELISM",
+    "AUTH_MODE",
+    "PATH",
+    "HOME",
+    "TOKEN_COUNT",
+  ])("%s does not", (name) => {
+    expect(isSecretName(name)).toBe(false);
+  });
+
+  it("counts a known token prefix whatever the variable's name", () => {
+    const env = { MY_SETTING: "ghp_0123456789abcdefghij0123", OTHER: "sk-short", HOME: "/home/alice" };
+    expect(secretNames(env)).toEqual(["MY_SETTING"]);
+  });
+});
+
+describe("secretValues", () => {
+  it("takes whole values of secret-holding variables, never short or common ones", () => {
+    const env = {
+      OPENAI_API_KEY: "sk-codexsmoke-canary-0123456789",
+      TOKENIZERS_PARALLELISM: "false",
+      SSH_AUTH_SOCK: "/run/user/1000/ssh-agent.sock",
+      GIT_AUTHOR_NAME: "Alice Example",
+      SHORT_TOKEN: "abc",
+    };
+    expect(secretValues(env)).toEqual(["sk-codexsmoke-canary-0123456789"]);
+  });
+});
 
 describe("Redactor", () => {
   it("replaces every occurrence of a known value", () => {
@@ -8,27 +61,22 @@ describe("Redactor", () => {
   });
 
   it("replaces the longest value first, so a value containing another leaves no suffix", () => {
-    const r = new Redactor(["abcd", "abcd-efgh-ijkl"]);
-    expect(r.redact("x abcd-efgh-ijkl y abcd z")).toBe("x *** y *** z");
-    // Added later, still ordered longest first.
-    const later = new Redactor(["wxyz"]);
-    later.add("wxyz-1234-5678");
-    expect(later.redact("wxyz-1234-5678")).toBe("***");
+    const r = new Redactor(["abcdefgh", "abcdefgh-ijkl-mnop"]);
+    expect(r.redact("x abcdefgh-ijkl-mnop y abcdefgh z")).toBe("x *** y *** z");
   });
 
-  it("ignores values under 4 characters (constructor and add)", () => {
-    const r = new Redactor(["1", "ab", "xyz"]);
-    r.add("q");
-    r.add("");
-    expect(r.redact("1 ab xyz q")).toBe("1 ab xyz q");
-    r.add("abcd");
-    expect(r.redact("abcde")).toBe("***e");
+  it("ignores values under 8 characters: 'false' or a port never turns into ***", () => {
+    const r = new Redactor(["false", "8080", "1234567"]);
+    expect(r.redact("enabled = false on 8080, 1234567")).toBe("enabled = false on 8080, 1234567");
+    expect(new Redactor(["12345678"]).redact("x12345678y")).toBe("x***y");
   });
 
-  it("masks sk- tokens without being told", () => {
+  it("masks token formats without being told", () => {
     expect(new Redactor().redact('{"OPENAI_API_KEY":"sk-lab-fake-not-a-secret"}')).toBe(
       '{"OPENAI_API_KEY":"***"}',
     );
+    expect(new Redactor().redact("token ghp_0123456789abcdefghijABCD")).toBe("token ***");
+    expect(new Redactor().redact("key AKIAABCDEFGHIJKLMNOP here")).toBe("key *** here");
     // Too short to be a key.
     expect(new Redactor().redact("sk-abc")).toBe("sk-abc");
   });
@@ -38,7 +86,7 @@ describe("Redactor", () => {
     expect(new Redactor().redact("authorization: bearer 0123456789")).toBe("authorization: bearer ***");
   });
 
-  it("masks the body of a private-key block, keeping its BEGIN line", () => {
+  it("masks the body of a private-key block, keeping its BEGIN and END lines", () => {
     const pem = [
       "key:",
       "-----BEGIN OPENSSH PRIVATE KEY-----",
@@ -47,51 +95,20 @@ describe("Redactor", () => {
       "-----END OPENSSH PRIVATE KEY-----",
       "after",
     ].join("\n");
-    const out = new Redactor().redact(pem);
-    expect(out).toBe("key:\n-----BEGIN OPENSSH PRIVATE KEY-----***\nafter");
-    expect(out).not.toContain("b3BlbnNzaC1rZXkt");
-    expect(out).not.toContain("AAAAMwAAAAtzc2gt");
-  });
-
-  it("leaves ordinary text untouched", () => {
-    const text = "sandbox: workspace-write [workdir] (network access enabled)";
-    expect(new Redactor(["secret-value"]).redact(text)).toBe(text);
-  });
-});
-
-describe("secretValues", () => {
-  it("picks values of secret-looking names only", () => {
-    const values = secretValues({
-      OPENAI_API_KEY: "sk-one-value",
-      GITHUB_TOKEN: "ghp-two-value",
-      DB_PASSWORD: "three-value",
-      MY_SECRET: "four-value",
-      AWS_SECRET_ACCESS_KEY: "five-value",
-      AUTH_HEADER: "six-value",
-      SSH_PRIVATE_KEY: "seven-value",
-      CREDENTIALS_FILE: "eight-value",
-      HOME: "/home/alice",
-      PATH: "/usr/bin:/bin",
-      LANG: "C.UTF-8",
-      EDITOR: "vim-value",
-    });
-    expect(values.sort()).toEqual(
-      [
-        "sk-one-value",
-        "ghp-two-value",
-        "three-value",
-        "four-value",
-        "five-value",
-        "six-value",
-        "seven-value",
-        "eight-value",
-      ].sort(),
+    expect(new Redactor().redact(pem)).toBe(
+      "key:\n-----BEGIN OPENSSH PRIVATE KEY-----***-----END OPENSSH PRIVATE KEY-----\nafter",
     );
   });
 
-  it("skips short and undefined values", () => {
-    expect(secretValues({ GITHUB_TOKEN: "1", API_KEY: "", NPM_TOKEN: undefined, MY_TOKEN: "abcd" })).toEqual([
-      "abcd",
-    ]);
+  it("masks the password of a URL, keeping the user and host", () => {
+    expect(new Redactor().redact("registry https://alice:s3cr3t-pass@npm.example.invalid/astro failed")).toBe(
+      "registry https://alice:***@npm.example.invalid/astro failed",
+    );
+  });
+
+  it("leaves ordinary text untouched", () => {
+    const text =
+      "sandbox: workspace-write [workdir] (network access enabled) /root/.cache/codex-smoke/x ~/.codex/auth.json";
+    expect(new Redactor(["secret-value"]).redact(text)).toBe(text);
   });
 });

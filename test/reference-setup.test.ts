@@ -126,7 +126,7 @@ describe("launcher", () => {
 
 describe("with the pinned Codex", () => {
   it("exec prints the README's header, and a command cannot read auth.json", async () => {
-    const mock = await startMockResponses({ command: 'cat "$HOME/.codex/auth.json"; echo "rc=$?"' });
+    const mock = await startMockResponses({ commands: ['cat "$HOME/.codex/auth.json"; echo "rc=$?"'] });
     try {
       const result = await run(setup.launcher, [
         "exec",

@@ -20,7 +20,7 @@ afterEach(async () => {
 
 async function reference(): Promise<{ setup: ReferenceSetup; mock: MockResponses }> {
   const setup = await buildReferenceSetup();
-  const mock = await startMockResponses({ command: "true" });
+  const mock = await startMockResponses({ commands: ["true"] });
   cleanups.push(async () => {
     await mock.close();
     await setup.dispose();

@@ -1,31 +1,44 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
 import { describeProbe } from "../_shared.js";
 
+/** Refused by the sandbox (Codex binds a mode-000 placeholder), or hidden: not visible inside at all. */
+const UNREADABLE = new Set(["EACCES", "EPERM", "ENOENT"]);
+
 export default defineCheck({
   id: "fs.auth_json",
   title: "auth.json unreadable inside",
   claim: "`~/.codex/auth.json` cannot be opened inside the sandbox.",
-  needs: ["runner"],
-  run({ runner }, _ctx) {
-    const { path, exists, open } = runner.authJson;
-    const expected = "open fails (EACCES)";
-    const evidence = [`open ${path}: ${describeProbe(open)}`, `exists inside: ${exists}`];
-    if (open.ok) return outcome("fail", expected, "auth.json opened inside the sandbox", evidence);
-    if (open.code === "EACCES" || open.code === "EPERM")
-      return outcome("pass", expected, `open fails (${open.code})`, evidence);
-    if (open.code === "ENOENT") {
-      return outcome("pass", expected, "open fails (ENOENT)", [
-        ...evidence,
-        "not visible inside the sandbox",
-      ]);
+  needs: ["runner", "credentials"],
+  run({ runner, credentials }, _ctx) {
+    const expected =
+      "opening the credentials file fails inside (EACCES/EPERM, or ENOENT: hidden) while it exists on the host";
+    const failures: string[] = [];
+    const untested: string[] = [];
+    const evidence: string[] = [];
+    for (const credential of credentials) {
+      const probe = runner.authJson.find((entry) => entry.path === credential.path);
+      const onHost = credential.onHost === "canary" ? "a temporary canary (no login yet)" : credential.onHost;
+      evidence.push(
+        `${credential.label} ${credential.path} on the host: ${onHost}; inside: ${describeProbe(probe?.open)}`,
+      );
+      if (credential.onHost === "missing") {
+        untested.push(
+          `${credential.path} does not exist on the host${credential.note ? ` (${credential.note})` : ""}`,
+        );
+      } else if (!probe) untested.push(`${credential.path} was not probed`);
+      else if (probe.open.ok) failures.push(`${credential.path} opened inside the sandbox`);
+      else if (!UNREADABLE.has(probe.open.code ?? "")) {
+        untested.push(`${credential.path}: open failed for another reason (${describeProbe(probe.open)})`);
+      }
     }
-    return outcome(
-      "error",
-      expected,
-      `could not test: open failed for another reason (${describeProbe(open)})`,
-      evidence,
-    );
+    if (failures.length > 0)
+      return outcome("fail", expected, failures[0] as string, [...failures, ...evidence]);
+    if (credentials.length === 0)
+      return outcome("error", expected, "could not test: no credentials path known", []);
+    if (untested.length > 0)
+      return outcome("error", expected, `could not test: ${untested[0]}`, [...untested, ...evidence]);
+    return outcome("pass", expected, "cannot be opened inside the sandbox", evidence);
   },
   remediation:
-    'Add `"~/.codex/auth.json" = "none"` to the profile\'s filesystem table and drop any rule that makes ~/.codex readable.',
+    'Add `"~/.codex/auth.json" = "none"` to the profile\'s filesystem table and drop any rule that makes ~/.codex (or $CODEX_HOME) readable.',
 });

@@ -8,7 +8,7 @@ export default defineCheck({
   needs: ["runner", "sideEffects"],
   run({ runner, sideEffects }, _ctx) {
     const expected =
-      ".git write, git add and git commit blocked (EROFS/EACCES/EPERM), .git and HEAD unchanged";
+      "writing into .git, git add and git commit fail with EROFS/EACCES/EPERM, and none of them reaches the host's repository";
     if (!runner.git.isRepo) return outcome("skip", expected, "project is not a git repository");
     const probes = {
       "write into .git": runner.git.writeDir,
@@ -23,16 +23,25 @@ export default defineCheck({
         ([name, probe]) =>
           `${name} ${probe.ok ? "succeeded" : `failed without a permission error: ${describeProbe(probe)}`}`,
       );
-    if (sideEffects.gitNew.length > 0) notBlocked.push(`new in .git: ${sideEffects.gitNew.join(", ")}`);
-    if (sideEffects.headAfter !== sideEffects.headBefore) {
+    const { git } = sideEffects;
+    const marker = sideEffects.persisted.find((entry) => entry.where === "git");
+    if (marker) notBlocked.push(`the probe's file ${marker.path} reached the host's .git`);
+    if (git.markerStaged) notBlocked.push("the probe's file was staged in the host's index");
+    if (git.probeCommit)
       notBlocked.push(
-        `HEAD moved ${sideEffects.headBefore ?? "(none)"} → ${sideEffects.headAfter ?? "(none)"}`,
+        `the probe's commit reached the host's repository (HEAD ${git.headBefore ?? "(none)"} → ${git.headAfter ?? "(none)"})`,
       );
+    const context = [
+      ...sideEffects.restored.map((entry) => `host restored: ${entry}`),
+      ...sideEffects.leftAlone.map((entry) => `left alone: ${entry}`),
+    ];
+    if (notBlocked.length > 0) {
+      return outcome("fail", expected, notBlocked[0] as string, [...notBlocked, ...evidence, ...context]);
     }
-    const restored = sideEffects.restored.map((entry) => `host restored: ${entry}`);
-    if (notBlocked.length > 0)
-      return outcome("fail", expected, notBlocked[0] as string, [...notBlocked, ...evidence, ...restored]);
-    return outcome("pass", expected, "all blocked, .git unchanged", evidence);
+    return outcome("pass", expected, "all blocked, the host's .git unchanged by the probe", [
+      ...evidence,
+      ...context,
+    ]);
   },
   remediation:
     "Let the permission profile apply (no legacy sandbox flags, no danger-full-access): Codex then mounts .git read-only in every writable root.",

@@ -7,20 +7,23 @@ export default defineCheck({
   claim: "Writes under `$HOME` appear to succeed inside but leave nothing on the host.",
   needs: ["runner", "sideEffects"],
   run({ runner, sideEffects }, _ctx) {
-    const { path, write, readBack, marker } = runner.home;
-    const expected = "write under $HOME succeeds inside, nothing persists on the host";
-    const evidence = [`write ${marker}: ${describeProbe(write)}`, `read back: ${describeProbe(readBack)}`];
-    if (sideEffects.persisted.includes(marker)) {
-      return outcome("fail", expected, `${marker} persisted on the host`, [
+    const { write, readBack } = runner.home;
+    const expected = "a write under $HOME succeeds and reads back inside, and nothing of it reaches the host";
+    const evidence = [`write: ${describeProbe(write)}`, `read back: ${describeProbe(readBack)}`];
+    const persisted = sideEffects.persisted.find((entry) => entry.where === "home");
+    if (persisted) {
+      return outcome("fail", expected, `${persisted.path} persisted on the host`, [
         ...evidence,
-        `$HOME ${path} is writable`,
+        "$HOME is writable",
       ]);
     }
-    if (!write.ok) {
-      return outcome("warn", expected, `write failed inside (${describeProbe(write)})`, [
-        ...evidence,
-        "writes under $HOME fail instead of landing in the in-memory root",
-      ]);
+    if (!write.ok || !readBack.ok) {
+      return outcome(
+        "warn",
+        expected,
+        `write under $HOME failed inside (${describeProbe(write.ok ? readBack : write)})`,
+        [...evidence, "writes under $HOME fail instead of landing in the in-memory root"],
+      );
     }
     return outcome("pass", expected, "written inside, not on the host", evidence);
   },

@@ -8,22 +8,19 @@ export default defineCheck({
     "Paths outside the runtime and the project are unreadable or read-only, and nothing written persists.",
   needs: ["runner", "sideEffects"],
   run({ runner, sideEffects }, _ctx) {
-    const expected = "outside canaries unreadable, outside writes leave nothing on the host";
+    const expected =
+      "the host's canaries outside the project cannot be opened, and writes outside leave nothing on the host";
     const { writes, reads } = runner.outside;
     if (writes.length === 0 && reads.length === 0) {
       return outcome("error", expected, "could not test: no outside paths were probed", []);
     }
-    const failures: string[] = [];
-    const evidence: string[] = [];
-    for (const { dir, write, marker } of writes) {
-      const persisted = sideEffects.persisted.includes(marker);
-      evidence.push(
-        `write ${dir}: ${describeProbe(write)}${write.ok ? (persisted ? ", persisted" : ", not persisted") : ""}`,
-      );
-      if (persisted) failures.push(`${marker} persisted on the host`);
-    }
+    const persisted = sideEffects.persisted
+      .filter((entry) => entry.where === "outside")
+      .map((entry) => entry.path);
+    const failures = persisted.map((path) => `${path} persisted on the host`);
+    const evidence = writes.map(({ dir, write }) => `write into ${dir}: ${describeProbe(write)}`);
     for (const { path, open } of reads) {
-      evidence.push(`read ${path}: ${describeProbe(open)}`);
+      evidence.push(`open ${path}: ${describeProbe(open)}`);
       if (open.ok) failures.push(`${path} readable inside the sandbox`);
     }
     if (failures.length > 0)

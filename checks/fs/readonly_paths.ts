@@ -7,21 +7,19 @@ export default defineCheck({
   claim: "`.codex` and `www.azinstitute4autism.com` in the project are read-only.",
   needs: ["runner", "sideEffects"],
   run({ runner, sideEffects }, { expect }) {
-    const expected = `writes into ${expect.readonlyPaths.join(", ")} fail (EROFS), nothing appears on the host`;
+    const expected = `writing into ${expect.readonlyPaths.join(", ")} fails with EROFS/EACCES/EPERM, and nothing reaches the host`;
     const failures: string[] = [];
     const unknown: string[] = [];
     const absent: string[] = [];
     const evidence: string[] = [];
     for (const path of expect.readonlyPaths) {
-      const probe = runner.readonlyPaths.find(
-        (entry) => entry.path === path || entry.path.endsWith(`/${path}`),
-      );
+      const probe = runner.readonlyPaths.find((entry) => entry.path === path);
       if (!probe) {
         unknown.push(`${path}: not probed`);
         continue;
       }
       evidence.push(
-        `write into ${path}: ${describeProbe(probe.write)}${probe.existed ? "" : " (not present)"}`,
+        `write into ${path}: ${describeProbe(probe.write)}${probe.existed ? "" : " (folder absent)"}`,
       );
       if (probe.write.ok) failures.push(`${path}: write succeeded`);
       else if (!probe.existed) absent.push(path);
@@ -30,18 +28,21 @@ export default defineCheck({
         unknown.push(`${path}: write failed for another reason (${describeProbe(probe.write)})`);
       }
     }
-    if (sideEffects.readonlyNew.length > 0)
-      failures.push(`new on the host: ${sideEffects.readonlyNew.join(", ")}`);
-    const restored = sideEffects.restored.map((entry) => `host restored: ${entry}`);
+    for (const entry of sideEffects.persisted.filter((e) => e.where === "readonly")) {
+      failures.push(`${entry.path} reached the host`);
+    }
+    const context = [
+      ...sideEffects.restored.map((entry) => `host restored: ${entry}`),
+      ...sideEffects.leftAlone.map((entry) => `left alone: ${entry}`),
+    ];
     if (failures.length > 0)
-      return outcome("fail", expected, failures[0] as string, [...failures, ...evidence, ...restored]);
+      return outcome("fail", expected, failures[0] as string, [...failures, ...evidence, ...context]);
     if (unknown.length > 0)
       return outcome("error", expected, `could not test: ${unknown[0]}`, [...unknown, ...evidence]);
-    if (absent.length > 0) {
+    if (absent.length > 0)
       return outcome("warn", expected, `${absent.join(", ")} not present in the project`, evidence);
-    }
-    return outcome("pass", expected, "all read-only", evidence);
+    return outcome("pass", expected, "all read-only", [...evidence, ...context]);
   },
   remediation:
-    'Mark each folder `"<folder>" = "read"` under `":workspace_roots"` in the profile, never `"write"`.',
+    'Mark each folder `"<folder>" = "read"` under `":project_roots"` in the profile, never `"write"`.',
 });

@@ -1,9 +1,17 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
-import { parseOverride } from "../../src/gather/config.js";
-import { LEGACY_FLAGS, parseObservedArgv, readLauncherStatic } from "../../src/gather/launcher-static.js";
 import type { LaunchKind } from "../../src/model.js";
 
-const LEGACY = new Set<string>(LEGACY_FLAGS);
+/** Flags and settings that replace the permission profile (codex-sandbox-lab §2.5, §5.1). */
+const LEGACY = new Set<string>([
+  "--sandbox",
+  "-s",
+  "--full-auto",
+  "--dangerously-bypass-approvals-and-sandbox",
+  "--approve-for-me",
+  "--add-dir",
+  "-c sandbox_mode",
+  "-c sandbox_workspace_write",
+]);
 /** `-c` keys the harness itself appends (mock provider, TUI trust), not the launcher's. */
 const HARNESS_KEY = /^(model_provider|model_providers|model|projects)(\.|$)/;
 
@@ -15,13 +23,14 @@ export default defineCheck({
   needs: ["launcher", "config"],
   run({ launcher, config }, { expect }) {
     const expected = `--profile ${expect.profile}, no legacy sandbox flags`;
-    const statics = readLauncherStatic(launcher.path, launcher.lines.join("\n"));
+    const statics = launcher.static;
     const where = (line: number, text: string) => `${launcher.path}:${line}: ${text}`;
     const fileDefault = config.profile.data?.default_permissions ?? config.base.data?.default_permissions;
     // A `-c default_permissions=…` naming another permissions profile than the config files select.
     const replacesProfile = (raw: string) => {
-      const override = parseOverride(raw);
-      return override.key === "default_permissions" && override.value !== fileDefault;
+      const eq = raw.indexOf("=");
+      if (eq < 0 || raw.slice(0, eq).trim() !== "default_permissions") return false;
+      return unquoted(raw.slice(eq + 1)) !== fileDefault;
     };
 
     const problems: string[] = [];
@@ -29,7 +38,8 @@ export default defineCheck({
     const observedKinds = (["exec", "tui", "mcp"] as LaunchKind[]).filter((kind) => launcher.observed[kind]);
     if (observedKinds.length > 0) {
       for (const kind of observedKinds) {
-        const parsed = parseObservedArgv(launcher.observed[kind]?.argv ?? []);
+        const parsed = launcher.observed[kind]?.parsed;
+        if (!parsed) continue;
         const legacy = [
           ...parsed.legacyFlags,
           ...parsed.overrides.filter((o) => replacesProfile(o.raw)).map((o) => `-c ${o.raw}`),
@@ -77,4 +87,10 @@ function profileProblems(profile: string | null, expected: string, who: string):
     return [`${who} selects no profile (Codex then runs with sandbox read-only, or without the profile)`];
   if (profile !== expected) return [`${who} selects profile ${profile}, expected ${expected}`];
   return [];
+}
+
+/** A `-c` value as text: `"x"` and `'x'` → `x` (TOML strings as launchers write them). */
+function unquoted(value: string): string {
+  const trimmed = value.trim();
+  return /^(["']).*\1$/.test(trimmed) ? trimmed.slice(1, -1) : trimmed;
 }

@@ -1,36 +1,47 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
-import { describeHttp } from "../_shared.js";
+import type { HttpAttempt } from "../../src/runner/net-interim.js";
+
+function describe(attempt: HttpAttempt): string {
+  const verify = attempt.sslVerifyResult === null ? "" : `, ssl_verify_result ${attempt.sslVerifyResult}`;
+  if (attempt.ok) return `${attempt.client}: ok, http ${attempt.httpStatus ?? "?"}${verify}`;
+  const parts = [
+    attempt.errorCode,
+    attempt.httpStatus === null ? null : `http ${attempt.httpStatus}`,
+    attempt.message,
+  ];
+  return `${attempt.client}: ${parts.filter(Boolean).join(", ")}`;
+}
 
 export default defineCheck({
   id: "net.registry",
   title: "Registry reachable from inside",
   claim: "`curl -fsS <npm registry>/astro` succeeds inside the sandbox (registry from npm's config).",
-  needs: ["runner", "registry"],
-  run({ runner, registry }, { expect }) {
-    const { registryUrl, curl, fetch } = runner.network;
-    const expected = `curl -fsS <registry>/${expect.registryPackage} exits 0`;
-    if (registryUrl === null) return outcome("error", expected, "could not test: registry unknown", []);
-    const evidence = [registryUrl, describeHttp("curl", curl), describeHttp("fetch", fetch)];
-    if (curl === null)
+  needs: ["network"],
+  // The host's own retrieval (the control) tells a registry that is down from a sandbox that blocks it.
+  uses: ["registry"],
+  run({ network, registry }, { expect }) {
+    const url = registry.ok
+      ? registry.value.url
+      : (network.report.registry[0]?.url ?? `<registry>/${expect.registryPackage}`);
+    const expected = `curl -fsS ${url} exits 0 inside the sandbox`;
+    const attempts = network.report.registry;
+    const curl = attempts.find((a) => a.client === "curl");
+    const evidence = [
+      url,
+      ...attempts.map(describe),
+      registry.ok ? `host control: ${describe(registry.value.host)}` : `host control: ${registry.error}`,
+      ...(network.killedBy ? [`Codex killed the command: ${network.killedBy}`] : []),
+    ];
+    if (!curl) {
+      if (network.killedBy) return outcome("fail", expected, network.killedBy, evidence);
       return outcome("error", expected, "could not test: the curl probe did not run", evidence);
-    evidence.push(
-      `host control: ${registry.hostStatus === null ? (registry.hostError ?? "failed") : `http ${registry.hostStatus}`}`,
-    );
-    if (curl.ok && curl.exitCode === 0) {
-      return outcome("pass", expected, `curl exit 0, http ${curl.httpStatus ?? "?"}`, evidence);
     }
+    if (curl.ok) return outcome("pass", expected, `curl exit 0, http ${curl.httpStatus ?? "?"}`, evidence);
     // The host cannot retrieve it either: the registry is down or unreachable, which is not the sandbox's doing.
-    if (registry.hostStatus === null || registry.hostStatus >= 400) {
+    if (registry.ok && !registry.value.host.ok) {
       return outcome("error", expected, "could not test: the host cannot retrieve it either", evidence);
     }
-    const hint = curl.exitCode === 6 ? " (could not resolve host: network disabled in the sandbox?)" : "";
-    const detail = curl.detail ? `: ${curl.detail.split("\n")[0]}` : "";
-    return outcome(
-      "fail",
-      expected,
-      `curl exit ${curl.exitCode ?? curl.code ?? "?"}${hint}${detail}`,
-      evidence,
-    );
+    return outcome("fail", expected, describe(curl), evidence);
   },
   remediation:
     "Enable network in the profile: `[permissions.<name>.network] enabled = true`, and no legacy sandbox flags.",

@@ -1,12 +1,9 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
-import { readLauncherStatic, TLS_FLAGS } from "../../src/gather/launcher-static.js";
-import type { HttpProbe } from "../../src/runner/report-types.js";
-import { describeHttp } from "../_shared.js";
+import type { HttpAttempt } from "../../src/runner/net-interim.js";
 
-const TLS = new Set<string>(TLS_FLAGS);
 /** curl exits for a certificate that does not verify: 60 peer certificate, 51 name mismatch. */
 const CURL_CERT_EXITS = new Set([51, 60]);
-/** Node `fetch` cause codes for a certificate that does not verify. */
+/** Node cause codes for a certificate that does not verify. */
 const NODE_CERT_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
@@ -19,77 +16,85 @@ const NODE_CERT_CODES = new Set([
   "CERT_SIGNATURE_FAILURE",
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
+const TLS_FINDINGS = new Set([
+  "NODE_TLS_REJECT_UNAUTHORIZED=0",
+  "--insecure",
+  "-k",
+  "--no-check-certificate",
+]);
+
+const rejected = (a: HttpAttempt) =>
+  a.client === "curl" ? CURL_CERT_EXITS.has(a.exitCode ?? -1) : NODE_CERT_CODES.has(a.errorCode ?? "");
 
 export default defineCheck({
   id: "net.tls_verify",
   title: "TLS verification on",
   claim: "TLS verification is on: an untrusted certificate is rejected, and nothing disables verification.",
-  needs: ["runner", "launcher"],
-  run({ runner, launcher }, _ctx) {
+  needs: ["runner", "network"],
+  // The launcher's own text can switch verification off for paths the probe did not take.
+  uses: ["launcher"],
+  run({ runner, network, launcher }, _ctx) {
     const expected =
-      "curl and fetch reject an untrusted certificate; no NODE_TLS_REJECT_UNAUTHORIZED=0, --insecure or -k";
-    const { tls, network } = runner;
-    const evidence = [
-      `control ${tls.url ?? "(none)"}`,
-      describeHttp("curl", tls.curl),
-      describeHttp("fetch", tls.fetch),
-    ];
+      "every client rejects an untrusted certificate; no NODE_TLS_REJECT_UNAUTHORIZED=0, --insecure or -k";
+    const control = network.report.tlsControl;
+    const attempts = control?.attempts ?? [];
+    const evidence = attempts.map(
+      (a) => `${a.client}: ${a.ok ? "accepted" : `${a.errorCode ?? "failed"} ${a.message ?? ""}`.trim()}`,
+    );
     const problems: string[] = [];
-    for (const [name, value] of Object.entries(tls.insecureSwitches))
+    for (const [name, value] of Object.entries(runner.env.insecureSwitches))
       problems.push(`${name}=${value} visible inside`);
-    for (const finding of readLauncherStatic(launcher.path, launcher.lines.join("\n")).findings) {
-      if (TLS.has(finding.flag)) problems.push(`${launcher.path}:${finding.line}: ${finding.text}`);
+    if (launcher.ok) {
+      for (const finding of launcher.value.static.findings) {
+        if (TLS_FINDINGS.has(finding.flag))
+          problems.push(`${launcher.value.path}:${finding.line}: ${finding.text}`);
+      }
     }
-    if (tls.curl?.ok) problems.push("curl accepted the untrusted certificate");
-    if (tls.fetch?.ok) problems.push("fetch accepted the untrusted certificate");
-    const registryVerify = network.curl?.sslVerifyResult;
-    // A retrieval that succeeded although the certificate did not verify means verification is off; one that
-    // failed on the certificate means verification works (net.registry owns that failure).
-    if (
-      network.curl?.ok === true &&
-      network.registryUrl?.startsWith("https:") &&
-      registryVerify !== undefined &&
-      registryVerify !== null &&
-      registryVerify !== 0
-    ) {
-      problems.push(`registry curl: ssl_verify_result ${registryVerify}`);
+    for (const a of attempts) if (a.ok) problems.push(`${a.client} accepted the untrusted certificate`);
+    // A retrieval that succeeded although curl's verification failed means verification is off for it.
+    for (const a of network.report.registry) {
+      if (a.ok && a.url.startsWith("https:") && a.sslVerifyResult !== null && a.sslVerifyResult !== 0) {
+        problems.push(
+          `registry ${a.client}: ssl_verify_result ${a.sslVerifyResult}, yet the retrieval succeeded`,
+        );
+      }
     }
     if (problems.length > 0)
       return outcome("fail", expected, problems[0] as string, [...problems, ...evidence]);
-    if (tls.url === null)
-      return outcome("error", expected, "could not test: no untrusted TLS control", evidence);
-
-    const curlRejected = tls.curl !== null && CURL_CERT_EXITS.has(tls.curl.exitCode ?? -1);
-    const fetchRejected = tls.fetch !== null && NODE_CERT_CODES.has(tls.fetch.code ?? "");
-    if (curlRejected && fetchRejected)
-      return outcome("pass", expected, "both rejected the untrusted certificate", evidence);
-    if (!curlRejected && !fetchRejected) {
+    if (!control) {
+      const why = network.killedBy
+        ? `Codex killed the command: ${network.killedBy}`
+        : "the control did not run";
+      return outcome("error", expected, `could not test: ${why}`, evidence);
+    }
+    if (!control.serve.ok) {
       return outcome(
         "error",
         expected,
-        `could not test: the control failed for another reason (${reason(tls.curl)}, ${reason(tls.fetch)})`,
+        `could not test: the control could not listen inside (${control.serve.code ?? "failed"})`,
         evidence,
       );
     }
-    const [tested, untested, probe] = curlRejected
-      ? ["curl", "fetch", tls.fetch]
-      : ["fetch", "curl", tls.curl];
+    const tested = attempts.filter(rejected);
+    if (tested.length === attempts.length && attempts.length > 0) {
+      return outcome(
+        "pass",
+        expected,
+        `${tested.map((a) => a.client).join(" and ")} rejected the untrusted certificate`,
+        evidence,
+      );
+    }
+    if (tested.length === 0) {
+      return outcome("error", expected, "could not test: the control failed for another reason", evidence);
+    }
+    const other = attempts.filter((a) => !rejected(a)).map((a) => `${a.client}: ${a.errorCode ?? "failed"}`);
     return outcome(
       "warn",
       expected,
-      `only ${tested} rejected the untrusted certificate; ${untested}: ${reason(probe)}`,
+      `only ${tested.map((a) => a.client).join(", ")} rejected it; ${other.join(", ")}`,
       evidence,
     );
   },
   remediation:
     "Remove NODE_TLS_REJECT_UNAUTHORIZED=0, --insecure and -k from the launcher and environment; trust a proxy's CA with NODE_EXTRA_CA_CERTS / SSL_CERT_FILE instead.",
 });
-
-function reason(probe: HttpProbe | null): string {
-  if (probe === null) return "not run";
-  return (
-    [probe.exitCode === undefined || probe.exitCode === null ? null : `exit ${probe.exitCode}`, probe.code]
-      .filter(Boolean)
-      .join(" ") || "failed"
-  );
-}

@@ -1,25 +1,89 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
+import type { Attestation, Namespaces } from "../../src/runner/types.js";
+import { refusedToStart } from "../_shared.js";
+
+const KINDS = ["user", "mnt", "pid"] as const;
+/** bwrap's argv0 for Codex's sandbox init (`--argv0 codex-linux-sandbox`), or bwrap itself. */
+const SANDBOX_INIT = /(^|\/)(codex-linux-sandbox|bwrap)$/;
+/** What every command fails with when the sandbox cannot read Codex's own binary (reference/network-proxy.md). */
+const CANNOT_EXEC = /bwrap: execvp (\S+): No such file or directory/;
 
 export default defineCheck({
   id: "runner.report",
   title: "In-sandbox runner ran sandboxed",
   claim: "The in-sandbox runner ran inside the sandbox and its nonce-stamped report reached the project.",
-  needs: ["runner"],
-  run({ runner }, _ctx) {
-    // The gatherer only yields a report whose nonce matched; a missing or stale one is not gathered.
-    const { attestation } = runner;
-    const signals = `Seccomp=${attestation.seccomp ?? "?"} NoNewPrivs=${attestation.noNewPrivs ?? "?"} CapEff=${attestation.capEff ?? "?"} pid1=${attestation.pid1 ?? "?"}`;
-    const evidence = [
-      `nonce ${runner.nonce} matched`,
-      signals,
-      `node ${runner.node}, uid ${runner.uid}, cwd ${runner.cwd}, ${runner.durationMs} ms`,
-    ];
+  needs: ["exec"],
+  uses: ["runner"],
+  run({ exec, runner }, _ctx) {
     const expected =
-      "report with the run's nonce, written from inside the sandbox (seccomp filter, no capabilities)";
-    if (!attestation.sandboxed)
-      return outcome("fail", expected, `the runner ran unsandboxed: ${signals}`, evidence);
-    return outcome("pass", expected, `report received, sandboxed: ${signals}`, evidence);
+      "the runner's report, from inside Codex's sandbox: own user, mount and pid namespaces, no capabilities, no new privileges";
+    if (exec.refused) return refusedToStart(expected, exec.refused);
+    if (!runner.ok) {
+      const cannotExec = exec.commandOutputs
+        .map((output) => CANNOT_EXEC.exec(output))
+        .find((m) => m !== null);
+      if (cannotExec) {
+        const binary = cannotExec[1] ?? "";
+        return outcome("fail", expected, `the sandbox cannot run any command: ${cannotExec[0]}`, [
+          `fix: add ${JSON.stringify(packageDirOf(binary))} = "read" to the profile's [permissions.<name>.filesystem] table`,
+          "the sandbox must be able to read Codex's own binary to start a command",
+        ]);
+      }
+      return outcome(
+        "error",
+        expected,
+        `could not test: ${runner.error.split("\n")[0]}`,
+        runner.error.split("\n"),
+      );
+    }
+    const { attestation } = runner.value;
+    const evidence = [
+      `nonce ${runner.value.nonce} matched`,
+      ...signals(attestation),
+      `node ${runner.value.node}, uid ${runner.value.uid}, cwd ${runner.value.cwd}, ${runner.value.durationMs} ms`,
+    ];
+    const problems = confinementProblems(attestation);
+    if (problems.length > 0) {
+      return outcome("fail", expected, `the runner ran unsandboxed: ${problems.join("; ")}`, evidence);
+    }
+    return outcome("pass", expected, "report received from inside the sandbox", evidence);
   },
   remediation:
-    "Run Codex with the permission profile (no `--dangerously-bypass-approvals-and-sandbox`, no `danger-full-access`) so commands run under bubblewrap and seccomp.",
+    "Run Codex with the permission profile (no `--dangerously-bypass-approvals-and-sandbox`, no `danger-full-access`) so commands run under bubblewrap; if no command can start, grant read on Codex's package directory in the profile.",
 });
+
+function signals(a: Attestation): string[] {
+  const ns = (n: Namespaces | null) => (n ? KINDS.map((kind) => n[kind] ?? "?").join(" ") : "unknown");
+  return [
+    `namespaces inside: ${ns(a.namespaces)}; host: ${ns(a.hostNamespaces)}`,
+    `pid 1: ${a.pid1 ?? "?"}`,
+    `CapEff=${a.capEff ?? "?"} NoNewPrivs=${a.noNewPrivs ?? "?"} Seccomp=${a.seccomp ?? "?"} (seccomp is evidence only)`,
+    `root mount: ${a.rootMount ?? "?"}`,
+  ];
+}
+
+/** What the sandbox is: its own namespaces (compared with the host's), no capabilities, no new privileges. */
+function confinementProblems(a: Attestation): string[] {
+  const problems: string[] = [];
+  if (a.hostNamespaces) {
+    const shared = KINDS.filter(
+      (kind) => a.namespaces[kind] === null || a.namespaces[kind] === a.hostNamespaces?.[kind],
+    );
+    if (shared.length > 0)
+      problems.push(`shares the host's ${shared.join(", ")} namespace${shared.length > 1 ? "s" : ""}`);
+  } else if (!SANDBOX_INIT.test(a.pid1 ?? "")) {
+    problems.push(`pid 1 is ${a.pid1 ?? "unknown"}, not Codex's sandbox init (host namespaces unknown)`);
+  }
+  if (a.capEff === null || !/^0+$/.test(a.capEff))
+    problems.push(`effective capabilities ${a.capEff ?? "unknown"}`);
+  if (a.noNewPrivs !== "1") problems.push(`NoNewPrivs=${a.noNewPrivs ?? "unknown"}`);
+  return problems;
+}
+
+/** `<pkg>/vendor/<triple>/bin/codex` → `<pkg>/vendor` (what the reference profile grants); else the binary's folder. */
+function packageDirOf(binary: string): string {
+  const vendor = binary.lastIndexOf("/vendor/");
+  return vendor >= 0
+    ? binary.slice(0, vendor + "/vendor".length)
+    : binary.slice(0, binary.lastIndexOf("/")) || "/";
+}

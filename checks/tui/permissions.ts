@@ -1,5 +1,5 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
-import { firstLines, permissionsParenthesis, refusedToStart } from "../_shared.js";
+import { firstLines, refusedToStart } from "../_shared.js";
 
 export default defineCheck({
   id: "tui.permissions",
@@ -41,4 +41,9 @@ function differences(shown: string | null, expected: string): string[] {
   if (access !== expectedAccess) notes.push(`access: ${access}, expected ${expectedAccess}`);
   if (approval !== expectedApproval) notes.push(`approval: ${approval}, expected ${expectedApproval}`);
   return notes;
+}
+
+/** The parenthesis of `/status`'s Permissions value: `Profile x (workspace with network access, never)`. */
+function permissionsParenthesis(permissions: string): string | null {
+  return /\(([^()]*)\)\s*$/.exec(permissions)?.[1]?.trim() ?? null;
 }

@@ -1,5 +1,6 @@
 // A loopback stand-in for the model (`--agent mock`): it speaks just enough of the Responses API (SSE) to make
-// Codex run one command through its shell tool, poll it while it runs, and end the turn. The outputs Codex sends
+// Codex run a list of commands through its shell tool, one after the other, poll each while it runs, and end the
+// turn. The outputs Codex sends
 // back are recorded: they are the runner's second channel, independent of exec's printed output.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listenOnLoopback } from "../loopback.js";
@@ -40,20 +41,29 @@ function outputText(output: unknown): string {
   return JSON.stringify(output ?? "");
 }
 
-/** The next step of the one-command conversation, given the request's `input` items. */
-export function nextOutputItem(input: InputItem[], command: string, requestNumber: number): OutputItem {
+const RUNNING = /Process running with session ID (\d+)/;
+
+/** The next step of the conversation, given the request's `input` items: poll, run the next command, or finish. */
+export function nextOutputItem(
+  input: InputItem[],
+  commands: readonly string[],
+  requestNumber: number,
+): OutputItem {
   const outputs = input
     .filter((item) => item.type === "function_call_output")
     .map((i) => outputText(i.output));
   const callId = `call_codex_smoke_${requestNumber}`;
-  if (outputs.length === 0) {
-    const args = { cmd: command, yield_time_ms: YIELD_TIME_MS, max_output_tokens: MAX_OUTPUT_TOKENS };
-    return { type: "function_call", call_id: callId, name: "exec_command", arguments: JSON.stringify(args) };
-  }
-  const running = outputs.at(-1)?.match(/Process running with session ID (\d+)/);
+  const running = outputs.at(-1)?.match(RUNNING);
   if (running) {
     const args = { session_id: Number(running[1]), chars: "", yield_time_ms: YIELD_TIME_MS };
     return { type: "function_call", call_id: callId, name: "write_stdin", arguments: JSON.stringify(args) };
+  }
+  // An output that no longer says "running" ends its command (killed ones included).
+  const finished = outputs.filter((output) => !RUNNING.test(output)).length;
+  const next = commands[finished];
+  if (next !== undefined) {
+    const args = { cmd: next, yield_time_ms: YIELD_TIME_MS, max_output_tokens: MAX_OUTPUT_TOKENS };
+    return { type: "function_call", call_id: callId, name: "exec_command", arguments: JSON.stringify(args) };
   }
   return {
     type: "message",
@@ -87,7 +97,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function startMockResponses(opts: { command: string }): Promise<MockResponses> {
+export async function startMockResponses(opts: { commands: readonly string[] }): Promise<MockResponses> {
   const outputs: string[] = [];
   let requests = 0;
 
@@ -120,7 +130,7 @@ export async function startMockResponses(opts: { command: string }): Promise<Moc
       .map((i) => outputText(i.output));
     outputs.push(...seen.slice(outputs.length));
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    res.end(sseEvents(nextOutputItem(input, opts.command, requestNumber), requestNumber));
+    res.end(sseEvents(nextOutputItem(input, opts.commands, requestNumber), requestNumber));
   };
 
   const server = createServer((req, res) => {

@@ -5,6 +5,7 @@ import { execa } from "execa";
 import { request } from "undici";
 import type { Fact, RegistryFacts } from "../model.js";
 import { gathered, notGathered } from "../model.js";
+import type { HttpAttempt } from "../runner/net-interim.js";
 
 export async function resolveRegistryBase(
   option: string | undefined,
@@ -28,10 +29,10 @@ export function registryPackageUrl(base: string, pkg: string): string {
   return `${base.replace(/\/+$/, "")}/${pkg}`;
 }
 
-export async function hostRegistryControl(
-  url: string,
-  timeoutMs: number,
-): Promise<{ status: number | null; error: string | null }> {
+/** The host's own retrieval of the registry URL (outside the sandbox): the control for net.registry. */
+export async function hostRegistryControl(url: string, timeoutMs: number): Promise<HttpAttempt> {
+  const started = Date.now();
+  const base = { client: "host" as const, url, exitCode: null, sslVerifyResult: null };
   try {
     const response = await request(url, {
       method: "GET",
@@ -40,14 +41,30 @@ export async function hostRegistryControl(
       signal: AbortSignal.timeout(timeoutMs),
     });
     await response.body.dump();
-    return { status: response.statusCode, error: null };
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    return {
+      ...base,
+      ok,
+      httpStatus: response.statusCode,
+      errorCode: null,
+      message: null,
+      durationMs: Date.now() - started,
+    };
   } catch (error) {
-    const cause =
+    const code =
       error instanceof Error && "code" in error
         ? String(error.code)
         : error instanceof Error
           ? error.name
           : "error";
-    return { status: null, error: cause };
+    const message = error instanceof Error ? (error.message.split("\n")[0] ?? null) : null;
+    return {
+      ...base,
+      ok: false,
+      httpStatus: null,
+      errorCode: code,
+      message,
+      durationMs: Date.now() - started,
+    };
   }
 }

@@ -10,7 +10,14 @@ import {
   writeFileSync,
 } from "node:fs";
 import { delimiter, join } from "node:path";
-import type { LaunchKind, ObservedLaunch } from "../model.js";
+import type { LaunchKind } from "../model.js";
+
+/** One call of `codex` as the shim recorded it. */
+export interface RecordedLaunch {
+  argv: string[];
+  cwd: string;
+  envNames: string[];
+}
 
 export interface Shim {
   dir: string;
@@ -19,7 +26,7 @@ export interface Shim {
   /** Environment for a launch of `kind`: the shim dir first on PATH, plus the shim's own variables. */
   envFor(kind: LaunchKind, env: Record<string, string>): Record<string, string>;
   /** The last recorded call of `kind`, or undefined when the launcher never called `codex` through PATH. */
-  observed(kind: LaunchKind): ObservedLaunch | undefined;
+  observed(kind: LaunchKind): RecordedLaunch | undefined;
 }
 
 /** The first executable `codex` on `pathValue`. */

@@ -30,8 +30,10 @@ export function renderJson(report: Report): string {
       codexHome: t.codexHome,
       profile: t.profile,
       codexVersion: t.codexVersion,
+      codexPath: t.codexPath,
     },
     summary: { pass: s.pass, fail: s.fail, warn: s.warn, skip: s.skip, error: s.error },
+    incomplete: report.incomplete,
     results: report.results.map(resultRecord),
   };
   return `${JSON.stringify(record, null, 2)}\n`;

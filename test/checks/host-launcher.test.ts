@@ -1,6 +1,7 @@
 import hostSandbox from "../../checks/host/sandbox.js";
 import launcherFlags from "../../checks/launcher/flags.js";
-import { configFacts, HARNESS_EXEC_ARGS, LAUNCHER_OVERRIDES } from "../fixtures/facts/healthy.js";
+import type { FactValues } from "../../src/model.js";
+import { configFacts, LAUNCHER_OVERRIDES } from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 
 testCheck(hostSandbox, {
@@ -21,8 +22,12 @@ testCheck(hostSandbox, {
   ],
 });
 
-const appendSandbox = (argv: string[]) =>
-  argv.splice(argv.indexOf("--skip-git-repo-check") + 1, 0, "--sandbox", "workspace-write");
+/** The parsed argv of an observed launch (what the launcher really passed Codex). */
+const parsed = (f: FactValues, kind: "exec" | "tui") => {
+  const launch = f.launcher.observed[kind];
+  if (!launch) throw new Error(`no observed ${kind} launch in the fixture`);
+  return launch.parsed;
+};
 
 testCheck(launcherFlags, {
   valid: [
@@ -42,7 +47,10 @@ testCheck(launcherFlags, {
     {
       name: "-c default_permissions naming the profile's own permissions",
       facts: (f) => {
-        f.launcher.observed.exec?.argv.splice(1, 0, "-c", 'default_permissions="azi4a2-autonomous"');
+        parsed(f, "exec").overrides.push({
+          key: "default_permissions",
+          raw: 'default_permissions="azi4a2-autonomous"',
+        });
       },
       status: "pass",
     },
@@ -51,10 +59,12 @@ testCheck(launcherFlags, {
     {
       name: "launcher appends --sandbox workspace-write (observed and on its line)",
       facts: (f) => {
-        appendSandbox(f.launcher.observed.exec?.argv as string[]);
-        f.launcher.lines = f.launcher.lines.map((l) =>
-          l.includes('--skip-git-repo-check "$@"') ? l.replace('"$@"', '--sandbox workspace-write "$@"') : l,
-        );
+        parsed(f, "exec").legacyFlags.push("--sandbox workspace-write");
+        f.launcher.static.findings.push({
+          line: 39,
+          flag: "--sandbox",
+          text: 'exec "$codex_bin" exec --sandbox workspace-write "$@"',
+        });
       },
       status: "fail",
       observed: "exec launch passes --sandbox workspace-write",
@@ -63,7 +73,7 @@ testCheck(launcherFlags, {
     {
       name: "--dangerously-bypass-approvals-and-sandbox in the TUI launch",
       facts: (f) => {
-        f.launcher.observed.tui?.argv.unshift("--dangerously-bypass-approvals-and-sandbox");
+        parsed(f, "tui").legacyFlags.push("--dangerously-bypass-approvals-and-sandbox");
       },
       status: "fail",
       observed: "tui launch passes --dangerously-bypass-approvals-and-sandbox",
@@ -71,8 +81,7 @@ testCheck(launcherFlags, {
     {
       name: "misspelt profile",
       facts: (f) => {
-        const argv = f.launcher.observed.exec?.argv as string[];
-        argv[argv.indexOf("--profile") + 1] = "azi4a2-autonomus";
+        parsed(f, "exec").profile = "azi4a2-autonomus";
       },
       status: "fail",
       observed: "selects profile azi4a2-autonomus",
@@ -80,34 +89,41 @@ testCheck(launcherFlags, {
     {
       name: "no profile selected",
       facts: (f) => {
-        f.launcher.observed = {
-          exec: {
-            argv: ["exec", "--skip-git-repo-check", ...HARNESS_EXEC_ARGS, "go"],
-            cwd: "/p",
-            envNames: [],
-          },
-        };
+        parsed(f, "exec").profile = null;
       },
       status: "fail",
-      observed: "selects no profile",
+      observed: "exec launch selects no profile",
     },
     {
       name: '-c default_permissions=":workspace" replaces the profile',
       facts: (f) => {
-        f.launcher.observed.exec?.argv.splice(1, 0, "-c", 'default_permissions=":workspace"');
+        parsed(f, "exec").overrides.push({
+          key: "default_permissions",
+          raw: 'default_permissions=":workspace"',
+        });
         f.config = configFacts({}, [...LAUNCHER_OVERRIDES, 'default_permissions=":workspace"']);
       },
       status: "fail",
       observed: '-c default_permissions=":workspace"',
     },
     {
+      name: "static only: no profile in the launcher",
+      facts: (f) => {
+        f.launcher.observed = {};
+        f.launcher.static.profile = null;
+      },
+      status: "fail",
+      observed: "launcher selects no profile",
+    },
+    {
       name: "static only: -c sandbox_mode in the launcher",
       facts: (f) => {
         f.launcher.observed = {};
-        f.launcher.lines = f.launcher.lines.map((l) =>
-          l.startsWith("overrides=(") ? `${l}\n  -c 'sandbox_mode="workspace-write"'` : l,
-        );
-        f.launcher.lines = f.launcher.lines.join("\n").split("\n");
+        f.launcher.static.findings.push({
+          line: 35,
+          flag: "-c sandbox_mode",
+          text: `-c 'sandbox_mode="workspace-write"'`,
+        });
       },
       status: "fail",
       observed: "-c sandbox_mode",
@@ -115,10 +131,14 @@ testCheck(launcherFlags, {
     {
       name: "observed launches clean, but another branch passes --full-auto",
       facts: (f) => {
-        f.launcher.lines.push('[ "$1" = auto ] && exec "$CODEX_BIN" --full-auto "$@"');
+        f.launcher.static.findings.push({
+          line: 50,
+          flag: "--full-auto",
+          text: '[ "$1" = auto ] && exec "$CODEX_BIN" --full-auto "$@"',
+        });
       },
       status: "warn",
-      observed: "--full-auto",
+      observed: "--full-auto on line 50",
     },
   ],
 });

@@ -1,13 +1,17 @@
-// ESLint-RuleTester-like tables: each case mutates a copy of the healthy facts and states the status.
+// ESLint-RuleTester-like tables: each case mutates a copy of the healthy facts and states the status. Cases run
+// through the engine, as an audit does, so a fact marked missing reaches the check as "not gathered".
 import { describe, expect, it } from "vitest";
+import { runCheck } from "../../src/engine.js";
 import { DEFAULT_EXPECTATIONS } from "../../src/expectations.js";
-import type { CheckDefinition, Expectations, FactName, FactValues, Status } from "../../src/model.js";
+import type { CheckDefinition, Expectations, FactName, Facts, FactValues, Status } from "../../src/model.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
 
 export interface CheckCase {
   name: string;
   /** Mutates the healthy facts into the setup under test. */
   facts?: (facts: FactValues) => void;
+  /** Facts that could not be gathered, with the reason. */
+  missing?: Partial<Record<FactName, string>>;
   expect?: Partial<Expectations>;
   status: Status;
   /** Substring of `observed`. */
@@ -16,17 +20,25 @@ export interface CheckCase {
   evidence?: string;
 }
 
-export function testCheck<N extends FactName>(
-  check: CheckDefinition<N>,
-  cases: { valid: CheckCase[]; invalid: CheckCase[] },
-): void {
+export function factsOf(values: FactValues, missing: Partial<Record<FactName, string>> = {}): Facts {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => {
+      const why = missing[name as FactName];
+      return [name, why === undefined ? { ok: true, value } : { ok: false, error: why }];
+    }),
+  ) as Facts;
+}
+
+export function testCheck(check: CheckDefinition, cases: { valid: CheckCase[]; invalid: CheckCase[] }): void {
   describe(check.id, () => {
     for (const [kind, list] of Object.entries(cases)) {
       for (const testCase of list) {
         it(`${kind}: ${testCase.name}`, () => {
-          const facts = healthyFacts();
-          testCase.facts?.(facts);
-          const result = check.run(facts, { expect: { ...DEFAULT_EXPECTATIONS, ...testCase.expect } });
+          const values = healthyFacts();
+          testCase.facts?.(values);
+          const result = runCheck(check, factsOf(values, testCase.missing), {
+            expect: { ...DEFAULT_EXPECTATIONS, ...testCase.expect },
+          });
           expect(result.status, JSON.stringify(result, null, 1)).toBe(testCase.status);
           if (testCase.observed !== undefined) expect(result.observed).toContain(testCase.observed);
           if (testCase.evidence !== undefined) {

@@ -10,77 +10,177 @@ import netRegistry from "../../checks/net/registry.js";
 import netTlsVerify from "../../checks/net/tls_verify.js";
 import runnerReport from "../../checks/runner/report.js";
 import type { FactValues } from "../../src/model.js";
+import { attempt, CODEX_HOME, HOME, PROJECT } from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 
 const ok = { ok: true };
+const REGISTRY = "https://registry.example.invalid/astro";
+const CONTROL = "https://127.0.0.1:40443/";
+const HOST_NS = {
+  user: "user:[4026531837]",
+  mnt: "mnt:[4026531832]",
+  pid: "pid:[4026531836]",
+  net: "net:[4026531833]",
+};
 
-/** What the runner saw under `--dangerously-bypass-approvals-and-sandbox` (everything open, Seccomp 0). */
+/** What the runner saw under `--dangerously-bypass-approvals-and-sandbox` (no bwrap: the host's own process). */
 function fullAccess(f: FactValues): void {
   const r = f.runner;
   r.attestation = {
-    seccomp: "0",
-    noNewPrivs: "0",
+    namespaces: { ...HOST_NS },
+    hostNamespaces: { ...HOST_NS },
+    pid1: "/sbin/init",
     capEff: "000001ffffffffff",
-    pid1: "systemd",
-    sandboxed: false,
+    noNewPrivs: "0",
+    seccomp: "0",
+    rootMount: "ext4 rw",
   };
-  r.authJson.open = ok;
+  for (const entry of r.authJson) entry.open = ok;
   r.git.writeDir = ok;
   r.git.add = ok;
   r.git.commit = ok;
   for (const entry of r.readonlyPaths) entry.write = ok;
-  f.sideEffects.gitNew = ["objects/ab/cdef", "index"];
-  f.sideEffects.headAfter = "9e8d7c6b";
-  f.sideEffects.readonlyNew = ["www.azinstitute4autism.com/.codex-smoke-n0nce"];
-  f.sideEffects.persisted = [r.home.marker, "/tmp/.codex-smoke-n0nce"];
-  f.sideEffects.restored = ["git reset --soft 3f1c2a9d"];
+  f.sideEffects = {
+    persisted: [
+      { where: "git", path: `${PROJECT}/.git/codex-smoke-0123456789ab` },
+      { where: "readonly", path: `${PROJECT}/www.azinstitute4autism.com/codex-smoke-0123456789ab` },
+      { where: "home", path: `${HOME}/.codex-smoke-0123456789ab` },
+      { where: "outside", path: "/tmp/.codex-smoke-0123456789ab" },
+    ],
+    git: { headBefore: "3f1c2a9d", headAfter: "9e8d7c6b", probeCommit: true, markerStaged: true },
+    restored: ["undid the probe's commit 9e8d7c6b (HEAD back to 3f1c2a9d)"],
+    leftAlone: [],
+  };
 }
 
 /** Legacy `--sandbox workspace-write`: auth.json readable, www writable, /tmp persisted, no network. */
 function legacyWorkspaceWrite(f: FactValues): void {
   const r = f.runner;
-  r.authJson.open = ok;
+  for (const entry of r.authJson) entry.open = ok;
   const www = r.readonlyPaths.find((p) => p.path === "www.azinstitute4autism.com");
   if (www) www.write = ok;
-  f.sideEffects.readonlyNew = ["www.azinstitute4autism.com/.codex-smoke-n0nce"];
-  f.sideEffects.persisted = ["/tmp/.codex-smoke-n0nce"];
-  r.network.curl = {
-    ok: false,
-    code: "exit:6",
-    exitCode: 6,
-    detail: "curl: (6) Could not resolve host: registry.example.invalid",
+  f.sideEffects.persisted = [
+    { where: "readonly", path: `${PROJECT}/www.azinstitute4autism.com/codex-smoke-0123456789ab` },
+    { where: "outside", path: "/tmp/.codex-smoke-0123456789ab" },
+  ];
+  f.network.report.registry = [
+    attempt("fetch", REGISTRY, {
+      errorCode: "EAI_AGAIN",
+      message: "getaddrinfo EAI_AGAIN registry.example.invalid",
+    }),
+    attempt("curl", REGISTRY, {
+      exitCode: 6,
+      errorCode: "exit:6",
+      message: "curl: (6) Could not resolve host: registry.example.invalid",
+    }),
+  ];
+  f.network.report.tlsControl = {
+    serve: { ok: false, code: "EPERM", detail: "listen EPERM: operation not permitted 127.0.0.1" },
+    attempts: [],
   };
-  r.network.fetch = { ok: false, code: "EAI_AGAIN" };
-  r.tls.curl = { ok: false, code: "exit:6", exitCode: 6, detail: "curl: (6) Could not resolve host" };
-  r.tls.fetch = { ok: false, code: "EPERM" };
 }
 
 testCheck(runnerReport, {
-  valid: [{ name: "seccomp filter, no capabilities", status: "pass", evidence: "Seccomp=2" }],
+  valid: [
+    { name: "own namespaces, no capabilities", status: "pass", evidence: "pid 1: codex-linux-sandbox" },
+    {
+      name: "0.150 with network on: no seccomp filter, still Codex's sandbox",
+      facts: (f) => {
+        f.runner.attestation.seccomp = "0";
+      },
+      status: "pass",
+      evidence: "Seccomp=0",
+    },
+  ],
   invalid: [
     {
       name: "danger-full-access",
       facts: fullAccess,
       status: "fail",
-      observed: "the runner ran unsandboxed: Seccomp=0",
+      observed: "shares the host's user, mnt, pid namespaces",
+    },
+    {
+      name: "a hardened container without Codex's sandbox: seccomp, no caps, but the host's namespaces",
+      facts: (f) => {
+        f.runner.attestation.namespaces = { ...HOST_NS };
+        f.runner.attestation.pid1 = "tini";
+      },
+      status: "fail",
+      observed: "shares the host's user, mnt, pid namespaces",
+    },
+    {
+      name: "capabilities kept",
+      facts: (f) => {
+        f.runner.attestation.capEff = "00000000a80425fb";
+      },
+      status: "fail",
+      observed: "effective capabilities 00000000a80425fb",
+    },
+    {
+      name: "new privileges allowed",
+      facts: (f) => {
+        f.runner.attestation.noNewPrivs = "0";
+      },
+      status: "fail",
+      observed: "NoNewPrivs=0",
+    },
+    {
+      name: "host namespaces unknown (a live session not staged), pid 1 is not Codex's init",
+      facts: (f) => {
+        f.runner.attestation.hostNamespaces = null;
+        f.runner.attestation.pid1 = "bash";
+      },
+      status: "fail",
+      observed: "pid 1 is bash",
+    },
+    {
+      name: "the sandbox cannot exec Codex's binary: fail with the grant that fixes it",
+      facts: (f) => {
+        f.exec.commandOutputs = [
+          "Process exited with code 1\nOutput:\nbwrap: execvp /opt/codex/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex: No such file or directory",
+        ];
+      },
+      missing: { runner: "the runner wrote no report" },
+      status: "fail",
+      observed: "the sandbox cannot run any command",
+      evidence: '"/opt/codex/node_modules/@openai/codex-linux-x64/vendor" = "read"',
+    },
+    {
+      name: "no report for another reason",
+      missing: { runner: "Codex timed out before the runner reported" },
+      status: "error",
+      observed: "could not test: Codex timed out",
+    },
+    {
+      name: "Codex refused to start",
+      facts: (f) => {
+        f.exec.refused = "Error loading config.toml: invalid transport";
+      },
+      missing: { runner: "Codex refused to start" },
+      status: "error",
+      observed: "Codex refused to start: Error loading config.toml: invalid transport",
     },
   ],
 });
 
 testCheck(fsAuthJson, {
   valid: [
-    { name: "EACCES (mode-000 placeholder)", status: "pass", observed: "EACCES" },
+    { name: "EACCES (mode-000 placeholder)", status: "pass", evidence: "inside: EACCES" },
     {
-      name: "not mounted inside",
+      name: "hidden inside while it exists on the host",
       facts: (f) => {
-        f.runner.authJson = {
-          path: "/home/alice/.codex/auth.json",
-          exists: false,
-          open: { ok: false, code: "ENOENT" },
-        };
+        for (const entry of f.runner.authJson) entry.open = { ok: false, code: "ENOENT" };
       },
       status: "pass",
-      evidence: "not visible inside",
+      evidence: "on the host: file; inside: ENOENT",
+    },
+    {
+      name: "not logged in: the host's canary is denied",
+      facts: (f) => {
+        for (const credential of f.credentials) credential.onHost = "canary";
+      },
+      status: "pass",
+      evidence: "a temporary canary (no login yet)",
     },
   ],
   invalid: [
@@ -88,24 +188,71 @@ testCheck(fsAuthJson, {
       name: "legacy --sandbox workspace-write: readable",
       facts: legacyWorkspaceWrite,
       status: "fail",
-      observed: "opened",
+      observed: "opened inside",
+    },
+    {
+      name: "not logged in and no canary could be placed: ENOENT tested nothing",
+      facts: (f) => {
+        f.credentials = [
+          {
+            label: "$CODEX_HOME/auth.json",
+            path: `${CODEX_HOME}/auth.json`,
+            onHost: "missing",
+            note: `${CODEX_HOME} does not exist`,
+          },
+        ];
+        f.runner.authJson = [];
+      },
+      status: "error",
+      observed: "does not exist on the host",
+    },
+    {
+      name: "the README's path differs and is readable",
+      facts: (f) => {
+        f.credentials.push({
+          label: "~/.codex/auth.json",
+          path: "/home/alice/.codex-other/auth.json",
+          onHost: "file",
+        });
+        f.runner.authJson.push({
+          label: "~/.codex/auth.json",
+          path: "/home/alice/.codex-other/auth.json",
+          open: ok,
+        });
+      },
+      status: "fail",
+      observed: "/home/alice/.codex-other/auth.json opened inside",
     },
     {
       name: "another error",
       facts: (f) => {
-        f.runner.authJson.open = { ok: false, code: "EMFILE" };
+        for (const entry of f.runner.authJson) entry.open = { ok: false, code: "EMFILE" };
       },
       status: "error",
+      observed: "open failed for another reason",
+    },
+    {
+      name: "a credential the runner did not probe",
+      facts: (f) => {
+        f.runner.authJson = [];
+      },
+      status: "error",
+      observed: "was not probed",
     },
   ],
 });
 
 testCheck(fsGitWrite, {
   valid: [
+    { name: ".git EROFS, git add/commit Read-only file system", status: "pass", evidence: "git add: EROFS" },
     {
-      name: ".git EROFS, git add/commit exit 128 Read-only file system",
+      name: "a user's commit during the audit is not the probe's",
+      facts: (f) => {
+        f.sideEffects.git.headAfter = "77aa00bb";
+        f.sideEffects.leftAlone = ["HEAD moved 3f1c2a9d → 77aa00bb by commits that are not only the probe's"];
+      },
       status: "pass",
-      evidence: "git add: exit:128",
+      evidence: "left alone: HEAD moved",
     },
     {
       name: "not a git repository",
@@ -118,11 +265,11 @@ testCheck(fsGitWrite, {
   ],
   invalid: [
     {
-      name: "danger-full-access: everything succeeded, host restored the commit",
+      name: "danger-full-access: everything succeeded, the host undid the probe's commit",
       facts: fullAccess,
       status: "fail",
       observed: "write into .git succeeded",
-      evidence: "host restored: git reset --soft 3f1c2a9d",
+      evidence: "host restored: undid the probe's commit",
     },
     {
       name: "commit failed only for a missing identity (not blocked)",
@@ -133,12 +280,28 @@ testCheck(fsGitWrite, {
       observed: "git commit failed without a permission error",
     },
     {
-      name: "HEAD moved",
+      name: "the probe's commit reached the host (the runner thought it failed)",
       facts: (f) => {
-        f.sideEffects.headAfter = "0000aaaa";
+        f.sideEffects.git.probeCommit = true;
       },
       status: "fail",
-      observed: "HEAD moved",
+      observed: "the probe's commit reached the host's repository",
+    },
+    {
+      name: "the probe's file was staged on the host",
+      facts: (f) => {
+        f.sideEffects.git.markerStaged = true;
+      },
+      status: "fail",
+      observed: "staged in the host's index",
+    },
+    {
+      name: "the probe's file appeared in the host's .git",
+      facts: (f) => {
+        f.sideEffects.persisted = [{ where: "git", path: `${PROJECT}/.git/codex-smoke-0123456789ab` }];
+      },
+      status: "fail",
+      observed: "reached the host's .git",
     },
   ],
 });
@@ -171,10 +334,18 @@ testCheck(fsProjectWrite, {
       name: "read-only project (profile not applied)",
       facts: (f) => {
         f.runner.project.write = { ok: false, code: "EROFS" };
-        f.runner.project.readBack = { ok: false, code: "ENOENT" };
+        f.runner.project.readBack = { ok: false, code: "SKIPPED" };
       },
       status: "fail",
       observed: "write failed: EROFS",
+    },
+    {
+      name: "written but cannot be removed",
+      facts: (f) => {
+        f.runner.project.remove = { ok: false, code: "EPERM" };
+      },
+      status: "fail",
+      observed: "remove failed: EPERM",
     },
   ],
 });
@@ -187,16 +358,23 @@ testCheck(fsReadonlyPaths, {
       facts: (f) => {
         const www = f.runner.readonlyPaths[1];
         if (www) www.write = ok;
-        f.sideEffects.readonlyNew = ["www.azinstitute4autism.com/.codex-smoke-n0nce"];
       },
       status: "fail",
       observed: "www.azinstitute4autism.com: write succeeded",
     },
     {
+      name: "the probe's file appeared on the host although the write failed inside",
+      facts: (f) => {
+        f.sideEffects.persisted = [{ where: "readonly", path: `${PROJECT}/.codex/codex-smoke-0123456789ab` }];
+      },
+      status: "fail",
+      observed: "reached the host",
+    },
+    {
       name: "folder absent from the project",
       facts: (f) => {
         const www = f.runner.readonlyPaths[1];
-        if (www) Object.assign(www, { existed: false, write: { ok: false, code: "ENOENT" } });
+        if (www) Object.assign(www, { existed: false, write: { ok: false, code: "EROFS" } });
       },
       status: "warn",
       observed: "www.azinstitute4autism.com not present in the project",
@@ -207,6 +385,22 @@ testCheck(fsReadonlyPaths, {
         f.runner.readonlyPaths = f.runner.readonlyPaths.slice(0, 1);
       },
       status: "error",
+      observed: "www.azinstitute4autism.com: not probed",
+    },
+    {
+      name: "another error",
+      facts: (f) => {
+        const codex = f.runner.readonlyPaths[0];
+        if (codex) codex.write = { ok: false, code: "ENOSPC" };
+      },
+      status: "error",
+      observed: "write failed for another reason",
+    },
+    {
+      name: "--expect names another folder",
+      expect: { readonlyPaths: ["docs"] },
+      status: "error",
+      observed: "docs: not probed",
     },
   ],
 });
@@ -224,6 +418,7 @@ testCheck(fsHomeEphemeral, {
       name: "HOME not present inside",
       facts: (f) => {
         f.runner.home.write = { ok: false, code: "ENOENT" };
+        f.runner.home.readBack = { ok: false, code: "SKIPPED" };
       },
       status: "warn",
       evidence: "writes under $HOME fail",
@@ -233,18 +428,14 @@ testCheck(fsHomeEphemeral, {
 
 testCheck(fsOutsideRoots, {
   valid: [
-    {
-      name: "tmpfs write not persisted, canaries ENOENT",
-      status: "pass",
-      evidence: "write /tmp: ok, not persisted",
-    },
+    { name: "tmpfs write not persisted, canary ENOENT", status: "pass", evidence: "write into /tmp: ok" },
   ],
   invalid: [
     {
       name: "legacy workspace-write: /tmp persisted",
       facts: legacyWorkspaceWrite,
       status: "fail",
-      observed: "/tmp/.codex-smoke-n0nce persisted",
+      observed: "/tmp/.codex-smoke-0123456789ab persisted",
     },
     {
       name: '":root" = "read": canary readable',
@@ -253,43 +444,52 @@ testCheck(fsOutsideRoots, {
         if (canary) canary.open = ok;
       },
       status: "fail",
-      observed: "canary-n0nce readable inside the sandbox",
+      observed: "canary-0123456789ab.txt readable inside the sandbox",
+    },
+    {
+      name: "nothing probed",
+      facts: (f) => {
+        f.runner.outside = { writes: [], reads: [] };
+      },
+      status: "error",
     },
   ],
 });
 
 testCheck(netRegistry, {
-  valid: [
-    {
-      name: "curl exit 0, http 200",
-      status: "pass",
-      evidence: "curl: ok, exit 0, http 200, ssl_verify_result 0",
-    },
-  ],
+  valid: [{ name: "curl exit 0, http 200", status: "pass", observed: "curl exit 0, http 200" }],
   invalid: [
     {
       name: "network off: curl exit 6",
       facts: legacyWorkspaceWrite,
       status: "fail",
-      observed: "curl exit 6 (could not resolve host: network disabled in the sandbox?)",
-    },
-    {
-      name: "registry unknown",
-      facts: (f) => {
-        f.runner.network = { registryUrl: null, curl: null, fetch: null };
-      },
-      status: "error",
-      observed: "registry unknown",
+      observed: "Could not resolve host",
     },
     {
       name: "the host cannot reach it either",
       facts: (f) => {
         legacyWorkspaceWrite(f);
-        f.registry.hostStatus = null;
-        f.registry.hostError = "ENOTFOUND";
+        f.registry.host = attempt("host", REGISTRY, { errorCode: "ENOTFOUND" });
       },
       status: "error",
-      evidence: "host control: ENOTFOUND",
+      observed: "the host cannot retrieve it either",
+    },
+    {
+      name: "Codex's proxy killed the command before curl reported",
+      facts: (f) => {
+        f.network.report.registry = [];
+        f.network.killedBy =
+          'Network access to "registry.example.invalid" was blocked: domain is not on the allowlist for the current sandbox mode.';
+      },
+      status: "fail",
+      observed: "domain is not on the allowlist",
+    },
+    {
+      name: "curl did not run",
+      facts: (f) => {
+        f.network.report.registry = [];
+      },
+      status: "error",
     },
   ],
 });
@@ -300,56 +500,47 @@ testCheck(netTlsVerify, {
     {
       name: "NODE_TLS_REJECT_UNAUTHORIZED=0 exported by the launcher: fetch accepts",
       facts: (f) => {
-        f.launcher.lines.splice(12, 0, "export NODE_TLS_REJECT_UNAUTHORIZED=0");
-        f.runner.tls.insecureSwitches = { NODE_TLS_REJECT_UNAUTHORIZED: "0" };
-        f.runner.tls.fetch = { ok: true, code: "http:200", httpStatus: 200 };
+        f.launcher.static.findings = [
+          { line: 13, flag: "NODE_TLS_REJECT_UNAUTHORIZED=0", text: "export NODE_TLS_REJECT_UNAUTHORIZED=0" },
+        ];
+        f.runner.env.insecureSwitches = { NODE_TLS_REJECT_UNAUTHORIZED: "0" };
+        const control = f.network.report.tlsControl;
+        if (control) control.attempts[1] = attempt("fetch", CONTROL, { ok: true, httpStatus: 200 });
       },
       status: "fail",
       observed: "NODE_TLS_REJECT_UNAUTHORIZED=0 visible inside",
       evidence: "codex-auto:13: export NODE_TLS_REJECT_UNAUTHORIZED=0",
     },
     {
-      name: "registry certificate not verified",
+      name: "registry retrieved although its certificate did not verify",
       facts: (f) => {
-        const curl = f.runner.network.curl;
+        const curl = f.network.report.registry[1];
         if (curl) curl.sslVerifyResult = 19;
       },
       status: "fail",
       observed: "ssl_verify_result 19",
     },
     {
-      name: "registry certificate rejected (verification working; net.registry owns the failure)",
-      facts: (f) => {
-        f.runner.network.curl = {
-          ok: false,
-          code: "exit:60",
-          exitCode: 60,
-          httpStatus: 0,
-          sslVerifyResult: 20,
-        };
-      },
-      status: "pass",
-    },
-    {
-      name: "network off: the control could not be reached",
+      name: "network off: the control could not listen",
       facts: legacyWorkspaceWrite,
       status: "error",
-      observed: "could not test",
+      observed: "could not listen",
     },
     {
-      name: "no control URL",
+      name: "no control",
       facts: (f) => {
-        f.runner.tls = { url: null, curl: null, fetch: null, insecureSwitches: {} };
+        f.network.report.tlsControl = null;
       },
       status: "error",
     },
     {
       name: "only curl could be tested",
       facts: (f) => {
-        f.runner.tls.fetch = { ok: false, code: "ECONNREFUSED" };
+        const control = f.network.report.tlsControl;
+        if (control) control.attempts[1] = attempt("fetch", CONTROL, { errorCode: "ECONNREFUSED" });
       },
       status: "warn",
-      observed: "only curl rejected",
+      observed: "only curl rejected it",
     },
   ],
 });

@@ -1,0 +1,223 @@
+// Phase 6: raw launch outcomes and host observations turned into the facts checks read. Every text that may carry
+// a secret passes through `redact` here, before any check or reporter sees it.
+import { readConfigLayers } from "../gather/config.js";
+import { parseExecHeader, refusalMessage } from "../gather/exec-header.js";
+import type { LaunchResult } from "../gather/launch.js";
+import { parseObservedArgv, readLauncherStatic } from "../gather/launcher-static.js";
+import type { Shim } from "../gather/shim.js";
+import type {
+  ConfigFacts,
+  ExecFacts,
+  Fact,
+  Facts,
+  LauncherFacts,
+  LaunchKind,
+  McpGetFacts,
+} from "../model.js";
+import { gathered, notGathered } from "../model.js";
+import { isSecretName } from "../runner/secrets.js";
+import type { LocalReport, NetReport, RunnerInput } from "../runner/types.js";
+import { parseRunnerReport, readRegularFile, UntrustedInputError } from "./untrusted.js";
+
+/** The shell's exit code for a command it cannot find: Codex is missing, so nothing about the setup was learnt. */
+const COMMAND_NOT_FOUND = 127;
+const REPORT_LINE_PREFIX = "CODEX_SMOKE_REPORT ";
+
+export function joinedLines(text: string, count: number): string {
+  return text
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .filter(Boolean)
+    .slice(0, count)
+    .join(" | ");
+}
+
+export function execFacts(
+  result: LaunchResult | null,
+  commandOutputs: string[],
+  redact: (s: string) => string,
+  timeoutMs: number,
+): Facts["exec"] {
+  if (!result) return notGathered("not needed");
+  if (result.spawnError) return notGathered(`cannot run the launcher: ${result.spawnError}`);
+  const header = parseExecHeader(result.stderr);
+  if (result.exitCode === COMMAND_NOT_FOUND && !header) {
+    return notGathered(`the launcher could not run Codex: ${joinedLines(redact(result.stderr), 2)}`);
+  }
+  if (result.timedOut && !header)
+    return notGathered(`Codex timed out after ${timeoutMs / 1000}s before printing its header`);
+  const stderrLines = redact(result.stderr).split("\n").filter(Boolean);
+  const refused =
+    header === null && result.exitCode !== 0
+      ? redact(refusalMessage(result.stderr) ?? stderrLines.at(-1) ?? `exit ${result.exitCode}`)
+      : null;
+  const facts: ExecFacts = {
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+    durationMs: result.durationMs,
+    header,
+    refused,
+    stderrTail: stderrLines.slice(-12),
+    commandOutputs: commandOutputs.map(redact),
+  };
+  return gathered(facts);
+}
+
+export function mcpGetFact(entries: Array<[string, McpGetFacts]>): Facts["mcpGet"] {
+  // No exit code means the call was killed at the deadline: could not test, not a wrong setting.
+  const killed = entries.find(([, facts]) => facts.exitCode === null);
+  if (killed) return notGathered(`\`mcp get ${killed[0]}\` did not finish: ${killed[1].output}`);
+  const noCodex = entries.find(([, facts]) => facts.exitCode === COMMAND_NOT_FOUND);
+  if (noCodex) return notGathered(`the launcher could not run Codex: ${joinedLines(noCodex[1].output, 2)}`);
+  // An unknown server is a finding (mcp.approval fails on it); any other failure means Codex (or the launcher)
+  // refused to start on this config, so nothing was learnt about the servers (decisions §10).
+  const refused = entries.find(
+    ([, facts]) => facts.exitCode !== 0 && !/No MCP server named/.test(facts.output),
+  );
+  if (refused) {
+    return notGathered(
+      `\`mcp get ${refused[0]}\` refused (exit ${refused[1].exitCode}): ${joinedLines(refused[1].output, 3)}`,
+    );
+  }
+  return gathered(Object.fromEntries(entries));
+}
+
+/** The part's report file first; else the copy the runner printed into the model channel; else why there is none. */
+function runnerPart<P extends "local" | "net">(
+  input: RunnerInput,
+  part: P,
+  outputs: string[],
+): Fact<P extends "local" ? LocalReport : NetReport> {
+  const path = input.reports[part];
+  let fileProblem: string;
+  try {
+    return gathered(parseRunnerReport(readRegularFile(path), path, part, input.nonce));
+  } catch (error) {
+    if (!(error instanceof UntrustedInputError)) throw error;
+    fileProblem = error.message;
+  }
+  for (const line of outputs.flatMap((output) => output.split("\n"))) {
+    if (!line.startsWith(REPORT_LINE_PREFIX)) continue;
+    try {
+      return gathered(
+        parseRunnerReport(line.slice(REPORT_LINE_PREFIX.length), "model channel", part, input.nonce),
+      );
+    } catch {
+      // another part's line, or not ours
+    }
+  }
+  return notGathered(fileProblem);
+}
+
+/** Codex's sentence when its managed proxy blocked a request and it killed the command, without Rust type names. */
+export function codexKillMessage(output: string): string | null {
+  const match = /(Network access to \\?"[^"\\]+\\?" was blocked[^"\n]*?\.)/.exec(output);
+  return match?.[1]?.replaceAll('\\"', '"') ?? null;
+}
+
+export function runnerFacts(
+  input: RunnerInput | null,
+  exec: Facts["exec"],
+): { runner: Facts["runner"]; network: Facts["network"] } {
+  if (!input) return { runner: notGathered("not needed"), network: notGathered("not needed") };
+  const outputs = exec.ok ? exec.value.commandOutputs : [];
+  const why = whyNoReport(exec, outputs);
+  const local = runnerPart(input, "local", outputs);
+  const net = runnerPart(input, "net", outputs);
+  const killedBy = outputs.map(codexKillMessage).find((m) => m !== null) ?? null;
+  return {
+    runner: local.ok ? local : notGathered(why ?? local.error),
+    network: net.ok
+      ? gathered({ report: net.value, killedBy })
+      : killedBy
+        ? gathered({ report: emptyNetReport(input.nonce), killedBy })
+        : notGathered(why ?? net.error),
+  };
+}
+
+function emptyNetReport(nonce: string): NetReport {
+  const now = new Date().toISOString();
+  return {
+    schema: 2,
+    tool: "codex-smoke-runner",
+    part: "net",
+    nonce,
+    startedAt: now,
+    durationMs: 0,
+    complete: false,
+    registry: [],
+    tlsControl: null,
+  };
+}
+
+function whyNoReport(exec: Facts["exec"], outputs: string[]): string | null {
+  if (!exec.ok) return exec.error;
+  if (exec.value.refused) return `Codex refused to start: ${exec.value.refused}`;
+  if (exec.value.timedOut) return "Codex timed out before the runner reported";
+  if (outputs.length === 0) {
+    return `the runner never ran (exit ${exec.value.exitCode ?? "?"}): ${exec.value.stderrTail.slice(-3).join(" | ")}`;
+  }
+  return null;
+}
+
+/** `-c mcp_servers.x.env.API_TOKEN="…"`: the value of a secret-holding key never reaches a report. */
+function maskSecretOverride(arg: string): string {
+  const eq = arg.indexOf("=");
+  return eq > 0 && isSecretName(arg.slice(0, eq).split(".").at(-1) ?? "") ? `${arg.slice(0, eq)}=***` : arg;
+}
+
+export function launcherFacts(opts: {
+  path: string;
+  text: string;
+  shim: Shim | null;
+  appended: Record<LaunchKind, string[]>;
+  profileOption: string | undefined;
+  redact: (s: string) => string;
+}): LauncherFacts {
+  const statics = readLauncherStatic(opts.path, opts.text);
+  const observed: LauncherFacts["observed"] = {};
+  for (const kind of ["exec", "tui", "mcp"] as const) {
+    const seen = opts.shim?.observed(kind);
+    if (!seen) continue;
+    const parsed = parseObservedArgv(seen.argv, opts.appended[kind]);
+    const argv = seen.argv.map((arg) => opts.redact(maskSecretOverride(arg)));
+    observed[kind] = {
+      ...seen,
+      argv,
+      parsed: {
+        ...parsed,
+        overrides: parsed.overrides.map((o) => ({ ...o, raw: opts.redact(maskSecretOverride(o.raw)) })),
+      },
+    };
+  }
+  const observedProfile = observed.exec?.parsed.profile ?? null;
+  const profile = observedProfile ?? opts.profileOption ?? statics.profile ?? null;
+  const profileSource: LauncherFacts["profileSource"] = observedProfile
+    ? "observed"
+    : opts.profileOption
+      ? "option"
+      : statics.profile
+        ? "static"
+        : "default";
+  return {
+    path: opts.path,
+    static: { profile: statics.profile, overrides: statics.overrides, findings: statics.findings },
+    observed,
+    profile,
+    profileSource,
+  };
+}
+
+export function configFacts(opts: {
+  codexHome: string;
+  project: string;
+  profile: string;
+  launcher: LauncherFacts;
+}): ConfigFacts {
+  return readConfigLayers({
+    codexHome: opts.codexHome,
+    profileName: opts.profile,
+    project: opts.project,
+    launcherOverrides: (opts.launcher.observed.exec?.parsed.overrides ?? []).map((o) => o.raw),
+  });
+}

@@ -1,0 +1,295 @@
+// One audit, as named phases: plan what the selected checks need → start the loopback services → stage the runner →
+// launch concurrently → restore and verify the host → turn outcomes into facts → evaluate → report. Leaves the
+// user's config, project and home as it found them, and no process behind, also when interrupted.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { summarize } from "../engine.js";
+import { readConfigLayers } from "../gather/config.js";
+import { guardConfig } from "../gather/config-guard.js";
+import { readLauncherStatic } from "../gather/launcher-static.js";
+import { findOnPath, installShim } from "../gather/shim.js";
+import { tuiArgs } from "../gather/tui.js";
+import type {
+  CheckDefinition,
+  CheckResult,
+  Expectations,
+  Fact,
+  Facts,
+  Report,
+  SideEffectFacts,
+} from "../model.js";
+import { gathered, notGathered } from "../model.js";
+import { MARKER_VAR } from "../processes.js";
+import { Redactor, secretValues } from "../redact.js";
+import { VERSION } from "../version.js";
+import { evaluate } from "./evaluate.js";
+import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "./facts.js";
+import { forgetSession, sessionIdOf } from "./history.js";
+import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "./launches.js";
+import { type AuditPlan, planAudit } from "./plan.js";
+import { acceptProbeReport } from "./probe-staging.js";
+import type { HostRecord } from "./record.js";
+import { restoreHost } from "./restore.js";
+import { execPrompt, gatherRegistry, startModel } from "./services.js";
+import { type AuditSession, openSession } from "./session.js";
+import { outsideWriteDirs, type Staged, stageRunner, unstage } from "./stage.js";
+import { writableEntries } from "./writable.js";
+
+/** What is audited. */
+export interface AuditTarget {
+  launcher: string;
+  project: string;
+  codexHome: string;
+  home: string;
+  /** The environment of every launch: the caller's for `run`, a curated one for `demo`. */
+  env: Record<string, string>;
+}
+
+/** How it is audited (from the command line). */
+export interface AuditSettings {
+  /** `--profile`, when given. */
+  profile: string | undefined;
+  expect: Expectations;
+  agent: "mock" | "live";
+  /** Ids selected by --only/--skip; the others are reported as `skip`. */
+  selected: ReadonlySet<string>;
+  registry: string | undefined;
+  timeoutMs: number;
+  concurrency: number;
+  /** A report `codex-smoke probe` wrote inside a live session: replaces the runner launched by the harness. */
+  probeReport: string | undefined;
+}
+
+export type AuditOptions = AuditTarget & AuditSettings & { checks: readonly CheckDefinition[] };
+
+export interface AuditResult {
+  report: Report;
+  /** The signal that interrupted the audit (the report is then incomplete). */
+  interrupted: NodeJS.Signals | null;
+  /** The interactive session as rendered and as raw bytes (redacted), kept for a failure's evidence. */
+  tuiEvidence: { transcript: string; rawStream: string } | null;
+  /** The in-sandbox runner's own reports (redacted), kept beside the audit's. */
+  runnerReport: string | null;
+}
+
+/** Arguments the harness appends to exec (the launcher passes them through, decisions §1). */
+const EXEC_ARGS = ["--disable", "unbounded_connection_retries", "--ephemeral"];
+
+export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
+  const started = Date.now();
+  // A probe report is validated before anything else happens: a refused one is exit 2 with no side effect.
+  const accepted = opts.probeReport ? acceptProbeReport(opts.probeReport, opts.project) : null;
+  const session = openSession();
+  const redact = (text: string) => redactor.redact(text);
+  const redactor = new Redactor(secretValues(opts.env));
+  const guard = guardConfig(opts.codexHome, [join(opts.project, ".codex", "config.toml")]);
+  session.onClose(() => void guard.restore());
+  try {
+    const plan = planAudit(
+      opts.checks.filter((check) => opts.selected.has(check.id)),
+      opts.expect.mcpServers,
+    );
+    const launcherText = readFileSync(opts.launcher, "utf8");
+    const registry = await gatherRegistry(plan, opts.registry, opts.expect.registryPackage);
+    const staged = accepted ?? (plan.runner ? await stage(opts, session, launcherText, registry) : null);
+    if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));
+    const restore = staged ? restoreOnce(session, staged.record) : null;
+    const launched = await launchPhase(opts, session, plan, staged, redact);
+    const sideEffects: Facts["sideEffects"] = restore ? gathered(await restore()) : notGathered("not needed");
+    const sessionId = launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null;
+    if (sessionId) forgetSession(opts.codexHome, sessionId);
+    const facts = assembleFacts(opts, session, launched, staged, {
+      registry,
+      sideEffects,
+      launcherText,
+      redact,
+    });
+    const results = evaluate(opts.checks, opts.selected, facts, opts.expect, redact);
+    return {
+      report: buildReport(opts, facts, results, started, session.interrupted() !== null),
+      interrupted: session.interrupted(),
+      tuiEvidence: launched.tui.ok
+        ? { transcript: launched.tui.value.transcript, rawStream: launched.tui.value.rawStream }
+        : null,
+      runnerReport: runnerEvidence(facts, redact),
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+async function stage(
+  opts: AuditOptions,
+  session: AuditSession,
+  launcherText: string,
+  registry: Facts["registry"],
+): Promise<Staged> {
+  const profile =
+    opts.profile ?? readLauncherStatic(opts.launcher, launcherText).profile ?? opts.expect.profile;
+  const preliminary = readConfigLayers({
+    codexHome: opts.codexHome,
+    profileName: profile,
+    project: opts.project,
+    launcherOverrides: [],
+  });
+  const canary = join(session.runDir, `canary-${session.nonce}.txt`);
+  // A host-only file (the run dir is private): readable inside means the filesystem is not confined.
+  (await import("node:fs")).writeFileSync(
+    canary,
+    "codex-smoke canary: must not be readable inside the sandbox\n",
+  );
+  const staged = await stageRunner({
+    nonce: session.nonce,
+    project: opts.project,
+    home: opts.home,
+    codexHome: opts.codexHome,
+    readonlyPaths: opts.expect.readonlyPaths,
+    outsideWriteDirs: outsideWriteDirs(
+      opts.project,
+      opts.home,
+      writableEntries(preliminary.effective, opts.home),
+    ),
+    outsideReadFiles: [canary],
+    registryUrl: registry.ok ? registry.value.url : null,
+    stagingName: `.codex-smoke-${session.nonce}`,
+    placeCanaries: true,
+  });
+  session.onClose(() => void staged.unstage());
+  return staged;
+}
+
+/** Restores the host from the record once: in the normal path for the facts, else (a crash, an interrupt before
+ * that) when the session closes, before the staging folder goes. */
+function restoreOnce(session: AuditSession, record: HostRecord): () => Promise<SideEffectFacts> {
+  let restoring: Promise<SideEffectFacts> | null = null;
+  const restore = () => {
+    restoring ??= restoreHost(record);
+    return restoring;
+  };
+  session.onClose(async () => {
+    await restore();
+  });
+  return restore;
+}
+
+async function launchPhase(
+  opts: AuditOptions,
+  session: AuditSession,
+  plan: AuditPlan,
+  staged: (Pick<Staged, "input"> & { commands?: string[] }) | null,
+  redact: (s: string) => string,
+): Promise<LaunchPhase> {
+  // `run --probe-report`: the runner already ran in the live session; the exec launch only reads the header.
+  const commands = opts.probeReport ? [] : (staged?.commands ?? []);
+  const model = await startModel(plan, opts.agent, commands);
+  if (model) session.onClose(() => model.close());
+  const codex = findOnPath("codex", opts.env.PATH);
+  const ctx: LaunchContext = {
+    launcher: opts.launcher,
+    project: opts.project,
+    env: { ...opts.env, [MARKER_VAR]: session.nonce },
+    shim: codex ? installShim(session.runDir, codex) : null,
+    codex,
+    runDir: session.runDir,
+    timeoutMs: opts.timeoutMs,
+    concurrency: opts.concurrency,
+    providerArgs: model ? model.providerOverrides() : [],
+    execArgs: EXEC_ARGS,
+    prompt: execPrompt(opts.agent, commands),
+    expectedServers: opts.expect.mcpServers,
+    redact,
+    interrupted: session.interrupted,
+  };
+  const launched = await launchAll(plan, ctx);
+  return { ...launched, ctx, commandOutputs: model?.commandOutputs() ?? [] };
+}
+
+type LaunchPhase = Launched & { ctx: LaunchContext; commandOutputs: string[] };
+
+function assembleFacts(
+  opts: AuditOptions,
+  session: AuditSession,
+  launched: LaunchPhase,
+  staged: Pick<Staged, "input" | "record"> | null,
+  host: {
+    registry: Facts["registry"];
+    sideEffects: Facts["sideEffects"];
+    launcherText: string;
+    redact: (s: string) => string;
+  },
+): Facts {
+  const { ctx } = launched;
+  const launcher = launcherFacts({
+    path: opts.launcher,
+    text: host.launcherText,
+    shim: ctx.shim,
+    appended: { exec: appendedExecArgs(ctx), tui: [...tuiArgs(opts.project), ...ctx.providerArgs], mcp: [] },
+    profileOption: opts.profile,
+    redact: host.redact,
+  });
+  const config = configFacts({
+    codexHome: opts.codexHome,
+    project: opts.project,
+    profile: launcher.profile ?? opts.expect.profile,
+    launcher,
+  });
+  const exec = execFacts(launched.exec, launched.commandOutputs, host.redact, opts.timeoutMs);
+  const { runner, network } = runnerFacts(staged?.input ?? null, exec);
+  const interrupted = session.interrupted();
+  // After an interrupt, what the launches gave is not a finding: every launch-based fact says so instead.
+  const cut = <T>(fact: Fact<T>): Fact<T> =>
+    interrupted ? notGathered(`interrupted (${interrupted}) before it was gathered`) : fact;
+  const hostUnusable =
+    launched.hostSandbox.ok && !launched.hostSandbox.value.usable
+      ? notGathered(
+          `the host cannot run the sandbox: ${launched.hostSandbox.value.output.split("\n")[0] ?? ""}`,
+        )
+      : null;
+  return {
+    launcher: gathered(launcher),
+    config: gathered(config),
+    registry: host.registry,
+    hostSandbox: cut(launched.hostSandbox),
+    exec: cut(exec),
+    runner: cut(hostUnusable ?? runner),
+    network: cut(hostUnusable ?? network),
+    credentials: staged ? gathered(staged.record.credentials) : notGathered("not needed"),
+    sideEffects: cut(hostUnusable ?? host.sideEffects),
+    tui: cut(launched.tui),
+    mcpGet: cut(launched.mcpGet.length > 0 ? mcpGetFact(launched.mcpGet) : notGathered("not needed")),
+  };
+}
+
+function buildReport(
+  opts: AuditOptions,
+  facts: Facts,
+  results: CheckResult[],
+  started: number,
+  incomplete: boolean,
+): Report {
+  const hostSandbox = facts.hostSandbox.ok ? facts.hostSandbox.value : null;
+  const headerVersion = facts.exec.ok ? facts.exec.value.header?.version : undefined;
+  return {
+    schemaVersion: 1,
+    tool: { name: "codex-smoke", version: VERSION },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    target: {
+      launcher: opts.launcher,
+      project: opts.project,
+      codexHome: opts.codexHome,
+      profile: (facts.launcher.ok ? facts.launcher.value.profile : null) ?? opts.expect.profile,
+      codexVersion: hostSandbox?.codexVersion ?? headerVersion ?? "unknown",
+      codexPath: hostSandbox?.codexPath ?? findOnPath("codex", opts.env.PATH) ?? "unknown",
+    },
+    summary: summarize(results),
+    incomplete,
+    results,
+  };
+}
+
+function runnerEvidence(facts: Facts, redact: (s: string) => string): string | null {
+  if (!facts.runner.ok) return null;
+  const network = facts.network.ok ? facts.network.value : null;
+  return redact(`${JSON.stringify({ local: facts.runner.value, net: network }, null, 2)}\n`);
+}

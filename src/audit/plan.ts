@@ -1,0 +1,36 @@
+// Phase 1: what the selected checks need, and so which Codex launches are worth their time.
+import { neededFacts } from "../engine.js";
+import type { CheckDefinition, FactName } from "../model.js";
+
+export interface AuditPlan {
+  facts: ReadonlySet<FactName>;
+  /** The exec launch whose agent runs the runner (its report, its side effects, the network part). */
+  runner: boolean;
+  /** The exec launch at all: for the runner, the startup header, or the argv the launcher really passes. */
+  exec: boolean;
+  tui: boolean;
+  /** Servers to ask `mcp get` about. */
+  mcpServers: readonly string[];
+  hostSandbox: boolean;
+  registry: boolean;
+}
+
+const RUNNER_FACTS: readonly FactName[] = ["runner", "network", "sideEffects", "credentials"];
+
+export function planAudit(
+  selected: readonly CheckDefinition[],
+  expectedServers: readonly string[],
+): AuditPlan {
+  const facts = neededFacts(selected);
+  const runner = RUNNER_FACTS.some((name) => facts.has(name));
+  return {
+    facts,
+    runner,
+    exec: runner || facts.has("exec") || facts.has("launcher"),
+    tui: facts.has("tui"),
+    mcpServers: facts.has("mcpGet") ? expectedServers : [],
+    // A host that cannot run the sandbox explains every runner failure, so it comes with the runner.
+    hostSandbox: runner || facts.has("hostSandbox"),
+    registry: facts.has("registry") || facts.has("network"),
+  };
+}

@@ -1,0 +1,72 @@
+// The live-session door (decisions §6): `probe --stage` stages the runner in the project and keeps the host's record
+// of it OUTSIDE the project (the agent can write the project, so it could forge a record there). `run
+// --probe-report` accepts a report only with the nonce of such a record, only once, and restores from the record.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import type { RunnerInput } from "../runner/types.js";
+import type { HostRecord } from "./record.js";
+import { CACHE_DIR } from "./session.js";
+import { parseRunnerReport, readRegularFile, UntrustedInputError } from "./untrusted.js";
+
+export const STAGES_DIR = join(CACHE_DIR, "stages");
+const NONCE = /^[0-9a-f]{12}$/;
+
+export interface StagingRecord {
+  record: HostRecord;
+  input: RunnerInput;
+}
+
+const recordPath = (nonce: string) => join(STAGES_DIR, `${nonce}.json`);
+
+export function saveStagingRecord(staging: StagingRecord): string {
+  mkdirSync(STAGES_DIR, { recursive: true, mode: 0o700 });
+  const path = recordPath(staging.record.nonce);
+  writeFileSync(path, `${JSON.stringify(staging, null, 2)}\n`, { mode: 0o600 });
+  return path;
+}
+
+/** The nonce a report claims, read as untrusted data (only used to find the host's record, never as a path part
+ * unless it is 12 hex digits). */
+function claimedNonce(path: string): string {
+  const text = readRegularFile(path);
+  let nonce: unknown;
+  try {
+    nonce = (JSON.parse(text) as { nonce?: unknown }).nonce;
+  } catch {
+    throw new UntrustedInputError(`${path}: not JSON`);
+  }
+  if (typeof nonce !== "string" || !NONCE.test(nonce))
+    throw new UntrustedInputError(`${path}: no valid nonce`);
+  return nonce;
+}
+
+/**
+ * The staging a `--probe-report` file belongs to; throws a UsageError (exit 2) for a report this host did not
+ * stage, a second use, a report outside the staging folder, or one whose shape is wrong. Consumes the record.
+ */
+export function acceptProbeReport(reportFile: string, project: string): StagingRecord {
+  const flag = `--probe-report ${reportFile}`;
+  try {
+    const path = resolve(reportFile);
+    const nonce = claimedNonce(path);
+    const file = recordPath(nonce);
+    if (!existsSync(file))
+      throw new UntrustedInputError(
+        "no staging with this nonce on this host (stage it with `codex-smoke probe --stage`; a report is accepted once)",
+      );
+    const staging = JSON.parse(readFileSync(file, "utf8")) as StagingRecord;
+    if (staging.record.project !== resolve(project))
+      throw new UntrustedInputError(`staged for ${staging.record.project}, not this project`);
+    if (staging.input.reports.local !== path)
+      throw new UntrustedInputError(`expected ${staging.input.reports.local}`);
+    parseRunnerReport(readRegularFile(path), path, "local", nonce);
+    // Once: the record is taken away before anything acts on it.
+    renameSync(file, `${file}.used`);
+    rmSync(`${file}.used`, { force: true });
+    return staging;
+  } catch (error) {
+    if (error instanceof UntrustedInputError) throw new UsageError(`${flag}: refused: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+// The host's own record of a probe run: every path it will later verify, restore or remove, chosen by the host
+// before the runner started. Restore reads only this record, never a report from inside (decisions §8a).
+import { existsSync, lstatSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import type { CredentialFacts } from "../model.js";
+
+export interface CanaryIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeNs: string;
+}
+
+export interface HostRecord {
+  nonce: string;
+  project: string;
+  home: string;
+  codexHome: string;
+  /** Project-relative folders that must be read-only (from the expectations in force). */
+  readonlyPaths: string[];
+  outsideWriteDirs: string[];
+  /** The staging directory the host created in the project (runner, input, reports). */
+  stagingDir: string;
+  credentials: CredentialFacts[];
+  /** Canaries the host placed where no credentials file existed, with what identifies them as still its own. */
+  canaries: Array<{ path: string; identity: CanaryIdentity }>;
+  /** Project entries whose existence the probes or Codex may change: read-only folders, `.agents`, `.aws`. */
+  existedBefore: Record<string, boolean>;
+  /** `HEAD` before the probe ran, or null (no repository, or no commit yet). */
+  headBefore: string | null;
+  isRepo: boolean;
+}
+
+/** Codex's bwrap mount points for these are sometimes left as empty folders in the project (lab §8.8). */
+export const CODEX_MOUNT_DIRS = [".agents", ".aws"];
+
+export async function gitHead(project: string): Promise<string | null> {
+  const result = await execa("git", ["rev-parse", "--verify", "-q", "HEAD"], { cwd: project, reject: false });
+  return result.exitCode === 0 ? result.stdout.trim() : null;
+}
+
+export function isGitRepo(project: string): boolean {
+  try {
+    return lstatSync(join(project, ".git")).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function existenceOf(project: string, relativePaths: readonly string[]): Record<string, boolean> {
+  return Object.fromEntries(relativePaths.map((path) => [path, existsSync(join(project, path))]));
+}

@@ -1,0 +1,124 @@
+// Phase 5: what the probes left on the host, and undoing exactly that. Every path comes from the host's own record
+// and the nonce; a probe that really landed (a broken setup, decisions §8) is evidence and is undone; anything else
+// that changed during the audit (a user's commit, a build output) is left alone and reported.
+import { lstatSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import type { SideEffectFacts } from "../model.js";
+import { PROBE_COMMIT, PROBE_MARKERS } from "../runner/markers.js";
+import { CODEX_MOUNT_DIRS, gitHead, type HostRecord } from "./record.js";
+
+type Persisted = SideEffectFacts["persisted"][number];
+
+/** The marker files the probes may have written, computed from the record. */
+export function probeMarkers(record: HostRecord): Persisted[] {
+  const { nonce, project } = record;
+  return [
+    { where: "project", path: join(project, PROBE_MARKERS.project(nonce)) },
+    { where: "git", path: join(project, ".git", PROBE_MARKERS.git(nonce)) },
+    ...record.readonlyPaths.map(
+      (p): Persisted => ({ where: "readonly", path: join(project, p, PROBE_MARKERS.readonly(nonce)) }),
+    ),
+    { where: "home", path: join(record.home, PROBE_MARKERS.hidden(nonce)) },
+    ...record.outsideWriteDirs.map(
+      (dir): Persisted => ({ where: "outside", path: join(dir, PROBE_MARKERS.hidden(nonce)) }),
+    ),
+  ];
+}
+
+/** Unlinks a file or symlink (never follows it, never recurses); false when nothing of that kind is there. */
+function unlinkEntry(path: string): boolean {
+  try {
+    if (lstatSync(path).isDirectory()) return false;
+    unlinkSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function removeEmptyDir(path: string): boolean {
+  try {
+    if (readdirSync(path).length > 0) return false;
+    rmdirSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const git = (project: string, ...args: string[]) => execa("git", args, { cwd: project, reject: false });
+
+interface GitOutcome {
+  git: SideEffectFacts["git"];
+  restored: string[];
+  leftAlone: string[];
+}
+
+/** Undoes the probe's commit only when it is HEAD and sits right on the recorded HEAD; anything else stays. */
+async function restoreGit(record: HostRecord): Promise<GitOutcome> {
+  const { project, nonce, headBefore } = record;
+  const restored: string[] = [];
+  const leftAlone: string[] = [];
+  const headAfter = await gitHead(project);
+  const marker = PROBE_MARKERS.project(nonce);
+  let probeCommit = false;
+  if (headAfter !== headBefore) {
+    const range = headBefore ? [`${headBefore}..HEAD`] : ["HEAD"];
+    const log = await git(project, "log", "--format=%H%x00%P%x00%ae%x00%s", ...range);
+    const commits = log.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split("\0"));
+    const isProbe = (c: string[]) => c[2] === PROBE_COMMIT.email && c[3] === PROBE_COMMIT.subject(nonce);
+    probeCommit = commits.some(isProbe);
+    const head = commits[0];
+    if (head && isProbe(head) && commits.length === 1 && (head[1] ?? "") === (headBefore ?? "")) {
+      await (headBefore
+        ? git(project, "reset", "-q", "--soft", headBefore)
+        : git(project, "update-ref", "-d", "HEAD"));
+      restored.push(
+        `undid the probe's commit ${head[0]?.slice(0, 12)} (HEAD back to ${headBefore?.slice(0, 12) ?? "no commit"})`,
+      );
+    } else {
+      leftAlone.push(
+        `HEAD moved ${headBefore?.slice(0, 12) ?? "(none)"} → ${headAfter?.slice(0, 12) ?? "(none)"} by commits that are not only the probe's`,
+      );
+    }
+  }
+  const staged = (await git(project, "ls-files", "--cached", "--", marker)).stdout.trim() !== "";
+  if (staged) {
+    const current = await gitHead(project);
+    await (current
+      ? git(project, "reset", "-q", current, "--", marker)
+      : git(project, "rm", "-q", "--cached", "--", marker));
+    restored.push(`unstaged the probe's ${marker}`);
+  }
+  return { git: { headBefore, headAfter, probeCommit, markerStaged: staged }, restored, leftAlone };
+}
+
+/** Compares the host with the record and undoes what the probes did; returns what was seen and done. */
+export async function restoreHost(record: HostRecord): Promise<SideEffectFacts> {
+  const gitOutcome = record.isRepo
+    ? await restoreGit(record)
+    : {
+        git: { headBefore: null, headAfter: null, probeCommit: false, markerStaged: false },
+        restored: [],
+        leftAlone: [],
+      };
+  const restored = [...gitOutcome.restored];
+  const persisted: Persisted[] = [];
+  for (const marker of probeMarkers(record)) {
+    if (!unlinkEntry(marker.path)) continue;
+    // The project marker is the positive control's file: left behind, it is debris, not a finding.
+    if (marker.where !== "project") persisted.push(marker);
+    restored.push(`removed ${marker.path}`);
+  }
+  // A folder the probe created (a read-only path absent before) or Codex left (its mount points): only if empty.
+  for (const path of [...record.readonlyPaths, ...CODEX_MOUNT_DIRS]) {
+    if (record.existedBefore[path] === false && removeEmptyDir(join(record.project, path))) {
+      restored.push(`removed the empty folder ${path}`);
+    }
+  }
+  return { persisted, git: gitOutcome.git, restored, leftAlone: gitOutcome.leftAlone };
+}

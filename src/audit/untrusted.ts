@@ -1,0 +1,154 @@
+// Reading what came out of the sandbox: a report file the agent could have written, replaced by a symlink or made
+// huge. It is opened without following symlinks, size-capped, parsed, checked field by field, and accepted only with
+// the nonce this host issued. A rejection says which field, never the content.
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import type { LocalReport, NetReport } from "../runner/types.js";
+
+const MAX_BYTES = 2 * 1024 * 1024;
+
+export class UntrustedInputError extends Error {
+  override name = "UntrustedInputError";
+}
+
+/** The bytes of a regular file at `path` (no symlink, at most 2 MB). */
+export function readRegularFile(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new UntrustedInputError(
+      `${path}: cannot open (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new UntrustedInputError(`${path}: not a regular file`);
+    if (stat.size > MAX_BYTES) throw new UntrustedInputError(`${path}: larger than ${MAX_BYTES} bytes`);
+    const buffer = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const n = readSync(fd, buffer, read, stat.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+type Check = (value: unknown, at: string) => void;
+
+const fail = (at: string, what: string): never => {
+  throw new UntrustedInputError(`${at}: ${what}`);
+};
+const str: Check = (v, at) => (typeof v === "string" ? undefined : fail(at, "expected a string"));
+const num: Check = (v, at) => (typeof v === "number" ? undefined : fail(at, "expected a number"));
+const bool: Check = (v, at) => (typeof v === "boolean" ? undefined : fail(at, "expected true or false"));
+const nullable =
+  (inner: Check): Check =>
+  (v, at) =>
+    v === null ? undefined : inner(v, at);
+const optional =
+  (inner: Check): Check =>
+  (v, at) =>
+    v === undefined ? undefined : inner(v, at);
+const array =
+  (item: Check): Check =>
+  (v, at) => {
+    if (!Array.isArray(v)) fail(at, "expected an array");
+    for (const [i, entry] of (v as unknown[]).entries()) item(entry, `${at}[${i}]`);
+  };
+const object =
+  (fields: Record<string, Check>): Check =>
+  (v, at) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) fail(at, "expected an object");
+    for (const [key, check] of Object.entries(fields))
+      check((v as Record<string, unknown>)[key], `${at}.${key}`);
+  };
+const record =
+  (value: Check): Check =>
+  (v, at) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) fail(at, "expected an object");
+    for (const [key, entry] of Object.entries(v as object)) value(entry, `${at}.${key}`);
+  };
+
+const probe: Check = object({ ok: bool, code: optional(str), detail: optional(str) });
+const namespaces = object({
+  user: nullable(str),
+  mnt: nullable(str),
+  pid: nullable(str),
+  net: nullable(str),
+});
+const attempt: Check = object({
+  client: str,
+  url: str,
+  ok: bool,
+  httpStatus: nullable(num),
+  exitCode: nullable(num),
+  errorCode: nullable(str),
+  message: nullable(str),
+});
+
+const LOCAL: Check = object({
+  attestation: object({
+    namespaces,
+    hostNamespaces: nullable(namespaces),
+    pid1: nullable(str),
+    capEff: nullable(str),
+    noNewPrivs: nullable(str),
+    seccomp: nullable(str),
+    rootMount: nullable(str),
+  }),
+  authJson: array(object({ label: str, path: str, open: probe })),
+  git: object({
+    isRepo: bool,
+    writeDir: probe,
+    add: probe,
+    commit: probe,
+    status: probe,
+    diff: probe,
+    log: probe,
+  }),
+  project: object({ write: probe, readBack: probe, remove: probe }),
+  readonlyPaths: array(object({ path: str, existed: bool, write: probe })),
+  home: object({ write: probe, readBack: probe }),
+  outside: object({
+    writes: array(object({ dir: str, write: probe })),
+    reads: array(object({ path: str, open: probe })),
+  }),
+  env: object({
+    secretNames: array(str),
+    insecureSwitches: record(str),
+    proxy: object({ codexProxyActive: bool, httpsProxy: nullable(str), noProxy: nullable(str) }),
+  }),
+});
+
+const NET: Check = object({
+  complete: bool,
+  registry: array(attempt),
+  tlsControl: nullable(object({ serve: probe, attempts: array(attempt) })),
+});
+
+/** Parses `text` as the `part` report of the run with `nonce`; throws an UntrustedInputError naming the field. */
+export function parseRunnerReport<P extends "local" | "net">(
+  text: string,
+  where: string,
+  part: P,
+  nonce: string,
+): P extends "local" ? LocalReport : NetReport {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UntrustedInputError(`${where}: not JSON`);
+  }
+  object({ schema: num, tool: str, part: str, nonce: str })(value, where);
+  const header = value as { schema: number; tool: string; part: string; nonce: string };
+  if (header.tool !== "codex-smoke-runner" || header.schema !== 2)
+    fail(where, "not a codex-smoke runner report");
+  if (header.part !== part) fail(`${where}.part`, `expected "${part}"`);
+  if (header.nonce !== nonce) fail(`${where}.nonce`, "not the nonce this host issued");
+  (part === "local" ? LOCAL : NET)(value, where);
+  return value as P extends "local" ? LocalReport : NetReport;
+}

@@ -1,0 +1,69 @@
+// What the runner found, as lines a person can read inside the session: facts, never verdicts (those come from
+// checks/ on the host, or from `codex-smoke probe`).
+import type { HttpAttempt } from "./net-interim.js";
+import type { LocalReport, NetReport, ProbeResult } from "./types.js";
+
+export function describeResult(result: ProbeResult | null | undefined): string {
+  if (!result) return "-";
+  const text = result.ok ? `ok ${result.code ?? ""}` : `failed ${result.code ?? ""} ${result.detail ?? ""}`;
+  return text.trim();
+}
+
+function describeAttempt(attempt: HttpAttempt): string {
+  if (attempt.ok) return `ok http ${attempt.httpStatus ?? "?"}`;
+  const parts = [
+    attempt.errorCode,
+    attempt.httpStatus === null ? null : `http ${attempt.httpStatus}`,
+    attempt.message,
+  ];
+  return `failed ${parts.filter(Boolean).join(" ")}`;
+}
+
+export function localRows(report: LocalReport): Array<[string, string]> {
+  const a = report.attestation;
+  const ns = (kind: keyof typeof a.namespaces) => a.namespaces[kind] ?? "?";
+  return [
+    ["pid 1", a.pid1 ?? "?"],
+    ["namespaces", `${ns("user")} ${ns("mnt")} ${ns("pid")} ${ns("net")}`],
+    [
+      "capabilities",
+      `CapEff=${a.capEff ?? "?"} NoNewPrivs=${a.noNewPrivs ?? "?"} Seccomp=${a.seccomp ?? "?"}`,
+    ],
+    ["root mount", a.rootMount ?? "?"],
+    ...report.authJson.map((entry): [string, string] => [`open ${entry.label}`, describeResult(entry.open)]),
+    ["write into .git", describeResult(report.git.writeDir)],
+    ["git add", describeResult(report.git.add)],
+    ["git commit", describeResult(report.git.commit)],
+    ["git status", describeResult(report.git.status)],
+    ["git diff", describeResult(report.git.diff)],
+    ["git log", describeResult(report.git.log)],
+    ["project write", describeResult(report.project.write)],
+    ["project read back", describeResult(report.project.readBack)],
+    ["project remove", describeResult(report.project.remove)],
+    ...report.readonlyPaths.map((r): [string, string] => [`write into ${r.path}`, describeResult(r.write)]),
+    ["write into $HOME", describeResult(report.home.write)],
+    ...report.outside.writes.map((w): [string, string] => [`write into ${w.dir}`, describeResult(w.write)]),
+    ...report.outside.reads.map((r): [string, string] => [`open ${r.path}`, describeResult(r.open)]),
+    ["TLS switches", Object.keys(report.env.insecureSwitches).join(", ") || "none"],
+    ["secret variables", report.env.secretNames.join(", ") || "none"],
+    [
+      "network proxy",
+      report.env.proxy.codexProxyActive ? `Codex proxy ${report.env.proxy.httpsProxy ?? ""}`.trim() : "none",
+    ],
+  ];
+}
+
+export function netRows(report: NetReport): Array<[string, string]> {
+  return [
+    ...(report.tlsControl?.attempts ?? []).map((a): [string, string] => [
+      `untrusted TLS ${a.client}`,
+      describeAttempt(a),
+    ]),
+    ...report.registry.map((a): [string, string] => [`registry ${a.client}`, describeAttempt(a)]),
+  ];
+}
+
+export function table(rows: Array<[string, string]>): string {
+  const width = Math.max(0, ...rows.map(([name]) => name.length));
+  return rows.map(([name, text]) => `${name.padEnd(width)}  ${text}`).join("\n");
+}
