@@ -25,6 +25,7 @@ const RUN_OPTIONS = {
 } as const;
 
 async function main(argv: string[]): Promise<number> {
+  (await import("./interrupt.js")).exitOnEarlyInterrupt();
   const [first, ...rest] = argv;
   if (first === "probe") {
     if (rest.includes("--stage")) return (await import("./probe-stage.js")).stageCommand(rest);

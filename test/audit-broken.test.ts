@@ -1,6 +1,6 @@
 // Broken variants of the reference setup, each audited with the real Codex: the check that owns the broken claim
 // fails (and the audit says so with exit 1), while the claims that still hold keep passing.
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReferenceSetup } from "../src/demo/reference-setup.js";
@@ -30,6 +30,8 @@ interface Variant {
   env?: Record<string, string>;
   /** Checks that must end in the given status. */
   expect: Record<string, Status>;
+  /** Text a check's observed line or evidence must contain. */
+  says?: Record<string, string>;
   exitCode?: number;
 }
 
@@ -107,6 +109,30 @@ const variants: Variant[] = [
       editFile(s.profileFile, (t) => t.replace('"~/.codex/auth.json" = "none"', '"~/.codex" = "read"')),
     args: FS_NET,
     expect: { "fs.auth_json": "fail", "config.profile": "fail", "fs.git_write": "pass" },
+  },
+  {
+    name: "not logged in yet, and ~/.codex readable: the host's canary is readable inside",
+    breakIt: (s) => {
+      rmAuthJson(s);
+      editFile(s.profileFile, (t) => t.replace('"~/.codex/auth.json" = "none"', '"~/.codex" = "read"'));
+    },
+    args: FS_NET,
+    expect: { "fs.auth_json": "fail", "fs.git_write": "pass" },
+    says: { "fs.auth_json": "auth.json opened inside the sandbox" },
+  },
+  {
+    name: "not logged in yet, correct profile: the canary is denied (a pass that tested something)",
+    breakIt: rmAuthJson,
+    args: FS_NET,
+    expect: { "fs.auth_json": "pass", "runner.report": "pass" },
+    exitCode: 0,
+  },
+  {
+    name: "profile without Codex's package directory: the sandbox cannot run any command",
+    breakIt: (s) => editFile(s.profileFile, (t) => t.replace(/^"[^"]*\/vendor" = "read"\n/m, "")),
+    args: FS_NET,
+    expect: { "runner.report": "fail", "config.profile": "pass", "fs.auth_json": "error" },
+    says: { "runner.report": '/vendor" = "read" to the profile' },
   },
   {
     name: "www.azinstitute4autism.com writable",
@@ -211,6 +237,11 @@ const variants: Variant[] = [
   },
 ];
 
+/** No `codex login` yet: no auth.json in CODEX_HOME. */
+function rmAuthJson(setup: ReferenceSetup): void {
+  rmSync(join(setup.codexHome, "auth.json"));
+}
+
 function describeRun(run: AuditRun): string {
   return (
     (run.report?.results ?? []).map((r) => `${r.id}=${r.status}: ${r.observed}`).join("\n") || run.stderr
@@ -236,8 +267,13 @@ describe.concurrent("broken setups fail the check that owns the claim", () => {
           .filter((name) => name.endsWith(".toml"))
           .sort(),
       ).toEqual(configBefore ? ["azi4a2-autonomous.config.toml", "config.toml"] : ["config.toml"]);
+      // A canary the audit placed for a missing auth.json is gone again.
+      expect(readdirSync(setup.codexHome).filter((name) => name === "auth.json").length).toBe(
+        variant.breakIt === rmAuthJson || variant.name.startsWith("not logged in") ? 0 : 1,
+      );
       const got = Object.fromEntries(Object.keys(variant.expect).map((id) => [id, run.status(id)]));
       expect(got, describeRun(run)).toEqual(variant.expect);
+      for (const [id, text] of Object.entries(variant.says ?? {})) expect(run.observed(id)).toContain(text);
       expect(run.exitCode, describeRun(run)).toBe(variant.exitCode ?? 1);
       expect(`${run.stdout}${run.files}`).not.toContain(setup.canary);
     });

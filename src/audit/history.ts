@@ -1,9 +1,14 @@
-// Leave Codex's history as it was (issue 14): exec runs with `--ephemeral`; the interactive session has no such
-// flag and leaves a thread reference and a writer lock named after its session id, which `/status` shows. Only
-// those of the audit's own session are removed.
-import { rmSync } from "node:fs";
+// Leave Codex's history as it was (issue 14): exec runs with `--ephemeral`; the interactive session has no such flag
+// and leaves a thread reference and a writer lock named after its session id (a UUIDv7: its first 48 bits are the
+// creation time in ms). Only the audit's own are removed: the id `/status` showed, else the one entry created while
+// the audit's session ran, if exactly one was (an interrupted session never reached `/status`).
+import { existsSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
+const REFERENCES = "tui-thread-reference-capabilities";
+const LOCKS = "thread-writer-locks";
+const COORDINATION_LOCK = ".coordination.lock";
+const UUID_V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SESSION_LINE = /^\s*│?\s*Session:\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/m;
 
 /** The session id `/status` showed, or null. */
@@ -11,12 +16,55 @@ export function sessionIdOf(statusScreen: string): string | null {
   return SESSION_LINE.exec(statusScreen)?.[1] ?? null;
 }
 
-/** Removes what Codex keeps for the interactive session `sessionId` in `codexHome`; returns what it removed. */
-export function forgetSession(codexHome: string, sessionId: string): string[] {
-  const entries = [
-    join(codexHome, "tui-thread-reference-capabilities", sessionId),
-    join(codexHome, "thread-writer-locks", `${sessionId}.lock`),
-  ];
-  for (const entry of entries) rmSync(entry, { recursive: true, force: true });
-  return entries;
+/** Creation time (ms) of a UUIDv7, or null for any other name. */
+export function uuidV7Time(id: string): number | null {
+  const match = UUID_V7.exec(id);
+  return match ? Number.parseInt(`${match[1]}${match[2]}`, 16) : null;
+}
+
+function listing(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(dir));
+  } catch {
+    return new Set();
+  }
+}
+
+export interface SessionWatch {
+  /** Removes the audit's own session traces; returns the ids removed. */
+  forget(opts: { sessionId: string | null; startedAt: number; endedAt: number }): string[];
+}
+
+/** Call right before the interactive session starts. */
+export function watchSessions(codexHome: string): SessionWatch {
+  const before = listing(join(codexHome, REFERENCES));
+  // Folders Codex creates for the first session ever are the audit's too, if they end up empty.
+  const foldersBefore = new Map([REFERENCES, LOCKS].map((name) => [name, existsSync(join(codexHome, name))]));
+  return {
+    forget({ sessionId, startedAt, endedAt }) {
+      const created = [...listing(join(codexHome, REFERENCES))].filter((id) => !before.has(id));
+      const during = created.filter((id) => {
+        const time = uuidV7Time(id);
+        return time !== null && time >= startedAt - 1_000 && time <= endedAt + 1_000;
+      });
+      const ours = sessionId ? created.filter((id) => id === sessionId) : during.length === 1 ? during : [];
+      for (const id of ours) {
+        rmSync(join(codexHome, REFERENCES, id), { recursive: true, force: true });
+        rmSync(join(codexHome, LOCKS, `${id}.lock`), { force: true });
+      }
+      for (const [name, existed] of foldersBefore) {
+        if (existed) continue;
+        const folder = join(codexHome, name);
+        // Codex's shared coordination lock came with the folder; with no other entry, no other session used it.
+        if ([...listing(folder)].every((entry) => entry === COORDINATION_LOCK))
+          rmSync(join(folder, COORDINATION_LOCK), { force: true });
+        try {
+          rmdirSync(folder);
+        } catch {
+          // not empty (someone else's session), or not created
+        }
+      }
+      return ours;
+    },
+  };
 }

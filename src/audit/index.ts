@@ -24,7 +24,7 @@ import { Redactor, secretValues } from "../redact.js";
 import { VERSION } from "../version.js";
 import { evaluate } from "./evaluate.js";
 import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "./facts.js";
-import { forgetSession, sessionIdOf } from "./history.js";
+import { sessionIdOf, watchSessions } from "./history.js";
 import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "./launches.js";
 import { type AuditPlan, planAudit } from "./plan.js";
 import { acceptProbeReport } from "./probe-staging.js";
@@ -90,14 +90,17 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       opts.expect.mcpServers,
     );
     const launcherText = readFileSync(opts.launcher, "utf8");
-    const registry = await gatherRegistry(plan, opts.registry, opts.expect.registryPackage);
-    const staged = accepted ?? (plan.runner ? await stage(opts, session, launcherText, registry) : null);
+    const registry = await gatherRegistry(plan, opts.registry, opts.expect.registryPackage, session.signal);
+    const stageNow = plan.runner && session.interrupted() === null;
+    const staged = accepted ?? (stageNow ? await stage(opts, session, launcherText, registry) : null);
     if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));
     const restore = staged ? restoreOnce(session, staged.record) : null;
+    const sessions = watchSessions(opts.codexHome);
+    const launchesStarted = Date.now();
     const launched = await launchPhase(opts, session, plan, staged, redact);
     const sideEffects: Facts["sideEffects"] = restore ? gathered(await restore()) : notGathered("not needed");
     const sessionId = launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null;
-    if (sessionId) forgetSession(opts.codexHome, sessionId);
+    sessions.forget({ sessionId, startedAt: launchesStarted, endedAt: Date.now() });
     const facts = assembleFacts(opts, session, launched, staged, {
       registry,
       sideEffects,

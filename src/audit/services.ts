@@ -12,6 +12,7 @@ export async function gatherRegistry(
   plan: AuditPlan,
   option: string | undefined,
   pkg: string,
+  abort: AbortSignal,
 ): Promise<Fact<RegistryFacts>> {
   if (!plan.registry && !plan.runner) return notGathered("not needed");
   const base = await resolveRegistryBase(option);
@@ -20,7 +21,7 @@ export async function gatherRegistry(
   return gathered({
     url,
     source: base.value.source,
-    host: await hostRegistryControl(url, NETWORK_TIMEOUT_MS),
+    host: await hostRegistryControl(url, NETWORK_TIMEOUT_MS, abort),
   });
 }
 

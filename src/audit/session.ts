@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, rmdirSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { markAuditStarted } from "../interrupt.js";
 import { killMarked } from "../processes.js";
 
 export type Undo = () => Promise<void> | void;
@@ -17,6 +18,8 @@ export interface AuditSession {
   onClose(undo: Undo): void;
   /** The signal that interrupted the audit, if any. */
   interrupted(): NodeJS.Signals | null;
+  /** Aborted on an interrupt: host-side waits (the registry control) stop at once. */
+  signal: AbortSignal;
   close(): Promise<void>;
 }
 
@@ -32,13 +35,16 @@ export function openSession(): AuditSession {
   const undos: Undo[] = [];
   let signal: NodeJS.Signals | null = null;
   let closed = false;
+  const abort = new AbortController();
 
   const onSignal = (received: NodeJS.Signals) => {
     // A second Ctrl-C while the audit cleans up must not cut the cleanup short: it is ignored.
     if (signal !== null) return;
     signal = received;
+    abort.abort();
     void killMarked(nonce);
   };
+  markAuditStarted();
   // `on`, not `once`: execa's exit hook re-raises a signal nobody else listens to, which would cut cleanup short.
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -48,6 +54,7 @@ export function openSession(): AuditSession {
     runDir,
     onClose: (undo) => undos.push(undo),
     interrupted: () => signal,
+    signal: abort.signal,
     async close() {
       if (closed) return;
       closed = true;

@@ -30,7 +30,11 @@ export function registryPackageUrl(base: string, pkg: string): string {
 }
 
 /** The host's own retrieval of the registry URL (outside the sandbox): the control for net.registry. */
-export async function hostRegistryControl(url: string, timeoutMs: number): Promise<HttpAttempt> {
+export async function hostRegistryControl(
+  url: string,
+  timeoutMs: number,
+  abort?: AbortSignal,
+): Promise<HttpAttempt> {
   const started = Date.now();
   const base = { client: "host" as const, url, exitCode: null, sslVerifyResult: null };
   try {
@@ -38,7 +42,9 @@ export async function hostRegistryControl(url: string, timeoutMs: number): Promi
       method: "GET",
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: abort
+        ? AbortSignal.any([AbortSignal.timeout(timeoutMs), abort])
+        : AbortSignal.timeout(timeoutMs),
     });
     await response.body.dump();
     const ok = response.statusCode >= 200 && response.statusCode < 300;
