@@ -31,6 +31,7 @@ import type {
 } from "./model.js";
 import { gathered, notGathered } from "./model.js";
 import { killMarked, MARKER_VAR } from "./processes.js";
+import { type OnProgress, tracked } from "./progress.js";
 import { Redactor, SECRET_NAME, secretValues } from "./redact.js";
 import type { RunnerInput, RunnerReport } from "./runner/report-types.js";
 import { STAGE_DIR } from "./stage.js";
@@ -60,6 +61,8 @@ export interface AuditSettings {
   concurrency: number;
   /** A report `codex-smoke probe` wrote inside a live session: replaces the runner launched by the harness. */
   probeReport: string | undefined;
+  /** Told when each Codex launch starts and ends (the CLI's progress display). */
+  onProgress?: OnProgress;
 }
 
 export type AuditOptions = AuditTarget & AuditSettings & { checks: readonly CheckDefinition[] };
@@ -213,13 +216,15 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       const probeHome = join(runDir, "host-probe-home");
       mkdirSync(probeHome, { recursive: true });
       return limit(() =>
-        probeHostSandbox({
-          codex: realCodex,
-          cwd: runDir,
-          env: { ...baseEnv, CODEX_HOME: probeHome },
-          timeoutMs: opts.timeoutMs,
-          redact,
-        }),
+        tracked(opts.onProgress, "sandbox", () =>
+          probeHostSandbox({
+            codex: realCodex,
+            cwd: runDir,
+            env: { ...baseEnv, CODEX_HOME: probeHome },
+            timeoutMs: opts.timeoutMs,
+            redact,
+          }),
+        ),
       );
     })();
 
@@ -263,29 +268,33 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
         : `Run exactly this shell command in the workspace, without changing it, then reply "done": ${runnerCommand}`;
     const execLaunch: Promise<LaunchResult | null> = needsExec
       ? limit(() =>
-          launch(
-            opts.launcher,
-            ["exec", "--disable", "unbounded_connection_retries", ...providerArgs, prompt],
-            {
-              cwd: opts.project,
-              env: envFor("exec"),
-              timeoutMs: opts.timeoutMs,
-            },
+          tracked(opts.onProgress, "exec", () =>
+            launch(
+              opts.launcher,
+              ["exec", "--disable", "unbounded_connection_retries", ...providerArgs, prompt],
+              {
+                cwd: opts.project,
+                env: envFor("exec"),
+                timeoutMs: opts.timeoutMs,
+              },
+            ),
           ),
         )
       : Promise.resolve(null);
 
     const tuiFact: Promise<Facts["tui"]> = needs.has("tui")
       ? limit(() =>
-          runTuiSession({
-            launcher: opts.launcher,
-            project: opts.project,
-            env: envFor("tui"),
-            extraArgs: [...tuiArgs(opts.project), ...providerArgs],
-            timeoutMs: opts.timeoutMs,
-            expectedServers: opts.expect.mcpServers,
-            redact,
-          }),
+          tracked(opts.onProgress, "tui", () =>
+            runTuiSession({
+              launcher: opts.launcher,
+              project: opts.project,
+              env: envFor("tui"),
+              extraArgs: [...tuiArgs(opts.project), ...providerArgs],
+              timeoutMs: opts.timeoutMs,
+              expectedServers: opts.expect.mcpServers,
+              redact,
+            }),
+          ),
         )
       : Promise.resolve(notGathered("not needed"));
 
@@ -293,14 +302,16 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       ? Promise.all(
           opts.expect.mcpServers.map((server) =>
             limit(() =>
-              runMcpGet({
-                launcher: opts.launcher,
-                project: opts.project,
-                env: envFor("mcp"),
-                server,
-                timeoutMs: opts.timeoutMs,
-                redact,
-              }),
+              tracked(opts.onProgress, `mcp get ${server}`, () =>
+                runMcpGet({
+                  launcher: opts.launcher,
+                  project: opts.project,
+                  env: envFor("mcp"),
+                  server,
+                  timeoutMs: opts.timeoutMs,
+                  redact,
+                }),
+              ),
             ).then((facts) => [server, facts] as const),
           ),
         ).then((entries): Facts["mcpGet"] => {

@@ -1,6 +1,6 @@
 // Output formats: parsing `--format`, rendering a Report, and writing the report files into `--out`.
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, stat, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import type { Report } from "../model.js";
 import { renderConsole } from "./console.js";
 import { renderJson } from "./json.js";
@@ -57,12 +57,53 @@ export function reportFileName(format: FileFormat): string {
   return FILE_NAMES[format];
 }
 
+/** The details of an internal error (exit 4), in the report directory when it is known. */
+export const INTERNAL_ERROR_LOG = "codex-smoke.internal-error.log";
+
+/** The in-sandbox runner's own report, kept beside the audit's. */
+export const RUNNER_REPORT_FILE = "codex-smoke.runner.json";
+/** What a failed interactive check's session showed: as rendered, and as raw bytes. */
+export const TUI_SCREEN_FILE = "codex-smoke.tui-screen.txt";
+export const TUI_STREAM_FILE = "codex-smoke.tui-stream.log";
+
+/** Every file name codex-smoke writes into a report directory: only these are ever removed from it. */
+export const OWN_FILE_NAMES: readonly string[] = [
+  ...Object.values(FILE_NAMES),
+  RUNNER_REPORT_FILE,
+  TUI_SCREEN_FILE,
+  TUI_STREAM_FILE,
+  INTERNAL_ERROR_LOG,
+];
+
+/**
+ * Makes `dir` one level at a time. A recursive mkdir (Node's, at least up to 22) spins forever on procfs, where
+ * mkdir answers ENOENT for a parent that exists; --out is checked before the audit, and this keeps a late
+ * surprise an error instead of a hang.
+ */
+export async function makeDir(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let path = dir; ; path = dirname(path)) {
+    const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return null;
+      throw error;
+    });
+    if (stats) break;
+    missing.unshift(path);
+    if (dirname(path) === path) break;
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+  }
+}
+
 /** Writes every non-console format into `outDir` (created if missing); returns the written paths. */
 export async function writeReportFiles(report: Report, formats: Format[], outDir: string): Promise<string[]> {
   const fileFormats = [...new Set(formats)].filter((f): f is FileFormat => f !== "console");
   if (fileFormats.length === 0) return [];
   try {
-    await mkdir(outDir, { recursive: true });
+    await makeDir(outDir);
     return await Promise.all(
       fileFormats.map(async (format) => {
         const path = join(outDir, reportFileName(format));
@@ -74,4 +115,25 @@ export async function writeReportFiles(report: Report, formats: Format[], outDir
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new Error(`${outDir}: cannot write report files (${reason})`, { cause: err });
   }
+}
+
+/**
+ * A report directory holds only the current run's files: codex-smoke's own files that this run did not write
+ * (a TUI screen of an earlier failing run, a format not asked for this time) are removed. Nothing else is touched.
+ */
+export async function removeStaleFiles(outDir: string, written: readonly string[]): Promise<string[]> {
+  const keep = new Set(written.map((path) => basename(path)));
+  const stale = OWN_FILE_NAMES.filter((name) => !keep.has(name)).map((name) => join(outDir, name));
+  const removed = await Promise.all(
+    stale.map(async (path) => {
+      try {
+        await unlink(path);
+        return path;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw error;
+      }
+    }),
+  );
+  return removed.filter((path): path is string => path !== null);
 }
