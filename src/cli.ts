@@ -95,9 +95,10 @@ async function diff(args: string[]): Promise<number> {
     throw new UsageError("diff: needs two report files: codex-smoke diff <old.json> <new.json>");
   const { loadReportInput } = await import("./options.js");
   const { diffReports, hasRegressions, renderDiff } = await import("./diff.js");
-  const [oldReport, newReport] = await Promise.all(positionals.map((path) => loadReportInput("diff", path)));
-  if (!oldReport || !newReport) throw new UsageError("diff: needs two report files");
-  const result = diffReports(oldReport, newReport);
+  const [oldFile, newFile] = positionals as [string, string];
+  // One after the other, so that with two bad files the first one is named, every time.
+  const oldReport = await loadReportInput("diff", oldFile);
+  const result = diffReports(oldReport, await loadReportInput("diff", newFile));
   process.stdout.write(renderDiff(result, { color: useColor() }));
   return hasRegressions(result) ? 1 : 0;
 }

@@ -8,9 +8,10 @@ import { type AuditResult, type AuditTarget, runAudit } from "./audit.js";
 import { UsageError } from "./errors.js";
 import type { Report } from "./model.js";
 import type { RunOptions } from "./options.js";
-import { displayPath, outcomeText } from "./outcome.js";
+import { outcomeText } from "./outcome.js";
 import { progressMode, progressView } from "./progress.js";
 import {
+  ReportWriteError,
   RUNNER_REPORT_FILE,
   removeStaleFiles,
   render,
@@ -73,9 +74,11 @@ async function writeOutputs(result: AuditResult, opts: RunOptions): Promise<stri
     await removeStaleFiles(opts.out, written);
     return written;
   } catch (error) {
-    // --out was checked before the audit; it can still fill up or vanish meanwhile.
-    const why = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`--out ${displayPath(opts.out)}: ${why.replace(`${opts.out}: `, "")}`);
+    // --out was checked before the audit; it can still fill up or vanish meanwhile. Anything else is a bug.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof ReportWriteError) throw new UsageError(`--out ${error.message}`);
+    if (typeof code !== "string") throw error;
+    throw new UsageError(`--out ${opts.out}: cannot write report files (${code})`);
   }
 }
 

@@ -97,5 +97,5 @@ export async function reportInternalError(
     const code = (writeError as NodeJS.ErrnoException).code ?? String(writeError);
     return `codex-smoke: internal error: ${message}; details could not be saved to ${file} (${code})`;
   }
-  return `codex-smoke: internal error: ${message}; details in ${displayPath(file)}`;
+  return `codex-smoke: internal error: ${message}; details in ${opts.dir ? displayPath(file) : file}`;
 }

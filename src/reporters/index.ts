@@ -98,6 +98,11 @@ export async function makeDir(dir: string): Promise<void> {
   }
 }
 
+/** The report directory refused a write (full, removed, made read-only during the audit). */
+export class ReportWriteError extends Error {
+  override name = "ReportWriteError";
+}
+
 /** Writes every non-console format into `outDir` (created if missing); returns the written paths. */
 export async function writeReportFiles(report: Report, formats: Format[], outDir: string): Promise<string[]> {
   const fileFormats = [...new Set(formats)].filter((f): f is FileFormat => f !== "console");
@@ -112,8 +117,10 @@ export async function writeReportFiles(report: Report, formats: Format[], outDir
       }),
     );
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new Error(`${outDir}: cannot write report files (${reason})`, { cause: err });
+    // A filesystem refusal names the directory; anything else is a bug and stays what it is.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    throw new ReportWriteError(`${outDir}: cannot write report files (${code})`, { cause: err });
   }
 }
 
