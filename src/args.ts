@@ -74,8 +74,8 @@ export function parseCommandArgs<S extends OptionSpecs>(
       if (value !== undefined) i++;
     }
     if (value === undefined || value === "") throw new UsageError(`${flag}: needs a value`);
+    // A repeated single-value option: the last one wins, so a wrapper script's default can be overridden.
     if (spec.multiple) values[name] = [...((values[name] as string[] | undefined) ?? []), value];
-    else if (name in values) throw new UsageError(`${flag}: given more than once`);
     else values[name] = value;
   }
   return { values: values as ParsedValues<S>, positionals };

@@ -35,85 +35,122 @@ function describe(text: string, offset: number): string {
   return char === undefined ? "end of file" : JSON.stringify(char);
 }
 
-/** Scans `text` as JSON: the first syntax problem, else the start offset of every value by its path. */
-export function scanJson(text: string): { problem: SyntaxProblem } | { offsets: Map<string, number> } {
-  const offsets = new Map<string, number>();
-  const stack: Container[] = [];
-  let state: State = "value";
-  let i = 0;
-  const childPath = (): string => {
-    const top = stack.at(-1);
+/**
+ * A JSON syntax scan without recursion (a deeply nested file cannot overflow the stack): one step per token,
+ * with the containers open so far on a stack. Records where each value starts, by its path.
+ */
+class JsonScanner {
+  readonly offsets = new Map<string, number>();
+  private readonly stack: Container[] = [];
+  private state: State = "value";
+  private i = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** The first syntax problem, or null when the text is one JSON value. */
+  scan(): SyntaxProblem | null {
+    for (;;) {
+      this.skipWhitespace();
+      if (this.state === "after" && this.stack.length === 0) {
+        if (this.i >= this.text.length) return null;
+        return this.problem(`unexpected ${describe(this.text, this.i)} after the value`);
+      }
+      const problem =
+        this.state === "after" ? this.afterValue() : this.state.startsWith("key") ? this.key() : this.value();
+      if (problem) return problem;
+    }
+  }
+
+  private skipWhitespace(): void {
+    WHITESPACE.lastIndex = this.i;
+    WHITESPACE.exec(this.text);
+    this.i = WHITESPACE.lastIndex;
+  }
+
+  private problem(reason: string, offset = this.i): SyntaxProblem {
+    return { offset, reason };
+  }
+
+  private close(): void {
+    this.stack.pop();
+    this.i++;
+    this.state = "after";
+  }
+
+  private afterValue(): SyntaxProblem | null {
+    const top = this.stack.at(-1) as Container;
+    const close = top.kind === "object" ? "}" : "]";
+    const char = this.text[this.i];
+    if (char === close) this.close();
+    else if (char === ",") {
+      this.i++;
+      if (top.kind === "array") top.index++;
+      this.state = top.kind === "object" ? "key" : "value";
+    } else return this.problem(`expected "," or "${close}", found ${describe(this.text, this.i)}`);
+    return null;
+  }
+
+  private key(): SyntaxProblem | null {
+    const char = this.text[this.i];
+    if (char === "}" && this.state === "key-or-close") {
+      this.close();
+      return null;
+    }
+    if (char !== '"') {
+      const trailing = char === "}" ? " (a trailing comma is not JSON)" : "";
+      return this.problem(`expected a key in double quotes, found ${describe(this.text, this.i)}${trailing}`);
+    }
+    const end = stringEnd(this.text, this.i);
+    if (typeof end !== "number") return end;
+    const top = this.stack.at(-1) as Extract<Container, { kind: "object" }>;
+    top.key = JSON.parse(this.text.slice(this.i, end)) as string;
+    this.i = end;
+    this.skipWhitespace();
+    if (this.text[this.i] !== ":") {
+      return this.problem(`expected ":" after the key, found ${describe(this.text, this.i)}`);
+    }
+    this.i++;
+    this.state = "value";
+    return null;
+  }
+
+  private value(): SyntaxProblem | null {
+    const char = this.text[this.i];
+    if (char === "]" && this.state === "value-or-close") {
+      this.close();
+      return null;
+    }
+    const path = this.childPath();
+    this.offsets.set(path, this.i);
+    if (char === "{" || char === "[") {
+      this.stack.push(char === "{" ? { kind: "object", path, key: "" } : { kind: "array", path, index: 0 });
+      this.i++;
+      this.state = char === "{" ? "key-or-close" : "value-or-close";
+      return null;
+    }
+    const end = scalarEnd(this.text, this.i);
+    if (typeof end !== "number") {
+      const trailing = char === "]" ? " (a trailing comma is not JSON)" : "";
+      return { ...end, reason: `${end.reason}${trailing}` };
+    }
+    this.i = end;
+    this.state = "after";
+    return null;
+  }
+
+  private childPath(): string {
+    const top = this.stack.at(-1);
     if (!top) return "";
     if (top.kind === "array") return `${top.path}[${top.index}]`;
     return top.path === "" ? top.key : `${top.path}.${top.key}`;
-  };
-  const fail = (reason: string) => ({ problem: { offset: i, reason } });
-  for (;;) {
-    WHITESPACE.lastIndex = i;
-    WHITESPACE.exec(text);
-    i = WHITESPACE.lastIndex;
-    const char = text[i];
-    const top = stack.at(-1);
-    if (state === "after") {
-      if (!top)
-        return char === undefined ? { offsets } : fail(`unexpected ${describe(text, i)} after the value`);
-      const close = top.kind === "object" ? "}" : "]";
-      if (char === close) {
-        stack.pop();
-        i++;
-      } else if (char === ",") {
-        i++;
-        if (top.kind === "array") top.index++;
-        state = top.kind === "object" ? "key" : "value";
-      } else return fail(`expected "," or "${close}", found ${describe(text, i)}`);
-      continue;
-    }
-    if (state === "key" || state === "key-or-close") {
-      if (char === "}" && state === "key-or-close") {
-        stack.pop();
-        i++;
-        state = "after";
-        continue;
-      }
-      if (char !== '"') {
-        const trailing = char === "}" ? " (a trailing comma is not JSON)" : "";
-        return fail(`expected a key in double quotes, found ${describe(text, i)}${trailing}`);
-      }
-      const end = stringEnd(text, i);
-      if (typeof end !== "number") return { problem: end };
-      (top as Extract<Container, { kind: "object" }>).key = JSON.parse(text.slice(i, end)) as string;
-      i = end;
-      WHITESPACE.lastIndex = i;
-      WHITESPACE.exec(text);
-      i = WHITESPACE.lastIndex;
-      if (text[i] !== ":") return fail(`expected ":" after the key, found ${describe(text, i)}`);
-      i++;
-      state = "value";
-      continue;
-    }
-    // state is "value" or "value-or-close"
-    if (char === "]" && state === "value-or-close") {
-      stack.pop();
-      i++;
-      state = "after";
-      continue;
-    }
-    const path = childPath();
-    offsets.set(path, i);
-    if (char === "{" || char === "[") {
-      stack.push(char === "{" ? { kind: "object", path, key: "" } : { kind: "array", path, index: 0 });
-      i++;
-      state = char === "{" ? "key-or-close" : "value-or-close";
-      continue;
-    }
-    const end = scalarEnd(text, i);
-    if (typeof end !== "number") {
-      const trailing = char === "]" ? " (a trailing comma is not JSON)" : "";
-      return { problem: { ...end, reason: `${end.reason}${trailing}` } };
-    }
-    i = end;
-    state = "after";
   }
+}
+
+/** Scans `text` as JSON: the first syntax problem, else the start offset of every value by its path. */
+export function scanJson(text: string): { problem: SyntaxProblem } | { offsets: Map<string, number> } {
+  const scanner = new JsonScanner(text);
+  const problem = scanner.scan();
+  return problem ? { problem } : { offsets: scanner.offsets };
 }
 
 function stringEnd(text: string, start: number): number | SyntaxProblem {

@@ -51,7 +51,10 @@ describe.concurrent("bad input: exit 2, one exact line, nothing created or start
     [["run", "--out"], "--out: needs a value"],
     [["run", "--out", "--quiet"], "--out: needs a value"],
     [["run", "--quiet=yes"], '--quiet: takes no value (got "yes")'],
-    [["run", "--timeout", "5", "--timeout=6"], "--timeout: given more than once"],
+    [
+      ["run", ...target, "--timeout", "5", "--timeout=abc"],
+      '--timeout: expected seconds, more than 0 and at most 86400 (a day), got "abc"',
+    ],
     [["run", "--launcher", join(dir, "missing")], `--launcher ${join(dir, "missing")}: no such file`],
     [
       ["run", "--launcher", notExecutable, "--project", dir],
