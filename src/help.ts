@@ -6,7 +6,7 @@ export type HelpTopic = "main" | "run" | "demo" | "list" | "diff" | "probe" | "s
 const EXIT_CODES = `Exit codes:
   0    every check passed (warnings allowed unless --fail-on warn)
   1    a check failed, or a regression against --baseline
-  2    usage or setup error: one line naming the flag, file or key at fault; nothing was started or written
+  2    usage or setup error: one line naming the flag, file or key at fault (a bad option starts nothing)
   3    inconclusive: nothing failed, but some checks could not be tested
   4    internal error of codex-smoke: one line; details (the stack trace) in codex-smoke.internal-error.log
        inside --out when the options were read, else in ~/.cache/codex-smoke/internal-error.log

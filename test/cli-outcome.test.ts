@@ -1,6 +1,7 @@
 // How a run ends, as users see it: one outcome line on stderr when the console report is off (and with --quiet),
 // a report directory holding only this run's files, and an internal error as exit 4 with its details in a log.
 // The audits select checks that need no Codex launch (config.profile) or one short one (host.sandbox).
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -15,7 +16,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ReferenceSetup } from "../src/demo/reference-setup.js";
-import { runCli, withSetup } from "./helpers/audit.js";
+import { CLI, runCli, withSetup } from "./helpers/audit.js";
 
 const dir = mkdtempSync(join(homedir(), ".cache", "codex-smoke", "test-outcome-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -132,6 +133,43 @@ describe.concurrent("the one-line outcome", () => {
         expect(result.stdout).toContain(`report: ${join(setup.root, "reports", "codex-smoke.json")}\n`);
       },
     );
+  });
+});
+
+describe("a reader that goes away (| head)", () => {
+  /** Runs the CLI with its stdout closed from the start: every write to it fails with EPIPE. */
+  function withStdoutClosed(args: string[], env: Record<string, string>, cwd: string) {
+    return new Promise<{ exitCode: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      child.on("close", (exitCode) => resolve({ exitCode, stderr }));
+    });
+  }
+
+  it("list: exit 0, nothing on stderr", async () => {
+    const result = await withStdoutClosed(["list"], { PATH: process.env.PATH ?? "", HOME: homedir() }, dir);
+    expect(result).toEqual({ exitCode: 0, stderr: "" });
+  });
+
+  it("a run with the console report: the audit finishes, writes its report and keeps its exit code", async () => {
+    await withSetup(breakProfile, async (setup) => {
+      const args = [
+        "run",
+        "--launcher",
+        setup.launcher,
+        "--project",
+        setup.project,
+        "--only",
+        "config.profile",
+      ];
+      const result = await withStdoutClosed(args, setup.env, setup.root);
+      expect(result).toEqual({ exitCode: 1, stderr: "" });
+      expect(readdirSync(join(setup.root, "reports"))).toEqual(["codex-smoke.json"]);
+    });
   });
 });
 
