@@ -125,12 +125,12 @@ async function audit(command: "run" | "demo", args: string[]): Promise<number> {
 
 async function fail(error: unknown): Promise<void> {
   const { UsageError } = await import("./errors.js");
+  const { reportInternalError, usageErrorLine } = await import("./outcome.js");
   if (error instanceof UsageError) {
-    process.stderr.write(`codex-smoke: ${error.message.split("\n")[0]}\n`);
+    process.stderr.write(`${usageErrorLine(error.message)}\n`);
     process.exitCode = 2;
     return;
   }
-  const { reportInternalError } = await import("./outcome.js");
   const { VERSION } = await import("./version.js");
   const line = await reportInternalError(error, {
     dir: logDir,

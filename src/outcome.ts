@@ -62,6 +62,11 @@ function redactor(): (text: string) => string {
   return (text) => redactor.redact(text).replace(URL_CREDENTIALS, "$1***@");
 }
 
+/** A usage error's one line, redacted like everything else codex-smoke prints (it may echo a value given). */
+export function usageErrorLine(message: string): string {
+  return `codex-smoke: ${redactor()(message.split("\n")[0] ?? "")}`;
+}
+
 function details(error: unknown, argv: readonly string[], version: string): string {
   const lines = [
     `codex-smoke ${version} internal error at ${new Date().toISOString()}`,

@@ -183,6 +183,23 @@ describe.concurrent("bad input: exit 2, one exact line, nothing created or start
   });
 });
 
+describe("a usage error echoes no secret", () => {
+  it.each([
+    [
+      ["run", "--registry", "ftp://deploy:hunter2-pass@mirror.invalid/"],
+      '--registry: expected an http(s) URL, got "ftp://***@mirror.invalid/"',
+    ],
+    [["run", "--agent", "tok-41d0c3a9e2"], '--agent: expected mock or live, got "***"'],
+  ])("%j", async (args, line) => {
+    const run = await runCli(args, {
+      env: { ...env, CODEX_SMOKE_TEST_API_TOKEN: "tok-41d0c3a9e2" },
+      cwd: dir,
+    });
+    expect(run.stderr).toBe(`codex-smoke: ${line}\n`);
+    expect(run.exitCode).toBe(2);
+  });
+});
+
 describe("--out is checked, never created, before the audit", () => {
   it("a missing --out under a writable directory is accepted but not made when another option is bad", async () => {
     const cwd = mkdtempSync(join(dir, "cwd-"));
