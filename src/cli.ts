@@ -141,6 +141,14 @@ async function fail(error: unknown): Promise<void> {
   process.exitCode = 4;
 }
 
+// A reader that went away (`codex-smoke list | head -1`) is no failure: the output is simply not read any more,
+// and the run finishes (cleanup included) with its own exit code. Other stream errors are internal.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
+
 // An exception outside the main promise chain (an emitter's `error`, a stray rejection) is internal too.
 for (const event of ["uncaughtException", "unhandledRejection"] as const) {
   process.on(event, (error: unknown) => {
