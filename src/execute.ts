@@ -10,14 +10,12 @@ import type { Report } from "./model.js";
 import type { RunOptions } from "./options.js";
 import { outcomeText } from "./outcome.js";
 import { progressMode, progressView } from "./progress.js";
+import { RUNNER_REPORT_FILE, TUI_SCREEN_FILE, TUI_STREAM_FILE } from "./report-dir.js";
 import {
   ReportWriteError,
-  RUNNER_REPORT_FILE,
   removeStaleFiles,
   render,
   reportFileName,
-  TUI_SCREEN_FILE,
-  TUI_STREAM_FILE,
   writeReportFiles,
 } from "./reporters/index.js";
 

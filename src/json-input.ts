@@ -147,7 +147,7 @@ class JsonScanner {
 }
 
 /** Scans `text` as JSON: the first syntax problem, else the start offset of every value by its path. */
-export function scanJson(text: string): { problem: SyntaxProblem } | { offsets: Map<string, number> } {
+function scanJson(text: string): { problem: SyntaxProblem } | { offsets: Map<string, number> } {
   const scanner = new JsonScanner(text);
   const problem = scanner.scan();
   return problem ? { problem } : { offsets: scanner.offsets };
@@ -175,7 +175,7 @@ function scalarEnd(text: string, start: number): number | SyntaxProblem {
 }
 
 /** 1-based line and column (in characters) of `offset`. */
-export function positionAt(text: string, offset: number): JsonPosition {
+function positionAt(text: string, offset: number): JsonPosition {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf("\n") + 1;
   return { line: before.split("\n").length, column: offset - lineStart + 1 };
@@ -190,7 +190,7 @@ export function jsonInputError(label: string, file: string, position: JsonPositi
 }
 
 /** Parses `text` (a leading byte-order mark is ignored, as editors on some systems write one). */
-export function parseJsonInput(label: string, file: string, text: string): JsonInput {
+function parseJsonInput(label: string, file: string, text: string): JsonInput {
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const scan = scanJson(body);
   if ("problem" in scan) {

@@ -48,9 +48,9 @@ export interface RunOptions extends AuditSettings, Omit<AuditTarget, "env"> {
 }
 
 /** A day: longer is a mistake, and Node's timers overflow past 24.8 days. */
-export const MAX_TIMEOUT_SECONDS = 86_400;
+const MAX_TIMEOUT_SECONDS = 86_400;
 /** Each Codex launch is a process tree; more than this in parallel only thrashes the machine. */
-export const MAX_CONCURRENCY = 64;
+const MAX_CONCURRENCY = 64;
 
 const commaList = (values: string[] | undefined) =>
   (values ?? [])
@@ -81,7 +81,7 @@ function concurrency(value: string | undefined): number {
 }
 
 /** `--only`/`--skip` selectors: an id (`fs.auth_json`), a prefix ending in a dot (`fs.`) or an area (`fs`). */
-export function selectorMatches(id: string, selector: string): boolean {
+function selectorMatches(id: string, selector: string): boolean {
   if (selector.endsWith(".")) return id.startsWith(selector);
   return id === selector || (!selector.includes(".") && id.startsWith(`${selector}.`));
 }
@@ -138,7 +138,7 @@ function existingAncestor(dir: string): { path: string; stats: Stats } {
 }
 
 /** Checks that `raw` is, or can be made, a writable directory, without creating anything. */
-export function checkOutDir(raw: string): string {
+function checkOutDir(raw: string): string {
   const dir = resolve(raw);
   const fail = (why: string) => new UsageError(`--out ${raw}: not a writable directory (${why})`);
   let found: { path: string; stats: Stats };

@@ -5,7 +5,7 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import type { CheckResult, Report, Status } from "./model.js";
 import { Redactor, secretValues } from "./redact.js";
-import { INTERNAL_ERROR_LOG, makeDir } from "./reporters/index.js";
+import { INTERNAL_ERROR_LOG, makeDir } from "./report-dir.js";
 
 /** Ids named in the outcome line before it says how many more there are. */
 const IDS_SHOWN = 5;
@@ -17,7 +17,7 @@ function idList(ids: readonly string[]): string {
 }
 
 /** A path as the user would type it: relative to the working directory when it lies below it. */
-export function displayPath(path: string, cwd: string = process.cwd()): string {
+function displayPath(path: string, cwd: string = process.cwd()): string {
   const rel = relative(cwd, path);
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
@@ -52,7 +52,7 @@ export function outcomeText(
 }
 
 /** Where an internal error's details go when no report directory is known yet. */
-export const FALLBACK_LOG = join(homedir(), ".cache", "codex-smoke", "internal-error.log");
+const FALLBACK_LOG = join(homedir(), ".cache", "codex-smoke", "internal-error.log");
 
 /** `user:password@` in a URL (a registry given with credentials) is a secret too. */
 const URL_CREDENTIALS = /(\/\/)[^/@\s:]+:[^/@\s]+@/g;

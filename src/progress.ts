@@ -58,7 +58,7 @@ export function plainProgress(stream: Writable): ProgressView {
 }
 
 /** A spinner over one live line per running launch; a finished launch leaves a ✔/✖ line above it. */
-export async function liveProgress(stream: NodeJS.WriteStream): Promise<ProgressView> {
+async function liveProgress(stream: NodeJS.WriteStream): Promise<ProgressView> {
   const { default: yoctoSpinner } = await import("yocto-spinner");
   // The audit handles SIGINT/SIGTERM itself (cleanup, then exit 130/143): the spinner must not exit first.
   const spinner = yoctoSpinner({ stream, handleSignals: false });

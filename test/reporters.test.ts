@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadReport } from "../src/diff.js";
 import type { Report } from "../src/model.js";
+import { makeDir } from "../src/report-dir.js";
 import {
   FORMATS,
   type Format,
-  makeDir,
   parseFormats,
   removeStaleFiles,
   render,

@@ -1,7 +1,14 @@
 // Output formats: parsing `--format`, rendering a Report, and writing the report files into `--out`.
-import { mkdir, stat, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { unlink, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import type { Report } from "../model.js";
+import {
+  INTERNAL_ERROR_LOG,
+  makeDir,
+  RUNNER_REPORT_FILE,
+  TUI_SCREEN_FILE,
+  TUI_STREAM_FILE,
+} from "../report-dir.js";
 import { renderConsole } from "./console.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
@@ -57,46 +64,14 @@ export function reportFileName(format: FileFormat): string {
   return FILE_NAMES[format];
 }
 
-/** The details of an internal error (exit 4), in the report directory when it is known. */
-export const INTERNAL_ERROR_LOG = "codex-smoke.internal-error.log";
-
-/** The in-sandbox runner's own report, kept beside the audit's. */
-export const RUNNER_REPORT_FILE = "codex-smoke.runner.json";
-/** What a failed interactive check's session showed: as rendered, and as raw bytes. */
-export const TUI_SCREEN_FILE = "codex-smoke.tui-screen.txt";
-export const TUI_STREAM_FILE = "codex-smoke.tui-stream.log";
-
 /** Every file name codex-smoke writes into a report directory: only these are ever removed from it. */
-export const OWN_FILE_NAMES: readonly string[] = [
+const OWN_FILE_NAMES: readonly string[] = [
   ...Object.values(FILE_NAMES),
   RUNNER_REPORT_FILE,
   TUI_SCREEN_FILE,
   TUI_STREAM_FILE,
   INTERNAL_ERROR_LOG,
 ];
-
-/**
- * Makes `dir` one level at a time. A recursive mkdir (Node's, at least up to 22) spins forever on procfs, where
- * mkdir answers ENOENT for a parent that exists; --out is checked before the audit, and this keeps a late
- * surprise an error instead of a hang.
- */
-export async function makeDir(dir: string): Promise<void> {
-  const missing: string[] = [];
-  for (let path = dir; ; path = dirname(path)) {
-    const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return null;
-      throw error;
-    });
-    if (stats) break;
-    missing.unshift(path);
-    if (dirname(path) === path) break;
-  }
-  for (const path of missing) {
-    await mkdir(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "EEXIST") throw error;
-    });
-  }
-}
 
 /** The report directory refused a write (full, removed, made read-only during the audit). */
 export class ReportWriteError extends Error {
