@@ -1,6 +1,7 @@
 // Runs an audit (of the user's setup, or of the bundled reference setup), writes the reports and maps the
 // result to the contract's exit code. stdout carries the console report and the progress; stderr only the
 // one-line outcome (when the console report is off, or with --quiet) and errors.
+import { rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { checks } from "../checks/index.js";
@@ -39,10 +40,15 @@ async function auditWithProgress(command: "run" | "demo", opts: RunOptions): Pro
     }
     const { buildReferenceSetup } = await import("./demo/reference-setup.js");
     const setup = await buildReferenceSetup();
+    // Ctrl-C ends the process from the audit's signal handler, past this `finally`: the temp setup (a fake home
+    // with a fake key) must not outlive it.
+    const removeSetup = () => rmSync(setup.root, { recursive: true, force: true });
+    process.once("exit", removeSetup);
     try {
       return await auditOf(setup);
     } finally {
       await setup.dispose();
+      process.off("exit", removeSetup);
     }
   } finally {
     view?.close();

@@ -173,6 +173,34 @@ describe("a reader that goes away (| head)", () => {
   });
 });
 
+describe("an interrupted demo", () => {
+  it("Ctrl-C: exit 130 and the temp reference setup is gone", async () => {
+    const home = mkdtempSync(join(dir, "home-"));
+    const args = [
+      "demo",
+      "--only",
+      "banner.sandbox",
+      "--registry",
+      "http://127.0.0.1:9/",
+      "--format",
+      "json",
+    ];
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: home },
+      cwd: home,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("[progress] exec started")) child.kill("SIGINT");
+    });
+    const exitCode = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(exitCode).toBe(130);
+    // Only the demo's own dir is judged here: the audit's run dir is the audit's (see its lifecycle tests).
+    const left = readdirSync(join(home, ".cache", "codex-smoke")).filter((name) => name.startsWith("demo-"));
+    expect(left).toEqual([]);
+  });
+});
+
 describe("the report directory holds only this run's files", () => {
   it("codex-smoke's own files from an earlier run are removed; other files stay", async () => {
     await withSetup(
