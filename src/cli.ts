@@ -1,34 +1,22 @@
 #!/usr/bin/env node
 // The command line: parses options, validates the harness's own inputs (exit 2 on bad ones, one line naming the
-// flag or file), runs the audit and maps the report to the contract's exit codes. Modules load lazily per
-// command: `probe` runs inside the sandbox, where only the runner file itself is guaranteed to load.
-import { parseArgs } from "node:util";
+// flag or file, before anything is created or started), runs the audit and maps the report to the contract's
+// exit codes. An unexpected exception is exit 4: one line on stderr, the details in a log file.
+// Modules load lazily per command: `probe` runs inside the sandbox, where only the runner file itself is
+// guaranteed to load.
+import type { HelpTopic } from "./help.js";
 
-const RUN_OPTIONS = {
-  launcher: { type: "string" },
-  project: { type: "string" },
-  "codex-home": { type: "string" },
-  profile: { type: "string" },
-  expect: { type: "string" },
-  agent: { type: "string" },
-  only: { type: "string", multiple: true },
-  skip: { type: "string", multiple: true },
-  format: { type: "string", multiple: true },
-  out: { type: "string" },
-  "probe-report": { type: "string" },
-  baseline: { type: "string" },
-  "fail-on": { type: "string" },
-  registry: { type: "string" },
-  timeout: { type: "string" },
-  concurrency: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+/** The report directory once the options are known: an internal error's log goes there. */
+let logDir: string | undefined;
 
 async function main(argv: string[]): Promise<number> {
   (await import("./interrupt.js")).exitOnEarlyInterrupt();
   const [first, ...rest] = argv;
+  const { asksForHelp } = await import("./args.js");
   if (first === "probe") {
-    if (rest.includes("--stage")) return (await import("./probe-stage.js")).stageCommand(rest);
+    const stage = rest.includes("--stage");
+    if (asksForHelp(rest)) return printHelp(stage ? "stage" : "probe");
+    if (stage) return (await import("./probe-stage.js")).stageCommand(rest);
     // A DNS lookup abandoned at its timeout would keep the process alive for ~10 s: exit explicitly.
     process.exit(await (await import("./probe.js")).probeCommand(rest));
   }
@@ -36,62 +24,45 @@ async function main(argv: string[]): Promise<number> {
     console.log((await import("./version.js")).VERSION);
     return 0;
   }
-  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
-    console.log(await helpText());
-    return 0;
-  }
-  if (first === "list") return list(rest);
-  if (first === "docs") return docs(rest);
-  if (first === "diff") return diff(rest);
-  if (first === "demo") return audit("demo", rest);
-  if (first === "run") return audit("run", rest);
-  if (first.startsWith("-")) return audit("run", argv);
+  if (first === undefined || first === "--help" || first === "-h") return printHelp("main");
+  if (first === "help") return printHelp(helpTopic(rest[0]));
+  const command = first.startsWith("-") ? "run" : first;
+  const args = first.startsWith("-") ? argv : rest;
+  if (isCommand(command) && asksForHelp(args)) return printHelp(command);
+  if (command === "list") return list(args);
+  if (command === "docs") return docs(args);
+  if (command === "diff") return diff(args);
+  if (command === "demo" || command === "run") return audit(command, args);
   const { UsageError } = await import("./errors.js");
   throw new UsageError(`unknown command "${first}" (expected run, demo, list, diff, probe; see --help)`);
 }
 
-async function helpText(): Promise<string> {
+const COMMANDS = ["run", "demo", "list", "diff", "docs"] as const;
+const isCommand = (name: string): name is (typeof COMMANDS)[number] =>
+  (COMMANDS as readonly string[]).includes(name);
+
+function helpTopic(name: string | undefined): HelpTopic {
+  if (name === "probe") return "probe";
+  return name !== undefined && isCommand(name) ? name : "main";
+}
+
+async function printHelp(topic: HelpTopic): Promise<number> {
+  const { helpText } = await import("./help.js");
+  if (topic !== "main") {
+    console.log(helpText(topic, { version: "", catalogue: "" }));
+    return 0;
+  }
   const { checks } = await import("../checks/index.js");
   const { VERSION } = await import("./version.js");
   const { catalogueText } = await import("./catalogue.js");
-  const ids = catalogueText(checks, { needs: false });
-  return `codex-smoke ${VERSION}: prove an autonomous Codex setup enforces what its README claims
-
-Usage:
-  codex-smoke run [options]         audit a Codex setup (the default command)
-  codex-smoke demo [options]        build the bundled reference setup in a temp dir and audit it
-  codex-smoke list                  the check catalogue: id, claim, what it needs
-  codex-smoke diff <old> <new>      compare two JSON reports: regressions, fixes, changed evidence
-  codex-smoke probe [--out <file>]  the in-sandbox runner: run it inside a live Codex session (by the agent)
-  codex-smoke probe --stage         (host) put the runner into the project and print the command for the agent
-
-Options for run and demo:
-  --launcher <file>      the launcher to audit [./codex-auto]
-  --project <dir>        the project the launcher runs in [cwd]
-  --codex-home <dir>     Codex home [$CODEX_HOME, else ~/.codex]
-  --profile <name>       config profile the launcher selects [read from the launcher, else azi4a2-autonomous]
-  --expect <file>        expectations (JSON) over the built-in defaults (the README's claims)
-  --agent mock|live      who runs the in-sandbox runner [mock]
-  --only <ids>           comma list of ids or prefixes (fs.) to run
-  --skip <ids>           comma list of ids or prefixes to skip
-  --format <list>        console, json, junit, markdown, tap [console; json is always written]
-  --out <dir>            where report files go [./reports]
-  --probe-report <file>  complete a report that \`probe\` wrote inside a live session
-  --baseline <file>      compare with an earlier JSON report; a regression fails the run
-  --fail-on fail|warn    lowest status that makes the exit code non-zero [fail]
-  --registry <url>       registry the network checks retrieve from [npm config get registry]
-  --timeout <seconds>    per Codex launch [60]
-  --concurrency <n>      parallel Codex launches [number of cores]
-
-Exit codes: 0 all passed · 1 a check failed (or a regression) · 2 usage or setup error · 3 inconclusive (errors)
-
-Checks:
-${ids}`;
+  console.log(helpText("main", { version: VERSION, catalogue: catalogueText(checks, { needs: false }) }));
+  return 0;
 }
 
 async function list(args: string[]): Promise<number> {
   const { UsageError } = await import("./errors.js");
-  if (args.length > 0) throw new UsageError(`list takes no arguments (got "${args[0]}")`);
+  if (args.length > 0)
+    throw new UsageError(`list: takes no arguments (got "${args[0]}"; see codex-smoke list --help)`);
   const { checks } = await import("../checks/index.js");
   const { catalogueText } = await import("./catalogue.js");
   console.log(catalogueText(checks, { needs: true }));
@@ -101,65 +72,91 @@ async function list(args: string[]): Promise<number> {
 /** `codex-smoke docs` (npm run docs): rewrites the README's check table from the registry. */
 async function docs(args: string[]): Promise<number> {
   const { UsageError } = await import("./errors.js");
-  if (args.length !== 1) throw new UsageError("docs needs the README path: codex-smoke docs README.md");
+  if (args.length !== 1 || args[0]?.startsWith("-"))
+    throw new UsageError("docs: needs the README path: codex-smoke docs README.md");
   const { readFileSync, writeFileSync } = await import("node:fs");
   const { checks } = await import("../checks/index.js");
   const { withCatalogue } = await import("./catalogue.js");
   const path = args[0] as string;
-  writeFileSync(path, withCatalogue(readFileSync(path, "utf8"), checks));
+  let readme: string;
+  try {
+    readme = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`docs ${path}: cannot read (${(error as NodeJS.ErrnoException).code})`);
+  }
+  writeFileSync(path, withCatalogue(readme, checks));
   return 0;
 }
 
 async function diff(args: string[]): Promise<number> {
   const { UsageError } = await import("./errors.js");
-  if (args.length !== 2)
-    throw new UsageError("diff needs two report files: codex-smoke diff <old.json> <new.json>");
-  const { diffReports, hasRegressions, loadReport, renderDiff } = await import("./diff.js");
-  const [oldReport, newReport] = await Promise.all(
-    args.map((path) =>
-      loadReport(path).catch((error: unknown) => {
-        throw new UsageError(error instanceof Error ? error.message : String(error));
-      }),
-    ),
-  );
-  if (!oldReport || !newReport) throw new UsageError("diff needs two report files");
-  const result = diffReports(oldReport, newReport);
+  const { parseCommandArgs } = await import("./args.js");
+  const { positionals } = parseCommandArgs("diff", {}, args);
+  if (positionals.length !== 2)
+    throw new UsageError("diff: needs two report files: codex-smoke diff <old.json> <new.json>");
+  const { loadReportInput } = await import("./options.js");
+  const { diffReports, hasRegressions, renderDiff } = await import("./diff.js");
+  const [oldFile, newFile] = positionals as [string, string];
+  // One after the other, so that with two bad files the first one is named, every time.
+  const oldReport = await loadReportInput("diff", oldFile);
+  const result = diffReports(oldReport, await loadReportInput("diff", newFile));
   process.stdout.write(renderDiff(result, { color: useColor() }));
   return hasRegressions(result) ? 1 : 0;
 }
 
 function useColor(): boolean {
-  return process.stdout.isTTY === true && !("NO_COLOR" in process.env) && process.env.CI !== "true";
+  return process.stdout.isTTY === true && !("NO_COLOR" in process.env) && !("CI" in process.env);
 }
 
 async function audit(command: "run" | "demo", args: string[]): Promise<number> {
-  const { resolveRunOptions } = await import("./options.js");
-  let parsed: ReturnType<
-    typeof parseArgs<{ options: typeof RUN_OPTIONS; strict: true; allowPositionals: false }>
-  >;
-  try {
-    parsed = parseArgs({ args, options: RUN_OPTIONS, strict: true, allowPositionals: false });
-  } catch (error) {
+  const { parseCommandArgs } = await import("./args.js");
+  const { RUN_OPTIONS, resolveRunOptions } = await import("./options.js");
+  const { values, positionals } = parseCommandArgs(command, RUN_OPTIONS, args);
+  if (positionals.length > 0) {
     const { UsageError } = await import("./errors.js");
-    throw new UsageError(error instanceof Error ? error.message.split("\n")[0] : String(error));
+    throw new UsageError(
+      `${command}: unexpected argument "${positionals[0]}" (see codex-smoke ${command} --help)`,
+    );
   }
-  if (parsed.values.help) {
-    console.log(await helpText());
-    return 0;
-  }
-  const options = await resolveRunOptions(command, parsed.values);
+  const options = await resolveRunOptions(command, values);
+  logDir = options.out;
   const { executeAudit } = await import("./execute.js");
   return executeAudit(command, options, { color: useColor() });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  async (error: unknown) => {
-    const { UsageError } = await import("./errors.js");
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`codex-smoke: ${message.split("\n")[0]}`);
-    process.exitCode = error instanceof UsageError ? 2 : 3;
-  },
-);
+async function fail(error: unknown): Promise<void> {
+  const { UsageError } = await import("./errors.js");
+  const { reportInternalError, usageErrorLine } = await import("./outcome.js");
+  if (error instanceof UsageError) {
+    process.stderr.write(`${usageErrorLine(error.message)}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { VERSION } = await import("./version.js");
+  const line = await reportInternalError(error, {
+    dir: logDir,
+    argv: process.argv.slice(2),
+    version: VERSION,
+  });
+  process.stderr.write(`${line}\n`);
+  process.exitCode = 4;
+}
+
+// A reader that went away (`codex-smoke list | head -1`) is no failure: the output is simply not read any more,
+// and the run finishes (cleanup included) with its own exit code. Other stream errors are internal.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
+
+// An exception outside the main promise chain (an emitter's `error`, a stray rejection) is internal too.
+for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+  process.on(event, (error: unknown) => {
+    void fail(error).finally(() => process.exit(4));
+  });
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, fail);

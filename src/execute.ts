@@ -1,12 +1,23 @@
 // Runs an audit (of the user's setup, or of the bundled reference setup), writes the reports and maps the
-// result to the contract's exit code.
-import { writeFileSync } from "node:fs";
+// result to the contract's exit code. stdout carries the console report and the progress; stderr only the
+// one-line outcome (when the console report is off, or with --quiet) and errors.
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { checks } from "../checks/index.js";
 import { type AuditResult, type AuditTarget, runAudit } from "./audit/index.js";
+import { UsageError } from "./errors.js";
 import type { Report } from "./model.js";
 import type { RunOptions } from "./options.js";
-import { render, writeReportFiles } from "./reporters/index.js";
+import { outcomeText } from "./outcome.js";
+import { progressMode, progressView } from "./progress.js";
+import { RUNNER_REPORT_FILE, TUI_SCREEN_FILE, TUI_STREAM_FILE } from "./report-dir.js";
+import {
+  ReportWriteError,
+  removeStaleFiles,
+  render,
+  reportFileName,
+  writeReportFiles,
+} from "./reporters/index.js";
 
 export function exitCode(report: Report, opts: { failOn: "fail" | "warn"; regressions: boolean }): number {
   const { summary } = report;
@@ -16,65 +27,86 @@ export function exitCode(report: Report, opts: { failOn: "fail" | "warn"; regres
   return 0;
 }
 
+async function auditWithProgress(command: "run" | "demo", opts: RunOptions): Promise<AuditResult> {
+  const mode = progressMode({ quiet: opts.quiet, env: process.env, isTTY: process.stdout.isTTY === true });
+  const view = await progressView(mode, process.stdout);
+  const auditOf = (target: AuditTarget) =>
+    runAudit({ ...opts, ...target, checks, onProgress: view?.onProgress });
+  try {
+    if (command === "run") {
+      const env = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined);
+      return await auditOf({ ...opts, env: Object.fromEntries(env) });
+    }
+    const { buildReferenceSetup } = await import("./demo/reference-setup.js");
+    const setup = await buildReferenceSetup();
+    try {
+      return await auditOf(setup);
+    } finally {
+      await setup.dispose();
+    }
+  } finally {
+    view?.close();
+  }
+}
+
+/** Every file of this run in `--out`, and nothing left there from an earlier one; returns the written paths. */
+async function writeOutputs(result: AuditResult, opts: RunOptions): Promise<string[]> {
+  const { report } = result;
+  const formats = opts.formats.includes("json") ? opts.formats : [...opts.formats, "json" as const];
+  try {
+    const written = await writeReportFiles(report, formats, opts.out);
+    const extra = async (name: string, text: string) => {
+      const path = join(opts.out, name);
+      await writeFile(path, text);
+      written.push(path);
+    };
+    if (result.runnerReport) await extra(RUNNER_REPORT_FILE, result.runnerReport);
+    // A failed interactive check comes with what the session really showed, as rendered and as raw bytes.
+    const tuiFailed = report.results.some(
+      (r) => /^(tui|mcp)\./.test(r.id) && r.status !== "pass" && r.status !== "skip",
+    );
+    if (tuiFailed && result.tuiEvidence) {
+      await extra(TUI_SCREEN_FILE, result.tuiEvidence.transcript);
+      await extra(TUI_STREAM_FILE, result.tuiEvidence.rawStream);
+    }
+    await removeStaleFiles(opts.out, written);
+    return written;
+  } catch (error) {
+    // --out was checked before the audit; it can still fill up or vanish meanwhile. Anything else is a bug.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof ReportWriteError) throw new UsageError(`--out ${error.message}`);
+    if (typeof code !== "string") throw error;
+    throw new UsageError(`--out ${opts.out}: cannot write report files (${code})`);
+  }
+}
+
 export async function executeAudit(
   command: "run" | "demo",
   opts: RunOptions,
   ui: { color: boolean },
 ): Promise<number> {
-  const auditOf = (target: AuditTarget) => runAudit({ ...opts, ...target, checks });
-
-  let result: AuditResult;
-  if (command === "demo") {
-    const { buildReferenceSetup } = await import("./demo/reference-setup.js");
-    const setup = await buildReferenceSetup();
-    try {
-      result = await auditOf(setup);
-    } finally {
-      await setup.dispose();
-    }
-  } else {
-    result = await auditOf({
-      launcher: opts.launcher,
-      project: opts.project,
-      codexHome: opts.codexHome,
-      home: opts.home,
-      env: Object.fromEntries(
-        Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-      ),
-    });
-  }
+  const result = await auditWithProgress(command, opts);
   const { report } = result;
-
-  const formats = opts.formats.includes("json") ? opts.formats : [...opts.formats, "json" as const];
-  if (opts.formats.includes("console")) process.stdout.write(render("console", report, ui));
-  const written = await writeReportFiles(report, formats, opts.out);
-  if (result.runnerReport) {
-    const runnerFile = join(opts.out, "codex-smoke.runner.json");
-    writeFileSync(runnerFile, result.runnerReport);
-    written.push(runnerFile);
-  }
-  let regressions = false;
+  const consoleOn = opts.formats.includes("console");
+  if (consoleOn) process.stdout.write(render("console", report, ui));
+  const written = await writeOutputs(result, opts);
+  let regressions: string[] = [];
   if (opts.baseline) {
-    const { diffReports, hasRegressions, renderDiff } = await import("./diff.js");
+    const { diffReports, renderDiff } = await import("./diff.js");
     const diff = diffReports(opts.baseline, report);
-    regressions = hasRegressions(diff);
-    process.stdout.write(renderDiff(diff, ui));
-  }
-  if (opts.formats.includes("console")) {
-    for (const path of written) process.stdout.write(`report: ${path}\n`);
-  }
-  // A failed interactive check comes with what the session really showed, as rendered and as raw bytes.
-  const tuiFailed = report.results.some(
-    (r) => /^(tui|mcp)\./.test(r.id) && r.status !== "pass" && r.status !== "skip",
-  );
-  if (tuiFailed && result.tuiEvidence) {
-    writeFileSync(join(opts.out, "codex-smoke.tui-screen.txt"), result.tuiEvidence.transcript);
-    writeFileSync(join(opts.out, "codex-smoke.tui-stream.log"), result.tuiEvidence.rawStream);
+    regressions = diff.regressions.map((change) => change.id);
+    if (consoleOn) process.stdout.write(renderDiff(diff, ui));
   }
   if (result.interrupted) {
-    const json = written.find((path) => path.endsWith(".json")) ?? opts.out;
-    process.stderr.write(`codex-smoke: interrupted (${result.interrupted}); partial report: ${json}\n`);
+    const partial = join(opts.out, reportFileName("json"));
+    process.stderr.write(`codex-smoke: interrupted (${result.interrupted}); partial report: ${partial}\n`);
     return result.interrupted === "SIGINT" ? 130 : 143;
   }
-  return exitCode(report, { failOn: opts.failOn, regressions });
+  if (consoleOn) {
+    for (const path of written) process.stdout.write(`report: ${path}\n`);
+  } else {
+    const reportFile = join(opts.out, reportFileName("json"));
+    process.stderr.write(`${outcomeText(report, { regressions, reportFile })}\n`);
+  }
+  return exitCode(report, { failOn: opts.failOn, regressions: regressions.length > 0 });
 }

@@ -1,5 +1,5 @@
 // The claims of the seed README as expectations, and `--expect <file>` merged over them.
-import { readFile } from "node:fs/promises";
+import { jsonInputError, readJsonInput } from "./json-input.js";
 import type { Expectations } from "./model.js";
 
 export const DEFAULT_EXPECTATIONS: Expectations = {
@@ -38,50 +38,23 @@ const VALIDATORS: { [K in keyof Expectations]: Validator } = {
   registryPackage: nonEmptyString,
 };
 
-/** Reads `file` (JSON) over the defaults; every problem is one line naming the file and the key. */
+/** Reads `file` (JSON) over the defaults; every problem is one line naming `--expect`, the file and the position. */
 export async function loadExpectations(file: string): Promise<Expectations> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new Error(`${file}: cannot read (${code})`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    const line = jsonErrorLine(text, error instanceof Error ? error.message : "");
-    throw new Error(`${file}: not valid JSON${line === null ? "" : ` (line ${line})`}`);
-  }
+  const flag = "--expect";
+  const input = await readJsonInput(flag, file);
+  const parsed = input.value;
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`${file}: must be a JSON object`);
+    throw jsonInputError(flag, file, input.positionOf(""), "must be a JSON object");
   }
   const merged: Record<string, unknown> = { ...DEFAULT_EXPECTATIONS };
   for (const [key, value] of Object.entries(parsed)) {
-    if (!Object.hasOwn(VALIDATORS, key)) throw new Error(`${file}: unknown key "${key}"`);
+    if (!Object.hasOwn(VALIDATORS, key)) {
+      const known = Object.keys(VALIDATORS).join(", ");
+      throw jsonInputError(flag, file, input.positionOf(key), `unknown key "${key}" (known: ${known})`);
+    }
     const problem = VALIDATORS[key as keyof Expectations](value);
-    if (problem !== null) throw new Error(`${file}: "${key}" ${problem}`);
+    if (problem !== null) throw jsonInputError(flag, file, input.positionOf(key), `"${key}" ${problem}`);
     merged[key] = value;
   }
   return merged as unknown as Expectations;
 }
-
-/** V8 names either the line (newer) or the character position (Node 20) of a JSON syntax error. */
-function jsonErrorLine(text: string, message: string): number | null {
-  const line = /line (\d+)/.exec(message);
-  if (line?.[1] !== undefined) return Number(line[1]);
-  const position = /position (\d+)/.exec(message);
-  if (position?.[1] !== undefined) return lineAt(text, Number(position[1]));
-  if (/end of JSON input/i.test(message)) return text.split("\n").length;
-  // `Unexpected token 'x', …"<up to 10 characters either side>"… is not valid JSON`
-  const context = /^Unexpected token '(.)', (\.\.\.)?"(.*)"(?:\.\.\.)? is not valid JSON$/s.exec(message);
-  if (context) {
-    const [, token, elided, snippet] = context as unknown as [string, string, string | undefined, string];
-    const start = text.indexOf(snippet);
-    if (start >= 0) return lineAt(text, start + (elided ? 10 : snippet.indexOf(token)));
-  }
-  return null;
-}
-
-const lineAt = (text: string, offset: number): number => text.slice(0, offset).split("\n").length;

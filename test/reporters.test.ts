@@ -4,7 +4,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadReport } from "../src/diff.js";
 import type { Report } from "../src/model.js";
-import { FORMATS, type Format, parseFormats, render, writeReportFiles } from "../src/reporters/index.js";
+import { makeDir } from "../src/report-dir.js";
+import {
+  FORMATS,
+  type Format,
+  parseFormats,
+  removeStaleFiles,
+  render,
+  writeReportFiles,
+} from "../src/reporters/index.js";
 
 const SAMPLE = "test/fixtures/reports/sample.json";
 const ENV_SENTINEL = "env-sentinel-5f1c9a";
@@ -79,7 +87,7 @@ describe("console", () => {
     ["launcher.flags", "PASS", false, false],
     ["fs.git_write", "FAIL", true, true],
     ["env.secrets", "WARN", true, true],
-    ["tui.permissions", "SKIP", true, false],
+    ["tui.permissions", "SKIP", false, false],
     ["net.registry", "ERR ", true, false],
   ] as const)("%s: tag %s, details %s, fix %s", (id, tag, details, fix) => {
     const text = out();
@@ -108,6 +116,34 @@ describe("console", () => {
       /observed: could not be tested: the exec launch timed out after 60 s\n +runner report missing/,
     );
   });
+
+  it("a skipped check is one line, with why it was skipped", () => {
+    const skipLines = lines(out()).filter((l) => l.includes("tui.permissions"));
+    expect(skipLines).toEqual([
+      "  SKIP  tui.permissions  /status shows workspace access — not selected (--skip tui.)",
+    ]);
+    const next = lines(out())[lines(out()).indexOf(skipLines[0] as string) + 1];
+    expect(next).not.toMatch(/^ +(expected|observed):/);
+  });
+
+  it.each(["pass", "fail", "warn", "error", "skip"] as const)(
+    "a %s result shows its evidence notes in full, after any evidence",
+    (status) => {
+      const base = report.results.find((r) => r.id === "net.registry") as Report["results"][number];
+      const evidence = [
+        "one",
+        "two",
+        "three",
+        "four",
+        "note: auto-approved MCP tools run outside the sandbox: x",
+      ];
+      const odd = { ...report, results: [{ ...base, status, evidence }] };
+      const text = render("console", odd, { color: false });
+      expect(text).toContain("        note: auto-approved MCP tools run outside the sandbox: x\n");
+      expect(text).not.toContain("evidence: note:");
+      if (status === "fail") expect(text).toContain("… 1 more line in the JSON report");
+    },
+  );
 
   it("colours only when asked", () => {
     const text = render("console", report, { color: true });
@@ -286,6 +322,43 @@ describe("writeReportFiles", () => {
       await expect(writeReportFiles(report, ["json"], join(blocker, "out"))).rejects.toThrow(
         `${join(blocker, "out")}: cannot write report files (ENOTDIR)`,
       );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("report directory housekeeping", () => {
+  it("makeDir refuses procfs at once instead of spinning (Node's recursive mkdir never returns there)", async () => {
+    const started = Date.now();
+    await expect(makeDir("/proc/codex-smoke-test/reports")).rejects.toThrow(/ENOENT/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("removeStaleFiles removes only codex-smoke's own files that this run did not write", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "codex-smoke-reports-"));
+    try {
+      const names = [
+        "codex-smoke.json",
+        "codex-smoke.md",
+        "codex-smoke.tui-screen.txt",
+        "codex-smoke.tui-stream.log",
+        "codex-smoke.old.json",
+        "notes.md",
+      ];
+      const fs = await import("node:fs/promises");
+      for (const name of names) await fs.writeFile(join(dir, name), "x");
+      const removed = await removeStaleFiles(dir, [join(dir, "codex-smoke.json")]);
+      expect(removed.sort()).toEqual(
+        ["codex-smoke.md", "codex-smoke.tui-screen.txt", "codex-smoke.tui-stream.log"].map((n) =>
+          join(dir, n),
+        ),
+      );
+      expect((await fs.readdir(dir)).sort()).toEqual([
+        "codex-smoke.json",
+        "codex-smoke.old.json",
+        "notes.md",
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -20,6 +20,7 @@ import type {
 } from "../model.js";
 import { gathered, notGathered } from "../model.js";
 import { MARKER_VAR } from "../processes.js";
+import type { OnProgress } from "../progress.js";
 import { Redactor, secretValues } from "../redact.js";
 import { VERSION } from "../version.js";
 import { evaluate } from "./evaluate.js";
@@ -58,6 +59,8 @@ export interface AuditSettings {
   concurrency: number;
   /** A report `codex-smoke probe` wrote inside a live session: replaces the runner launched by the harness. */
   probeReport: string | undefined;
+  /** Told when each Codex launch starts and ends (the CLI's progress display). */
+  onProgress?: OnProgress;
 }
 
 export type AuditOptions = AuditTarget & AuditSettings & { checks: readonly CheckDefinition[] };
@@ -202,6 +205,7 @@ async function launchPhase(
     expectedServers: opts.expect.mcpServers,
     redact,
     interrupted: session.interrupted,
+    onProgress: opts.onProgress,
   };
   const launched = await launchAll(plan, ctx);
   return { ...launched, ctx, commandOutputs: model?.commandOutputs() ?? [] };

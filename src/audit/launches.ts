@@ -10,6 +10,7 @@ import type { Shim } from "../gather/shim.js";
 import { runTuiSession, tuiArgs } from "../gather/tui.js";
 import type { Facts, LaunchKind, McpGetFacts } from "../model.js";
 import { notGathered } from "../model.js";
+import { type OnProgress, tracked } from "../progress.js";
 import type { AuditPlan } from "./plan.js";
 
 export interface LaunchContext {
@@ -30,6 +31,7 @@ export interface LaunchContext {
   expectedServers: readonly string[];
   redact: (text: string) => string;
   interrupted: () => NodeJS.Signals | null;
+  onProgress: OnProgress | undefined;
 }
 
 export interface Launched {
@@ -67,12 +69,12 @@ export function appendedExecArgs(ctx: LaunchContext): string[] {
 export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<Launched> {
   const limit = limiter(Math.max(1, ctx.concurrency));
   // A launch not started before an interrupt is not started at all.
-  const guarded = <T>(fallback: T, task: () => Promise<T>) =>
-    limit(() => (ctx.interrupted() ? Promise.resolve(fallback) : task()));
+  const guarded = <T>(label: string, fallback: T, task: () => Promise<T>) =>
+    limit(() => (ctx.interrupted() ? Promise.resolve(fallback) : tracked(ctx.onProgress, label, task)));
   const interruptedFact = notGathered(`interrupted before it was gathered`);
 
   const hostSandbox = plan.hostSandbox
-    ? guarded(interruptedFact, () => {
+    ? guarded("sandbox", interruptedFact, () => {
         const probeHome = join(ctx.runDir, "host-probe-home");
         mkdirSync(probeHome, { recursive: true });
         return probeHostSandbox({
@@ -85,7 +87,7 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
       })
     : Promise.resolve(notGathered("not needed"));
   const exec = plan.exec
-    ? guarded(null, () =>
+    ? guarded("exec", null, () =>
         launch(ctx.launcher, appendedExecArgs(ctx), {
           cwd: ctx.project,
           env: envFor(ctx, "exec"),
@@ -94,7 +96,7 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
       )
     : Promise.resolve(null);
   const tui: Promise<Facts["tui"]> = plan.tui
-    ? guarded(interruptedFact, () =>
+    ? guarded("tui", interruptedFact, () =>
         runTuiSession({
           launcher: ctx.launcher,
           project: ctx.project,
@@ -110,7 +112,7 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
     plan.mcpServers.map(
       async (server): Promise<[string, McpGetFacts]> => [
         server,
-        await guarded({ exitCode: null, fields: {}, output: "interrupted" }, () =>
+        await guarded(`mcp get ${server}`, { exitCode: null, fields: {}, output: "interrupted" }, () =>
           runMcpGet({
             launcher: ctx.launcher,
             project: ctx.project,

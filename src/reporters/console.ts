@@ -74,8 +74,10 @@ function labelled(label: string, text: string, color: boolean): string[] {
   ];
 }
 
+const isNote = (entry: string): boolean => entry.startsWith(NOTE_PREFIX);
+
 function evidenceLines(evidence: readonly string[], color: boolean): string[] {
-  const lines = evidence.flatMap((entry) => plain(entry).split("\n"));
+  const lines = evidence.filter((entry) => !isNote(entry)).flatMap((entry) => plain(entry).split("\n"));
   if (lines.length === 0) return [];
   const shown = lines.slice(0, EVIDENCE_LINES);
   const hidden = lines.length - shown.length;
@@ -83,23 +85,35 @@ function evidenceLines(evidence: readonly string[], color: boolean): string[] {
   return labelled("evidence", shown.join("\n"), color);
 }
 
+/** Evidence notes are risks worth seeing whatever the status: never cut, never hidden. */
+function noteLines(evidence: readonly string[], color: boolean): string[] {
+  return evidence.filter(isNote).flatMap((note) => labelled("note", note.slice(NOTE_PREFIX.length), color));
+}
+
 function resultLines(result: CheckResult, idWidth: number, color: boolean): string[] {
   const head = `  ${statusTag(result.status, color)}  ${result.id.padEnd(idWidth)}  ${plain(result.title)}`;
-  if (result.status === "pass") {
-    const notes = result.evidence.filter((entry) => entry.startsWith(NOTE_PREFIX));
-    return [head, ...notes.flatMap((note) => labelled("note", note.slice(NOTE_PREFIX.length), color))];
-  }
+  const notes = noteLines(result.evidence, color);
+  if (result.status === "pass") return [head, ...notes];
+  // A skip is one line: why it was not run says everything (it has nothing expected or observed).
+  if (result.status === "skip")
+    return [`${head} ${paint(`— ${oneLine(result.observed)}`, DIM, color)}`, ...notes];
   const lines = [
     head,
     ...labelled("expected", result.expected, color),
     ...labelled("observed", result.observed, color),
     ...evidenceLines(result.evidence, color),
+    ...notes,
   ];
   // A remediation fixes a broken claim; for "could not test" it would send the reader the wrong way.
   if (result.status === "fail" || result.status === "warn")
     lines.push(...labelled("fix", result.remediation, color));
   return lines;
 }
+
+const oneLine = (text: string): string =>
+  plain(text)
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
 
 export function renderConsole(report: Report, opts: { color: boolean }): string {
   const { color } = opts;

@@ -1,7 +1,14 @@
 // Output formats: parsing `--format`, rendering a Report, and writing the report files into `--out`.
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { unlink, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import type { Report } from "../model.js";
+import {
+  INTERNAL_ERROR_LOG,
+  makeDir,
+  RUNNER_REPORT_FILE,
+  TUI_SCREEN_FILE,
+  TUI_STREAM_FILE,
+} from "../report-dir.js";
 import { renderConsole } from "./console.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
@@ -57,12 +64,26 @@ export function reportFileName(format: FileFormat): string {
   return FILE_NAMES[format];
 }
 
+/** Every file name codex-smoke writes into a report directory: only these are ever removed from it. */
+const OWN_FILE_NAMES: readonly string[] = [
+  ...Object.values(FILE_NAMES),
+  RUNNER_REPORT_FILE,
+  TUI_SCREEN_FILE,
+  TUI_STREAM_FILE,
+  INTERNAL_ERROR_LOG,
+];
+
+/** The report directory refused a write (full, removed, made read-only during the audit). */
+export class ReportWriteError extends Error {
+  override name = "ReportWriteError";
+}
+
 /** Writes every non-console format into `outDir` (created if missing); returns the written paths. */
 export async function writeReportFiles(report: Report, formats: Format[], outDir: string): Promise<string[]> {
   const fileFormats = [...new Set(formats)].filter((f): f is FileFormat => f !== "console");
   if (fileFormats.length === 0) return [];
   try {
-    await mkdir(outDir, { recursive: true });
+    await makeDir(outDir);
     return await Promise.all(
       fileFormats.map(async (format) => {
         const path = join(outDir, reportFileName(format));
@@ -71,7 +92,30 @@ export async function writeReportFiles(report: Report, formats: Format[], outDir
       }),
     );
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new Error(`${outDir}: cannot write report files (${reason})`, { cause: err });
+    // A filesystem refusal names the directory; anything else is a bug and stays what it is.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    throw new ReportWriteError(`${outDir}: cannot write report files (${code})`, { cause: err });
   }
+}
+
+/**
+ * A report directory holds only the current run's files: codex-smoke's own files that this run did not write
+ * (a TUI screen of an earlier failing run, a format not asked for this time) are removed. Nothing else is touched.
+ */
+export async function removeStaleFiles(outDir: string, written: readonly string[]): Promise<string[]> {
+  const keep = new Set(written.map((path) => basename(path)));
+  const stale = OWN_FILE_NAMES.filter((name) => !keep.has(name)).map((name) => join(outDir, name));
+  const removed = await Promise.all(
+    stale.map(async (path) => {
+      try {
+        await unlink(path);
+        return path;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw error;
+      }
+    }),
+  );
+  return removed.filter((path): path is string => path !== null);
 }

@@ -22,20 +22,49 @@ describe("loadExpectations", () => {
   });
 
   it.each([
-    ['{ "mcpServers": "playwright" }', '"mcpServers" must be an array of strings'],
-    ['{ "mcpToolTimeoutSec": "300" }', '"mcpToolTimeoutSec" must be a positive number'],
-    ['{ "envSecrets": "error" }', '"envSecrets" must be "warn" or "fail"'],
-    ['{ "profil": "x" }', 'unknown key "profil"'],
-    ["[1]", "must be a JSON object"],
-    ['{\n  "profile": "x",\n  "approval": \n}', "not valid JSON (line 4)"],
-    ['{\n  "profile": "x",\n}', "not valid JSON (line 3)"],
-  ])("rejects %s with one line naming the file and key", async (text, message) => {
+    ['{ "mcpServers": "playwright" }', '1:17: "mcpServers" must be an array of strings'],
+    ['{ "mcpToolTimeoutSec": "300" }', '1:24: "mcpToolTimeoutSec" must be a positive number'],
+    ['{\n  "envSecrets": "error"\n}', '2:17: "envSecrets" must be "warn" or "fail"'],
+    [
+      '{ "profil": "x" }',
+      '1:13: unknown key "profil" (known: profile, approval, sandboxHeader, tuiPermissions, mcpServers, mcpApprovalMode, mcpToolTimeoutSec, readonlyPaths, webSearch, envSecrets, registryPackage)',
+    ],
+    ["\n  [1]", "2:3: must be a JSON object"],
+    ['{\n  "profile": "x",\n  "approval": \n}', '4:1: not valid JSON (expected a value, found "}")'],
+    [
+      '{\n  "profile": "x",\n}',
+      '3:1: not valid JSON (expected a key in double quotes, found "}" (a trailing comma is not JSON))',
+    ],
+    [
+      '{ "mcpServers": ["a",] }',
+      '1:22: not valid JSON (expected a value, found "]" (a trailing comma is not JSON))',
+    ],
+    ['{ "profile": "x" "approval": "never" }', '1:18: not valid JSON (expected "," or "}", found "\\"")'],
+    ['{ "profile": "x\ny" }', "1:16: not valid JSON (control character (e.g. a line break) in a string)"],
+    ['{ "profile": "x\\q" }', "1:16: not valid JSON (invalid escape in a string)"],
+    ['{ "profile": "x }', "1:14: not valid JSON (string not closed)"],
+    ['{ "profile": x }', '1:14: not valid JSON (expected a value, found "x")'],
+    ["{} {}", '1:4: not valid JSON (unexpected "{" after the value)'],
+    ["", "1:1: not valid JSON (expected a value, found end of file)"],
+    ['{ "profile": "x"', '1:17: not valid JSON (expected "," or "}", found end of file)'],
+  ])("rejects %j with one line naming the flag, the file and the position", async (text, message) => {
     const path = file(text);
-    await expect(loadExpectations(path)).rejects.toThrow(`${path}: ${message}`);
+    await expect(loadExpectations(path)).rejects.toThrow(`--expect ${path}:${message}`);
     await expect(loadExpectations(path)).rejects.toThrow(/^[^\n]*$/);
   });
 
-  it("names a missing file", async () => {
-    await expect(loadExpectations(join(dir, "nope.json"))).rejects.toThrow("nope.json: cannot read (ENOENT)");
+  it("accepts a byte-order mark (some editors write one) and counts positions after it", async () => {
+    await expect(loadExpectations(file('\uFEFF{ "envSecrets": "fail" }'))).resolves.toMatchObject({
+      envSecrets: "fail",
+    });
+    const path = file('\uFEFF{ "envSecrets": 1 }');
+    await expect(loadExpectations(path)).rejects.toThrow(`--expect ${path}:1:17: "envSecrets" must be`);
+  });
+
+  it("names a missing file and a directory", async () => {
+    await expect(loadExpectations(join(dir, "nope.json"))).rejects.toThrow(
+      `--expect ${join(dir, "nope.json")}: no such file`,
+    );
+    await expect(loadExpectations(dir)).rejects.toThrow(`--expect ${dir}: is a directory`);
   });
 });

@@ -130,7 +130,8 @@ export function launcherAddsArgs(setup: ReferenceSetup, ...args: string[]): void
 
 /** Puts `line` right after the shebang of the launcher (e.g. an export). */
 export function launcherPrepends(setup: ReferenceSetup, line: string): void {
-  editFile(setup.launcher, (text) => text.replace(/^(#!.*\n)/, `$1${line}\n`));
+  // A replacer function: `line` may hold `$1`, which a replacement string would expand.
+  editFile(setup.launcher, (text) => text.replace(/^(#!.*\n)/, (shebang) => `${shebang}${line}\n`));
 }
 
 /** Live processes launched for this setup (their environment names its CODEX_HOME): none may survive an audit. */
