@@ -185,8 +185,9 @@ function isReset(attempt: HttpAttempt): boolean {
   const text = attempt.message ?? "";
   if (RESET_CODES.has(attempt.errorCode ?? "")) return true;
   if (attempt.curlExit === 52) return true; // empty reply from server
-  if (attempt.curlExit === 35 && /SSL_ERROR_SYSCALL/.test(text)) return true; // cut during the handshake
-  return attempt.curlExit === 56 && /reset|Recv failure/i.test(text);
+  // 56: cut while receiving; 35: cut during the TLS handshake (SSL_ERROR_SYSCALL when the proxy drops it).
+  const cutCurl = attempt.curlExit === 35 || attempt.curlExit === 56;
+  return cutCurl && /reset by peer|SSL_ERROR_SYSCALL/i.test(text);
 }
 
 function isDns(attempt: HttpAttempt): boolean {

@@ -358,28 +358,44 @@ export function nodeHttpsAttempt(url: string, opts: ProbeOptions = {}): Promise<
 
 // --- the proxy's own answer -----------------------------------------------------------------------------------
 
+/** A chunked body decoded as far as it has arrived; `complete` once the last (empty) chunk was seen. */
+function dechunk(raw: Buffer): { body: Buffer; complete: boolean } {
+  const parts: Buffer[] = [];
+  let rest = raw;
+  for (;;) {
+    const lineEnd = rest.indexOf("\r\n");
+    const size = lineEnd < 0 ? Number.NaN : Number.parseInt(rest.subarray(0, lineEnd).toString("latin1"), 16);
+    if (Number.isNaN(size)) return { body: Buffer.concat(parts), complete: false };
+    if (size === 0) return { body: Buffer.concat(parts), complete: true };
+    parts.push(rest.subarray(lineEnd + 2, lineEnd + 2 + size));
+    rest = rest.subarray(lineEnd + 4 + size);
+  }
+}
+
 /**
  * Fills the attempt from the proxy's answer so far; true once it is complete (the head; for an error status
- * also the body, up to TEXT_MAX characters or its content-length).
+ * also the body, up to TEXT_MAX characters, its content-length or its last chunk).
  */
 function readProxyAnswer(attempt: HttpAttempt, received: Buffer, ended: boolean): boolean {
-  const text = received.toString("utf8");
-  const headEnd = text.search(/\r?\n\r?\n/);
+  const headEnd = received.indexOf("\r\n\r\n");
   if (headEnd < 0) {
+    const text = received.toString("utf8");
     if (ended) attempt.message = firstLine(text) ?? "the proxy closed the connection without an answer";
     return ended;
   }
-  const head = parseHead(text.slice(0, headEnd));
+  const head = parseHead(received.subarray(0, headEnd).toString("utf8"));
   const status = head?.status ?? null;
   if (attempt.url.startsWith("https:")) attempt.connectStatus = status;
   else attempt.httpStatus = status;
   attempt.proxyError = head?.headers.get("x-proxy-error") ?? null;
-  attempt.message = firstLine(text);
-  if (status === null || status < 400) return true;
-  const body = text.slice(headEnd).replace(/^\r?\n\r?\n/, "");
-  attempt.errorBody = excerpt(body);
-  const length = Number(head?.headers.get("content-length") ?? Number.POSITIVE_INFINITY);
-  return ended || Buffer.byteLength(body) >= Math.min(length, TEXT_MAX);
+  attempt.message = firstLine(received.toString("utf8"));
+  if (head === null || head.status < 400) return true;
+  const raw = received.subarray(headEnd + 4);
+  const chunked = /chunked/i.test(head.headers.get("transfer-encoding") ?? "");
+  const { body, complete } = chunked ? dechunk(raw) : { body: raw, complete: false };
+  attempt.errorBody = excerpt(body.toString("utf8"));
+  const length = Number(head.headers.get("content-length") ?? Number.POSITIVE_INFINITY);
+  return ended || complete || body.length >= Math.min(length, TEXT_MAX);
 }
 
 /** What a proxy-honouring client sends the proxy first: CONNECT for https, an absolute-form GET for http. */
