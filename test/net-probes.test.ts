@@ -1,7 +1,7 @@
 // The network probes against loopback reproductions of every failure class, with the real curl and Node
 // clients, each attempt classified and described. Node clients that must trust a test CA run in a child process
 // (NODE_EXTRA_CA_CERTS is read at start-up) from the compiled module, as the sandbox runs it.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
@@ -11,6 +11,8 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classify } from "../checks/net/_classify.js";
+import { findCodexInstall } from "../src/demo/codex-install.js";
+import { launch } from "../src/gather/launch.js";
 import { listenOnLoopback } from "../src/loopback.js";
 import {
   curlAttempt,
@@ -20,7 +22,7 @@ import {
   proxyAnswerAttempt,
   tlsNegativeControl,
 } from "../src/runner/net.js";
-import type { HttpAttempt } from "../src/runner/net-types.js";
+import type { HttpAttempt, NetEnvironment, TlsControl } from "../src/runner/net-types.js";
 import { generateCertificate, type IssuedCertificate } from "../src/tls/self-signed.js";
 
 const NET_JS = fileURLToPath(new URL("../dist/src/runner/net.js", import.meta.url));
@@ -88,7 +90,15 @@ describe("plain outcomes", () => {
       "ok | fetch: ok (HTTP 200)",
       "ok | node-https: ok (HTTP 200)",
     ]);
-    expect(attempts[0]).toMatchObject({ curlExit: 0, httpStatus: 200, connectStatus: null, errorBody: null });
+    expect(attempts[0]).toMatchObject({
+      curlExit: 0,
+      httpStatus: 200,
+      connectStatus: null,
+      errorBody: null,
+      sslVerifyResult: null,
+      proxyError: null,
+      timedOut: false,
+    });
   });
 
   it("HTTP status: 404 and 503 with the body's first words (curl -f keeps no body)", async () => {
@@ -133,6 +143,17 @@ describe("plain outcomes", () => {
       "reset | curl: connection reset (exit 35): Recv failure: Connection reset by peer",
       "reset | fetch: connection reset (ECONNRESET): read ECONNRESET",
       "reset | node-https: connection reset (ECONNRESET): read ECONNRESET",
+    ]);
+  });
+
+  it("reset: the server closes the connection without answering", async () => {
+    const port = await serve(createNetServer((socket) => socket.once("data", () => socket.end())));
+    const url = `http://127.0.0.1:${port}/`;
+    const attempts = [await curlAttempt(url), await fetchAttempt(url), await nodeHttpsAttempt(url)];
+    expect(describeAll(attempts)).toEqual([
+      "reset | curl: connection reset (exit 52): Empty reply from server",
+      "reset | fetch: connection reset (UND_ERR_SOCKET): other side closed",
+      "reset | node-https: connection reset (ECONNRESET): socket hang up",
     ]);
   });
 
@@ -287,7 +308,14 @@ describe("a proxy that refuses (Codex's managed proxy, reproduced)", () => {
     const url = "https://registry.invalid/astro";
     const curl = await curlAttempt(url, { env: proxyEnv() });
     const answer = await proxyAnswerAttempt(url, { env: proxyEnv() });
-    expect(curl).toMatchObject({ curlExit: 22, connectStatus: 403, httpStatus: null, proxy: proxyUrl });
+    expect(curl).toMatchObject({
+      curlExit: 22,
+      connectStatus: 403,
+      httpStatus: null,
+      proxy: proxyUrl,
+      sslVerifyResult: null,
+      errorBody: null,
+    });
     expect(answer).toMatchObject({ connectStatus: 403, errorBody: "Domain not in allowlist." });
     expect(describeAll([curl, answer as HttpAttempt])).toEqual([
       "proxy-blocked | curl: blocked by the proxy policy (allowlist): CONNECT answered 403, x-proxy-error: blocked-by-allowlist",
@@ -353,5 +381,95 @@ describe("the in-sandbox TLS control, on the host", () => {
       "tls-untrusted | node-https: TLS untrusted issuer (DEPTH_ZERO_SELF_SIGNED_CERT): self-signed certificate",
     ]);
     expect(control.attempts.map((a) => a.mayUseProxy)).toEqual([false, false]);
+  });
+});
+
+describe("inside Codex's sandbox (codex sandbox, the dev-dependency release)", () => {
+  const codex = findCodexInstall();
+  const lab = join(dir, "lab");
+  const home = join(lab, "home");
+  const project = join(lab, "proj");
+  const profile = (name: string, network: string, features = "") => `default_permissions = "${name}"
+${features}
+[permissions.${name}.filesystem]
+":minimal" = "read"
+${JSON.stringify(codex.vendorDir)} = "read"
+[permissions.${name}.filesystem.":workspace_roots"]
+"." = "write"
+[permissions.${name}.network]
+${network}
+`;
+
+  beforeAll(() => {
+    mkdirSync(join(home, ".codex"), { recursive: true });
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(home, ".codex", "config.toml"),
+      "[analytics]\nenabled = false\n[features]\nplugins = false\n",
+    );
+    writeFileSync(join(home, ".codex", "net-off.config.toml"), profile("net-off", "enabled = false"));
+    writeFileSync(
+      join(home, ".codex", "proxy-on.config.toml"),
+      profile("proxy-on", "enabled = true", "[features]\nnetwork_proxy = true"),
+    );
+    copyFileSync(NET_JS, join(project, "net.js"));
+    const cert = generateCertificate({ commonName: "codex-smoke-untrusted", ipAddresses: ["127.0.0.1"] });
+    writeFileSync(join(project, "cert.json"), JSON.stringify(cert));
+    // writeSync: with the network off, Node's asynchronous writes to a socket stdout vanish (fixtures/proxy).
+    writeFileSync(
+      join(project, "probe.mjs"),
+      `import { readFileSync, writeSync } from "node:fs";
+import { curlAttempt, netEnvironment, nodeHttpsAttempt, proxyAnswerAttempt, tlsNegativeControl } from "./net.js";
+const url = process.argv[2];
+const facts = {
+  environment: await netEnvironment(),
+  tls: await tlsNegativeControl(JSON.parse(readFileSync("cert.json", "utf8"))),
+  attempts: [await curlAttempt(url), await proxyAnswerAttempt(url), await nodeHttpsAttempt(url)].filter(Boolean),
+};
+writeSync(1, JSON.stringify(facts));
+process.exit(0);
+`,
+    );
+  });
+
+  async function probeInSandbox(setup: string, url: string) {
+    const env = {
+      PATH: process.env.PATH ?? "",
+      HOME: home,
+      CODEX_HOME: join(home, ".codex"),
+      LANG: "C.UTF-8",
+    };
+    const args = ["sandbox", "-p", setup, "-P", setup, "-C", project, "--", "node", "probe.mjs", url];
+    const run = await launch(codex.bin, args, { cwd: project, env, timeoutMs: 60_000 });
+    expect(run.stderr).toBe("");
+    return JSON.parse(run.stdout) as {
+      environment: NetEnvironment;
+      tls: TlsControl;
+      attempts: HttpAttempt[];
+    };
+  }
+
+  it("network off: sockets are refused (EPERM), the TLS control cannot listen, every client is told why", async () => {
+    const facts = await probeInSandbox("net-off", "https://127.0.0.1:8443/astro");
+    expect(facts.environment.inetSocket).toBe("EPERM");
+    expect(facts.tls).toEqual({ url: null, listenError: "EPERM", attempts: [] });
+    expect(facts.attempts.map((a) => classify(a, { environment: facts.environment }).class)).toEqual([
+      "network-disabled",
+      "network-disabled",
+    ]);
+  });
+
+  it("proxy on: the real proxy blocks a .invalid host; the TLS control is rejected by both bypassing clients", async () => {
+    const facts = await probeInSandbox("proxy-on", "https://codex-smoke-blocked.invalid/astro");
+    expect(facts.environment).toMatchObject({ codexProxyActive: true, inetSocket: "ECONNREFUSED" });
+    expect(facts.tls.attempts.map((a) => classify(a).description)).toEqual([
+      "curl: TLS untrusted issuer (exit 60): SSL certificate problem: self-signed certificate",
+      "node-https: TLS untrusted issuer (DEPTH_ZERO_SELF_SIGNED_CERT): self-signed certificate",
+    ]);
+    expect(facts.attempts.map((a) => classify(a, { environment: facts.environment }).description)).toEqual([
+      "curl: blocked by the proxy policy (allowlist): CONNECT answered 403, x-proxy-error: blocked-by-allowlist",
+      "proxy: blocked by the proxy policy (allowlist): Domain not in allowlist.",
+      "node-https: DNS failure (EAI_AGAIN): getaddrinfo EAI_AGAIN codex-smoke-blocked.invalid",
+    ]);
   });
 });

@@ -86,7 +86,8 @@ export function parseProxyKill(text: string): ProxyKill | null {
 
 const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA", "EAI_NONAME"]);
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ECONNABORTED"]);
-const TIMEOUT_CODES = new Set(["ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT"]);
+/** Connecting to an address that failed: with a proxy in use, the address would be the proxy's. */
+const DIRECT_CONNECT_CODES = new Set(["ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH"]);
 const UNTRUSTED_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
@@ -130,19 +131,22 @@ function succeeded(attempt: HttpAttempt): boolean {
   return clean && status !== null && status < 400;
 }
 
-/** The rule a proxy's 403 names: its body (JSON `reason` or sentence) first, as the private-address case shares
- * the allowlist header; then `x-proxy-error`. */
+/**
+ * The rule a proxy's 403 names: `x-proxy-error`, except that Codex's proxy sends `blocked-by-allowlist` for a
+ * private address too, which only its body (the sentence, or the JSON's message) tells apart.
+ */
 function proxyRule(attempt: HttpAttempt): ProxyRule {
-  const body = attempt.errorBody ?? "";
-  const reason = body.match(/"reason"\s*:\s*"([^"]+)"/)?.[1];
-  if (reason === "not_allowed_local" || /local\/private network/i.test(body)) return "private-address";
-  if (reason === "denied" || /denied by the sandbox policy/i.test(body)) return "denylist";
-  if (reason === "not_allowed" || /not in allowlist/i.test(body)) return "allowlist";
-  const header = attempt.proxyError ?? "";
-  if (header === "blocked-by-denylist") return "denylist";
-  if (header === "blocked-by-allowlist") return "allowlist";
-  if (header === "blocked-by-method-policy") return "method";
-  return "unspecified";
+  if (/local\/private network/i.test(attempt.errorBody ?? "")) return "private-address";
+  switch (attempt.proxyError) {
+    case "blocked-by-allowlist":
+      return "allowlist";
+    case "blocked-by-denylist":
+      return "denylist";
+    case "blocked-by-method-policy":
+      return "method";
+    default:
+      return "unspecified";
+  }
 }
 
 /** The proxy's reason in words: its JSON `message`, its body, else what the client saw of the refusal. */
@@ -156,9 +160,14 @@ function proxyReason(attempt: HttpAttempt): string | null {
   return `${attempt.connectStatus === null ? "the proxy" : "CONNECT"} answered ${status}${header}`;
 }
 
+/** undici (Node 24's fetch through the proxy) reports a refused CONNECT only in its message. */
+const UNDICI_TUNNEL_REFUSED = /Proxy response \((4\d\d|5\d\d)\) !== 200 when HTTP Tunneling/;
+
 function proxyRefusal(attempt: HttpAttempt): Finding | null {
   const blockedHeader = attempt.proxyError?.startsWith("blocked-by-") === true;
   const refusedTunnel = attempt.connectStatus !== null && attempt.connectStatus >= 400;
+  if (UNDICI_TUNNEL_REFUSED.test(attempt.message ?? ""))
+    return found(attempt, "proxy-blocked", { rule: "unspecified" });
   if (!blockedHeader && !refusedTunnel) return null;
   return found(attempt, "proxy-blocked", { rule: proxyRule(attempt) }, proxyReason(attempt));
 }
@@ -171,11 +180,8 @@ function tlsFinding(attempt: HttpAttempt): Finding | null {
   if (problem) return found(attempt, "tls-other", { problem });
   if (UNTRUSTED_CODES.has(code) || UNTRUSTED_VERIFY_RESULTS.has(verify))
     return found(attempt, "tls-untrusted");
-  if (/self[- ]signed|local issuer|verify the first certificate/i.test(text))
-    return found(attempt, "tls-untrusted");
   if (/subject name|does not match|altnames/i.test(text) || attempt.curlExit === 51)
     return found(attempt, "tls-other", { problem: "host-name" });
-  if (/expired/i.test(text)) return found(attempt, "tls-other", { problem: "expired" });
   if (attempt.curlExit === 35 || code.startsWith("ERR_SSL_") || code === "EPROTO")
     return found(attempt, "tls-other", { problem: "handshake" });
   return null;
@@ -194,20 +200,31 @@ function isDns(attempt: HttpAttempt): boolean {
   return DNS_CODES.has(attempt.errorCode ?? "") || attempt.curlExit === 5 || attempt.curlExit === 6;
 }
 
+/**
+ * A Node client that was free to use a proxy which applies, yet failed resolving or reaching the target itself
+ * (a proxy-honouring client never does either: the proxy does): it ignored the proxy (Node 20's fetch).
+ */
+function wentAroundProxy(attempt: HttpAttempt): boolean {
+  const nodeClient = attempt.client === "fetch" || attempt.client === "node-https";
+  // `proxy` is null for a client kept off the proxy variables.
+  if (!nodeClient || attempt.proxy === null) return false;
+  if (isDns(attempt)) return true;
+  const { host, port } = targetOf(attempt);
+  const direct = DIRECT_CONNECT_CODES.has(attempt.errorCode ?? "");
+  return direct && (attempt.message ?? "").includes(`${host}:${port}`);
+}
+
 /** Failures that say where the connection went wrong, in the order they can be told apart. */
 function connectionFinding(attempt: HttpAttempt, context: ClassifyContext): Finding | null {
   const noAnswer = attempt.httpStatus === null && attempt.connectStatus === null;
   const socketsDenied = context.environment?.inetSocket === "EPERM";
   if (attempt.errorCode === "EPERM" || (socketsDenied && noAnswer)) return found(attempt, "network-disabled");
-  const nodeClient = attempt.client === "fetch" || attempt.client === "node-https";
-  if (isDns(attempt) && nodeClient && attempt.mayUseProxy && attempt.proxy !== null)
-    return found(attempt, "proxy-ignored");
+  if (wentAroundProxy(attempt)) return found(attempt, "proxy-ignored");
   if (isDns(attempt)) return found(attempt, "dns");
   if (isReset(attempt)) return found(attempt, "reset");
   const tls = tlsFinding(attempt);
   if (tls) return tls;
   if (attempt.errorCode === "ECONNREFUSED" || attempt.curlExit === 7) return found(attempt, "refused");
-  if (TIMEOUT_CODES.has(attempt.errorCode ?? "")) return found(attempt, "timeout");
   return null;
 }
 
@@ -333,18 +350,21 @@ function targetOf(attempt: HttpAttempt): Target {
   return { host: hostOf(attempt.url), port, status: attempt.httpStatus };
 }
 
-function blockedRemedy(rule: ProxyRule, host: string, table: string): string {
+function blockedRemedy(rule: ProxyRule, host: string, table: string, codexProxy: boolean): string {
+  const domains = table.replace(/]$/, ".domains]");
   switch (rule) {
     case "allowlist":
-      return `Allow the host in the profile: add "${host}" = "allow" under ${table.replace(/]$/, ".domains]")}.`;
+      return `Allow the host in the profile: add "${host}" = "allow" under ${domains}.`;
     case "denylist":
-      return `The profile denies the host: remove the "deny" entry (or wildcard) matching "${host}" from ${table.replace(/]$/, ".domains]")}; deny wins over allow.`;
+      return `The profile denies the host: remove the "deny" entry (or wildcard) matching "${host}" from ${domains}; deny wins over allow.`;
     case "private-address":
       return `The host is a local or private address: set allow_local_binding = true under ${table} if reaching it is intended.`;
     case "method":
       return `The proxy's limited mode allows only GET, HEAD and OPTIONS: drop mode = "limited" from ${table}, or use one of those methods.`;
     case "unspecified":
-      return `A proxy refused the request: allow "${host}" in that proxy's policy.`;
+      return codexProxy
+        ? `Codex's proxy refused the request: allow "${host}" under ${domains} (a private address also needs allow_local_binding = true under ${table}).`
+        : `A proxy refused the request: allow "${host}" in that proxy's policy.`;
   }
 }
 
@@ -384,7 +404,7 @@ function remediation(finding: Finding, target: Target, context: ClassifyContext)
     case "ok":
       return "";
     case "proxy-blocked":
-      return blockedRemedy(finding.rule ?? "unspecified", target.host, table);
+      return blockedRemedy(finding.rule ?? "unspecified", target.host, table, proxied);
     case "tls-untrusted":
       return `Trust the issuer, not "no verification": point NODE_EXTRA_CA_CERTS (Node) and SSL_CERT_FILE or CURL_CA_BUNDLE (curl) at the CA bundle that signed the certificate${caBundleHint(context)}.`;
     case "tls-other":
