@@ -205,14 +205,23 @@ describe("certificates", () => {
         notAfter: new Date("2024-02-01T00:00:00Z"),
       }),
     ),
+    notYetValid: httpsServer(
+      generateCertificate({
+        commonName: "not-yet-valid",
+        issuer: ca,
+        ipAddresses: ["127.0.0.1"],
+        notBefore: new Date("2049-01-01T00:00:00Z"),
+        notAfter: new Date("2049-02-01T00:00:00Z"),
+      }),
+    ),
     otherHost: httpsServer(
       generateCertificate({ commonName: "other", issuer: ca, dnsNames: ["registry.invalid"] }),
     ),
   };
-  const urls = { fine: "", expired: "", otherHost: "" };
+  const urls = { fine: "", expired: "", notYetValid: "", otherHost: "" };
   beforeAll(async () => {
     writeFileSync(caFile, ca.certPem);
-    for (const name of ["fine", "expired", "otherHost"] as const) {
+    for (const name of ["fine", "expired", "notYetValid", "otherHost"] as const) {
       urls[name] = `https://127.0.0.1:${await serve(servers[name])}/astro`;
     }
   });
@@ -255,6 +264,18 @@ describe("certificates", () => {
       "tls-other | curl: TLS certificate expired (exit 60): SSL certificate problem: certificate has expired",
       "tls-other | fetch: TLS certificate expired (CERT_HAS_EXPIRED): certificate has expired",
       "tls-other | node-https: TLS certificate expired (CERT_HAS_EXPIRED): certificate has expired",
+    ]);
+  });
+
+  it("a certificate not valid yet, from a trusted CA", async () => {
+    const attempts = [
+      await curlAttempt(urls.notYetValid, curlTrustingCa),
+      ...(await nodeClientsTrusting(caFile, urls.notYetValid)),
+    ];
+    expect(describeAll(attempts)).toEqual([
+      "tls-other | curl: TLS certificate not yet valid (exit 60): SSL certificate problem: certificate is not yet valid",
+      "tls-other | fetch: TLS certificate not yet valid (CERT_NOT_YET_VALID): certificate is not yet valid",
+      "tls-other | node-https: TLS certificate not yet valid (CERT_NOT_YET_VALID): certificate is not yet valid",
     ]);
   });
 

@@ -103,7 +103,8 @@ const TLS_PROBLEM_CODES: Record<string, TlsProblem> = {
 };
 /** OpenSSL verify results curl reports in %{ssl_verify_result}. */
 const UNTRUSTED_VERIFY_RESULTS = new Set([2, 18, 19, 20, 21, 27]);
-const VERIFY_PROBLEMS: Record<number, TlsProblem> = { 9: "not-yet-valid", 10: "expired", 62: "host-name" };
+/** curl checks the host name itself (ssl_verify_result stays 0): only validity shows here. */
+const VERIFY_PROBLEMS: Record<number, TlsProblem> = { 9: "not-yet-valid", 10: "expired" };
 
 /** The client's own words: curl's `curl: (N) ` prefix goes (the exit code is shown apart). */
 function words(attempt: HttpAttempt): string | null {

@@ -37,7 +37,7 @@ function excerpt(text: string): string | null {
 }
 
 /** A proxy URL without its user:password. */
-export function withoutCredentials(value: string): string {
+function withoutCredentials(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/\s]*@/i, "$1");
 }
 
@@ -57,7 +57,7 @@ function inNoProxy(host: string, noProxy: string): boolean {
  * The proxy a proxy-honouring client would use for `url` (scheme variable, then ALL_PROXY; NO_PROXY host and
  * domain entries and `*`; CIDR entries are not interpreted). Null when none applies.
  */
-export function proxyFor(url: string, env: NodeJS.ProcessEnv = process.env): string | null {
+function proxyFor(url: string, env: NodeJS.ProcessEnv = process.env): string | null {
   const target = new URL(url);
   const scheme = target.protocol.replace(":", "");
   const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v !== undefined && v !== "");
