@@ -34,7 +34,12 @@ export function runCheck(check: CheckDefinition, facts: Facts, ctx: CheckContext
   ]) as CheckFacts<FactName, FactName>;
   try {
     const outcome = check.run(values, ctx);
-    return { ...base, ...outcome, durationMs: Math.round(performance.now() - started) };
+    return {
+      ...base,
+      ...outcome,
+      remediation: outcome.remediation ?? check.remediation,
+      durationMs: Math.round(performance.now() - started),
+    };
   } catch (error) {
     return {
       ...base,

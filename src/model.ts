@@ -1,6 +1,7 @@
 // The vocabulary shared by the engine, the checks and the reporters.
 import type { LintFinding, ObservedArgv } from "./gather/launcher-static.js";
-import type { HttpAttempt } from "./runner/net-interim.js";
+import type { ProxyKill } from "./gather/proxy-kill.js";
+import type { HttpAttempt } from "./runner/net-types.js";
 import type { LocalReport, NetReport } from "./runner/types.js";
 
 export type Status = "pass" | "fail" | "warn" | "skip" | "error";
@@ -136,8 +137,8 @@ export interface CredentialFacts {
 /** The runner's network part: the facts it wrote before it finished or before Codex killed it. */
 export interface NetworkFacts {
   report: NetReport;
-  /** Codex's own sentence when it killed the command (its managed proxy blocked a request), Rust types removed. */
-  killedBy: string | null;
+  /** Codex's own words when it killed the command because its managed proxy blocked a request. */
+  killedBy: ProxyKill | null;
 }
 
 export interface TuiFacts {
@@ -200,6 +201,8 @@ export interface CheckOutcome {
   expected: string;
   observed: string;
   evidence: string[];
+  /** The fix for what was observed, when it is more precise than the check's general remediation. */
+  remediation?: string;
 }
 
 export interface CheckContext {

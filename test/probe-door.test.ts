@@ -35,7 +35,7 @@ const variants: Array<[string, (f: FactValues) => void]> = [
     "network off",
     (f) => {
       f.network.report.registry = [
-        attempt("curl", "https://registry.example.invalid/astro", { exitCode: 6, errorCode: "exit:6" }),
+        attempt("curl", "https://registry.example.invalid/astro", { curlExit: 6 }),
       ];
     },
   ],

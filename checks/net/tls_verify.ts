@@ -1,21 +1,7 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
-import type { HttpAttempt } from "../../src/runner/net-interim.js";
+import type { HttpAttempt } from "../../src/runner/net-types.js";
+import { classify } from "./_classify.js";
 
-/** curl exits for a certificate that does not verify: 60 peer certificate, 51 name mismatch. */
-const CURL_CERT_EXITS = new Set([51, 60]);
-/** Node cause codes for a certificate that does not verify. */
-const NODE_CERT_CODES = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_UNTRUSTED",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_SIGNATURE_FAILURE",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
 const TLS_FINDINGS = new Set([
   "NODE_TLS_REJECT_UNAUTHORIZED=0",
   "--insecure",
@@ -23,8 +9,8 @@ const TLS_FINDINGS = new Set([
   "--no-check-certificate",
 ]);
 
-const rejected = (a: HttpAttempt) =>
-  a.client === "curl" ? CURL_CERT_EXITS.has(a.exitCode ?? -1) : NODE_CERT_CODES.has(a.errorCode ?? "");
+/** The client reached the untrusted server: verification did not stop it. */
+const accepted = (a: HttpAttempt) => a.httpStatus !== null && a.errorCode === null && (a.curlExit ?? 0) === 0;
 
 export default defineCheck({
   id: "net.tls_verify",
@@ -35,12 +21,10 @@ export default defineCheck({
   uses: ["launcher"],
   run({ runner, network, launcher }, _ctx) {
     const expected =
-      "every client rejects an untrusted certificate; no NODE_TLS_REJECT_UNAUTHORIZED=0, --insecure or -k";
+      "curl and Node reject a self-signed certificate served inside the sandbox; no NODE_TLS_REJECT_UNAUTHORIZED=0, --insecure or -k";
     const control = network.report.tlsControl;
     const attempts = control?.attempts ?? [];
-    const evidence = attempts.map(
-      (a) => `${a.client}: ${a.ok ? "accepted" : `${a.errorCode ?? "failed"} ${a.message ?? ""}`.trim()}`,
-    );
+    const evidence = attempts.map((a) => classify(a).description);
     const problems: string[] = [];
     for (const [name, value] of Object.entries(runner.env.insecureSwitches))
       problems.push(`${name}=${value} visible inside`);
@@ -50,10 +34,11 @@ export default defineCheck({
           problems.push(`${launcher.value.path}:${finding.line}: ${finding.text}`);
       }
     }
-    for (const a of attempts) if (a.ok) problems.push(`${a.client} accepted the untrusted certificate`);
+    for (const a of attempts)
+      if (accepted(a)) problems.push(`${a.client} accepted the untrusted certificate`);
     // A retrieval that succeeded although curl's verification failed means verification is off for it.
     for (const a of network.report.registry) {
-      if (a.ok && a.url.startsWith("https:") && a.sslVerifyResult !== null && a.sslVerifyResult !== 0) {
+      if (accepted(a) && a.sslVerifyResult !== null && a.sslVerifyResult !== 0) {
         problems.push(
           `registry ${a.client}: ssl_verify_result ${a.sslVerifyResult}, yet the retrieval succeeded`,
         );
@@ -63,35 +48,40 @@ export default defineCheck({
       return outcome("fail", expected, problems[0] as string, [...problems, ...evidence]);
     if (!control) {
       const why = network.killedBy
-        ? `Codex killed the command: ${network.killedBy}`
+        ? `Codex killed the command: ${network.killedBy.sentence}`
         : "the control did not run";
       return outcome("error", expected, `could not test: ${why}`, evidence);
     }
-    if (!control.serve.ok) {
+    if (control.listenError !== null) {
       return outcome(
         "error",
         expected,
-        `could not test: the control could not listen inside (${control.serve.code ?? "failed"})`,
+        `could not test: the control could not listen inside (${control.listenError})`,
         evidence,
       );
     }
-    const tested = attempts.filter(rejected);
-    if (tested.length === attempts.length && attempts.length > 0) {
+    const rejected = attempts.filter((a) => classify(a).class === "tls-untrusted");
+    if (attempts.length > 0 && rejected.length === attempts.length) {
       return outcome(
         "pass",
         expected,
-        `${tested.map((a) => a.client).join(" and ")} rejected the untrusted certificate`,
+        `${rejected.map((a) => a.client).join(" and ")} rejected the untrusted certificate`,
         evidence,
       );
     }
-    if (tested.length === 0) {
-      return outcome("error", expected, "could not test: the control failed for another reason", evidence);
+    if (rejected.length === 0) {
+      return outcome(
+        "error",
+        expected,
+        `could not test: the control failed for another reason (${evidence.join("; ") || "no attempt"})`,
+        evidence,
+      );
     }
-    const other = attempts.filter((a) => !rejected(a)).map((a) => `${a.client}: ${a.errorCode ?? "failed"}`);
+    const others = attempts.filter((a) => !rejected.includes(a)).map((a) => classify(a).description);
     return outcome(
       "warn",
       expected,
-      `only ${tested.map((a) => a.client).join(", ")} rejected it; ${other.join(", ")}`,
+      `only ${rejected.map((a) => a.client).join(", ")} rejected it; ${others.join("; ")}`,
       evidence,
     );
   },

@@ -4,6 +4,7 @@ import { readConfigLayers } from "../gather/config.js";
 import { parseExecHeader, refusalMessage } from "../gather/exec-header.js";
 import type { LaunchResult } from "../gather/launch.js";
 import { parseObservedArgv, readLauncherStatic } from "../gather/launcher-static.js";
+import { parseProxyKill } from "../gather/proxy-kill.js";
 import type { Shim } from "../gather/shim.js";
 import type {
   ConfigFacts,
@@ -109,12 +110,6 @@ function runnerPart<P extends "local" | "net">(
   return notGathered(fileProblem);
 }
 
-/** Codex's sentence when its managed proxy blocked a request and it killed the command, without Rust type names. */
-export function codexKillMessage(output: string): string | null {
-  const match = /(Network access to \\?"[^"\\]+\\?" was blocked[^"\n]*?\.)/.exec(output);
-  return match?.[1]?.replaceAll('\\"', '"') ?? null;
-}
-
 export function runnerFacts(
   input: RunnerInput | null,
   exec: Facts["exec"],
@@ -124,7 +119,7 @@ export function runnerFacts(
   const why = whyNoReport(exec, outputs);
   const local = runnerPart(input, "local", outputs);
   const net = runnerPart(input, "net", outputs);
-  const killedBy = outputs.map(codexKillMessage).find((m) => m !== null) ?? null;
+  const killedBy = outputs.map(parseProxyKill).find((m) => m !== null) ?? null;
   return {
     runner: local.ok ? local : notGathered(why ?? local.error),
     network: net.ok
@@ -145,8 +140,9 @@ function emptyNetReport(nonce: string): NetReport {
     startedAt: now,
     durationMs: 0,
     complete: false,
-    registry: [],
+    environment: null,
     tlsControl: null,
+    registry: [],
   };
 }
 

@@ -93,7 +93,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       opts.expect.mcpServers,
     );
     const launcherText = readFileSync(opts.launcher, "utf8");
-    const registry = await gatherRegistry(plan, opts.registry, opts.expect.registryPackage, session.signal);
+    const markedEnv = { ...process.env, [MARKER_VAR]: session.nonce };
+    const registry = await gatherRegistry(plan, opts.registry, opts.expect.registryPackage, markedEnv);
     const stageNow = plan.runner && session.interrupted() === null;
     const staged = accepted ?? (stageNow ? await stage(opts, session, launcherText, registry) : null);
     if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));

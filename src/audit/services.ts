@@ -12,7 +12,7 @@ export async function gatherRegistry(
   plan: AuditPlan,
   option: string | undefined,
   pkg: string,
-  abort: AbortSignal,
+  env: NodeJS.ProcessEnv,
 ): Promise<Fact<RegistryFacts>> {
   if (!plan.registry && !plan.runner) return notGathered("not needed");
   const base = await resolveRegistryBase(option);
@@ -21,7 +21,7 @@ export async function gatherRegistry(
   return gathered({
     url,
     source: base.value.source,
-    host: await hostRegistryControl(url, NETWORK_TIMEOUT_MS, abort),
+    host: await hostRegistryControl(url, NETWORK_TIMEOUT_MS, env),
   });
 }
 

@@ -18,8 +18,6 @@ export interface AuditSession {
   onClose(undo: Undo): void;
   /** The signal that interrupted the audit, if any. */
   interrupted(): NodeJS.Signals | null;
-  /** Aborted on an interrupt: host-side waits (the registry control) stop at once. */
-  signal: AbortSignal;
   close(): Promise<void>;
 }
 
@@ -35,13 +33,11 @@ export function openSession(): AuditSession {
   const undos: Undo[] = [];
   let signal: NodeJS.Signals | null = null;
   let closed = false;
-  const abort = new AbortController();
 
   const onSignal = (received: NodeJS.Signals) => {
     // A second Ctrl-C while the audit cleans up must not cut the cleanup short: it is ignored.
     if (signal !== null) return;
     signal = received;
-    abort.abort();
     void killMarked(nonce);
   };
   markAuditStarted();
@@ -54,7 +50,6 @@ export function openSession(): AuditSession {
     runDir,
     onClose: (undo) => undos.push(undo),
     interrupted: () => signal,
-    signal: abort.signal,
     async close() {
       if (closed) return;
       closed = true;

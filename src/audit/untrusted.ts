@@ -83,11 +83,17 @@ const namespaces = object({
 const attempt: Check = object({
   client: str,
   url: str,
-  ok: bool,
+  mayUseProxy: bool,
+  proxy: nullable(str),
   httpStatus: nullable(num),
-  exitCode: nullable(num),
+  connectStatus: nullable(num),
+  curlExit: nullable(num),
   errorCode: nullable(str),
   message: nullable(str),
+  proxyError: nullable(str),
+  errorBody: nullable(str),
+  sslVerifyResult: nullable(num),
+  timedOut: bool,
 });
 
 const LOCAL: Check = object({
@@ -117,17 +123,22 @@ const LOCAL: Check = object({
     writes: array(object({ dir: str, write: probe })),
     reads: array(object({ path: str, open: probe })),
   }),
-  env: object({
-    secretNames: array(str),
-    insecureSwitches: record(str),
-    proxy: object({ codexProxyActive: bool, httpsProxy: nullable(str), noProxy: nullable(str) }),
-  }),
+  env: object({ secretNames: array(str), insecureSwitches: record(str) }),
 });
 
 const NET: Check = object({
   complete: bool,
+  environment: nullable(
+    object({
+      proxyVariables: record(str),
+      caVariables: record(str),
+      codexProxyActive: bool,
+      allowLocalBinding: nullable(bool),
+      inetSocket: str,
+    }),
+  ),
+  tlsControl: nullable(object({ url: nullable(str), listenError: nullable(str), attempts: array(attempt) })),
   registry: array(attempt),
-  tlsControl: nullable(object({ serve: probe, attempts: array(attempt) })),
 });
 
 /** Parses `text` as the `part` report of the run with `nonce`; throws an UntrustedInputError naming the field. */

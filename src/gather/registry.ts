@@ -2,10 +2,10 @@
 // user's ~/.npmrc counts) before anything sets a fake HOME; `--registry` overrides it. The host retrieves the same
 // URL as a control, so an unreachable registry is "could not test", not a sandbox failure.
 import { execa } from "execa";
-import { request } from "undici";
 import type { Fact, RegistryFacts } from "../model.js";
 import { gathered, notGathered } from "../model.js";
-import type { HttpAttempt } from "../runner/net-interim.js";
+import { curlAttempt, nodeHttpsAttempt } from "../runner/net.js";
+import type { HttpAttempt } from "../runner/net-types.js";
 
 export async function resolveRegistryBase(
   option: string | undefined,
@@ -29,48 +29,16 @@ export function registryPackageUrl(base: string, pkg: string): string {
   return `${base.replace(/\/+$/, "")}/${pkg}`;
 }
 
-/** The host's own retrieval of the registry URL (outside the sandbox): the control for net.registry. */
+/**
+ * The host's own retrieval of the registry URL, outside the sandbox: the control for net.registry, made with the
+ * README's client (curl, which honours the host's proxy variables) and the same facts as inside. `env` carries the
+ * run's marker, so an interrupt kills it with the launches.
+ */
 export async function hostRegistryControl(
   url: string,
   timeoutMs: number,
-  abort?: AbortSignal,
+  env: NodeJS.ProcessEnv,
 ): Promise<HttpAttempt> {
-  const started = Date.now();
-  const base = { client: "host" as const, url, exitCode: null, sslVerifyResult: null };
-  try {
-    const response = await request(url, {
-      method: "GET",
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: abort
-        ? AbortSignal.any([AbortSignal.timeout(timeoutMs), abort])
-        : AbortSignal.timeout(timeoutMs),
-    });
-    await response.body.dump();
-    const ok = response.statusCode >= 200 && response.statusCode < 300;
-    return {
-      ...base,
-      ok,
-      httpStatus: response.statusCode,
-      errorCode: null,
-      message: null,
-      durationMs: Date.now() - started,
-    };
-  } catch (error) {
-    const code =
-      error instanceof Error && "code" in error
-        ? String(error.code)
-        : error instanceof Error
-          ? error.name
-          : "error";
-    const message = error instanceof Error ? (error.message.split("\n")[0] ?? null) : null;
-    return {
-      ...base,
-      ok: false,
-      httpStatus: null,
-      errorCode: code,
-      message,
-      durationMs: Date.now() - started,
-    };
-  }
+  const curl = await curlAttempt(url, { timeoutMs, env });
+  return curl.curlExit === null && curl.errorCode !== null ? nodeHttpsAttempt(url, { timeoutMs, env }) : curl;
 }

@@ -1,6 +1,6 @@
 // What the runner found, as lines a person can read inside the session: facts, never verdicts (those come from
 // checks/ on the host, or from `codex-smoke probe`).
-import type { HttpAttempt } from "./net-interim.js";
+import type { HttpAttempt } from "./net-types.js";
 import type { LocalReport, NetReport, ProbeResult } from "./types.js";
 
 export function describeResult(result: ProbeResult | null | undefined): string {
@@ -9,14 +9,18 @@ export function describeResult(result: ProbeResult | null | undefined): string {
   return text.trim();
 }
 
+/** What the client reported, unjudged: status, exit or error code, its words. */
 function describeAttempt(attempt: HttpAttempt): string {
-  if (attempt.ok) return `ok http ${attempt.httpStatus ?? "?"}`;
   const parts = [
-    attempt.errorCode,
     attempt.httpStatus === null ? null : `http ${attempt.httpStatus}`,
+    attempt.connectStatus === null ? null : `CONNECT ${attempt.connectStatus}`,
+    attempt.curlExit === null ? null : `exit ${attempt.curlExit}`,
+    attempt.errorCode,
+    attempt.proxyError,
+    attempt.timedOut ? "timed out" : null,
     attempt.message,
   ];
-  return `failed ${parts.filter(Boolean).join(" ")}`;
+  return parts.filter((part) => part !== null).join(", ") || "no answer";
 }
 
 export function localRows(report: LocalReport): Array<[string, string]> {
@@ -46,15 +50,20 @@ export function localRows(report: LocalReport): Array<[string, string]> {
     ...report.outside.reads.map((r): [string, string] => [`open ${r.path}`, describeResult(r.open)]),
     ["TLS switches", Object.keys(report.env.insecureSwitches).join(", ") || "none"],
     ["secret variables", report.env.secretNames.join(", ") || "none"],
-    [
-      "network proxy",
-      report.env.proxy.codexProxyActive ? `Codex proxy ${report.env.proxy.httpsProxy ?? ""}`.trim() : "none",
-    ],
   ];
 }
 
 export function netRows(report: NetReport): Array<[string, string]> {
+  const env = report.environment;
+  const proxy = env?.proxyVariables.HTTPS_PROXY ?? env?.proxyVariables.https_proxy;
   return [
+    [
+      "network proxy",
+      env?.codexProxyActive ? `Codex's managed proxy ${proxy ?? ""}`.trim() : (proxy ?? "none"),
+    ],
+    ...(report.tlsControl?.listenError
+      ? [["untrusted TLS", `cannot listen: ${report.tlsControl.listenError}`] as [string, string]]
+      : []),
     ...(report.tlsControl?.attempts ?? []).map((a): [string, string] => [
       `untrusted TLS ${a.client}`,
       describeAttempt(a),

@@ -1,18 +1,9 @@
-// Environment facts: which secrets are visible (names only), what switches TLS verification off, and what Codex's
-// managed network proxy put in front of the network (decisions §12, reference/network-proxy.md).
+// Environment facts: which secrets are visible (names only, decisions §12) and what switches TLS verification off.
+// The proxy and CA variables are the network part's (net.ts).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openOnly } from "./fs.js";
 import { secretNames } from "./secrets.js";
-import type { EnvironmentFacts, ProxyEnvironment } from "./types.js";
-
-const CA_VARIABLES = [
-  "SSL_CERT_FILE",
-  "CURL_CA_BUNDLE",
-  "NODE_EXTRA_CA_CERTS",
-  "REQUESTS_CA_BUNDLE",
-  "GIT_SSL_CAINFO",
-];
+import type { EnvironmentFacts } from "./types.js";
 
 function curlrcIsInsecure(home: string): boolean {
   try {
@@ -41,29 +32,9 @@ export function insecureSwitches(env: NodeJS.ProcessEnv, home: string): Record<s
   return found;
 }
 
-/** `http://user:pass@host:port` → `http://host:port`: a proxy URL may carry credentials. */
-export function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
-}
-
-export function proxyEnvironment(env: NodeJS.ProcessEnv): ProxyEnvironment {
-  const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy;
-  return {
-    codexProxyActive: env.CODEX_NETWORK_PROXY_ACTIVE === "1",
-    httpsProxy: httpsProxy ? withoutCredentials(httpsProxy) : null,
-    noProxy: env.NO_PROXY ?? env.no_proxy ?? null,
-    allowLocalBinding: env.CODEX_NETWORK_ALLOW_LOCAL_BINDING ?? null,
-    caFiles: CA_VARIABLES.flatMap((name) => {
-      const path = env[name];
-      return path ? [{ name, path, readable: openOnly(path).ok }] : [];
-    }),
-  };
-}
-
 export function environmentFacts(env: NodeJS.ProcessEnv, home: string): EnvironmentFacts {
   return {
     secretNames: secretNames(env),
     insecureSwitches: insecureSwitches(env, home),
-    proxy: proxyEnvironment(env),
   };
 }

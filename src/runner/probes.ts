@@ -12,8 +12,7 @@ import {
   writeProjectMarker,
 } from "./fs.js";
 import { probeGit } from "./git.js";
-import { attempt } from "./kit.js";
-import { curlAttempt, fetchAttempt, serveUntrustedTls } from "./net-interim.js";
+import { curlAttempt, fetchAttempt, netEnvironment, proxyAnswerAttempt, tlsNegativeControl } from "./net.js";
 import type { LocalReport, NetReport, RunnerInput } from "./types.js";
 
 export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
@@ -48,8 +47,9 @@ export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
 }
 
 /**
- * Probes that bypass any proxy go first, the registry through the environment's proxy last; `record` is called
- * after each, so what ran before Codex killed the command is kept.
+ * Probes that cannot be blocked go first (the environment, the TLS control reached around any proxy), the
+ * registry through the environment's proxy last: curl (the README's claim), the proxy's own answer when curl
+ * failed, then Node's fetch. `record` is called after each, so what ran before Codex killed the command is kept.
  */
 export async function runNetProbes(
   input: RunnerInput,
@@ -64,39 +64,29 @@ export async function runNetProbes(
     startedAt: new Date(started).toISOString(),
     durationMs: 0,
     complete: false,
-    registry: [],
+    environment: null,
     tlsControl: null,
+    registry: [],
   };
   const save = () => record(structuredClone({ ...report, durationMs: Date.now() - started }));
+  const opts = { timeoutMs: input.networkTimeoutMs };
   save();
-  const timeout = input.networkTimeoutMs;
+  report.environment = await netEnvironment(opts);
+  save();
   if (input.tlsControl) {
-    let server: { url: string; close(): void } | null = null;
-    const tls = input.tlsControl;
-    const serve = await serveUntrustedTls(tls).then(
-      (s) => {
-        server = s;
-        return attempt(() => undefined);
-      },
-      (error: unknown) =>
-        attempt(() => {
-          throw error;
-        }),
-    );
-    report.tlsControl = { serve, attempts: [] };
-    const url = (server as { url: string } | null)?.url;
-    if (url) {
-      report.tlsControl.attempts.push(await curlAttempt(url, timeout, { noProxy: true }));
-      save();
-      report.tlsControl.attempts.push(await fetchAttempt(url, timeout));
-      save();
-    }
-    (server as { close(): void } | null)?.close();
+    report.tlsControl = await tlsNegativeControl(input.tlsControl, opts);
+    save();
   }
   if (input.registryUrl) {
-    report.registry.push(await fetchAttempt(input.registryUrl, timeout));
+    const curl = await curlAttempt(input.registryUrl, opts);
+    report.registry.push(curl);
     save();
-    report.registry.push(await curlAttempt(input.registryUrl, timeout));
+    const proxyAnswer = curl.curlExit === 0 ? null : proxyAnswerAttempt(input.registryUrl, opts);
+    if (proxyAnswer) {
+      report.registry.push(await proxyAnswer);
+      save();
+    }
+    report.registry.push(await fetchAttempt(input.registryUrl, opts));
     save();
   }
   report.complete = true;

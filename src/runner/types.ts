@@ -1,7 +1,7 @@
 // The runner's input and the facts it reports. Type-only: the runner imports nothing at run time but Node
 // builtins, and decides nothing (issue "one engine"): every verdict is a check in checks/ over these facts.
 
-import type { HttpAttempt } from "./net-interim.js";
+import type { HttpAttempt, NetEnvironment, TlsControl } from "./net-types.js";
 
 /** One attempted operation inside the sandbox. `ok` means the operation succeeded. */
 export interface ProbeResult {
@@ -63,24 +63,11 @@ export interface Attestation {
   rootMount: string | null;
 }
 
-export interface ProxyEnvironment {
-  /** `CODEX_NETWORK_PROXY_ACTIVE=1`: Codex's managed network proxy is in front of every request. */
-  codexProxyActive: boolean;
-  /** HTTPS_PROXY (or https_proxy) with any user:password removed. */
-  httpsProxy: string | null;
-  noProxy: string | null;
-  /** `CODEX_NETWORK_ALLOW_LOCAL_BINDING`. */
-  allowLocalBinding: string | null;
-  /** CA bundle variables and whether each file can be opened inside. */
-  caFiles: Array<{ name: string; path: string; readable: boolean }>;
-}
-
 export interface EnvironmentFacts {
   /** Names (never values) of variables that hold secrets by name or by a known token prefix. */
   secretNames: string[];
   /** Variables (and ~/.curlrc) that switch TLS verification off, with their values (these are not secrets). */
   insecureSwitches: Record<string, string>;
-  proxy: ProxyEnvironment;
 }
 
 export interface LocalReport {
@@ -124,7 +111,10 @@ export interface NetReport {
   /** False while probes are still running: the report is rewritten after each one, so a probe Codex killed
    * costs only itself. */
   complete: boolean;
+  /** Proxy and CA variables, Codex's proxy flag, whether sockets may be opened at all. */
+  environment: NetEnvironment | null;
+  /** The untrusted certificate served inside the sandbox and what each proxy-bypassing client did with it. */
+  tlsControl: TlsControl | null;
+  /** The registry retrievals, in the order they ran: curl (the README's claim), the proxy's answer, fetch. */
   registry: HttpAttempt[];
-  /** The untrusted certificate served inside the sandbox and what each client did with it. */
-  tlsControl: { serve: ProbeResult; attempts: HttpAttempt[] } | null;
 }

@@ -18,6 +18,11 @@ export interface CertificateRequest {
   issuer?: IssuedCertificate;
   /** IPv4 addresses for subjectAltName (server certificates only). */
   ipAddresses?: string[];
+  /** Host names for subjectAltName (server certificates only). */
+  dnsNames?: string[];
+  /** Validity period; default: from five minutes ago for one day. A past `notAfter` makes an expired certificate. */
+  notBefore?: Date;
+  notAfter?: Date;
 }
 
 export interface IssuedCertificate {
@@ -119,16 +124,20 @@ function extensions(request: CertificateRequest, subjectSpki: Buffer, issuerSpki
     // digitalSignature only (ECDHE_ECDSA key exchange): 1000 0000, seven unused bits.
     list.push(extension(OID.keyUsage, true, bitString(Buffer.from([0x80]), 7)));
     list.push(extension(OID.extKeyUsage, false, sequence(oid(OID.serverAuth))));
-    const ips = request.ipAddresses ?? [];
-    if (ips.length > 0) {
-      const entries = ips.map((ip) => {
-        if (!isIPv4(ip)) throw new Error(`not an IPv4 address: ${ip}`);
-        return tlv(0x87, Buffer.from(ip.split(".").map(Number)));
-      });
-      list.push(extension(OID.subjectAltName, false, sequence(...entries)));
-    }
+    const names = subjectAltNames(request);
+    if (names.length > 0) list.push(extension(OID.subjectAltName, false, sequence(...names)));
   }
   return explicit(3, sequence(...list));
+}
+
+/** GeneralName entries: dNSName [2] IA5String, iPAddress [7] OCTET STRING. */
+function subjectAltNames(request: CertificateRequest): Buffer[] {
+  const dns = (request.dnsNames ?? []).map((host) => tlv(0x82, Buffer.from(host, "ascii")));
+  const ips = (request.ipAddresses ?? []).map((ip) => {
+    if (!isIPv4(ip)) throw new Error(`not an IPv4 address: ${ip}`);
+    return tlv(0x87, Buffer.from(ip.split(".").map(Number)));
+  });
+  return [...dns, ...ips];
 }
 
 function toPem(label: string, der: Buffer): string {
@@ -137,7 +146,7 @@ function toPem(label: string, der: Buffer): string {
 }
 
 /**
- * Makes a certificate valid for one day: self-signed, or signed by `request.issuer` (a CA made here too).
+ * Makes a certificate (by default valid for one day): self-signed, or signed by `request.issuer` (a CA made here too).
  * EC P-256 key, ECDSA-SHA256 signature.
  */
 export function generateCertificate(request: CertificateRequest): IssuedCertificate {
@@ -156,7 +165,10 @@ export function generateCertificate(request: CertificateRequest): IssuedCertific
     integer(serial),
     algorithm,
     issuerName,
-    sequence(utcTime(new Date(now - BACKDATE_MS)), utcTime(new Date(now + VALIDITY_MS))),
+    sequence(
+      utcTime(request.notBefore ?? new Date(now - BACKDATE_MS)),
+      utcTime(request.notAfter ?? new Date(now + VALIDITY_MS)),
+    ),
     name(request.commonName),
     subjectSpki,
     extensions(request, subjectSpki, issuerSpki),

@@ -10,12 +10,17 @@ import netRegistry from "../../checks/net/registry.js";
 import netTlsVerify from "../../checks/net/tls_verify.js";
 import runnerReport from "../../checks/runner/report.js";
 import type { FactValues } from "../../src/model.js";
-import { attempt, CODEX_HOME, HOME, PROJECT } from "../fixtures/facts/healthy.js";
+import {
+  attempt,
+  CODEX_HOME,
+  CONTROL_URL as CONTROL,
+  HOME,
+  PROJECT,
+  REGISTRY_URL as REGISTRY,
+} from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 
 const ok = { ok: true };
-const REGISTRY = "https://registry.example.invalid/astro";
-const CONTROL = "https://127.0.0.1:40443/";
 const HOST_NS = {
   user: "user:[4026531837]",
   mnt: "mnt:[4026531832]",
@@ -63,21 +68,20 @@ function legacyWorkspaceWrite(f: FactValues): void {
     { where: "readonly", path: `${PROJECT}/www.azinstitute4autism.com/codex-smoke-0123456789ab` },
     { where: "outside", path: "/tmp/.codex-smoke-0123456789ab" },
   ];
+  // Network off: sockets are refused outright (EPERM), so nothing resolves and nothing listens.
+  const environment = f.network.report.environment;
+  if (environment) environment.inetSocket = "EPERM";
   f.network.report.registry = [
+    attempt("curl", REGISTRY, {
+      curlExit: 6,
+      message: "curl: (6) Could not resolve host: registry.example.invalid",
+    }),
     attempt("fetch", REGISTRY, {
       errorCode: "EAI_AGAIN",
       message: "getaddrinfo EAI_AGAIN registry.example.invalid",
     }),
-    attempt("curl", REGISTRY, {
-      exitCode: 6,
-      errorCode: "exit:6",
-      message: "curl: (6) Could not resolve host: registry.example.invalid",
-    }),
   ];
-  f.network.report.tlsControl = {
-    serve: { ok: false, code: "EPERM", detail: "listen EPERM: operation not permitted 127.0.0.1" },
-    attempts: [],
-  };
+  f.network.report.tlsControl = { url: null, listenError: "EPERM", attempts: [] };
 }
 
 testCheck(runnerReport, {
@@ -456,65 +460,168 @@ testCheck(fsOutsideRoots, {
   ],
 });
 
+/** Codex's managed proxy in front of the sandbox (reference/network-proxy.md): variables as a command sees them. */
+function behindCodexProxy(f: FactValues): void {
+  f.network.report.environment = {
+    proxyVariables: { HTTPS_PROXY: "http://127.0.0.1:41234", NODE_USE_ENV_PROXY: "1" },
+    caVariables: {},
+    codexProxyActive: true,
+    allowLocalBinding: false,
+    inetSocket: "ECONNREFUSED",
+  };
+}
+
+const KILL = {
+  host: "registry.example.invalid",
+  rule: "allowlist" as const,
+  sentence:
+    'Network access to "registry.example.invalid" was blocked: domain is not on the allowlist for the current sandbox mode.',
+};
+
 testCheck(netRegistry, {
-  valid: [{ name: "curl exit 0, http 200", status: "pass", observed: "curl exit 0, http 200" }],
+  valid: [
+    {
+      name: "curl exit 0, http 200",
+      status: "pass",
+      observed: "curl: ok (HTTP 200)",
+      evidence: "host control: fine on the host",
+    },
+    {
+      name: "behind Codex's proxy with the registry allowed: the mode is shown",
+      facts: behindCodexProxy,
+      status: "pass",
+      evidence: "network: Codex's managed proxy http://127.0.0.1:41234 inside",
+    },
+  ],
   invalid: [
     {
       name: "network off: curl exit 6",
       facts: legacyWorkspaceWrite,
       status: "fail",
-      observed: "Could not resolve host",
+      observed: "curl: network disabled by the sandbox (exit 6)",
     },
     {
       name: "the host cannot reach it either",
       facts: (f) => {
-        legacyWorkspaceWrite(f);
-        f.registry.host = attempt("host", REGISTRY, { errorCode: "ENOTFOUND" });
+        f.network.report.registry = [
+          attempt("curl", REGISTRY, {
+            curlExit: 6,
+            message: "curl: (6) Could not resolve host: registry.example.invalid",
+          }),
+        ];
+        f.registry.host = attempt("curl", REGISTRY, {
+          curlExit: 6,
+          message: "curl: (6) Could not resolve host: registry.example.invalid",
+        });
       },
       status: "error",
       observed: "the host cannot retrieve it either",
+      evidence: "host control: curl: DNS failure (exit 6)",
     },
     {
-      name: "Codex's proxy killed the command before curl reported",
+      name: "blocked by the proxy's allowlist: curl's 403, the proxy's own words, and the fix",
       facts: (f) => {
-        f.network.report.registry = [];
-        f.network.killedBy =
-          'Network access to "registry.example.invalid" was blocked: domain is not on the allowlist for the current sandbox mode.';
+        behindCodexProxy(f);
+        f.network.report.registry = [
+          attempt("curl", REGISTRY, {
+            curlExit: 22,
+            connectStatus: 403,
+            proxyError: "blocked-by-allowlist",
+            message: "curl: (22) CONNECT tunnel failed, response 403",
+          }),
+          attempt("proxy", REGISTRY, {
+            connectStatus: 403,
+            proxyError: "blocked-by-allowlist",
+            errorBody: "Domain not in allowlist.",
+          }),
+        ];
       },
       status: "fail",
-      observed: "domain is not on the allowlist",
+      observed: "proxy: blocked by the proxy policy (allowlist): Domain not in allowlist.",
+      evidence: "curl: blocked by the proxy policy (allowlist)",
     },
     {
-      name: "curl did not run",
+      name: "Codex killed the command before curl reported: the kill names the rule",
+      facts: (f) => {
+        behindCodexProxy(f);
+        f.network.report.registry = [];
+        f.network.killedBy = KILL;
+      },
+      status: "fail",
+      observed:
+        'blocked by the proxy policy (allowlist): Network access to "registry.example.invalid" was blocked',
+    },
+    {
+      name: "curl passes but Node's fetch ignores the proxy: a warning with its cause",
+      facts: (f) => {
+        behindCodexProxy(f);
+        const proxy = "http://127.0.0.1:41234";
+        f.network.report.registry = [
+          attempt("curl", REGISTRY, { httpStatus: 200, curlExit: 0, sslVerifyResult: 0, proxy }),
+          attempt("fetch", REGISTRY, {
+            errorCode: "EAI_AGAIN",
+            message: "getaddrinfo EAI_AGAIN registry.example.invalid",
+            proxy,
+          }),
+        ];
+      },
+      status: "warn",
+      observed: "curl works, but fetch: ignores the proxy http://127.0.0.1:41234",
+    },
+    {
+      name: "curl did not run and nothing was killed",
       facts: (f) => {
         f.network.report.registry = [];
       },
       status: "error",
+      observed: "the curl probe did not run",
     },
   ],
 });
 
 testCheck(netTlsVerify, {
-  valid: [{ name: "curl exit 60, fetch DEPTH_ZERO_SELF_SIGNED_CERT", status: "pass" }],
+  valid: [
+    {
+      name: "curl exit 60, Node DEPTH_ZERO_SELF_SIGNED_CERT",
+      status: "pass",
+      observed: "curl and node-https rejected",
+    },
+  ],
   invalid: [
     {
-      name: "NODE_TLS_REJECT_UNAUTHORIZED=0 exported by the launcher: fetch accepts",
+      name: "NODE_TLS_REJECT_UNAUTHORIZED=0 exported by the launcher: Node accepts",
       facts: (f) => {
         f.launcher.static.findings = [
           { line: 13, flag: "NODE_TLS_REJECT_UNAUTHORIZED=0", text: "export NODE_TLS_REJECT_UNAUTHORIZED=0" },
         ];
         f.runner.env.insecureSwitches = { NODE_TLS_REJECT_UNAUTHORIZED: "0" };
         const control = f.network.report.tlsControl;
-        if (control) control.attempts[1] = attempt("fetch", CONTROL, { ok: true, httpStatus: 200 });
+        if (control)
+          control.attempts[1] = attempt("node-https", CONTROL, { mayUseProxy: false, httpStatus: 200 });
       },
       status: "fail",
       observed: "NODE_TLS_REJECT_UNAUTHORIZED=0 visible inside",
       evidence: "codex-auto:13: export NODE_TLS_REJECT_UNAUTHORIZED=0",
     },
     {
+      name: "curl accepts the untrusted certificate (~/.curlrc with --insecure seen only by curl)",
+      facts: (f) => {
+        const control = f.network.report.tlsControl;
+        if (control)
+          control.attempts[0] = attempt("curl", CONTROL, {
+            mayUseProxy: false,
+            httpStatus: 200,
+            curlExit: 0,
+            sslVerifyResult: 18,
+          });
+      },
+      status: "fail",
+      observed: "curl accepted the untrusted certificate",
+    },
+    {
       name: "registry retrieved although its certificate did not verify",
       facts: (f) => {
-        const curl = f.network.report.registry[1];
+        const curl = f.network.report.registry[0];
         if (curl) curl.sslVerifyResult = 19;
       },
       status: "fail",
@@ -524,23 +631,45 @@ testCheck(netTlsVerify, {
       name: "network off: the control could not listen",
       facts: legacyWorkspaceWrite,
       status: "error",
-      observed: "could not listen",
+      observed: "could not listen inside (EPERM)",
     },
     {
-      name: "no control",
+      name: "no control (Codex killed the command first)",
       facts: (f) => {
         f.network.report.tlsControl = null;
+        f.network.killedBy = KILL;
       },
       status: "error",
+      observed: "Codex killed the command",
     },
     {
       name: "only curl could be tested",
       facts: (f) => {
         const control = f.network.report.tlsControl;
-        if (control) control.attempts[1] = attempt("fetch", CONTROL, { errorCode: "ECONNREFUSED" });
+        if (control)
+          control.attempts[1] = attempt("node-https", CONTROL, {
+            mayUseProxy: false,
+            errorCode: "ECONNREFUSED",
+          });
       },
       status: "warn",
       observed: "only curl rejected it",
+    },
+    {
+      name: "both failed for another reason",
+      facts: (f) => {
+        const control = f.network.report.tlsControl;
+        if (control)
+          control.attempts = [
+            attempt("curl", CONTROL, {
+              mayUseProxy: false,
+              curlExit: 7,
+              message: "curl: (7) Failed to connect",
+            }),
+          ];
+      },
+      status: "error",
+      observed: "the control failed for another reason",
     },
   ],
 });
