@@ -483,7 +483,7 @@ testCheck(netRegistry, {
     {
       name: "curl exit 0, http 200",
       status: "pass",
-      observed: "curl: ok (HTTP 200)",
+      observed: "curl: ok (HTTP 200, certificate verified)",
       evidence: "host control: fine on the host",
     },
     {
