@@ -6,6 +6,14 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type MockResponses, startMockResponses } from "./agent/mock-responses.js";
+import {
+  execAppendedArgs,
+  launchableNeeds,
+  probeCodexSupport,
+  unsupportedReason,
+  withUnsupportedRelease,
+} from "./codex/support.js";
+import { recordedExecHeader } from "./diff.js";
 import { neededFacts, runCheck, summarize } from "./engine.js";
 import { readConfigLayers } from "./gather/config.js";
 import { guardConfig } from "./gather/config-guard.js";
@@ -60,6 +68,8 @@ export interface AuditSettings {
   concurrency: number;
   /** A report `codex-smoke probe` wrote inside a live session: replaces the runner launched by the harness. */
   probeReport: string | undefined;
+  /** `--codex`: the Codex to audit instead of the first `codex` on the launch environment's PATH. */
+  codex: string | undefined;
 }
 
 export type AuditOptions = AuditTarget & AuditSettings & { checks: readonly CheckDefinition[] };
@@ -135,7 +145,11 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const redactor = new Redactor(secretValues(opts.env));
   const redact = (text: string) => redactor.redact(text);
   const selectedChecks = opts.checks.filter((check) => opts.selected.has(check.id));
-  const needs = neededFacts(selectedChecks);
+  const realCodex = opts.codex ?? findOnPath("codex", opts.env.PATH);
+  const probeHome = join(runDir, "support-probe-home");
+  const support = await probeCodexSupport(realCodex, { probeHome, env: opts.env, timeoutMs: opts.timeoutMs });
+  const unsupported = unsupportedReason(support);
+  const needs = launchableNeeds(neededFacts(selectedChecks), unsupported);
   const needsRunner = needs.has("runner") || needs.has("sideEffects");
   const needsExec = needsRunner || needs.has("exec") || needs.has("launcher");
 
@@ -172,7 +186,6 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     });
 
     const baseEnv: Record<string, string> = { ...opts.env, [MARKER_VAR]: nonce };
-    const realCodex = findOnPath("codex", opts.env.PATH);
     const shim: Shim | null = realCodex ? installShim(runDir, realCodex) : null;
     const envFor = (kind: LaunchKind) => (shim ? shim.envFor(kind, baseEnv) : baseEnv);
     const limit = limiter(Math.max(1, opts.concurrency));
@@ -263,15 +276,11 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
         : `Run exactly this shell command in the workspace, without changing it, then reply "done": ${runnerCommand}`;
     const execLaunch: Promise<LaunchResult | null> = needsExec
       ? limit(() =>
-          launch(
-            opts.launcher,
-            ["exec", "--disable", "unbounded_connection_retries", ...providerArgs, prompt],
-            {
-              cwd: opts.project,
-              env: envFor("exec"),
-              timeoutMs: opts.timeoutMs,
-            },
-          ),
+          launch(opts.launcher, ["exec", ...execAppendedArgs(support), ...providerArgs, prompt], {
+            cwd: opts.project,
+            env: envFor("exec"),
+            timeoutMs: opts.timeoutMs,
+          }),
         )
       : Promise.resolve(null);
 
@@ -365,7 +374,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       const seen = shim?.observed(kind);
       if (seen) observed[kind] = { ...seen, argv: seen.argv.map((arg) => redact(maskSecretOverride(arg))) };
     }
-    const appendedExec = ["--disable", "unbounded_connection_retries", ...providerArgs, prompt];
+    const appendedExec = [...execAppendedArgs(support), ...providerArgs, prompt];
     const observedExec = observed.exec ? parseObservedArgv(observed.exec.argv, appendedExec) : null;
     const profile = observedExec?.profile ?? opts.profile ?? staticReading.profile ?? null;
     const profileSource: LauncherFacts["profileSource"] = observedExec?.profile
@@ -391,7 +400,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       }),
     );
 
-    const facts: Facts = {
+    const gatheredFacts: Facts = {
       launcher,
       registry,
       config,
@@ -402,6 +411,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       tui,
       mcpGet,
     };
+    const facts = withUnsupportedRelease(gatheredFacts, unsupported);
     const ctx = { expect: opts.expect };
     const results: CheckResult[] = opts.checks.map((check) =>
       opts.selected.has(check.id)
@@ -428,9 +438,12 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
         project: opts.project,
         codexHome: opts.codexHome,
         profile: profile ?? preliminaryProfile,
-        codexVersion: hostSandboxFact.ok
-          ? hostSandboxFact.value.codexVersion
-          : (execFact.ok && execFact.value.header?.version) || "unknown",
+        codexVersion:
+          support?.version ??
+          (hostSandboxFact.ok ? hostSandboxFact.value.codexVersion : undefined) ??
+          ((execFact.ok && execFact.value.header?.version) || "unknown"),
+        codexPath: realCodex ?? "not found",
+        execHeader: execFact.ok ? recordedExecHeader(execFact.value.header) : null,
       },
       summary: summarize(results),
       results,
