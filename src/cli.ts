@@ -21,6 +21,7 @@ const RUN_OPTIONS = {
   registry: { type: "string" },
   timeout: { type: "string" },
   concurrency: { type: "string" },
+  codex: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -44,9 +45,12 @@ async function main(argv: string[]): Promise<number> {
   if (first === "diff") return diff(rest);
   if (first === "demo") return audit("demo", rest);
   if (first === "run") return audit("run", rest);
+  if (first === "matrix") return (await import("./matrix.js")).matrixCommand(rest, { color: useColor() });
   if (first.startsWith("-")) return audit("run", argv);
   const { UsageError } = await import("./errors.js");
-  throw new UsageError(`unknown command "${first}" (expected run, demo, list, diff, probe; see --help)`);
+  throw new UsageError(
+    `unknown command "${first}" (expected run, demo, matrix, list, diff, probe; see --help)`,
+  );
 }
 
 async function helpText(): Promise<string> {
@@ -63,6 +67,9 @@ Usage:
   codex-smoke diff <old> <new>      compare two JSON reports: regressions, fixes, changed evidence
   codex-smoke probe [--out <file>]  the in-sandbox runner: run it inside a live Codex session (by the agent)
   codex-smoke probe --stage         (host) put the runner into the project and print the command for the agent
+  codex-smoke matrix --codex <list> [options | --demo]
+                                    the same audit with each Codex release (0.150.0, latest, or a path): one
+                                    check × release table; exit 1 when a later release loses a pass
 
 Options for run and demo:
   --launcher <file>      the launcher to audit [./codex-auto]
@@ -81,6 +88,7 @@ Options for run and demo:
   --registry <url>       registry the network checks retrieve from [npm config get registry]
   --timeout <seconds>    per Codex launch [60]
   --concurrency <n>      parallel Codex launches [number of cores]
+  --codex <path>         the Codex to audit [the codex on PATH, never codex-smoke's own]
 
 Exit codes: 0 all passed · 1 a check failed (or a regression) · 2 usage or setup error · 3 inconclusive (errors)
 

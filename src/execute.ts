@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checks } from "../checks/index.js";
 import { type AuditResult, type AuditTarget, runAudit } from "./audit.js";
+import { callerEnvironment, demoCodex } from "./codex/locate.js";
 import type { Report } from "./model.js";
 import type { RunOptions } from "./options.js";
 import { render, writeReportFiles } from "./reporters/index.js";
@@ -26,7 +27,7 @@ export async function executeAudit(
   let result: AuditResult;
   if (command === "demo") {
     const { buildReferenceSetup } = await import("./demo/reference-setup.js");
-    const setup = await buildReferenceSetup();
+    const setup = await buildReferenceSetup({ codex: demoCodex(opts.codex) });
     try {
       result = await auditOf(setup);
     } finally {
@@ -38,9 +39,7 @@ export async function executeAudit(
       project: opts.project,
       codexHome: opts.codexHome,
       home: opts.home,
-      env: Object.fromEntries(
-        Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-      ),
+      env: callerEnvironment(),
     });
   }
   const { report } = result;

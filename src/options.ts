@@ -36,6 +36,7 @@ export interface RawRunOptions {
   registry?: string;
   timeout?: string;
   concurrency?: string;
+  codex?: string;
 }
 
 const commaList = (values: string[] | undefined) =>
@@ -70,6 +71,20 @@ function selection(only: string[], skip: string[]): Set<string> {
       .filter((check) => !matchesSelector(check.id, skip))
       .map((check) => check.id),
   );
+}
+
+/** An existing executable file, absolute. */
+function executableFile(flag: string, path: string): string {
+  const absolute = resolve(path);
+  try {
+    if (!statSync(absolute).isFile()) throw new UsageError(`${flag} ${path}: not a file`);
+    accessSync(absolute, constants.X_OK);
+    return absolute;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag} ${path}: ${code === "ENOENT" ? "no such file" : "not executable"}`);
+  }
 }
 
 function writableDir(flag: string, dir: string): string {
@@ -140,6 +155,7 @@ export async function resolveRunOptions(command: "run" | "demo", raw: RawRunOpti
   if (raw.registry !== undefined && !/^https?:\/\/\S+$/.test(raw.registry)) {
     throw new UsageError(`--registry: expected an http(s) URL, got "${raw.registry}"`);
   }
+  const codex = raw.codex === undefined ? undefined : executableFile("--codex", raw.codex);
   const expectFile = raw.expect;
   const baselineFile = raw.baseline;
   const home = process.env.HOME ?? homedir();
@@ -162,5 +178,6 @@ export async function resolveRunOptions(command: "run" | "demo", raw: RawRunOpti
     registry: raw.registry,
     timeoutMs: positiveNumber("--timeout", raw.timeout, 60, false) * 1000,
     concurrency: positiveNumber("--concurrency", raw.concurrency, availableParallelism(), true),
+    codex,
   };
 }
