@@ -27,9 +27,10 @@ export async function executeAudit(
   let result: AuditResult;
   if (command === "demo") {
     const { buildReferenceSetup } = await import("./demo/reference-setup.js");
-    const setup = await buildReferenceSetup({ codex: demoCodex(opts.codex) });
+    const codex = demoCodex(opts.codex);
+    const setup = await buildReferenceSetup({ codex });
     try {
-      result = await auditOf(setup);
+      result = await runAudit({ ...opts, ...setup, codex: codex.bin, checks });
     } finally {
       await setup.dispose();
     }

@@ -1,16 +1,7 @@
 // Integration (real Codex): `codex-smoke matrix` audits the reference setup with two releases and prints one
 // table; for the user's own setup, a release other than the user's own runs on a temporary Codex home copy
 // whose grant points at it, and the copy is gone afterwards.
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,11 +53,8 @@ describe("codex-smoke matrix", () => {
   });
 
   it("run: another release audits a Codex home copy pointed at it; the user's own release audits the original", async () => {
-    // The user's Codex: the dev dependency, reached from a bin dir of the user's (not codex-smoke's own).
-    const userBin = join(dir, "user-bin");
-    mkdirSync(userBin);
-    symlinkSync(findCodexInstall().bin, join(userBin, "codex"));
-    const setup = await buildReferenceSetup({ codex: codexInstallFromBin(join(userBin, "codex")) });
+    // The user's Codex: the dev dependency, first on the setup's PATH through a bin dir of its own.
+    const setup = await buildReferenceSetup();
     try {
       const profileBefore = readFileSync(setup.profileFile, "utf8");
       const out = join(dir, "run");
