@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerEnvironment, demoCodex, ownBinDirs, userPath } from "../src/codex/locate.js";
 import { codexInstallFromBin, devDependencyCodex } from "../src/demo/codex-install.js";
+import { UsageError } from "../src/errors.js";
 
 describe("the user's PATH", () => {
   it("lists node_modules/.bin at the package root and at every directory above it", () => {
@@ -130,8 +131,18 @@ describe("the installation behind a codex executable", () => {
     expect(devDependencyCodex(join(root, "no-codex-here"))).toBeNull();
   });
 
-  it("demo takes --codex first", () => {
-    const bin = npmLayout(join(root, "option"), "0.160.0");
-    expect(demoCodex(bin).version).toBe("0.160.0");
+  it("demo takes --codex, else the checkout's dev dependency, else the codex on PATH, else says how to get one", () => {
+    const option = npmLayout(join(root, "option"), "0.160.0");
+    const checkout = codexInstallFromBin(npmLayout(join(root, "dev"), "0.169.0"));
+    const onPath = npmLayout(join(root, "global"), "0.171.0");
+    const path = { PATH: `/nonexistent:${join(root, "global", "node_modules", ".bin")}` };
+    expect(demoCodex(option, checkout, path).version).toBe("0.160.0");
+    expect(demoCodex(undefined, checkout, path).version).toBe("0.169.0");
+    expect(demoCodex(undefined, null, path).bin).toBe(onPath);
+    expect(() => demoCodex(undefined, null, { PATH: "/nonexistent" })).toThrow(
+      new UsageError(
+        "no Codex CLI found: install it (npm install -g @openai/codex) or pass --codex <path to the codex binary>",
+      ),
+    );
   });
 });

@@ -49,11 +49,14 @@ export const NO_CODEX =
  * The Codex `demo` builds its reference setup for: `--codex`, else the dev dependency when running from a
  * checkout (`npm start`), else the `codex` on the user's PATH.
  */
-export function demoCodex(codexOption: string | undefined): CodexInstall {
+export function demoCodex(
+  codexOption: string | undefined,
+  checkout: CodexInstall | null = devDependencyCodex(),
+  env: NodeJS.ProcessEnv = process.env,
+): CodexInstall {
   if (codexOption !== undefined) return codexInstallFromBin(codexOption);
-  const checkout = devDependencyCodex();
   if (checkout !== null) return checkout;
-  const onPath = userCodex();
+  const onPath = userCodex(env);
   if (onPath === null) throw new UsageError(NO_CODEX);
   return codexInstallFromBin(onPath);
 }
