@@ -145,13 +145,6 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const redactor = new Redactor(secretValues(opts.env));
   const redact = (text: string) => redactor.redact(text);
   const selectedChecks = opts.checks.filter((check) => opts.selected.has(check.id));
-  const realCodex = opts.codex ?? findOnPath("codex", opts.env.PATH);
-  const probeHome = join(runDir, "support-probe-home");
-  const support = await probeCodexSupport(realCodex, { probeHome, env: opts.env, timeoutMs: opts.timeoutMs });
-  const unsupported = unsupportedReason(support);
-  const needs = launchableNeeds(neededFacts(selectedChecks), unsupported);
-  const needsRunner = needs.has("runner") || needs.has("sideEffects");
-  const needsExec = needsRunner || needs.has("exec") || needs.has("launcher");
 
   const cleanups: Array<() => Promise<void> | void> = [];
   const stagedFiles: string[] = [];
@@ -175,6 +168,17 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   process.on("SIGTERM", onSignal);
 
   try {
+    const realCodex = opts.codex ?? findOnPath("codex", opts.env.PATH);
+    const probeHome = join(runDir, "support-probe-home");
+    const support = await probeCodexSupport(realCodex, {
+      probeHome,
+      env: opts.env,
+      timeoutMs: opts.timeoutMs,
+    });
+    const unsupported = unsupportedReason(support);
+    const needs = launchableNeeds(neededFacts(selectedChecks), unsupported);
+    const needsRunner = needs.has("runner") || needs.has("sideEffects");
+    const needsExec = needsRunner || needs.has("exec") || needs.has("launcher");
     const launcherText = readFileSync(opts.launcher, "utf8");
     const staticReading = readLauncherStatic(opts.launcher, launcherText);
     const preliminaryProfile = opts.profile ?? staticReading.profile ?? opts.expect.profile;
