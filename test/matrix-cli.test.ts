@@ -1,7 +1,17 @@
 // Integration (real Codex): `codex-smoke matrix` audits the reference setup with two releases and prints one
 // table; for the user's own setup, a release other than the user's own runs on a temporary Codex home copy
-// whose grant points at it, and the copy is gone afterwards.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// whose grant points at it, and the copy is gone afterwards (on Ctrl-C too).
+import { spawn } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +20,7 @@ import { installedRelease, releaseCacheDir } from "../src/codex/releases.js";
 import { codexInstallFromBin, findCodexInstall } from "../src/demo/codex-install.js";
 import { buildReferenceSetup } from "../src/demo/reference-setup.js";
 import type { Report } from "../src/model.js";
-import { loopbackRegistry, runCli } from "./helpers/audit.js";
+import { CLI, loopbackRegistry, runCli } from "./helpers/audit.js";
 
 const CACHE = join(homedir(), ".cache", "codex-smoke");
 let dir: string;
@@ -26,6 +36,19 @@ beforeAll(async () => {
   });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Live processes whose environment contains `needle` (a variable's prefix). */
+function processesWith(needle: string): string[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`).includes(needle);
+      } catch {
+        return false; // gone
+      }
+    });
+}
 
 const readReport = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Report;
 const matrixHomes = (cache: string) => readdirSync(cache).filter((name) => name.startsWith("matrix-home-"));
@@ -100,6 +123,47 @@ describe("codex-smoke matrix", () => {
       expect(own.target.codexHomeCopy).toBeUndefined();
       expect(readFileSync(setup.profileFile, "utf8")).toBe(profileBefore);
       expect(matrixHomes(join(setup.home, ".cache", "codex-smoke"))).toEqual([]);
+    } finally {
+      await setup.dispose();
+    }
+  });
+
+  it("Ctrl-C: the audits clean up, the Codex home copy is removed, exit 130", async () => {
+    const setup = await buildReferenceSetup();
+    try {
+      const cache = join(setup.home, ".cache", "codex-smoke");
+      const args = [
+        "matrix",
+        "--codex",
+        codex150,
+        "--only",
+        "fs.auth_json",
+        "--out",
+        join(dir, "interrupted"),
+      ];
+      const launcher = ["--launcher", setup.launcher, "--project", setup.project];
+      const registry = ["--registry", await loopbackRegistry()];
+      const matrix = spawn(process.execPath, [CLI, ...args, ...launcher, ...registry], {
+        env: setup.env,
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      matrix.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) =>
+        matrix.on("exit", (code: number | null) => resolve(code)),
+      );
+      // Interrupt once the release's audit runs (its run dir exists) on the copy.
+      const running = () => existsSync(cache) && readdirSync(cache).some((name) => name.startsWith("run-"));
+      for (let i = 0; i < 200 && !running(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(matrixHomes(cache)).toHaveLength(1);
+      matrix.kill("SIGINT");
+
+      expect(await exited).toBe(130);
+      expect(stderr).toMatch(/^codex-smoke: matrix interrupted \(SIGINT\); reports written so far are in /);
+      expect(readdirSync(cache).filter((name) => /^(matrix-home|run)-/.test(name))).toEqual([]);
+      expect(processesWith(`CODEX_HOME=${cache}/matrix-home-`)).toEqual([]);
     } finally {
       await setup.dispose();
     }
