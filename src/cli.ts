@@ -33,11 +33,14 @@ async function main(argv: string[]): Promise<number> {
   if (command === "docs") return docs(args);
   if (command === "diff") return diff(args);
   if (command === "demo" || command === "run") return audit(command, args);
+  if (command === "matrix") return (await import("./matrix.js")).matrixCommand(args, { color: useColor() });
   const { UsageError } = await import("./errors.js");
-  throw new UsageError(`unknown command "${first}" (expected run, demo, list, diff, probe; see --help)`);
+  throw new UsageError(
+    `unknown command "${first}" (expected run, demo, matrix, list, diff, probe; see --help)`,
+  );
 }
 
-const COMMANDS = ["run", "demo", "list", "diff", "docs"] as const;
+const COMMANDS = ["run", "demo", "matrix", "list", "diff", "docs"] as const;
 const isCommand = (name: string): name is (typeof COMMANDS)[number] =>
   (COMMANDS as readonly string[]).includes(name);
 

@@ -1,6 +1,6 @@
 // Comparing two JSON reports (`codex-smoke diff`, `run --baseline`): what broke, what was fixed, what moved.
 import { readFile } from "node:fs/promises";
-import { type CheckResult, type Report, STATUSES, type Status } from "./model.js";
+import { type CheckResult, type Report, type ReportTarget, STATUSES, type Status } from "./model.js";
 import { bold, plain, statusTag } from "./reporters/console.js";
 
 export interface StatusChange {
@@ -19,6 +19,13 @@ export interface CheckRef {
   status: Status;
 }
 
+/** A change in what was audited rather than in one check: the Codex release, a line of the exec header. */
+export interface TargetChange {
+  what: string;
+  before: string;
+  after: string;
+}
+
 export interface ReportDiff {
   /** Held or was not tested as broken (pass/warn/skip) and is now fail/error. */
   regressions: StatusChange[];
@@ -28,6 +35,8 @@ export interface ReportDiff {
   otherStatusChanges: StatusChange[];
   /** Same status, different observation. */
   changedEvidence: StatusChange[];
+  /** The Codex release or its exec header changed (shown with the changed evidence). */
+  changedTarget: TargetChange[];
   added: CheckRef[];
   removed: CheckRef[];
 }
@@ -56,6 +65,7 @@ export function diffReports(oldR: Report, newR: Report): ReportDiff {
     fixes: [],
     otherStatusChanges: [],
     changedEvidence: [],
+    changedTarget: targetChanges(oldR.target, newR.target),
     added: [],
     removed: oldR.results.filter((r) => !after.has(r.id)).map(ref),
   };
@@ -71,6 +81,51 @@ export function diffReports(oldR: Report, newR: Report): ReportDiff {
     } else diff.otherStatusChanges.push(change(then, now));
   }
   return diff;
+}
+
+/** Exec header lines that differ on every run of the same setup: not evidence. */
+const PER_RUN_HEADER_LINES = new Set(["workdir", "session id"]);
+
+/** The exec header as a report keeps it: without its per-run lines. */
+export function recordedExecHeader(header: Record<string, string> | null): Record<string, string> | null {
+  if (header === null) return null;
+  return Object.fromEntries(Object.entries(header).filter(([key]) => !PER_RUN_HEADER_LINES.has(key)));
+}
+
+function headerChanges(
+  before: Record<string, string> | null,
+  after: Record<string, string> | null,
+): TargetChange[] {
+  if (before === null || after === null) {
+    if (before === after) return [];
+    const text = (header: Record<string, string> | null) =>
+      header === null
+        ? "no header printed"
+        : Object.entries(header)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(" | ");
+    return [{ what: "exec header", before: text(before), after: text(after) }];
+  }
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return keys
+    .filter((key) => before[key] !== after[key])
+    .map((key) => ({
+      what: `exec header ${key}`,
+      before: before[key] ?? "(no such line)",
+      after: after[key] ?? "(no such line)",
+    }));
+}
+
+/** Codex version and exec header changes; a report from before the header was recorded compares no header. */
+function targetChanges(before: ReportTarget, after: ReportTarget): TargetChange[] {
+  const changes: TargetChange[] = [];
+  if (before.codexVersion !== after.codexVersion) {
+    changes.push({ what: "Codex version", before: before.codexVersion, after: after.codexVersion });
+  }
+  if (before.execHeader !== undefined && after.execHeader !== undefined) {
+    changes.push(...headerChanges(before.execHeader, after.execHeader));
+  }
+  return changes;
 }
 
 export function hasRegressions(diff: ReportDiff): boolean {
@@ -89,6 +144,10 @@ function changeLines(c: StatusChange, color: boolean): string[] {
   return lines;
 }
 
+function targetLines(c: TargetChange): string[] {
+  return [`  ${plain(c.what)}`, `      before: ${oneLine(c.before)}`, `      after:  ${oneLine(c.after)}`];
+}
+
 const oneLine = (text: string): string => plain(text).replace(/\s*\n\s*/g, " ⏎ ");
 
 function section(title: string, body: string[], color: boolean): string[] {
@@ -101,7 +160,7 @@ export function renderDiff(diff: ReportDiff, opts: { color: boolean }): string {
     count(diff.regressions.length, "regression", "regressions"),
     count(diff.fixes.length, "fix", "fixes"),
     count(diff.otherStatusChanges.length, "other status change", "other status changes"),
-    `${diff.changedEvidence.length} changed evidence`,
+    `${diff.changedEvidence.length + diff.changedTarget.length} changed evidence`,
     `${diff.added.length} added`,
     `${diff.removed.length} removed`,
   ];
@@ -126,7 +185,10 @@ export function renderDiff(diff: ReportDiff, opts: { color: boolean }): string {
     ),
     ...section(
       "Changed evidence",
-      diff.changedEvidence.flatMap((c) => changeLines(c, color)),
+      [
+        ...diff.changedTarget.flatMap(targetLines),
+        ...diff.changedEvidence.flatMap((c) => changeLines(c, color)),
+      ],
       color,
     ),
     ...section("Added", diff.added.map(refLine("+")), color),

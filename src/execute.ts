@@ -5,6 +5,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { checks } from "../checks/index.js";
 import { type AuditResult, type AuditTarget, runAudit } from "./audit/index.js";
+import { callerEnvironment, demoCodex } from "./codex/locate.js";
 import { UsageError } from "./errors.js";
 import type { Report } from "./model.js";
 import type { RunOptions } from "./options.js";
@@ -33,14 +34,12 @@ async function auditWithProgress(command: "run" | "demo", opts: RunOptions): Pro
   const auditOf = (target: AuditTarget) =>
     runAudit({ ...opts, ...target, checks, onProgress: view?.onProgress });
   try {
-    if (command === "run") {
-      const env = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined);
-      return await auditOf({ ...opts, env: Object.fromEntries(env) });
-    }
+    if (command === "run") return await auditOf({ ...opts, env: callerEnvironment() });
     const { buildReferenceSetup } = await import("./demo/reference-setup.js");
-    const setup = await buildReferenceSetup();
+    const codex = demoCodex(opts.codex);
+    const setup = await buildReferenceSetup({ codex });
     try {
-      return await auditOf(setup);
+      return await runAudit({ ...opts, ...setup, codex: codex.bin, checks, onProgress: view?.onProgress });
     } finally {
       await setup.dispose();
     }

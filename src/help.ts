@@ -1,7 +1,7 @@
 // Help for each command. `<command> --help` prints its own text and does nothing else: no probe, no file written.
 // Only node builtins here besides what the caller passes in: `probe --help` runs inside the sandbox.
 
-export type HelpTopic = "main" | "run" | "demo" | "list" | "diff" | "probe" | "stage" | "docs";
+export type HelpTopic = "main" | "run" | "demo" | "matrix" | "list" | "diff" | "probe" | "stage" | "docs";
 
 const EXIT_CODES = `Exit codes:
   0    every check passed (warnings allowed unless --fail-on warn)
@@ -35,12 +35,15 @@ const RUN_OPTIONS = `Options:
   --registry <url>       registry the network checks retrieve from [npm config get registry]
   --timeout <seconds>    per Codex launch, at most 86400 [60]
   --concurrency <n>      parallel Codex launches, 1 to 64 [number of cores]
+  --codex <path>         the Codex to audit [the codex your PATH finds, never codex-smoke's own]
   --quiet                print only the one-line outcome (stderr)
   -h, --help             this help`;
 
 const USAGE = `Usage:
   codex-smoke run [options]         audit a Codex setup (the default command)
   codex-smoke demo [options]        build the bundled reference setup in a temp dir and audit it
+  codex-smoke matrix --codex <list> [options | --demo]
+                                    the same audit with each Codex release: one check × release table
   codex-smoke list                  the check catalogue: id, claim, what it needs
   codex-smoke diff <old> <new>      compare two JSON reports: regressions, fixes, changed evidence
   codex-smoke probe [--out <file>]  the in-sandbox runner: run it inside a live Codex session (by the agent)
@@ -68,6 +71,22 @@ ${RUN_OPTIONS}
 ${OUTPUT}
 
 ${EXIT_CODES}`,
+  matrix: `Usage: codex-smoke matrix --codex <list> [run options | --demo]
+
+Runs the same audit with each Codex release in <list> (comma list, or repeated): release numbers (0.150.0),
+latest, or paths to codex binaries. Release numbers are installed once into ~/.cache/codex-smoke/codex/<version>
+with npm and reused. For a release other than the one your profile grants, the audit runs on a temporary copy of
+your Codex home whose grant points at that release (the report says so). Prints one check × release table with
+the differences marked and writes each release's JSON report into --out.
+
+  --codex <list>   the releases
+  --demo           audit the bundled reference setup instead of your launcher
+  --out <dir>      where the reports go [./reports]
+  and run's --launcher, --project, --codex-home, --profile, --expect, --agent, --only, --skip, --fail-on,
+  --registry, --timeout, --concurrency
+
+Exit codes: 1 when a check that passed with an earlier release does not pass with a later one, or any release
+fails a check; else 3 when a check could not be tested; 2 for bad input or a release that gave no report; 0.`,
   list: `Usage: codex-smoke list
 
 Prints the check catalogue: each check's id, the claim it verifies, and the facts it needs. Takes no arguments.`,
@@ -76,19 +95,23 @@ Prints the check catalogue: each check's id, the claim it verifies, and the fact
 Compares two JSON reports: regressions (held, now fail or error), fixes, other status changes, changed
 evidence, added and removed checks. Exit 1 when there is a regression, else 0; 2 for a file that is not a
 codex-smoke report (one line with the file and the position).`,
-  probe: `Usage: codex-smoke probe [--out <file>]
+  probe: `Usage: codex-smoke probe [--out <file>] [--force]
 
 The in-sandbox runner, for the agent to run inside a live Codex session: it attests the sandbox, probes the
-filesystem, git, the network and the environment, prints a table and writes its report
-[.codex-smoke-report.json]. On the host, use \`codex-smoke probe --stage\` instead.
+filesystem, git, the network and the environment, writes its facts, and prints the verdicts of the checks that
+need nothing from the host (the same checks the host runs). Outside a Codex sandbox it writes nothing (exit 2)
+unless --force. On the host, use \`codex-smoke probe --stage\` instead.
 
-  --out <file>   where the report goes
+  --out <file>   where the report goes [the staged .codex-smoke/report.local.json, else .codex-smoke-report.json]
+  --force        probe although this is not a Codex sandbox (the probes then land on this machine)
   -h, --help     this help`,
   stage: `Usage: codex-smoke probe --stage [--registry <url>]
 
-(host) Puts the runner into the project (.codex-smoke/, git-ignored) and prints the exact command to give the
-agent in your ./codex-auto session; then \`codex-smoke run --probe-report .codex-smoke/report.json\` completes
-the report with the host-side checks and removes .codex-smoke/.
+(host) Puts the runner into the project (.codex-smoke/, git-ignored), keeps its record in
+~/.cache/codex-smoke/stages, and prints the two commands to give the agent in your ./codex-auto session; then
+\`codex-smoke run --probe-report .codex-smoke/report.local.json\` completes the report with the host-side checks
+(once: the report is accepted only with this staging's nonce), restores what the probes did and removes
+.codex-smoke/.
 
   --registry <url>  registry the network probe retrieves from [npm config get registry]
   -h, --help        this help`,

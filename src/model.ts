@@ -236,19 +236,26 @@ export interface CheckResult extends CheckOutcome {
   durationMs: number;
 }
 
+export interface ReportTarget {
+  launcher: string;
+  project: string;
+  codexHome: string;
+  profile: string;
+  codexVersion: string;
+  /** The Codex the audit ran: the first `codex` on the user's PATH, or `--codex`. */
+  codexPath: string;
+  /** The exec startup header without its per-run lines (workdir, session id); null when none was printed. */
+  execHeader?: Record<string, string> | null;
+  /** Set by `matrix` when this release ran on a temporary copy of the Codex home: what the copy changed. */
+  codexHomeCopy?: string;
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: "codex-smoke"; version: string };
   startedAt: string;
   durationMs: number;
-  target: {
-    launcher: string;
-    project: string;
-    codexHome: string;
-    profile: string;
-    codexVersion: string;
-    codexPath: string;
-  };
+  target: ReportTarget;
   summary: Record<Status, number>;
   /** True when the audit was interrupted: the checks not reached are `error`. */
   incomplete: boolean;

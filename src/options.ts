@@ -31,6 +31,7 @@ export const RUN_OPTIONS = {
   registry: { type: "string" },
   timeout: { type: "string" },
   concurrency: { type: "string" },
+  codex: { type: "string" },
   quiet: { type: "boolean" },
 } as const satisfies OptionSpecs;
 
@@ -106,6 +107,20 @@ export function selection(only: string[], skip: string[]): Set<string> {
     .map((check) => check.id);
   if (selected.length === 0) throw new UsageError("--only/--skip: no check left to run");
   return new Set(selected);
+}
+
+/** An existing executable file, absolute. */
+function executableFile(flag: string, path: string): string {
+  const absolute = resolve(path);
+  try {
+    if (!statSync(absolute).isFile()) throw new UsageError(`${flag} ${path}: not a file`);
+    accessSync(absolute, constants.X_OK);
+    return absolute;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag} ${path}: ${code === "ENOENT" ? "no such file" : "not executable"}`);
+  }
 }
 
 /** Kernel pseudo-filesystems (statfs f_type): a recursive mkdir there spins forever, and reports do not belong. */
@@ -243,6 +258,7 @@ export async function resolveRunOptions(command: "run" | "demo", raw: RawRunOpti
   const selected = selection(commaList(raw.only), commaList(raw.skip));
   const { project, launcher, probeReport } = checkTarget(command, raw);
   const out = checkOutDir(raw.out ?? "reports");
+  const codex = raw.codex === undefined ? undefined : executableFile("--codex", raw.codex);
   const expectFile = raw.expect;
   const baselineFile = raw.baseline;
   const home = process.env.HOME ?? homedir();
@@ -264,5 +280,6 @@ export async function resolveRunOptions(command: "run" | "demo", raw: RawRunOpti
     registry: raw.registry,
     timeoutMs,
     concurrency: parallel,
+    codex,
   };
 }

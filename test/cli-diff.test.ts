@@ -1,5 +1,5 @@
 // `diff` and `--baseline` as users call them: a regression is exit 1, a clean comparison exit 0.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,6 +16,35 @@ describe("codex-smoke diff", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain("fs.auth_json");
     expect(result.stdout).toMatch(/regression/i);
+  });
+
+  it("a Codex upgrade alone is changed evidence, not a regression: exit 0", async () => {
+    const sample = JSON.parse(readFileSync(fixture("sample"), "utf8"));
+    const header = { version: "0.150.0", sandbox: "workspace-write [workdir] (network access enabled)" };
+    const oldFile = join(dir, "codex-0.150.json");
+    const newFile = join(dir, "codex-0.171.json");
+    writeFileSync(
+      oldFile,
+      JSON.stringify({
+        ...sample,
+        target: { ...sample.target, codexVersion: "0.150.0", execHeader: header },
+      }),
+    );
+    const newHeader = { ...header, version: "0.171.0" };
+    writeFileSync(
+      newFile,
+      JSON.stringify({
+        ...sample,
+        target: { ...sample.target, codexVersion: "0.171.0", execHeader: newHeader },
+      }),
+    );
+    const result = await runCli(["diff", oldFile, newFile], { env });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("0 regressions, 0 fixes, 0 other status changes, 2 changed evidence");
+    expect(result.stdout).toContain(
+      "Changed evidence\n  Codex version\n      before: 0.150.0\n      after:  0.171.0\n",
+    );
+    expect(result.stdout).toContain("  exec header version\n      before: 0.150.0\n      after:  0.171.0\n");
   });
 
   it("a report compared with itself has no regression: exit 0", async () => {

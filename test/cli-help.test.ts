@@ -12,9 +12,9 @@ const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
 
 describe.concurrent("--help everywhere", () => {
   it.each([
-    [["probe", "--help"], "Usage: codex-smoke probe [--out <file>]"],
-    [["probe", "-h"], "Usage: codex-smoke probe [--out <file>]"],
-    [["probe", "--out", "x.json", "--help"], "Usage: codex-smoke probe [--out <file>]"],
+    [["probe", "--help"], "Usage: codex-smoke probe [--out <file>] [--force]"],
+    [["probe", "-h"], "Usage: codex-smoke probe [--out <file>] [--force]"],
+    [["probe", "--out", "x.json", "--help"], "Usage: codex-smoke probe [--out <file>] [--force]"],
     [["probe", "--stage", "--help"], "Usage: codex-smoke probe --stage [--registry <url>]"],
     [["probe", "-h", "--stage"], "Usage: codex-smoke probe --stage [--registry <url>]"],
     [["list", "--help"], "Usage: codex-smoke list"],

@@ -165,7 +165,10 @@ describe.concurrent("bad input: exit 2, one exact line, nothing created or start
     ],
     [["list", "extra"], 'list: takes no arguments (got "extra"; see codex-smoke list --help)'],
     [["docs"], "docs: needs the README path: codex-smoke docs README.md"],
-    [["frobnicate"], 'unknown command "frobnicate" (expected run, demo, list, diff, probe; see --help)'],
+    [
+      ["frobnicate"],
+      'unknown command "frobnicate" (expected run, demo, matrix, list, diff, probe; see --help)',
+    ],
     [["demo", "--launcher", launcher], "--launcher: not accepted by demo (it builds its own setup)"],
     [
       ["demo", "--timeout", "-1"],

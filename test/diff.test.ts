@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffReports, hasRegressions, loadReport, renderDiff } from "../src/diff.js";
+import { diffReports, hasRegressions, loadReport, recordedExecHeader, renderDiff } from "../src/diff.js";
 import { type CheckResult, type Report, STATUSES, type Status } from "../src/model.js";
 
 let before: Report;
@@ -110,6 +110,77 @@ describe("renderDiff", () => {
     expect(renderDiff(diffReports(before, before), { color: false })).toBe(
       "codex-smoke diff: 0 regressions, 0 fixes, 0 other status changes, 0 changed evidence, 0 added, 0 removed\n",
     );
+  });
+});
+
+describe("a Codex release change", () => {
+  const HEADER = {
+    version: "0.150.0",
+    model: "mock-model",
+    approval: "never",
+    sandbox: "workspace-write [workdir] (network access enabled)",
+  };
+  const withTarget = (target: Partial<Report["target"]>): Report => ({
+    ...before,
+    target: { ...before.target, ...target },
+  });
+
+  it("a new Codex version and the header lines that changed are changed evidence, not a regression", () => {
+    const diff = diffReports(
+      withTarget({ codexVersion: "0.150.0", execHeader: HEADER }),
+      withTarget({
+        codexVersion: "0.169.0",
+        execHeader: {
+          ...HEADER,
+          version: "0.169.0",
+          sandbox: "workspace-write [workdir]",
+          "service tier": "flex",
+        },
+      }),
+    );
+    expect(diff.changedTarget).toEqual([
+      { what: "Codex version", before: "0.150.0", after: "0.169.0" },
+      { what: "exec header version", before: "0.150.0", after: "0.169.0" },
+      {
+        what: "exec header sandbox",
+        before: "workspace-write [workdir] (network access enabled)",
+        after: "workspace-write [workdir]",
+      },
+      { what: "exec header service tier", before: "(no such line)", after: "flex" },
+    ]);
+    expect(hasRegressions(diff)).toBe(false);
+    const text = renderDiff(diff, { color: false });
+    expect(text.split("\n")[0]).toBe(
+      "codex-smoke diff: 0 regressions, 0 fixes, 0 other status changes, 4 changed evidence, 0 added, 0 removed",
+    );
+    expect(text).toContain(
+      "Changed evidence\n  Codex version\n      before: 0.150.0\n      after:  0.169.0\n  exec header version\n",
+    );
+  });
+
+  it("a header that appears or disappears is one change", () => {
+    const diff = diffReports(withTarget({ execHeader: null }), withTarget({ execHeader: HEADER }));
+    expect(diff.changedTarget).toEqual([
+      {
+        what: "exec header",
+        before: "no header printed",
+        after:
+          "version: 0.150.0 | model: mock-model | approval: never | sandbox: workspace-write [workdir] (network access enabled)",
+      },
+    ]);
+  });
+
+  it("the same release and header, or a report from before the header was recorded, change nothing", () => {
+    expect(
+      diffReports(withTarget({ execHeader: HEADER }), withTarget({ execHeader: { ...HEADER } }))
+        .changedTarget,
+    ).toEqual([]);
+    expect(diffReports(before, withTarget({ execHeader: HEADER })).changedTarget).toEqual([]);
+  });
+
+  it("the report keeps the header without its per-run lines", () => {
+    expect(recordedExecHeader({ ...HEADER, workdir: "/w/proj", "session id": "01a2" })).toEqual(HEADER);
+    expect(recordedExecHeader(null)).toBeNull();
   });
 });
 

@@ -248,7 +248,7 @@ describe("certificates", () => {
       ...(await nodeClientsTrusting(caFile, urls.fine)),
     ];
     expect(describeAll(attempts)).toEqual([
-      "ok | curl: ok (HTTP 200)",
+      "ok | curl: ok (HTTP 200, certificate verified)",
       "ok | fetch: ok (HTTP 200)",
       "ok | node-https: ok (HTTP 200)",
     ]);

@@ -1,7 +1,7 @@
 // The bundled reference setup, built for real and checked with the pinned Codex: the files and modes, the
 // profile's entries, the exec header, `mcp get`, the auth.json denial, and that dispose leaves nothing behind.
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -98,7 +98,8 @@ describe("files", () => {
   });
 
   it("curates the launch environment", () => {
-    expect(setup.env.PATH?.split(":")[0]).toBe(findCodexInstall().binDir);
+    expect(setup.env.PATH?.split(":")[0]).toBe(join(setup.root, "bin"));
+    expect(realpathSync(join(setup.root, "bin", "codex"))).toBe(realpathSync(findCodexInstall().bin));
     expect(setup.env).toMatchObject({ HOME: setup.home, CODEX_HOME: setup.codexHome });
     const allowed =
       /^(PATH|HOME|CODEX_HOME|LANG|TERM|TZ|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|CURL_CA_BUNDLE|(HTTPS?|ALL|NO)_PROXY|(https?|all|no)_proxy)$/;

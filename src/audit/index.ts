@@ -3,6 +3,14 @@
 // user's config, project and home as it found them, and no process behind, also when interrupted.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  type CodexSupport,
+  execAppendedArgs,
+  probeCodexSupport,
+  unsupportedReason,
+  withUnsupportedRelease,
+} from "../codex/support.js";
+import { recordedExecHeader } from "../diff.js";
 import { summarize } from "../engine.js";
 import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
@@ -61,6 +69,8 @@ export interface AuditSettings {
   probeReport: string | undefined;
   /** Told when each Codex launch starts and ends (the CLI's progress display). */
   onProgress?: OnProgress;
+  /** `--codex`: the Codex to audit instead of the first `codex` on the launch environment's PATH. */
+  codex: string | undefined;
 }
 
 export type AuditOptions = AuditTarget & AuditSettings & { checks: readonly CheckDefinition[] };
@@ -75,9 +85,6 @@ export interface AuditResult {
   runnerReport: string | null;
 }
 
-/** Arguments the harness appends to exec (the launcher passes them through, decisions §1). */
-const EXEC_ARGS = ["--disable", "unbounded_connection_retries", "--ephemeral"];
-
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const started = Date.now();
   // A probe report is validated before anything else happens: a refused one is exit 2 with no side effect.
@@ -88,10 +95,16 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const guard = guardConfig(opts.codexHome, [join(opts.project, ".codex", "config.toml")]);
   session.onClose(() => void guard.restore());
   try {
-    const plan = planAudit(
-      opts.checks.filter((check) => opts.selected.has(check.id)),
-      opts.expect.mcpServers,
-    );
+    const codex = opts.codex ?? findOnPath("codex", opts.env.PATH);
+    const support = await probeCodexSupport(codex, {
+      probeHome: join(session.runDir, "support-probe-home"),
+      env: { ...opts.env, [MARKER_VAR]: session.nonce },
+      timeoutMs: opts.timeoutMs,
+    });
+    // A release that cannot run the setup gets one line as the reason of every launch-based check.
+    const unsupported = unsupportedReason(support);
+    const selected = opts.checks.filter((check) => opts.selected.has(check.id));
+    const plan = planAudit(selected, opts.expect.mcpServers, unsupported !== null);
     const launcherText = readFileSync(opts.launcher, "utf8");
     const markedEnv = { ...process.env, [MARKER_VAR]: session.nonce };
     const registry = await gatherRegistry(plan, opts.registry, opts.expect.registryPackage, markedEnv);
@@ -101,19 +114,24 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const restore = staged ? restoreOnce(session, staged.record) : null;
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
-    const launched = await launchPhase(opts, session, plan, staged, redact);
+    const launched = await launchPhase(opts, session, plan, staged, { codex, support, redact });
     const sideEffects: Facts["sideEffects"] = restore ? gathered(await restore()) : notGathered("not needed");
     const sessionId = launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null;
     sessions.forget({ sessionId, startedAt: launchesStarted, endedAt: Date.now() });
-    const facts = assembleFacts(opts, session, launched, staged, {
+    const gatheredFacts = assembleFacts(opts, session, launched, staged, {
       registry,
       sideEffects,
       launcherText,
       redact,
     });
+    const facts = withUnsupportedRelease(gatheredFacts, unsupported);
     const results = evaluate(opts.checks, opts.selected, facts, opts.expect, redact);
     return {
-      report: buildReport(opts, facts, results, started, session.interrupted() !== null),
+      report: buildReport(opts, facts, results, {
+        started,
+        incomplete: session.interrupted() !== null,
+        codex: { path: codex, version: support?.version ?? null },
+      }),
       interrupted: session.interrupted(),
       tuiEvidence: launched.tui.ok
         ? { transcript: launched.tui.value.transcript, rawStream: launched.tui.value.rawStream }
@@ -184,24 +202,24 @@ async function launchPhase(
   session: AuditSession,
   plan: AuditPlan,
   staged: (Pick<Staged, "input"> & { commands?: string[] }) | null,
-  redact: (s: string) => string,
+  codex: { codex: string | null; support: CodexSupport | null; redact: (s: string) => string },
 ): Promise<LaunchPhase> {
+  const { redact } = codex;
   // `run --probe-report`: the runner already ran in the live session; the exec launch only reads the header.
   const commands = opts.probeReport ? [] : (staged?.commands ?? []);
   const model = await startModel(plan, opts.agent, commands);
   if (model) session.onClose(() => model.close());
-  const codex = findOnPath("codex", opts.env.PATH);
   const ctx: LaunchContext = {
     launcher: opts.launcher,
     project: opts.project,
     env: { ...opts.env, [MARKER_VAR]: session.nonce },
-    shim: codex ? installShim(session.runDir, codex) : null,
-    codex,
+    shim: codex.codex ? installShim(session.runDir, codex.codex) : null,
+    codex: codex.codex,
     runDir: session.runDir,
     timeoutMs: opts.timeoutMs,
     concurrency: opts.concurrency,
     providerArgs: model ? model.providerOverrides() : [],
-    execArgs: EXEC_ARGS,
+    execArgs: execAppendedArgs(codex.support),
     prompt: execPrompt(opts.agent, commands),
     expectedServers: opts.expect.mcpServers,
     redact,
@@ -272,26 +290,26 @@ function buildReport(
   opts: AuditOptions,
   facts: Facts,
   results: CheckResult[],
-  started: number,
-  incomplete: boolean,
+  run: { started: number; incomplete: boolean; codex: { path: string | null; version: string | null } },
 ): Report {
   const hostSandbox = facts.hostSandbox.ok ? facts.hostSandbox.value : null;
-  const headerVersion = facts.exec.ok ? facts.exec.value.header?.version : undefined;
+  const header = facts.exec.ok ? facts.exec.value.header : null;
   return {
     schemaVersion: 1,
     tool: { name: "codex-smoke", version: VERSION },
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
+    startedAt: new Date(run.started).toISOString(),
+    durationMs: Date.now() - run.started,
     target: {
       launcher: opts.launcher,
       project: opts.project,
       codexHome: opts.codexHome,
       profile: (facts.launcher.ok ? facts.launcher.value.profile : null) ?? opts.expect.profile,
-      codexVersion: hostSandbox?.codexVersion ?? headerVersion ?? "unknown",
-      codexPath: hostSandbox?.codexPath ?? findOnPath("codex", opts.env.PATH) ?? "unknown",
+      codexVersion: run.codex.version ?? hostSandbox?.codexVersion ?? header?.version ?? "unknown",
+      codexPath: run.codex.path ?? "not found",
+      execHeader: recordedExecHeader(header),
     },
     summary: summarize(results),
-    incomplete,
+    incomplete: run.incomplete,
     results,
   };
 }

@@ -1,4 +1,5 @@
 // Phase 1: what the selected checks need, and so which Codex launches are worth their time.
+import { LAUNCH_FACTS } from "../codex/support.js";
 import { neededFacts } from "../engine.js";
 import type { CheckDefinition, FactName } from "../model.js";
 
@@ -20,13 +21,18 @@ const RUNNER_FACTS: readonly FactName[] = ["runner", "network", "sideEffects", "
 export function planAudit(
   selected: readonly CheckDefinition[],
   expectedServers: readonly string[],
+  releaseUnsupported: boolean,
 ): AuditPlan {
-  const facts = neededFacts(selected);
+  const wanted = neededFacts(selected);
+  // A release that cannot run the setup is not launched at all: its launch-based checks get one line instead.
+  const facts = releaseUnsupported
+    ? new Set([...wanted].filter((name) => !LAUNCH_FACTS.includes(name)))
+    : wanted;
   const runner = RUNNER_FACTS.some((name) => facts.has(name));
   return {
     facts,
     runner,
-    exec: runner || facts.has("exec") || facts.has("launcher"),
+    exec: runner || facts.has("exec") || (facts.has("launcher") && !releaseUnsupported),
     tui: facts.has("tui"),
     mcpServers: facts.has("mcpGet") ? expectedServers : [],
     // A host that cannot run the sandbox explains every runner failure, so it comes with the runner.

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, rmdirSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { markAuditStarted } from "../interrupt.js";
+import { takeOverInterrupts } from "../interrupt.js";
 import { killMarked } from "../processes.js";
 
 export type Undo = () => Promise<void> | void;
@@ -40,7 +40,7 @@ export function openSession(): AuditSession {
     signal = received;
     void killMarked(nonce);
   };
-  markAuditStarted();
+  takeOverInterrupts();
   // `on`, not `once`: execa's exit hook re-raises a signal nobody else listens to, which would cut cleanup short.
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

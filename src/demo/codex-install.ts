@@ -1,9 +1,10 @@
-// Locates a Codex CLI installation: the one codex-smoke itself depends on in a checkout (the pinned dev
+// Describes a Codex CLI installation: the one codex-smoke itself depends on in a checkout (the pinned dev
 // dependency), or the one behind any `codex` executable (the npm wrapper or a standalone binary). The reference
 // setup grants read on its package directory: sandboxed commands exec the native binary from there.
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
+import { PACKAGE_DIR } from "../version.js";
 
 export interface CodexInstall {
   /** The `codex` executable launchers call (a wrapper script or the native binary). */
@@ -60,16 +61,13 @@ export function codexInstallFromBin(bin: string): CodexInstall {
   };
 }
 
-/** The dev-dependency Codex of a checkout (`npm start`, the tests), or null in an installed package. */
-export function devDependencyCodex(): CodexInstall | null {
-  let packageJson: string;
-  try {
-    packageJson = createRequire(import.meta.url).resolve("@openai/codex/package.json");
-  } catch {
-    return null;
-  }
-  // `<node_modules>/@openai/codex` → `<node_modules>/.bin/codex`
-  const bin = join(dirname(packageJson), "..", "..", ".bin", "codex");
+/**
+ * The dev-dependency Codex of a checkout (`npm start`, the tests), or null in an installed package: there an
+ * `@openai/codex` that Node would find above codex-smoke belongs to the user's project, not to codex-smoke.
+ */
+export function devDependencyCodex(packageRoot: string = PACKAGE_DIR): CodexInstall | null {
+  if (packageRoot.split(sep).includes("node_modules")) return null;
+  const bin = join(packageRoot, "node_modules", ".bin", "codex");
   return existsSync(bin) ? codexInstallFromBin(bin) : null;
 }
 

@@ -4,9 +4,9 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type CodexInstall, findCodexInstall } from "./codex-install.js";
@@ -189,6 +189,18 @@ function curatedEnv(home: string, codexHome: string, codexBinDir: string): Recor
   return env;
 }
 
+/**
+ * The setup's own bin dir, first on PATH, holding a link to the Codex under test: the user's own `codex` on PATH.
+ * Not the install's bin dir: for the dev dependency that is codex-smoke's own `node_modules/.bin`, which `run`
+ * drops from PATH (it is never the user's Codex).
+ */
+async function codexOnPath(root: string, install: CodexInstall): Promise<string> {
+  const bin = join(root, "bin");
+  await mkdir(bin);
+  await symlink(resolve(install.bin), join(bin, "codex"));
+  return bin;
+}
+
 /** `:minimal` covers /usr, /bin, /lib…; node elsewhere (nvm, /opt) needs its prefix readable in the sandbox. */
 function nodePrefixOutsideMinimal(): string | null {
   const execPath = process.execPath;
@@ -303,7 +315,7 @@ export async function buildReferenceSetup(
       profileFile,
       baseConfigFile,
       canary,
-      env: curatedEnv(home, codexHome, install.binDir),
+      env: curatedEnv(home, codexHome, await codexOnPath(root, install)),
       dispose,
     };
   } catch (error) {

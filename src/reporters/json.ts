@@ -31,6 +31,8 @@ export function renderJson(report: Report): string {
       profile: t.profile,
       codexVersion: t.codexVersion,
       codexPath: t.codexPath,
+      ...(t.execHeader === undefined ? {} : { execHeader: t.execHeader }),
+      ...(t.codexHomeCopy === undefined ? {} : { codexHomeCopy: t.codexHomeCopy }),
     },
     summary: { pass: s.pass, fail: s.fail, warn: s.warn, skip: s.skip, error: s.error },
     incomplete: report.incomplete,

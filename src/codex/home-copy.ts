@@ -1,0 +1,158 @@
+// `matrix` with a release other than the user's own (decisions §1, the one exception to "audit the setup as it
+// is"): a permission profile grants read on the Codex package the user installed, so a cached release cannot run
+// under it (`bwrap: execvp …/codex: No such file or directory`). Such a release is audited on a temporary copy of
+// CODEX_HOME in which only that grant points at the release under test.
+import {
+  chmodSync,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { parse } from "smol-toml";
+
+/** Codex's own state, not configuration: not needed by an audit (exec runs `--ephemeral`), so not copied. */
+const STATE_ENTRIES = new Set(["sessions", "archived_sessions", "log", "shell_snapshots", "tmp", ".tmp"]);
+const STATE_FILE = /(\.sqlite(-wal|-shm)?|^history\.jsonl)$/;
+/** The credential is linked, never copied: no second copy of the secret on disk, the original's protection
+ * applies to whatever opens it through the link, and a token refresh reaches the user's own file. */
+const CREDENTIAL = "auth.json";
+
+function copyEntry(source: string, target: string): void {
+  const stat = lstatSync(source);
+  if (stat.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
+  else if (stat.isDirectory()) copyTree(source, target, stat.mode);
+  else if (stat.isFile()) {
+    copyFileSync(source, target); // the kernel copies the bytes: nothing is read into this process
+    chmodSync(target, stat.mode & 0o7777);
+  }
+  // sockets and FIFOs are a running Codex's, not configuration
+}
+
+function copyTree(source: string, target: string, mode: number): void {
+  mkdirSync(target, { mode: 0o700 });
+  for (const name of readdirSync(source)) copyEntry(join(source, name), join(target, name));
+  chmodSync(target, mode & 0o7777);
+}
+
+/** Copies the Codex home `source` into the new directory `target` (see the constants above for what is not). */
+export function copyCodexHome(source: string, target: string): void {
+  mkdirSync(target, { mode: 0o700 });
+  for (const name of readdirSync(source)) {
+    if (STATE_ENTRIES.has(name) || STATE_FILE.test(name)) continue;
+    if (name === CREDENTIAL) symlinkSync(join(source, name), join(target, name));
+    else copyEntry(join(source, name), join(target, name));
+  }
+  chmodSync(target, lstatSync(source).mode & 0o7777);
+}
+
+export interface GrantEdit {
+  /** What was done, in one sentence, for the report. */
+  summary: string;
+  /** True when the copy's config now grants read on the release. */
+  granted: boolean;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** `[permissions.<name>.filesystem]` entries that grant access (read or write), as written, of one TOML file. */
+function grantKeys(data: Record<string, unknown>): string[] {
+  const permissions = isObject(data.permissions) ? data.permissions : {};
+  return Object.values(permissions).flatMap((profile) => {
+    const filesystem = isObject(profile) && isObject(profile.filesystem) ? profile.filesystem : {};
+    return Object.entries(filesystem)
+      .filter(([, access]) => access === "read" || access === "write")
+      .map(([key]) => key);
+  });
+}
+
+const expand = (key: string, home: string) => (key.startsWith("~/") ? join(home, key.slice(2)) : key);
+const covers = (grant: string, dir: string) => dir === grant || dir.startsWith(`${grant}/`);
+
+/** A grant of the user's Codex package: its vendor dir, or a dir above it inside the `@openai` packages. */
+function isCodexGrant(grant: string, codexDir: string): boolean {
+  return grant === codexDir || (covers(grant, codexDir) && grant.includes("/node_modules/@openai/"));
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Replaces the TOML key `key` (a basic or literal string) by `replacement` wherever it is a key (`… =`). */
+function replaceKey(text: string, key: string, replacement: string): string {
+  const quoted = [JSON.stringify(key), `'${key}'`].map(escapeRegExp).join("|");
+  return text.replace(new RegExp(`(${quoted})(\\s*=)`, "g"), (_match, _key, equals: string) => {
+    return `${JSON.stringify(replacement)}${equals}`;
+  });
+}
+
+interface TomlFile {
+  path: string;
+  text: string;
+  grants: string[];
+}
+
+function tomlFiles(codexHome: string): TomlFile[] {
+  return readdirSync(codexHome)
+    .filter((name) => name.endsWith(".toml"))
+    .flatMap((name) => {
+      const path = join(codexHome, name);
+      try {
+        const text = readFileSync(path, "utf8");
+        return [{ path, text, grants: grantKeys(parse(text)) }];
+      } catch {
+        return []; // unparsable: the audit reports it (config.profile); nothing to point here
+      }
+    });
+}
+
+/** Adds a read grant on `dir` under every `[permissions.<name>.filesystem]` header of the file. */
+function addGrant(text: string, dir: string): string {
+  return text.replace(
+    /^(\[permissions\.[^\]\n]+\.filesystem\][^\n]*\n)/gm,
+    `$1${JSON.stringify(dir)} = "read"\n`,
+  );
+}
+
+/**
+ * Points the copy's grant of the user's Codex package (`from`, null when the user has none) at the release's
+ * package dir `to`. When no grant names the user's Codex (it lives under `:minimal`, say), a read grant on `to`
+ * is added to each permission profile instead. Returns what was done.
+ */
+export function pointCodexGrant(
+  copy: string,
+  opts: { from: string | null; to: string; home: string },
+): GrantEdit {
+  const files = tomlFiles(copy);
+  if (files.some((file) => file.grants.some((key) => covers(expand(key, opts.home), opts.to)))) {
+    return { summary: `the profile already grants access to ${opts.to}`, granted: true };
+  }
+  const edits: string[] = [];
+  for (const file of files) {
+    const from = opts.from;
+    const keys = from === null ? [] : file.grants.filter((key) => isCodexGrant(expand(key, opts.home), from));
+    let text = file.text;
+    for (const key of keys) text = replaceKey(text, key, opts.to);
+    if (keys.length > 0) edits.push(`${keys.map((key) => JSON.stringify(key)).join(", ")} in ${file.path}`);
+    if (text !== file.text) writeFileSync(file.path, text);
+  }
+  if (edits.length > 0) return { summary: `grant ${edits.join("; ")} points at ${opts.to}`, granted: true };
+  const added: string[] = [];
+  for (const file of files) {
+    const text = addGrant(file.text, opts.to);
+    if (text === file.text) continue;
+    writeFileSync(file.path, text);
+    added.push(file.path);
+  }
+  if (added.length > 0) {
+    return {
+      summary: `no grant names the user's Codex; read on ${opts.to} added in ${added.join(", ")}`,
+      granted: true,
+    };
+  }
+  return { summary: "no permission profile filesystem table found: the copy is unchanged", granted: false };
+}

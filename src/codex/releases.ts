@@ -1,0 +1,145 @@
+// The Codex releases `matrix --codex <list>` audits: release numbers (installed once with npm into
+// ~/.cache/codex-smoke/codex/<version> and reused), `latest` (resolved with npm at run time), or paths to
+// binaries. npm runs with the caller's environment, so the user's registry configuration applies.
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { execa } from "execa";
+import { UsageError } from "../errors.js";
+import { isReleaseNumber, parseCodexVersion } from "./version.js";
+
+export type ReleaseSpec =
+  | { kind: "version"; version: string }
+  | { kind: "latest" }
+  | { kind: "path"; path: string };
+
+export interface Release {
+  /** As the user wrote it in `--codex`. */
+  spec: string;
+  /** The `codex` executable to audit. */
+  bin: string;
+  /** Its release number (from npm, or what the binary prints with `--version`). */
+  version: string;
+}
+
+const PACKAGE = "@openai/codex";
+
+export const releaseCacheDir = (): string => join(homedir(), ".cache", "codex-smoke", "codex");
+
+/** `--codex 0.150.0,latest,./bin/codex` (repeatable): what each entry names. */
+export function parseReleaseList(values: string[]): ReleaseSpec[] {
+  const entries = values.flatMap((value) => value.split(",")).map((entry) => entry.trim());
+  const specs = entries.filter(Boolean).map((entry): ReleaseSpec => {
+    if (entry === "latest") return { kind: "latest" };
+    if (isReleaseNumber(entry)) return { kind: "version", version: entry };
+    if (entry.includes("/") || existsSync(entry)) return { kind: "path", path: resolve(entry) };
+    throw new UsageError(
+      `--codex ${entry}: not a release number (like 0.150.0), latest, or a path to a codex binary`,
+    );
+  });
+  if (specs.length === 0)
+    throw new UsageError("--codex: expected a comma list of releases (0.150.0,latest,<path>)");
+  return specs;
+}
+
+/** npm's own last line on failure (its `npm error …` lines name the cause). */
+function npmProblem(stderr: string, exitCode: number | undefined): string {
+  const lines = stderr.split("\n").filter((line) => /\S/.test(line));
+  return (
+    lines.find((line) => /npm error (code|notarget|404)/i.test(line)) ?? lines.at(-1) ?? `exit ${exitCode}`
+  );
+}
+
+/** The release `latest` names now, asked of npm (the user's registry). */
+export async function latestRelease(env: Record<string, string>): Promise<string> {
+  const result = await execa("npm", ["view", `${PACKAGE}@latest`, "version"], { env, reject: false });
+  const version = String(result.stdout).trim();
+  if (result.exitCode !== 0 || !isReleaseNumber(version)) {
+    throw new Error(
+      `npm could not resolve ${PACKAGE}@latest: ${npmProblem(String(result.stderr), result.exitCode)}`,
+    );
+  }
+  return version;
+}
+
+function installedVersion(dir: string): string | null {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, "node_modules", PACKAGE, "package.json"), "utf8"));
+    return typeof pkg.version === "string" ? pkg.version : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The `codex` of `version` in the cache, installed first if missing. npm installs into a fresh directory that
+ * is then renamed into place, so a concurrent or interrupted install never leaves a half-installed release.
+ * `tempDirs` holds the directory while npm runs, for the caller's Ctrl-C cleanup.
+ */
+export async function installedRelease(
+  version: string,
+  opts: { cacheDir: string; env: Record<string, string>; tempDirs: Set<string> },
+): Promise<string> {
+  const dir = join(opts.cacheDir, version);
+  const bin = join(dir, "node_modules", ".bin", "codex");
+  if (installedVersion(dir) === version && existsSync(bin)) return bin;
+  const staging = mkdtempSync(join(opts.cacheDir, `.install-${version}-`));
+  opts.tempDirs.add(staging);
+  try {
+    writeFileSync(join(staging, "package.json"), '{"private":true}\n');
+    const args = [
+      "install",
+      "--no-save",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      `${PACKAGE}@${version}`,
+    ];
+    const result = await execa("npm", args, { cwd: staging, env: opts.env, reject: false });
+    if (result.exitCode !== 0) {
+      throw new Error(
+        `npm could not install ${PACKAGE}@${version}: ${npmProblem(String(result.stderr), result.exitCode)}`,
+      );
+    }
+    if (installedVersion(dir) !== version) {
+      rmSync(dir, { recursive: true, force: true }); // a broken earlier install
+      try {
+        renameSync(staging, dir);
+      } catch (error) {
+        // Another matrix installed the same release meanwhile: use that one.
+        if (installedVersion(dir) !== version) throw error;
+      }
+    }
+    return bin;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    opts.tempDirs.delete(staging);
+  }
+}
+
+/** The release number a binary prints with `--version`. */
+async function binaryVersion(bin: string, env: Record<string, string>): Promise<string | null> {
+  const result = await execa(bin, ["--version"], { env, reject: false, timeout: 30_000, stdin: "ignore" });
+  return parseCodexVersion(String(result.stdout));
+}
+
+/** Installs or checks one `--codex` entry. `latest` resolves once per matrix (`latest` memoises it). */
+export async function resolveRelease(
+  spec: ReleaseSpec,
+  opts: {
+    cacheDir: string;
+    env: Record<string, string>;
+    tempDirs: Set<string>;
+    latest: () => Promise<string>;
+  },
+): Promise<Release> {
+  if (spec.kind === "path") {
+    if (!existsSync(spec.path)) throw new UsageError(`--codex ${spec.path}: no such file`);
+    const version = await binaryVersion(spec.path, opts.env);
+    if (version === null) throw new UsageError(`--codex ${spec.path}: \`--version\` names no Codex release`);
+    return { spec: spec.path, bin: spec.path, version };
+  }
+  const version = spec.kind === "latest" ? await opts.latest() : spec.version;
+  const bin = await installedRelease(version, opts);
+  return { spec: spec.kind === "latest" ? "latest" : version, bin, version };
+}

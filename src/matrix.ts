@@ -1,0 +1,283 @@
+// `codex-smoke matrix --codex <list> [run options | --demo]`: the same audit with each Codex release first on
+// PATH, one `codex-smoke run` (or `demo`) process per release, concurrently where the machine has the cores.
+// Each release's JSON report goes to `<out>/codex-<release>/`; the console gets one check × release table.
+// A release other than the user's own runs on a temporary copy of CODEX_HOME whose Codex grant points at it
+// (decisions §1); the copy is removed afterwards, on Ctrl-C too.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, homedir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { execa, type ResultPromise } from "execa";
+import { copyCodexHome, pointCodexGrant } from "./codex/home-copy.js";
+import { callerEnvironment, userCodex } from "./codex/locate.js";
+import {
+  latestRelease,
+  parseReleaseList,
+  type Release,
+  releaseCacheDir,
+  resolveRelease,
+} from "./codex/releases.js";
+import { codexInstallFromBin } from "./demo/codex-install.js";
+import { loadReport } from "./diff.js";
+import { UsageError } from "./errors.js";
+import { takeOverInterrupts } from "./interrupt.js";
+import { buildMatrix, type MatrixColumn, matrixExitCode, renderMatrix } from "./matrix-table.js";
+import type { Report } from "./model.js";
+import { type RawRunOptions, type RunOptions, resolveRunOptions } from "./options.js";
+import { renderJson } from "./reporters/json.js";
+
+const CLI = fileURLToPath(new URL("./cli.js", import.meta.url));
+
+/** `run`'s options that `matrix` passes on to each release's audit, and its own. */
+const MATRIX_OPTIONS = {
+  launcher: { type: "string" },
+  project: { type: "string" },
+  "codex-home": { type: "string" },
+  profile: { type: "string" },
+  expect: { type: "string" },
+  agent: { type: "string" },
+  only: { type: "string", multiple: true },
+  skip: { type: "string", multiple: true },
+  "fail-on": { type: "string" },
+  registry: { type: "string" },
+  timeout: { type: "string" },
+  concurrency: { type: "string" },
+  out: { type: "string" },
+  codex: { type: "string", multiple: true },
+  demo: { type: "boolean" },
+} as const;
+
+type MatrixValues = ReturnType<typeof parseArgs<{ options: typeof MATRIX_OPTIONS; strict: true }>>["values"];
+
+/** What one release's audit runs with. */
+interface Plan {
+  release: Release;
+  label: string;
+  out: string;
+  /** Set for a release other than the user's own (`run` only): the Codex home copy and what changed in it. */
+  copy: { codexHome: string; summary: string } | null;
+}
+
+/** Temp dirs and child processes to clean up on the way out, Ctrl-C included. */
+class Leftovers {
+  readonly dirs = new Set<string>();
+  readonly children = new Set<ResultPromise>();
+  removeDirs(): void {
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
+    this.dirs.clear();
+  }
+}
+
+function parseMatrixArgs(args: string[]): MatrixValues {
+  try {
+    return parseArgs({ args, options: MATRIX_OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError(`matrix: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  }
+}
+
+/** The run options each release's audit gets, as command-line arguments (matrix's own are not among them). */
+function passedOn(values: MatrixValues, codexHome: string | null): string[] {
+  const args: string[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (["codex", "demo", "out"].includes(name) || (name === "codex-home" && codexHome !== null)) continue;
+    for (const item of Array.isArray(value) ? value : [value]) args.push(`--${name}`, String(item));
+  }
+  return codexHome === null ? args : [...args, "--codex-home", codexHome];
+}
+
+/** Column headings: the release number, `_2`, `_3`… for a release listed twice. */
+function labels(releases: Release[]): string[] {
+  const seen = new Map<string, number>();
+  return releases.map((release) => {
+    const count = (seen.get(release.version) ?? 0) + 1;
+    seen.set(release.version, count);
+    return count === 1 ? release.version : `${release.version}_${count}`;
+  });
+}
+
+function homeCopy(opts: RunOptions, release: Release, userBin: string | null, leftovers: Leftovers) {
+  const parent = mkdtempSync(join(homedir(), ".cache", "codex-smoke", "matrix-home-"));
+  leftovers.dirs.add(parent);
+  const codexHome = join(parent, "codex-home");
+  if (existsSync(opts.codexHome)) copyCodexHome(opts.codexHome, codexHome);
+  else mkdirSync(codexHome, { mode: 0o700 });
+  const edit = pointCodexGrant(codexHome, {
+    from: userBin === null ? null : codexInstallFromBin(userBin).vendorDir,
+    to: codexInstallFromBin(release.bin).vendorDir,
+    home: opts.home,
+  });
+  return { codexHome, summary: edit.summary };
+}
+
+/** Runs one release's audit as its own `codex-smoke` process; its report, or why there is none. */
+async function auditRelease(
+  plan: Plan,
+  context: {
+    command: "run" | "demo";
+    values: MatrixValues;
+    env: Record<string, string>;
+    leftovers: Leftovers;
+  },
+): Promise<Report | { exitCode: number; problem: string }> {
+  mkdirSync(plan.out, { recursive: true });
+  const reportFile = join(plan.out, "codex-smoke.json");
+  rmSync(reportFile, { force: true }); // never read an earlier matrix's report as this one's
+  const args = [
+    CLI,
+    context.command,
+    ...passedOn(context.values, plan.copy?.codexHome ?? null),
+    ...["--codex", plan.release.bin, "--format", "json", "--out", plan.out],
+  ];
+  const env = {
+    ...context.env,
+    PATH: [dirname(plan.release.bin), context.env.PATH ?? ""].join(delimiter),
+    ...(plan.copy ? { CODEX_HOME: plan.copy.codexHome } : {}),
+  };
+  // Its own process group: a Ctrl-C reaches it once, forwarded by `matrix`, so its cleanup runs to the end.
+  const child = execa(process.execPath, args, {
+    env,
+    extendEnv: false,
+    detached: true,
+    reject: false,
+    stdin: "ignore",
+  });
+  context.leftovers.children.add(child);
+  const result = await child;
+  context.leftovers.children.delete(child);
+  try {
+    return await loadReport(reportFile);
+  } catch {
+    const last = String(result.stderr).trim().split("\n").at(-1);
+    return {
+      exitCode: result.exitCode ?? 4,
+      problem: last || `exit ${result.exitCode ?? result.signal}, no report`,
+    };
+  }
+}
+
+/** Runs `tasks` with at most `max` at a time, results in order. */
+async function bounded<T>(tasks: Array<() => Promise<T>>, max: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < tasks.length; i = next++) results[i] = await (tasks[i] as () => Promise<T>)();
+  };
+  await Promise.all(Array.from({ length: Math.min(max, tasks.length) }, worker));
+  return results;
+}
+
+/** The report as `matrix` keeps it: for a copy, the user's Codex home and what the copy changed. */
+function recordCopy(report: Report, plan: Plan, codexHome: string): Report {
+  if (!plan.copy) return report;
+  const target = {
+    ...report.target,
+    codexHome,
+    codexHomeCopy: `audited a temporary copy of ${codexHome} (removed afterwards) in which ${plan.copy.summary}`,
+  };
+  const recorded = { ...report, target };
+  writeFileSync(join(plan.out, "codex-smoke.json"), renderJson(recorded));
+  return recorded;
+}
+
+const USAGE = `Usage: codex-smoke matrix --codex <releases> [run options | --demo]
+  --codex <list>   comma list: release numbers (0.150.0), latest, or paths to codex binaries
+  --demo           audit the bundled reference setup instead of the launcher in this directory
+  run options: --launcher --project --codex-home --profile --expect --agent --only --skip --fail-on
+               --registry --timeout --concurrency --out`;
+
+export async function matrixCommand(args: string[], ui: { color: boolean }): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const values = parseMatrixArgs(args);
+  if (!values.codex) throw new UsageError("matrix needs --codex <releases> (e.g. --codex 0.150.0,latest)");
+  const specs = parseReleaseList(values.codex);
+  const command = values.demo ? "demo" : "run";
+  const { codex: _releases, demo: _demo, ...raw } = values;
+  const opts = await resolveRunOptions(command, raw satisfies RawRunOptions);
+  const env = callerEnvironment();
+  const leftovers = new Leftovers();
+  const onSignal = (signal: NodeJS.Signals) => {
+    for (const child of leftovers.children) child.kill(signal);
+    void Promise.allSettled(leftovers.children).finally(() => {
+      leftovers.removeDirs();
+      console.error(`codex-smoke: matrix interrupted (${signal}); reports written so far are in ${opts.out}`);
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  takeOverInterrupts();
+  try {
+    return await runMatrix({ command, values, opts, env, leftovers, specs, color: ui.color });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    leftovers.removeDirs();
+  }
+}
+
+async function runMatrix(m: {
+  command: "run" | "demo";
+  values: MatrixValues;
+  opts: RunOptions;
+  env: Record<string, string>;
+  leftovers: Leftovers;
+  specs: ReturnType<typeof parseReleaseList>;
+  color: boolean;
+}): Promise<number> {
+  const cacheDir = releaseCacheDir();
+  mkdirSync(cacheDir, { recursive: true });
+  let latest: Promise<string> | null = null;
+  const installOpts = {
+    cacheDir,
+    env: m.env,
+    tempDirs: m.leftovers.dirs,
+    latest: () => (latest ??= latestRelease(m.env)),
+  };
+  const releases = await Promise.all(
+    m.specs.map((spec) =>
+      resolveRelease(spec, installOpts).catch((error: unknown) => {
+        throw error instanceof UsageError ? error : new UsageError(`--codex: ${(error as Error).message}`);
+      }),
+    ),
+  );
+  const userBin = m.command === "run" ? userCodex() : null;
+  const userVendor = userBin === null ? null : codexInstallFromBin(userBin).vendorDir;
+  const plans = labels(releases).map((label, i): Plan => {
+    const release = releases[i] as Release;
+    const own = m.command === "demo" || codexInstallFromBin(release.bin).vendorDir === userVendor;
+    return {
+      release,
+      label,
+      out: join(m.opts.out, `codex-${label}`),
+      copy: own ? null : homeCopy(m.opts, release, userBin, m.leftovers),
+    };
+  });
+  const context = { command: m.command, values: m.values, env: m.env, leftovers: m.leftovers };
+  const outcomes = await bounded(
+    plans.map((plan) => () => auditRelease(plan, context)),
+    Math.max(1, availableParallelism()),
+  );
+  const columns: MatrixColumn[] = [];
+  const notes: string[] = [];
+  let failed: number | null = null;
+  outcomes.forEach((outcome, i) => {
+    const plan = plans[i] as Plan;
+    if ("problem" in outcome) {
+      notes.push(`${plan.label}: no report: ${outcome.problem}`);
+      failed ??= outcome.exitCode === 2 ? 2 : 4;
+    } else {
+      const report = recordCopy(outcome, plan, m.opts.codexHome);
+      columns.push({ label: plan.label, version: plan.release.version, report });
+      if (plan.copy) notes.push(`${plan.label}: ${report.target.codexHomeCopy}`);
+      notes.push(`${plan.label}: report ${join(plan.out, "codex-smoke.json")} (codex ${plan.release.bin})`);
+    }
+  });
+  const matrix = buildMatrix(columns);
+  process.stdout.write(renderMatrix(matrix, { color: m.color, notes }));
+  return failed ?? matrixExitCode(matrix, m.opts.failOn);
+}

@@ -1,0 +1,170 @@
+// `matrix --codex <list>`: what each entry names, and how a release is installed once into the cache and reused.
+// npm is a stand-in script here (it records its arguments and lays out a package as npm would): no registry.
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { installedRelease, latestRelease, parseReleaseList, resolveRelease } from "../src/codex/releases.js";
+import { UsageError } from "../src/errors.js";
+
+describe("parseReleaseList", () => {
+  it("release numbers, latest and paths, comma separated or repeated", () => {
+    expect(parseReleaseList(["0.150.0, latest", "./bin/codex", "/opt/codex/codex"])).toEqual([
+      { kind: "version", version: "0.150.0" },
+      { kind: "latest" },
+      { kind: "path", path: resolve("./bin/codex") },
+      { kind: "path", path: "/opt/codex/codex" },
+    ]);
+  });
+
+  it.each([
+    ["0.150", "--codex 0.150: not a release number (like 0.150.0), latest, or a path to a codex binary"],
+    ["newest", "--codex newest: not a release number (like 0.150.0), latest, or a path to a codex binary"],
+    [" , ", "--codex: expected a comma list of releases (0.150.0,latest,<path>)"],
+  ])("%j is a usage error", (value, message) => {
+    expect(() => parseReleaseList([value])).toThrow(new UsageError(message));
+  });
+});
+
+let root: string;
+let cacheDir: string;
+let env: Record<string, string>;
+let npmLog: string;
+
+/** A stand-in npm: logs its cwd and arguments; `install` lays out @openai/codex@<v> as npm does; `view` prints. */
+function fakeNpm(behaviour: { fail?: string; latest?: string }): void {
+  const bin = join(root, "fake-bin");
+  mkdirSync(bin, { recursive: true });
+  const script = `#!/bin/sh
+printf '%s|%s\\n' "$PWD" "$*" >> "${npmLog}"
+${behaviour.fail ? `printf '%s\\n' '${behaviour.fail}' >&2; exit 1` : ""}
+if [ "$1" = view ]; then echo '${behaviour.latest ?? ""}'; exit 0; fi
+spec=$(eval echo \\$$#); version=\${spec##*@}
+mkdir -p node_modules/@openai/codex/bin node_modules/.bin
+printf '{"name":"@openai/codex","version":"%s"}' "$version" > node_modules/@openai/codex/package.json
+printf '#!/bin/sh\\necho codex-cli %s\\n' "$version" > node_modules/@openai/codex/bin/codex.js
+chmod +x node_modules/@openai/codex/bin/codex.js
+ln -s ../@openai/codex/bin/codex.js node_modules/.bin/codex
+`;
+  writeFileSync(join(bin, "npm"), script);
+  chmodSync(join(bin, "npm"), 0o755);
+  env = { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: root };
+}
+
+const npmCalls = () => (existsSync(npmLog) ? readFileSync(npmLog, "utf8").trim().split("\n") : []);
+
+beforeEach(() => {
+  root = mkdtempSync(join(homedir(), ".cache", "codex-smoke", "test-releases-"));
+  cacheDir = join(root, "codex");
+  mkdirSync(cacheDir);
+  npmLog = join(root, "npm.log");
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe("installedRelease", () => {
+  it("installs a missing release with npm in a staging dir, renames it into place, and reuses it after", async () => {
+    fakeNpm({});
+    const tempDirs = new Set<string>();
+    const bin = await installedRelease("0.150.0", { cacheDir, env, tempDirs });
+    expect(bin).toBe(join(cacheDir, "0.150.0", "node_modules", ".bin", "codex"));
+    expect(readFileSync(join(cacheDir, "0.150.0", "package.json"), "utf8")).toBe('{"private":true}\n');
+    const [call] = npmCalls();
+    expect(call).toMatch(
+      new RegExp(
+        `^${cacheDir}/\\.install-0\\.150\\.0-\\w+\\|install --no-save --no-audit --no-fund --loglevel=error @openai/codex@0\\.150\\.0$`,
+      ),
+    );
+    expect(readdirSync(cacheDir)).toEqual(["0.150.0"]);
+    expect(tempDirs.size).toBe(0);
+
+    await installedRelease("0.150.0", { cacheDir, env, tempDirs });
+    expect(npmCalls()).toHaveLength(1);
+  });
+
+  it("replaces a broken earlier install (no package, or another version)", async () => {
+    fakeNpm({});
+    mkdirSync(join(cacheDir, "0.160.0", "node_modules"), { recursive: true });
+    await installedRelease("0.160.0", { cacheDir, env, tempDirs: new Set() });
+    const pkg = readFileSync(
+      join(cacheDir, "0.160.0", "node_modules", "@openai", "codex", "package.json"),
+      "utf8",
+    );
+    expect(JSON.parse(pkg).version).toBe("0.160.0");
+  });
+
+  it("npm's failure is one line naming the release and npm's error code; nothing is left in the cache", async () => {
+    fakeNpm({
+      fail: "npm error code ETARGET\nnpm error notarget No matching version found for @openai/codex@9.9.9.",
+    });
+    await expect(installedRelease("9.9.9", { cacheDir, env, tempDirs: new Set() })).rejects.toThrow(
+      "npm could not install @openai/codex@9.9.9: npm error code ETARGET",
+    );
+    expect(readdirSync(cacheDir)).toEqual([]);
+  });
+});
+
+describe("resolveRelease", () => {
+  it("latest is asked of npm once and installed like any release", async () => {
+    fakeNpm({ latest: "0.171.0" });
+    let asked = 0;
+    const latest = () => {
+      asked++;
+      return latestRelease(env);
+    };
+    const release = await resolveRelease({ kind: "latest" }, { cacheDir, env, tempDirs: new Set(), latest });
+    expect(release).toEqual({
+      spec: "latest",
+      bin: join(cacheDir, "0.171.0", "node_modules", ".bin", "codex"),
+      version: "0.171.0",
+    });
+    expect(asked).toBe(1);
+    expect(npmCalls()[0]).toMatch(/\|view @openai\/codex@latest version$/);
+  });
+
+  it("latest fails with npm's own words when npm cannot answer", async () => {
+    fakeNpm({ fail: "npm warn config one\nnpm error code E404\nnpm error 404 Not Found" });
+    await expect(latestRelease(env)).rejects.toThrow(
+      "npm could not resolve @openai/codex@latest: npm error code E404",
+    );
+  });
+
+  it("a path is used as it is, with the version it prints", async () => {
+    fakeNpm({});
+    const bin = join(root, "codex-standalone");
+    writeFileSync(bin, "#!/bin/sh\necho 'codex-cli 0.166.0'\n");
+    chmodSync(bin, 0o755);
+    const release = await resolveRelease(
+      { kind: "path", path: bin },
+      { cacheDir, env, tempDirs: new Set(), latest: () => Promise.reject(new Error("not asked")) },
+    );
+    expect(release).toEqual({ spec: bin, bin, version: "0.166.0" });
+    expect(npmCalls()).toEqual([]);
+  });
+
+  it("a path that is missing, or prints no release number, is a usage error", async () => {
+    const opts = {
+      cacheDir,
+      env: { PATH: "/usr/bin:/bin" },
+      tempDirs: new Set<string>(),
+      latest: () => Promise.resolve(""),
+    };
+    await expect(resolveRelease({ kind: "path", path: join(root, "nope") }, opts)).rejects.toThrow(
+      new UsageError(`--codex ${join(root, "nope")}: no such file`),
+    );
+    const silent = join(root, "silent");
+    writeFileSync(silent, "#!/bin/sh\necho hello\n");
+    chmodSync(silent, 0o755);
+    await expect(resolveRelease({ kind: "path", path: silent }, opts)).rejects.toThrow(
+      new UsageError(`--codex ${silent}: \`--version\` names no Codex release`),
+    );
+  });
+});
