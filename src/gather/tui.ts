@@ -159,7 +159,10 @@ class TuiDriver {
 
   elapsed = () => Date.now() - this.started;
   step = (name: TuiStep) => this.opts.onStep?.(name, this.elapsed());
-  write = (data: string) => this.child.write(data);
+  /** Nothing is written once the TUI has exited: node-pty would log the closed descriptor's EBADF. */
+  write = (data: string) => {
+    if (!this.exit) this.child.write(data);
+  };
   screen = () => renderScreen(this.term);
   flush = () => new Promise<void>((resolve) => this.term.write("", resolve));
 
