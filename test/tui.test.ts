@@ -196,6 +196,29 @@ describe("runTuiSession on a real Codex (0.169.0)", () => {
     expect(leftover).toEqual([]);
   });
 
+  it("keeps /status when /mcp verbose outlasts the deadline, and says why the servers could not be read", async () => {
+    const ref = await reference();
+    const { command, args } = playwrightCommand(ref.setup);
+    const hung = [...args, "--mode=hang"].map(toml).join(", ");
+    editServer(
+      ref.setup,
+      "playwright",
+      `command = ${toml(command)}\nargs = [${hung}]\nstartup_timeout_sec = 60`,
+    );
+
+    const { result, leftover } = await session(ref, { timeoutMs: 8_000 });
+    expect(result.ok, result.ok ? "" : result.error).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.mcpError).toBe("timed out after 5 s waiting for the /mcp verbose block");
+    const { permissions, servers } = verdicts(ref.setup, result.value);
+    expect(permissions).toMatchObject({ status: "pass", observed: PROFILE_VALUE });
+    expect(servers).toMatchObject({
+      status: "error",
+      observed: "could not test: timed out after 5 s waiting for the /mcp verbose block",
+    });
+    expect(leftover).toEqual([]);
+  });
+
   it("names a stdio command that does not exist", async () => {
     const ref = await reference();
     const missing = join(ref.setup.root, "no-such-mcp-server");
@@ -251,7 +274,8 @@ describe("runTuiSession on a real Codex (0.169.0)", () => {
     if (!result.ok) return;
     expect(result.value.mcp.openaiDeveloperDocs?.failure?.cause).toBe("reset");
     expect(result.value.mcp.playwright?.failure?.cause).toBe("exited");
-    const { servers } = verdicts(ref.setup, result.value);
+    const { permissions, servers } = verdicts(ref.setup, result.value);
+    expect(permissions.status).toBe("pass");
     expect(servers.observed).toContain(
       `openaiDeveloperDocs (${resetting.url}): connection reset by the server`,
     );
