@@ -133,19 +133,25 @@ export class DescendantTracker {
  */
 export async function killSession(leader: number | undefined): Promise<void> {
   if (leader === undefined) return;
-  const frozen = new Set<number>();
+  // pid → start time, so a pid reused after its process died is never signalled.
+  const frozen = new Map<number, string>();
   for (let round = 0; round < 40; round++) {
     const fresh = sessionTree(leader).filter((pid) => alive(pid) && !frozen.has(pid));
     if (fresh.length === 0) break;
     for (const pid of fresh) {
       signal(pid, "SIGSTOP");
-      frozen.add(pid);
+      frozen.set(pid, statFields(pid)?.[19] ?? "");
     }
   }
-  for (const pid of frozen) signal(pid, "SIGKILL");
-  // Rescanned each round: a process that slipped through (a bounded freeze) is killed on sight.
+  const stillFrozen = () =>
+    [...frozen].filter(([pid, start]) => alive(pid) && statFields(pid)?.[19] === start);
+  for (const [pid] of stillFrozen()) signal(pid, "SIGKILL");
+  // Until all are gone: an orphan of the kill no longer shows in the tree, so the frozen set is waited for too;
+  // a process that slipped through (a bounded freeze) is killed on sight.
   for (let round = 0; round < 40; round++) {
-    const members = sessionTree(leader).filter(alive);
+    const members = [
+      ...new Set([...sessionTree(leader).filter(alive), ...stillFrozen().map(([pid]) => pid)]),
+    ];
     if (members.length === 0) return;
     for (const member of members) signal(member, "SIGKILL");
     await new Promise((resolve) => setTimeout(resolve, 50));
