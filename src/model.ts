@@ -145,8 +145,12 @@ export interface TuiFacts {
   /** `/status` Permissions value, e.g. "Profile azi4a2-autonomous (workspace with network access, never)". */
   permissions: string | null;
   statusScreen: string;
+  /** Servers as `/mcp verbose` listed them, plus those only a startup warning named when it could not be read. */
   mcp: Record<string, McpServerStatus>;
   mcpScreen: string;
+  /** Why `/mcp verbose` could not be read (the `/status` facts above still hold); null when it was. */
+  mcpError: string | null;
+  /** Startup warnings (F2 overlay or history), `topic: text`, with Rust type names removed. */
   warnings: string[];
   /** Set when the TUI refused to start (config error) with its message. */
   refused: string | null;
@@ -157,10 +161,43 @@ export interface TuiFacts {
 }
 
 export interface McpServerStatus {
+  /** `connected`, `failed`, `disabled` as `/mcp verbose` shows it; `unknown` where a release shows none (0.139). */
   status: string;
   tools: number;
   toolNames: string[];
   auth: string | null;
+  /** Why the server did not start, from its startup warning; null when connected or when no warning named it. */
+  failure: McpFailure | null;
+}
+
+/**
+ * Why an MCP server failed to start. Codex's warning gives the class; for a request it could not send (it names
+ * no cause) the gatherer asks the host: `refused`, `dns`, `tls`, `reset`, else `unreachable`.
+ */
+export type McpFailureCause =
+  | "refused"
+  | "dns"
+  | "tls"
+  | "reset"
+  | "unreachable"
+  | "http-status"
+  | "not-mcp"
+  | "startup-timeout"
+  | "exited"
+  | "command-not-found"
+  | "spawn-failed"
+  | "other";
+
+export interface McpFailure {
+  cause: McpFailureCause;
+  /** The particulars in plain words, never Rust type names: `HTTP 404`, `connect ECONNREFUSED 127.0.0.1:9`. */
+  detail: string;
+  /** The URL a request could not be sent to, when Codex names it. */
+  url: string | null;
+  /** `startup-timeout`: the timeout Codex applied, in seconds. */
+  timeoutSec: number | null;
+  /** `http-status`: the status the URL answered with. */
+  httpStatus: number | null;
 }
 
 export interface McpGetFacts {

@@ -123,26 +123,46 @@ export class DescendantTracker {
 
 /**
  * Kills everything the session started, then waits until it is gone, so the caller's leftover check sees a
- * settled state. The pty child leads its own session (node-pty calls setsid; execa's `detached: true` too): processes that Codex put in other
- * groups, or that were reparented to init when Codex exited (its sandboxed helpers; bwrap clears their
- * environment, so the marker variable does not find them), still carry that session id. Their descendants in
- * new sessions (bwrap `--new-session`) are found by parent.
+ * settled state. The pty child leads its own session (node-pty calls setsid; execa's `detached: true` too): processes
+ * that Codex put in other groups, or that were reparented to init when Codex exited (its sandboxed helpers; bwrap
+ * clears their environment, so the marker variable does not find them), still carry that session id. Their
+ * descendants in new sessions (bwrap `--new-session`, the stdio MCP servers Codex starts) are found only by parent,
+ * so the tree is frozen (SIGSTOP) before anything is killed: killing a parent first would orphan such a child to
+ * init before it was seen, and a stopped process can neither fork nor exit, so the frozen set is complete once a
+ * scan finds nothing new.
  */
 export async function killSession(leader: number | undefined): Promise<void> {
   if (leader === undefined) return;
-  killGroup(leader);
-  // Rescanned each round: a process that was forking during a kill can leave a child behind.
+  // pid → start time, so a pid reused after its process died is never signalled.
+  const frozen = new Map<number, string>();
   for (let round = 0; round < 40; round++) {
-    const members = sessionTree(leader).filter(alive);
-    if (members.length === 0) return;
-    for (const member of members) {
-      try {
-        process.kill(member, "SIGKILL");
-      } catch {
-        // gone already
-      }
+    const fresh = sessionTree(leader).filter((pid) => alive(pid) && !frozen.has(pid));
+    if (fresh.length === 0) break;
+    for (const pid of fresh) {
+      signal(pid, "SIGSTOP");
+      frozen.set(pid, statFields(pid)?.[19] ?? "");
     }
+  }
+  const stillFrozen = () =>
+    [...frozen].filter(([pid, start]) => alive(pid) && statFields(pid)?.[19] === start);
+  for (const [pid] of stillFrozen()) signal(pid, "SIGKILL");
+  // Until all are gone: an orphan of the kill no longer shows in the tree, so the frozen set is waited for too;
+  // a process that slipped through (a bounded freeze) is killed on sight.
+  for (let round = 0; round < 40; round++) {
+    const members = [
+      ...new Set([...sessionTree(leader).filter(alive), ...stillFrozen().map(([pid]) => pid)]),
+    ];
+    if (members.length === 0) return;
+    for (const member of members) signal(member, "SIGKILL");
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // gone already
   }
 }
 

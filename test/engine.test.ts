@@ -43,6 +43,13 @@ function check<N extends FactName>(
 }
 
 describe("runCheck", () => {
+  it("takes an outcome's own remediation over the check's general one", () => {
+    const specific = check(["exec"], () => ({ ...outcome("fail", "x", "y"), remediation: "fix this cause" }));
+    expect(runCheck(specific, facts({ exec: {} }), ctx).remediation).toBe("fix this cause");
+    const general = check(["exec"], () => outcome("fail", "x", "y"));
+    expect(runCheck(general, facts({ exec: {} }), ctx).remediation).toBe("fix it");
+  });
+
   it("gives error naming the missing fact and does not call run", () => {
     const run = vi.fn(() => outcome("pass", "x", "x"));
     const result = runCheck(check(["exec", "tui"], run), facts({ exec: { exitCode: 0 } }), ctx);

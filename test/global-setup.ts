@@ -7,6 +7,15 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** The release the tests run besides the dev dependency (see test/tui.test.ts, test/matrix-cli.test.ts). */
+export const SECOND_RELEASE = "0.150.0";
+
+function callerEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+}
+
 export default async function setup(): Promise<() => void> {
   const root = fileURLToPath(new URL("..", import.meta.url));
   execFileSync(
@@ -21,6 +30,15 @@ export default async function setup(): Promise<() => void> {
   const cache = join(homedir(), ".cache", "codex-smoke");
   const existed = existsSync(cache);
   mkdirSync(cache, { recursive: true });
+  // A second real Codex release for the tests that run one (issue: every release, not only the pin). Installed
+  // into the release cache `matrix` uses, once per machine.
+  const { installedRelease, releaseCacheDir } = await import("../src/codex/releases.js");
+  mkdirSync(releaseCacheDir(), { recursive: true });
+  await installedRelease(SECOND_RELEASE, {
+    cacheDir: releaseCacheDir(),
+    env: callerEnvironment(),
+    tempDirs: new Set(),
+  });
   return () => {
     if (existed) return;
     try {

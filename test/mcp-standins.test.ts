@@ -5,6 +5,7 @@ import { createInterface } from "node:readline";
 import { parse } from "smol-toml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type McpHttpStandin, startMcpHttpStandin } from "../src/demo/mcp-http-standin.js";
+import { standinMode } from "../src/demo/mcp-stdio-standin.js";
 import { buildReferenceSetup, type ReferenceSetup } from "../src/demo/reference-setup.js";
 
 const initialize = (id: number, protocolVersion: string) => ({
@@ -79,6 +80,74 @@ describe("stdio stand-in (playwright), run as the reference setup configures it"
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.stdin?.end();
     expect(await exited).toBe(0);
+  });
+});
+
+describe("stdio stand-in as a broken server (--mode)", () => {
+  let setup: ReferenceSetup;
+  let standin: { command: string; args: string[] };
+
+  beforeAll(async () => {
+    setup = await buildReferenceSetup();
+    const profile = parse(await readFile(setup.profileFile, "utf8")) as {
+      mcp_servers: { playwright: { command: string; args: string[] } };
+    };
+    standin = profile.mcp_servers.playwright;
+  });
+  afterAll(() => setup?.dispose());
+
+  const exited = (child: ChildProcess) =>
+    new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  it("hang: reads initialize and never answers, until its stdin closes", async () => {
+    const child = spawn(standin.command, [...standin.args, "--mode=hang"], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    const exit = exited(child);
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stdin?.write(`${JSON.stringify(initialize(0, "2025-06-18"))}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(output).toBe("");
+    expect(child.exitCode).toBeNull();
+    child.stdin?.end();
+    expect(await exit).toBe(0);
+  });
+
+  it("exit: exits at once with status 1 and answers nothing", async () => {
+    const child = spawn(standin.command, [...standin.args, "--mode=exit"], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    expect(await exited(child)).toBe(1);
+    expect(output).toBe("");
+  });
+
+  it("reads its mode from argv; serve by default, an unknown mode is an error", () => {
+    expect(standinMode([])).toBe("serve");
+    expect(standinMode(["--mode=hang"])).toBe("hang");
+    expect(standinMode(["x", "--mode=exit"])).toBe("exit");
+    expect(() => standinMode(["--mode=sleep"])).toThrow('unknown --mode "sleep"');
+  });
+});
+
+describe("streamable HTTP stand-in resetting every connection", () => {
+  it("resets before answering", async () => {
+    const server = await startMcpHttpStandin({ mode: "reset" });
+    try {
+      const error = await fetch(server.url, { method: "POST", body: "{}" }).then(
+        () => null,
+        (e: Error & { cause?: { code?: string } }) => e.cause?.code,
+      );
+      expect(error).toMatch(/^(ECONNRESET|UND_ERR_SOCKET)$/);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { DescendantTracker, killMarked, MARKER_VAR, markedPids } from "../src/processes.js";
+import { DescendantTracker, killMarked, killSession, MARKER_VAR, markedPids } from "../src/processes.js";
 
 const started: ChildProcess[] = [];
 const extraPids: number[] = [];
@@ -19,8 +19,8 @@ afterEach(() => {
   }
 });
 
-function start(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "ignore"] });
+function start(command: string, args: string[], env: NodeJS.ProcessEnv, detached = false): ChildProcess {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "ignore"], detached });
   started.push(child);
   return child;
 }
@@ -110,5 +110,28 @@ describe("DescendantTracker", () => {
     const tracker = new DescendantTracker(lone.pid as number, 50);
     expect(tracker.killAll()).toBe(0);
     expect(alive(lone.pid as number)).toBe(true);
+  });
+});
+
+describe("killSession", () => {
+  it("kills children that left the session before their parents are killed (no orphan survives)", async () => {
+    // The leader (its own session, as a pty child is) starts shells that each start `sleep` in a new session, as
+    // Codex starts its stdio MCP servers and bwrap its sandboxed command: these are found only as children of a
+    // living parent, never by session. Killing the parents first orphans them to init at once.
+    const script = "for i in 1 2 3 4 5 6 7 8; do (setsid sleep 30 & echo $!; wait) & done; wait";
+    const leader = start("sh", ["-c", script], process.env, true);
+    const children: number[] = [];
+    leader.stdout?.on("data", (chunk: Buffer) => {
+      for (const pid of chunk.toString().trim().split(/\s+/)) children.push(Number(pid));
+    });
+    await until(() => children.length === 8);
+    extraPids.push(...children);
+    await until(() =>
+      children.every((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("sleep")),
+    );
+
+    await killSession(leader.pid);
+    expect(children.filter(alive)).toEqual([]);
+    expect(await exited(leader)).toBe("SIGKILL");
   });
 });

@@ -1,25 +1,41 @@
-// Real Codex TUI sessions (0.169.0, bundled bubblewrap) on the bundled reference setup with the mock model.
+// Real Codex TUI sessions (the 0.169.0 dev dependency, and 0.150.0 from the release cache) on the bundled
+// reference setup with the mock model: healthy, MCP servers that fail in each way, refusals, deadlines.
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { parse } from "smol-toml";
 import { afterEach, describe, expect, it } from "vitest";
+import mcpServers from "../checks/mcp/servers.js";
+import tuiPermissions from "../checks/tui/permissions.js";
 import { type MockResponses, startMockResponses } from "../src/agent/mock-responses.js";
+import { type CodexInstall, codexInstallFromBin } from "../src/demo/codex-install.js";
+import { startMcpHttpStandin } from "../src/demo/mcp-http-standin.js";
 import { buildReferenceSetup, type ReferenceSetup } from "../src/demo/reference-setup.js";
+import { DEFAULT_EXPECTATIONS } from "../src/expectations.js";
+import { readConfigLayers } from "../src/gather/config.js";
+import { reachCause, refineUnreachable } from "../src/gather/mcp-reach.js";
 import { runTuiSession, type TuiSessionOptions, type TuiStep, tuiArgs } from "../src/gather/tui.js";
 import { permissionsParenthesis } from "../src/gather/tui-screens.js";
+import type { McpFailure, TuiFacts } from "../src/model.js";
 import { killMarked, MARKER_VAR, markedPids } from "../src/processes.js";
 import { Redactor } from "../src/redact.js";
+import { startUntrustedTlsServer } from "../src/tls/untrusted-server.js";
 
 const EXPECTED = ["playwright", "openaiDeveloperDocs"];
+const PROFILE_VALUE = "Profile azi4a2-autonomous (workspace with network access, never)";
+const CACHED_150 = join(homedir(), ".cache", "codex-smoke", "codex", "0.150.0");
 const cleanups: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function reference(): Promise<{ setup: ReferenceSetup; mock: MockResponses }> {
-  const setup = await buildReferenceSetup();
+type Reference = { setup: ReferenceSetup; mock: MockResponses };
+
+async function reference(codex?: CodexInstall): Promise<Reference> {
+  const setup = await buildReferenceSetup(codex ? { codex } : {});
   const mock = await startMockResponses({ commands: ["true"] });
   cleanups.push(async () => {
     await mock.close();
@@ -28,10 +44,7 @@ async function reference(): Promise<{ setup: ReferenceSetup; mock: MockResponses
   return { setup, mock };
 }
 
-async function session(
-  { setup, mock }: { setup: ReferenceSetup; mock: MockResponses },
-  overrides: Partial<TuiSessionOptions> = {},
-) {
+async function session({ setup, mock }: Reference, overrides: Partial<TuiSessionOptions> = {}) {
   const nonce = randomUUID();
   const steps: Partial<Record<TuiStep, number>> = {};
   const result = await runTuiSession({
@@ -69,7 +82,50 @@ function pidsMentioning(text: string): number[] {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-describe("runTuiSession on a real Codex", () => {
+/** Rewrites one server's table in the reference profile file. */
+function editServer(setup: ReferenceSetup, name: string, table: string): void {
+  const profile = readFileSync(setup.profileFile, "utf8");
+  const start = profile.indexOf(`[mcp_servers.${name}]`);
+  const next = profile.indexOf("\n[", start + 1);
+  const end = next < 0 ? profile.length : next + 1;
+  writeFileSync(
+    setup.profileFile,
+    `${profile.slice(0, start)}[mcp_servers.${name}]\n${table}\n${profile.slice(end)}`,
+  );
+}
+
+/** The stand-in's command line as the reference profile runs it. */
+function playwrightCommand(setup: ReferenceSetup): { command: string; args: string[] } {
+  const servers = parse(readFileSync(setup.profileFile, "utf8")).mcp_servers as Record<
+    string,
+    { command: string; args: string[] }
+  >;
+  return servers.playwright as { command: string; args: string[] };
+}
+
+async function closedLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === "object" && address ? address.port : 0;
+}
+
+/** Both session checks over the gathered facts, as the engine would run them. */
+function verdicts(setup: ReferenceSetup, tui: TuiFacts) {
+  const config = readConfigLayers({
+    codexHome: setup.codexHome,
+    profileName: setup.profileName,
+    project: setup.project,
+    launcherOverrides: [],
+  });
+  const ctx = { expect: DEFAULT_EXPECTATIONS };
+  return { permissions: tuiPermissions.run({ tui }, ctx), servers: mcpServers.run({ tui, config }, ctx) };
+}
+
+const toml = (value: string) => JSON.stringify(value);
+
+describe("runTuiSession on a real Codex (0.169.0)", () => {
   it("reads permissions and connected servers on the reference setup (3 runs, timed)", async () => {
     const ref = await reference();
     const before = readFileSync(ref.setup.profileFile, "utf8");
@@ -80,15 +136,15 @@ describe("runTuiSession on a real Codex", () => {
       if (!result.ok) return;
       const tui = result.value;
       expect(tui.refused).toBeNull();
-      expect(tui.permissions).toBe("Profile azi4a2-autonomous (workspace with network access, never)");
+      expect(tui.mcpError).toBeNull();
+      expect(tui.permissions).toBe(PROFILE_VALUE);
       expect(permissionsParenthesis(tui.permissions ?? "")).toEqual({
         access: "workspace with network access",
         approval: "never",
       });
       expect(tui.statusScreen).toContain("Permissions:");
-      expect(tui.mcp.playwright?.status).toBe("connected");
-      expect(tui.mcp.playwright?.tools).toBeGreaterThan(0);
-      expect(tui.mcp.openaiDeveloperDocs?.status).toBe("connected");
+      expect(tui.mcp.playwright).toMatchObject({ status: "connected", tools: 2, failure: null });
+      expect(tui.mcp.openaiDeveloperDocs).toMatchObject({ status: "connected", tools: 2, failure: null });
       expect(tui.mcpScreen).toMatch(/MCP Tools/);
       expect(tui.warnings).toEqual([]);
       expect(leftover).toEqual([]);
@@ -108,13 +164,131 @@ describe("runTuiSession on a real Codex", () => {
     console.log("profile file after 3 launches, appended:", JSON.stringify(after.slice(before.length)));
   });
 
+  it("fails a hung stdio server within its startup timeout, says so, and keeps /status", {
+    timeout: 20_000,
+  }, async () => {
+    const ref = await reference();
+    const { command, args } = playwrightCommand(ref.setup);
+    const hung = [...args, "--mode=hang"].map(toml).join(", ");
+    editServer(
+      ref.setup,
+      "playwright",
+      `command = ${toml(command)}\nargs = [${hung}]\nstartup_timeout_sec = 5`,
+    );
+
+    const { result, steps, leftover } = await session(ref);
+    console.log("hung-server timings, ms since spawn:", steps);
+    expect(result.ok, result.ok ? "" : result.error).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.mcp.playwright).toMatchObject({
+      status: "failed",
+      failure: { cause: "startup-timeout", timeoutSec: 5 },
+    });
+    // One startup timeout plus a few seconds, not two timeouts.
+    expect(result.value.durationMs).toBeLessThan(10_000);
+    const { permissions, servers } = verdicts(ref.setup, result.value);
+    expect(permissions).toMatchObject({ status: "pass", observed: PROFILE_VALUE });
+    expect(servers.status).toBe("fail");
+    expect(servers.observed).toBe(
+      `playwright (${command} ${args.join(" ")} --mode=hang): startup timed out after 5 s`,
+    );
+    expect(servers.remediation).toMatch(/^If playwright is only slow to start, raise `startup_timeout_sec`/);
+    expect(leftover).toEqual([]);
+  });
+
+  it("keeps /status when /mcp verbose outlasts the deadline, and says why the servers could not be read", async () => {
+    const ref = await reference();
+    const { command, args } = playwrightCommand(ref.setup);
+    const hung = [...args, "--mode=hang"].map(toml).join(", ");
+    editServer(
+      ref.setup,
+      "playwright",
+      `command = ${toml(command)}\nargs = [${hung}]\nstartup_timeout_sec = 60`,
+    );
+
+    const { result, leftover } = await session(ref, { timeoutMs: 8_000 });
+    expect(result.ok, result.ok ? "" : result.error).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.mcpError).toBe("timed out after 5 s waiting for the /mcp verbose block");
+    const { permissions, servers } = verdicts(ref.setup, result.value);
+    expect(permissions).toMatchObject({ status: "pass", observed: PROFILE_VALUE });
+    expect(servers).toMatchObject({
+      status: "error",
+      observed: "could not test: timed out after 5 s waiting for the /mcp verbose block",
+    });
+    expect(leftover).toEqual([]);
+  });
+
+  it("names a stdio command that does not exist", async () => {
+    const ref = await reference();
+    const missing = join(ref.setup.root, "no-such-mcp-server");
+    editServer(ref.setup, "playwright", `command = ${toml(missing)}`);
+
+    const { result, leftover } = await session(ref);
+    expect(result.ok, result.ok ? "" : result.error).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.mcp.playwright?.failure?.cause).toBe("command-not-found");
+    const { permissions, servers } = verdicts(ref.setup, result.value);
+    expect(permissions.status).toBe("pass");
+    expect(servers).toMatchObject({ status: "fail", observed: `playwright (${missing}): command not found` });
+    expect(servers.remediation).toBe(
+      `\`${missing}\` does not exist on the PATH Codex sees: install it, or give its absolute path as \`command\` in [mcp_servers.playwright].`,
+    );
+    expect(leftover).toEqual([]);
+  });
+
+  it("names an HTTP URL the host cannot connect to (refused), in one line without Rust type names", async () => {
+    const ref = await reference();
+    const url = `http://127.0.0.1:${await closedLoopbackPort()}/mcp`;
+    editServer(ref.setup, "openaiDeveloperDocs", `url = ${toml(url)}`);
+
+    const { result, leftover } = await session(ref);
+    expect(result.ok, result.ok ? "" : result.error).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.mcp.openaiDeveloperDocs?.failure).toMatchObject({ cause: "refused", url });
+    expect(result.value.mcp.playwright?.status).toBe("connected");
+    const { permissions, servers } = verdicts(ref.setup, result.value);
+    expect(permissions.status).toBe("pass");
+    expect(servers.observed).toBe(`openaiDeveloperDocs (${url}): connection refused`);
+    const reportLines = [servers.observed, ...servers.evidence, servers.remediation ?? ""];
+    expect(reportLines.filter((line) => /::|StreamableHttp/.test(line))).toEqual([]);
+    expect(servers.remediation).toMatch(/^Nothing accepts connections at http:\/\/127\.0\.0\.1:\d+\/mcp/);
+    expect(result.value.warnings.join("\n")).not.toContain("::");
+    expect(leftover).toEqual([]);
+  });
+
+  it("tells a server that resets from one that exits", async () => {
+    const ref = await reference();
+    const resetting = await startMcpHttpStandin({ mode: "reset" });
+    cleanups.push(() => resetting.close());
+    editServer(ref.setup, "openaiDeveloperDocs", `url = ${toml(resetting.url)}`);
+    const { command, args } = playwrightCommand(ref.setup);
+    editServer(
+      ref.setup,
+      "playwright",
+      `command = ${toml(command)}\nargs = [${[...args, "--mode=exit"].map(toml).join(", ")}]`,
+    );
+
+    const { result, leftover } = await session(ref);
+    expect(result.ok, result.ok ? "" : result.error).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.mcp.openaiDeveloperDocs?.failure?.cause).toBe("reset");
+    expect(result.value.mcp.playwright?.failure?.cause).toBe("exited");
+    const { permissions, servers } = verdicts(ref.setup, result.value);
+    expect(permissions.status).toBe("pass");
+    expect(servers.observed).toContain(
+      `openaiDeveloperDocs (${resetting.url}): connection reset by the server`,
+    );
+    expect(servers.observed).toContain("the server exited before answering initialize");
+    expect(leftover).toEqual([]);
+  });
+
   it("reports a stdio server whose script is missing as failed, with the reason from the warnings", async () => {
     const ref = await reference();
-    const profile = readFileSync(ref.setup.profileFile, "utf8");
-    const servers = parse(profile).mcp_servers as Record<string, { args: string[] }>;
-    const script = servers.playwright?.args[0] ?? "";
+    const { args } = playwrightCommand(ref.setup);
     const missing = join(ref.setup.root, "missing-playwright.mjs");
-    writeFileSync(ref.setup.profileFile, profile.replace(JSON.stringify(script), JSON.stringify(missing)));
+    const profile = readFileSync(ref.setup.profileFile, "utf8");
+    writeFileSync(ref.setup.profileFile, profile.replace(toml(args[0] ?? ""), toml(missing)));
 
     // An expected server that is not configured at all must not stall the session either.
     const { result, steps, leftover } = await session(ref, {
@@ -123,7 +297,12 @@ describe("runTuiSession on a real Codex", () => {
     console.log("failed-server timings, ms since spawn:", steps);
     expect(result.ok, result.ok ? "" : result.error).toBe(true);
     if (!result.ok) return;
-    expect(result.value.mcp.playwright).toMatchObject({ status: "failed", tools: 0, toolNames: [] });
+    expect(result.value.mcp.playwright).toMatchObject({
+      status: "failed",
+      tools: 0,
+      toolNames: [],
+      failure: { cause: "exited" },
+    });
     expect(result.value.mcp.openaiDeveloperDocs?.status).toBe("connected");
     expect(result.value.mcp).not.toHaveProperty("notConfigured");
     const reason = result.value.warnings.find((w) => w.startsWith("MCP · playwright:"));
@@ -158,11 +337,116 @@ describe("runTuiSession on a real Codex", () => {
 
   it("gives up at the deadline, kills the session and shows the last screen", async () => {
     const ref = await reference();
-    const { result, leftover } = await session(ref, { timeoutMs: 700 });
+    // Before the TUI is ready (~0.6 s on this machine): nothing was read, so nothing is gathered.
+    const { result, leftover } = await session(ref, { timeoutMs: 300 });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error).toMatch(/^timed out after 0.7 s waiting for /);
+    expect(result.error).toMatch(/^timed out after 0.3 s waiting for /);
     expect(result.error).toContain("last screen lines:");
     expect(leftover).toEqual([]);
+    // Later deadlines hit Codex while it starts its MCP servers and sandboxed helpers (1–2 s): whatever was
+    // read by then, nothing survives the session.
+    for (const timeoutMs of [1_300, 1_800]) expect((await session(ref, { timeoutMs })).leftover).toEqual([]);
+  });
+});
+
+describe("runTuiSession on Codex 0.150.0 (no OSC states, boxed /status, warnings in the history)", () => {
+  it("reads the same facts, and a hung server's cause", async () => {
+    // The test setup installs it (test/global-setup.ts): missing, the test fails rather than passing silently.
+    const bin = join(CACHED_150, "node_modules", ".bin", "codex");
+    const ref = await reference(codexInstallFromBin(bin));
+    const healthy = await session(ref);
+    expect(healthy.result.ok, healthy.result.ok ? "" : healthy.result.error).toBe(true);
+    if (!healthy.result.ok) return;
+    expect(healthy.result.value.permissions).toBe(PROFILE_VALUE);
+    expect(healthy.result.value.mcp.playwright).toMatchObject({ status: "connected", tools: 2 });
+    expect(healthy.result.value.mcp.openaiDeveloperDocs).toMatchObject({ status: "connected", tools: 2 });
+    expect(healthy.leftover).toEqual([]);
+
+    const { command, args } = playwrightCommand(ref.setup);
+    const hung = [...args, "--mode=hang"].map(toml).join(", ");
+    editServer(
+      ref.setup,
+      "playwright",
+      `command = ${toml(command)}\nargs = [${hung}]\nstartup_timeout_sec = 5`,
+    );
+    const broken = await session(ref);
+    expect(broken.result.ok, broken.result.ok ? "" : broken.result.error).toBe(true);
+    if (!broken.result.ok) return;
+    expect(broken.result.value.durationMs).toBeLessThan(10_000);
+    expect(broken.result.value.permissions).toBe(PROFILE_VALUE);
+    expect(broken.result.value.mcp.playwright?.failure).toMatchObject({
+      cause: "startup-timeout",
+      timeoutSec: 5,
+    });
+    expect(broken.leftover).toEqual([]);
+  });
+});
+
+describe("refineUnreachable: the host names what Codex could not", () => {
+  const unreachable = (url: string): McpFailure => ({
+    cause: "unreachable",
+    detail: "",
+    url,
+    timeoutSec: null,
+    httpStatus: null,
+  });
+
+  it("refused, reset and an untrusted certificate, on loopback", async () => {
+    const closed = `http://127.0.0.1:${await closedLoopbackPort()}/mcp`;
+    expect(await refineUnreachable(unreachable(closed), {}, 3_000)).toMatchObject({
+      cause: "refused",
+      detail: expect.stringContaining("ECONNREFUSED"),
+    });
+    const resetting = await startMcpHttpStandin({ mode: "reset" });
+    const tls = await startUntrustedTlsServer();
+    try {
+      expect((await refineUnreachable(unreachable(resetting.url), {}, 3_000)).cause).toBe("reset");
+      expect(await refineUnreachable(unreachable(tls.url), {}, 3_000)).toMatchObject({
+        cause: "tls",
+        detail: expect.stringContaining("self-signed certificate"),
+      });
+    } finally {
+      await resetting.close();
+      await tls.close();
+    }
+  });
+
+  it("leaves a URL it reaches, a proxied URL and other causes as they are", async () => {
+    const docs = await startMcpHttpStandin();
+    try {
+      expect(await refineUnreachable(unreachable(docs.url), {}, 3_000)).toMatchObject({
+        cause: "unreachable",
+        detail: "the host reaches it (HTTP 200), Codex did not",
+      });
+    } finally {
+      await docs.close();
+    }
+    const closed = `http://127.0.0.1:${await closedLoopbackPort()}/mcp`;
+    const proxy = { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" };
+    expect(await refineUnreachable(unreachable(closed), proxy, 3_000)).toMatchObject({
+      cause: "unreachable",
+      detail: "through the configured proxy (not retried from the host)",
+    });
+    // NO_PROXY exempts the host: Codex connects directly, so the host does too.
+    const exempt = { ...proxy, NO_PROXY: "localhost,127.0.0.1" };
+    expect((await refineUnreachable(unreachable(closed), exempt, 3_000)).cause).toBe("refused");
+    const timeout: McpFailure = { ...unreachable("x"), cause: "startup-timeout", timeoutSec: 5 };
+    expect(await refineUnreachable(timeout, {}, 3_000)).toBe(timeout);
+  });
+
+  it.each([
+    ["ECONNREFUSED", "refused"],
+    ["ENOTFOUND", "dns"],
+    ["EAI_AGAIN", "dns"],
+    ["ECONNRESET", "reset"],
+    ["UND_ERR_SOCKET", "reset"],
+    ["DEPTH_ZERO_SELF_SIGNED_CERT", "tls"],
+    ["CERT_HAS_EXPIRED", "tls"],
+    ["ERR_TLS_CERT_ALTNAME_INVALID", "tls"],
+    ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "tls"],
+    ["EHOSTUNREACH", "unreachable"],
+  ])("%s is %s", (code, cause) => {
+    expect(reachCause(code)).toBe(cause);
   });
 });

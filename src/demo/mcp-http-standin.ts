@@ -1,6 +1,8 @@
 // The streamable-HTTP stand-in for the reference setup's `openaiDeveloperDocs` server, on loopback.
 // Stateless: no session id, every POST is answered with JSON, GET (the optional server-sent stream) is 405.
+// `mode: "reset"` makes it a broken server for tests: every connection is reset (TCP RST) before any answer.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { listenOnLoopback } from "../loopback.js";
 import {
   createMcpDispatcher,
@@ -32,7 +34,7 @@ export interface McpHttpStandin {
 
 const MCP_PATH = "/mcp";
 
-export async function startMcpHttpStandin(): Promise<McpHttpStandin> {
+export async function startMcpHttpStandin(opts: { mode?: "serve" | "reset" } = {}): Promise<McpHttpStandin> {
   const dispatch = createMcpDispatcher({ name: "codex-smoke-docs-standin", version: "1.0.0" }, DOCS_TOOLS);
 
   const answer = (body: string): JsonRpcResponse | JsonRpcResponse[] | null => {
@@ -72,6 +74,8 @@ export async function startMcpHttpStandin(): Promise<McpHttpStandin> {
       res.end();
     });
   });
+  if (opts.mode === "reset")
+    server.prependListener("connection", (socket: Socket) => socket.resetAndDestroy());
   const port = await listenOnLoopback(server);
 
   return {

@@ -1,6 +1,7 @@
 // A dependency-free MCP server: the JSON-RPC dispatch both stand-ins share, and the stdio stand-in for the
 // reference setup's `playwright` server (newline-delimited JSON-RPC on stdin/stdout; run this file with node).
-// It imports only node builtins so the file runs on its own, compiled or transpiled.
+// It imports only node builtins so the file runs on its own, compiled or transpiled. `--mode=hang` and
+// `--mode=exit` make it a broken server for tests: one stuck in startup, one that dies at once.
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 
@@ -121,20 +122,39 @@ export const PLAYWRIGHT_TOOLS: StandinTool[] = [
   },
 ];
 
-function serveStdio(): void {
+/**
+ * `serve` answers; `hang` reads but never answers `initialize` (a server stuck in startup: Codex gives up after
+ * `startup_timeout_sec`); `exit` exits at once with status 1, before any answer (a server that crashes).
+ */
+export type StdioStandinMode = "serve" | "hang" | "exit";
+
+/** The mode an argv asks for (`--mode=hang`), `serve` by default; an unknown mode is an error. */
+export function standinMode(argv: readonly string[]): StdioStandinMode {
+  const flag = argv.find((arg) => arg.startsWith("--mode="));
+  const mode = flag?.slice("--mode=".length) ?? "serve";
+  if (mode === "serve" || mode === "hang" || mode === "exit") return mode;
+  throw new Error(`unknown --mode ${JSON.stringify(mode)} (serve, hang or exit)`);
+}
+
+function serveStdio(mode: StdioStandinMode): void {
+  if (mode === "exit") {
+    process.stderr.write("codex-smoke stand-in: exiting at once (--mode=exit)\n");
+    process.exit(1);
+  }
   const dispatch = createMcpDispatcher(
     { name: "codex-smoke-playwright-standin", version: "1.0.0" },
     PLAYWRIGHT_TOOLS,
   );
   const lines = createInterface({ input: process.stdin });
   lines.on("line", (line) => {
-    if (line.trim() === "") return;
+    if (line.trim() === "" || mode === "hang") return;
     const parsed = parseJsonRpc(line);
     const response = "error" in parsed ? parsed.error : dispatch(parsed.message);
     if (response !== null) process.stdout.write(`${JSON.stringify(response)}\n`);
   });
-  // The client closing stdin is how an stdio MCP server is told to stop.
+  // The client closing stdin is how an stdio MCP server is told to stop (a hung one too: nothing outlives Codex).
   lines.on("close", () => process.exit(0));
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) serveStdio();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  serveStdio(standinMode(process.argv.slice(2)));
