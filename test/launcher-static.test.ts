@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are shell scripts; ${…} is the shell's
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildReferenceSetup } from "../src/demo/reference-setup.js";
@@ -200,8 +201,9 @@ const LAUNCHERS: Array<[string, Reading]> = [
         ["--full-auto", 3],
         ["--approve-for-me", 3],
         ["--add-dir", 7],
+        ["--sandbox", 9],
       ],
-      invocations: [[9, "exec", "azi4a2-autonomous"]],
+      invocations: [[10, "exec", "azi4a2-autonomous"]],
     },
   ],
   [
@@ -243,6 +245,84 @@ describe("readLauncherStatic: fixture launchers", () => {
   });
 });
 
+/** Small scripts and the arguments their last Codex command receives, as the shell would expand them. */
+const EXPANSIONS: Array<[string, string, string[]]> = [
+  [
+    "wrappers in front of Codex",
+    "exec nice -n 5 timeout -k 5 60 stdbuf -o L setsid nohup time -p codex -p x",
+    ["-p", "x"],
+  ],
+  ["a prefix assignment is for that command only", 'P=x codex -p a\nexec codex -p "${P:-d}"', ["-p", "d"]],
+  [
+    "a default path to codex names the program",
+    'codex_bin=${CODEX_BIN:-$HOME/.local/bin/codex}\nexec "$codex_bin" -p x',
+    ["-p", "x"],
+  ],
+  ["a quoted unknown is one word", 'set -- "$X" --profile p\nshift\nexec codex "$@"', ["--profile", "p"]],
+  [
+    "an unquoted unknown may be several words",
+    'set -- x$X --profile p\nshift\nexec codex "$@"',
+    ["x$X", "--profile", "p"],
+  ],
+  [
+    "so may an unknown value, unquoted",
+    'V="$HOME/x"\nset -- $V -p p\nshift\nexec codex "$@"',
+    ["$HOME/x", "-p", "p"],
+  ],
+  ["exec -a names the process", "exec -a codex-auto codex --profile p", ["--profile", "p"]],
+  ['"$@" and an empty array are no words', 'a=()\nset --\nexec codex "$@" "${a[@]}" -p x', ["-p", "x"]],
+  [
+    "shift drops known arguments",
+    'set -- --sandbox x --profile p "$@"\nshift 2\nexec codex "$@"',
+    ["--profile", "p", "$@"],
+  ],
+  [
+    "$1 after set --",
+    'set -- azi4a2-autonomous\nexec codex --profile "$1"',
+    ["--profile", "azi4a2-autonomous"],
+  ],
+  [
+    "a loop variable is unknown",
+    'p=x\nfor p in a b; do :; done\nexec codex --profile "$p"',
+    ["--profile", "$p"],
+  ],
+  ["unset brings the default back", 'X=y\nunset X\nexec codex --profile "${X:-d}"', ["--profile", "d"]],
+  ["+= appends to a word list", "A=--profile\nA+=' p'\nexec codex $A", ["--profile", "p"]],
+  [
+    "quotes and escapes are removed",
+    "exec codex -c \"model=\\\"o3\\\"\" $'--yolo' \\-\\-add-dir '/x y' $'a\\tb'",
+    ["-c", 'model="o3"', "--yolo", "--add-dir", "/x y", "a\tb"],
+  ],
+  [
+    "array elements and a word as an array",
+    'a=(one two)\ns=solo\nexec codex "${a[1]}" "$a" "${s[@]}"',
+    ["two", "one", "solo"],
+  ],
+  ["an unquoted empty word vanishes, a quoted one stays", 'E=\nexec codex $E "" "$E"', ["", ""]],
+  [
+    "other expansions stay as written",
+    'exec codex --profile "${p%.toml}" "$(cat f)"',
+    ["--profile", "${p%.toml}", "$(cat f)"],
+  ],
+];
+
+describe("readLauncherStatic: expansion", () => {
+  it.each(EXPANSIONS)("%s", (_title, script, args) => {
+    const result = readLauncherStatic("l", `${script}\n`);
+    expect(result.invocations.at(-1)?.args).toEqual(args);
+  });
+
+  it("takes a profile only when its value is exactly known", () => {
+    expect(readLauncherStatic("l", 'set -- azi4a2-autonomous\nexec codex -p "$1"\n').profile).toBe(
+      "azi4a2-autonomous",
+    );
+    expect(readLauncherStatic("l", 'exec codex --profile "$(cat f)"\n').profile).toBeNull();
+    expect(readLauncherStatic("l", 'set -- --sandbox x "$@"\nshift 2\nexec codex "$@"\n').findings).toEqual(
+      [],
+    );
+  });
+});
+
 describe("readLauncherStatic", () => {
   it("keeps the launcher line of each finding and what the reader cannot know as written", () => {
     const result = readLauncherStatic("l", fixture("legacy-in-variables"));
@@ -259,6 +339,7 @@ describe("readLauncherStatic", () => {
       "azi4a2-autonomous",
       "--add-dir",
       "$HOME/shared",
+      "--sandbox=read-only",
       "$@",
     ]);
     expect(readLauncherStatic("l", fixture("profile-unknown")).invocations[0]?.args).toEqual([
@@ -443,7 +524,7 @@ describe("parseObservedArgv", () => {
     [["-p", "root", "exec", "-p", "inner"], read("exec", "inner")],
     [["e", "-pazi4a2-autonomous"], read("exec", "azi4a2-autonomous")],
     [["a"], read("apply", null)],
-    [["mcp", "get", "playwright"], read("mcp", null)],
+    [["mcp", "login", "playwright"], read("mcp", null)],
     [["--profile", "p", "exec is a word here"], read(null, "p")],
     [["the prompt", "--profile", "p"], read(null, "p")],
     // A value is not the subcommand, attached or not; `-i` takes images until the next option, as clap does.

@@ -34,12 +34,6 @@ export interface ObservedArgv {
   legacy: Array<{ flag: LegacyFlag; value: string | null }>;
 }
 
-/** One argument: `opaque` when its text is not known (a launcher's `"$@"`): never an option nor the subcommand. */
-export interface CodexArg {
-  text: string;
-  opaque: boolean;
-}
-
 /** An option as Codex read it: `name` is the long name (`--profile` for `-p`), `spelled` what was written. */
 export interface CodexOption {
   name: string;
@@ -213,26 +207,29 @@ function optionTable(specs: string[]): OptionTable {
   return table;
 }
 
-/** Reads Codex's arguments (without the program name) as clap does. */
-export function parseCodexArgs(args: readonly CodexArg[]): CodexCommandLine {
+/**
+ * Reads Codex's arguments (without the program name) as clap does. A launcher's argument it cannot know is passed
+ * as written (`$@`, `$(…)`): beginning with `$`, it is never taken for an option or a subcommand.
+ */
+export function parseCodexArgs(args: readonly string[]): CodexCommandLine {
   const options: CodexOption[] = [];
   let subcommand: string | null = null;
-  // Until the first positional, a positional may be the subcommand; an opaque argument there leaves it unknown.
+  // Only the first positional may be the subcommand.
   let subcommandOpen = true;
   let table = TABLES.get("") as OptionTable;
   let endOfOptions = false;
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as CodexArg;
-    if (arg.opaque || endOfOptions || !arg.text.startsWith("-") || arg.text === "-") {
-      if (subcommandOpen && !arg.opaque && !endOfOptions && SUBCOMMANDS.has(arg.text)) {
-        subcommand = ALIASES[arg.text] ?? arg.text;
+    const arg = args[i] as string;
+    if (endOfOptions || !arg.startsWith("-") || arg === "-") {
+      if (subcommandOpen && !endOfOptions && SUBCOMMANDS.has(arg)) {
+        subcommand = ALIASES[arg] ?? arg;
         table = TABLES.get(subcommand) ?? COMMON_TABLE;
       }
       subcommandOpen = false;
-    } else if (arg.text === "--") {
+    } else if (arg === "--") {
       endOfOptions = true;
     } else {
-      const read = arg.text.startsWith("--") ? readLong(args, i, table) : readShortCluster(args, i, table);
+      const read = arg.startsWith("--") ? readLong(args, i, table) : readShortCluster(args, i, table);
       options.push(...read.options);
       i = read.next - 1;
     }
@@ -246,8 +243,8 @@ interface ReadOptions {
   next: number;
 }
 
-function readLong(args: readonly CodexArg[], at: number, table: OptionTable): ReadOptions {
-  const text = (args[at] as CodexArg).text;
+function readLong(args: readonly string[], at: number, table: OptionTable): ReadOptions {
+  const text = args[at] as string;
   const eq = text.indexOf("=");
   const spelled = eq < 0 ? text : text.slice(0, eq);
   const spec = table.get(spelled);
@@ -260,8 +257,8 @@ function readLong(args: readonly CodexArg[], at: number, table: OptionTable): Re
 }
 
 /** `-hV`, `-sdanger-full-access`, `-c=key=v`, `-c key=v`: flags until a letter that takes a value. */
-function readShortCluster(args: readonly CodexArg[], at: number, table: OptionTable): ReadOptions {
-  const text = (args[at] as CodexArg).text;
+function readShortCluster(args: readonly string[], at: number, table: OptionTable): ReadOptions {
+  const text = args[at] as string;
   const options: CodexOption[] = [];
   for (let k = 1; k < text.length; k++) {
     const spelled = `-${text[k]}`;
@@ -283,7 +280,7 @@ function readShortCluster(args: readonly CodexArg[], at: number, table: OptionTa
 
 /** The value in the next argument; an option that takes several keeps taking them until the next option. */
 function readValues(
-  args: readonly CodexArg[],
+  args: readonly string[],
   at: number,
   from: number,
   spec: ValueOption,
@@ -292,10 +289,10 @@ function readValues(
   const first = args[from];
   if (first === undefined)
     return { options: [{ name: spec.name, spelled, value: null, at, valueAt: null }], next: from };
-  const options = [{ name: spec.name, spelled, value: first.text, at, valueAt: from }];
+  const options = [{ name: spec.name, spelled, value: first, at, valueAt: from }];
   let next = from + 1;
-  while (spec.multiple && next < args.length && !(args[next] as CodexArg).text.startsWith("-")) {
-    options.push({ name: spec.name, spelled, value: (args[next] as CodexArg).text, at, valueAt: next });
+  while (spec.multiple && next < args.length && !(args[next] as string).startsWith("-")) {
+    options.push({ name: spec.name, spelled, value: args[next] as string, at, valueAt: next });
     next++;
   }
   return { options, next };
@@ -310,9 +307,7 @@ export function legacyFlagOf(option: CodexOption): LegacyFlag | null {
     const legacy = LEGACY_CONFIG_KEY.exec(configKey(option.value ?? ""));
     return legacy ? (`-c ${legacy[1]}` as LegacyFlag) : null;
   }
-  // A short letter is legacy only where it means the legacy option (`-s` is `--sandbox`).
-  const known = option.spelled.startsWith("--") || option.name !== option.spelled;
-  return known && LEGACY.has(option.spelled) ? (option.spelled as LegacyFlag) : null;
+  return LEGACY.has(option.spelled) ? (option.spelled as LegacyFlag) : null;
 }
 
 /**
@@ -347,8 +342,7 @@ export function summarizeCodexArgs(
 
 /** Parses an argv the shim recorded, after removing the arguments the harness appended (`appended`, in order). */
 export function parseObservedArgv(argv: string[], appended: string[] = []): ObservedArgv {
-  const args = withoutSequence(argv, appended).map((text) => ({ text, opaque: false }));
-  return summarizeCodexArgs(parseCodexArgs(args));
+  return summarizeCodexArgs(parseCodexArgs(withoutSequence(argv, appended)));
 }
 
 function withoutSequence(argv: string[], sequence: string[]): string[] {

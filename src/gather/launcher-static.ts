@@ -102,22 +102,23 @@ function syntaxErrorLines(root: SyntaxNode): number[] {
 
 /**
  * A word, or part of one, after expansion: its text (unknown parts as written), whether it is exactly what the
- * shell passes, whether it begins with a part the reader cannot know, and the line its text was written on.
+ * shell passes, whether it may stand for any number of words (`"$@"`, an unknown unquoted `$x`), and the line its
+ * text was written on (a variable's value keeps the line of its assignment).
  */
 interface Field {
   text: string;
   exact: boolean;
-  opaque: boolean;
+  several: boolean;
   line: number;
 }
 /** Parts of words in order; `null` separates two words. */
 type Segment = Field | null;
 
-const literal = (text: string, line: number): Field => ({ text, exact: true, opaque: false, line });
-const unknown = (node: SyntaxNode): Field => ({
+const literal = (text: string, line: number): Field => ({ text, exact: true, several: false, line });
+const unknown = (node: SyntaxNode, quoted = false): Field => ({
   text: node.text,
   exact: false,
-  opaque: true,
+  several: !quoted || LIST_EXPANSION.test(node.text),
   line: lineOf(node),
 });
 const lineOf = (node: SyntaxNode) => node.startPosition.row + 1;
@@ -126,7 +127,7 @@ function joinFields(a: Field, b: Field): Field {
   return {
     text: a.text + b.text,
     exact: a.exact && b.exact,
-    opaque: a.text === "" ? b.opaque : a.opaque,
+    several: a.several || b.several,
     line: a.text === "" ? b.line : a.line,
   };
 }
@@ -148,7 +149,7 @@ function fold(segments: Segment[]): Field[] {
 
 /** Field splitting of an unquoted expansion's known text. */
 function splitWords(field: Field): Segment[] {
-  if (!field.exact) return [field];
+  if (!field.exact) return [{ ...field, several: true }];
   return field.text
     .split(/([ \t\n]+)/)
     .filter((part) => part !== "")
@@ -167,6 +168,7 @@ const isCodexProgram = (text: string) => basename(text) === "codex" || /^@openai
 
 const DEFAULT_OPERATORS = new Set([":-", "-", ":=", "="]);
 const ALTERNATIVE_OPERATORS = new Set([":+", "+"]);
+const LIST_EXPANSION = /^\$(@|\{@\}|\{[A-Za-z_][A-Za-z0-9_]*\[[@*]\]\})$/;
 /** Word parts that are quotes or expansions; any other part of a word is its text. */
 const EVALUATED_TYPES = new Set([
   "string",
@@ -192,7 +194,7 @@ class LauncherReader {
   private readonly lines: string[];
   private readonly scalars = new Map<string, Segment[]>();
   private readonly arrays = new Map<string, Field[]>();
-  private positional: Field[] = [{ text: "$@", exact: false, opaque: true, line: 0 }];
+  private positional: Field[] = [{ text: "$@", exact: false, several: true, line: 0 }];
   private readonly findings = new Map<string, LintFinding>();
   private readonly overrides = new Map<string, LauncherStatic["overrides"][number]>();
   private readonly invocations: CodexInvocation[] = [];
@@ -215,9 +217,6 @@ class LauncherReader {
   /** Walks the script in order; commands inside `$(…)`, functions and branches are visited like the rest. */
   visit(node: SyntaxNode): void {
     switch (node.type) {
-      case "comment":
-      case "heredoc_content":
-        return;
       case "variable_assignment":
         this.checkTlsAssignment(node);
         // `VAR=x cmd` sets VAR for that command only.
@@ -238,11 +237,9 @@ class LauncherReader {
     for (const child of node.namedChildren) if (child) this.visit(child);
   }
 
+  /** One finding per flag and line, however many commands pass it. */
   private report(line: number, flag: string): void {
-    const key = `${line}\0${flag}`;
-    if (!this.findings.has(key)) {
-      this.findings.set(key, { line, flag, text: (this.lines[line - 1] ?? "").trim() });
-    }
+    this.findings.set(`${line}\0${flag}`, { line, flag, text: (this.lines[line - 1] ?? "").trim() });
   }
 
   // ---- variables ----
@@ -272,7 +269,7 @@ class LauncherReader {
 
   private setUnknown(node: SyntaxNode): void {
     this.forget(node.text);
-    this.scalars.set(node.text, [{ ...unknown(node), text: `$${node.text}` }]);
+    this.scalars.set(node.text, [{ ...unknown(node, true), text: `$${node.text}` }]);
   }
 
   private forget(name: string): void {
@@ -297,7 +294,6 @@ class LauncherReader {
     const run = this.unwrap(this.fieldsOf([name, ...node.childrenForFieldName("argument")]));
     if (!run) return;
     const { program, args } = run;
-    if (program.opaque) return;
     if (isCodexProgram(program.text)) this.readInvocation(lineOf(node), args);
     else if (program.text === "set") this.setPositional(args);
     else if (program.text === "shift") this.shift(args);
@@ -310,7 +306,7 @@ class LauncherReader {
     for (;;) {
       const [first, ...args] = rest;
       if (!first) return null;
-      const wrapper = first.opaque ? undefined : WRAPPERS[basename(first.text)];
+      const wrapper = WRAPPERS[basename(first.text)];
       if (!wrapper) return { program: first, args };
       const skipped = wrapper(args);
       if (skipped === null) return null;
@@ -322,7 +318,7 @@ class LauncherReader {
   }
 
   private readInvocation(line: number, args: Field[]): void {
-    const commandLine = parseCodexArgs(args);
+    const commandLine = parseCodexArgs(args.map((arg) => arg.text));
     const exact = (index: number) => args[index]?.exact === true;
     const parsed = summarizeCodexArgs(commandLine, exact);
     this.invocations.push({ line, args: args.map((arg) => arg.text), parsed });
@@ -340,7 +336,8 @@ class LauncherReader {
       if (flag) this.report(line, flag);
       if (option.value === null || option.valueAt === null || !exact(option.valueAt)) continue;
       if (option.name === "--profile" && this.profile === null) this.profile = { name: option.value, line };
-      if (option.name === "--config" && !this.overrides.has(`${line}\0${option.value}`)) {
+      // Keyed by line and value: two commands that expand the same array pass each override once.
+      if (option.name === "--config") {
         this.overrides.set(`${line}\0${option.value}`, {
           key: configKey(option.value),
           raw: option.value,
@@ -354,29 +351,22 @@ class LauncherReader {
   private setPositional(args: Field[]): void {
     const [first] = args;
     if (first?.text === "--") this.positional = args.slice(1);
-    else if (first && !first.opaque && !/^[-+]/.test(first.text)) this.positional = args;
+    else if (first && !/^[-+]/.test(first.text)) this.positional = args;
   }
 
   private shift(args: Field[]): void {
     const count = args[0] ? Number(args[0].text) : 1;
-    for (let k = 0; k < count && this.positional[0] && !this.positional[0].opaque; k++) {
+    for (let k = 0; k < count && this.positional[0] && !this.positional[0].several; k++) {
       this.positional = this.positional.slice(1);
     }
   }
 
   private checkTlsArguments(program: string, args: Field[]): void {
     if (TEXT_COMMANDS.has(program)) return;
-    let skipValue = false;
     for (const arg of args) {
-      if (arg.opaque || skipValue) {
-        skipValue = false;
-        continue;
-      }
       if (arg.text === "--insecure" || arg.text === "--no-check-certificate") this.report(arg.line, arg.text);
-      else if (program === "curl" && /^-[^-]/.test(arg.text)) {
-        const cluster = readCurlCluster(arg.text);
-        if (cluster.insecure) this.report(arg.line, "-k");
-        skipValue = cluster.takesNext;
+      else if (program === "curl" && /^-[^-]/.test(arg.text) && curlClusterHasK(arg.text)) {
+        this.report(arg.line, "-k");
       }
     }
   }
@@ -417,13 +407,13 @@ class LauncherReader {
       case "expansion":
         return this.expand(node, quoted);
       case "command_substitution":
-        return [lookedUpProgram(node) ?? unknown(node)];
+        return [lookedUpProgram(node) ?? unknown(node, quoted)];
       default:
-        return [unknown(node)];
+        return [unknown(node, quoted)];
     }
   }
 
-  /** `"…"`: text between the parts is literal; a string without expansions is a word even when empty. */
+  /** `"…"`: text between the parts is literal. */
   private evaluateString(node: SyntaxNode): Segment[] {
     const parts = node.namedChildren.filter((child): child is SyntaxNode => child !== null);
     const segments: Segment[] = [];
@@ -440,19 +430,19 @@ class LauncherReader {
     }
     const tail = this.source.slice(offset, node.endIndex - 1);
     if (tail !== "") segments.push(literal(unescapeDoubleQuoted(tail), lineOf(node)));
-    return parts.some((part) => part.type !== "string_content")
-      ? segments
-      : [literal("", lineOf(node)), ...segments];
+    // "$@" and "${a[@]}" are as many words as there are elements, none for none; any other string is one word.
+    const onlyList = parts.length === 1 && LIST_EXPANSION.test(parts[0]?.text ?? "");
+    return onlyList ? segments : [literal("", lineOf(node)), ...segments];
   }
 
   /** `$x`, `${x}`, `${x:-default}`, `${x:+alternative}`, `${a[@]}`, `$@`, `$1`. */
   private expand(node: SyntaxNode, quoted: boolean): Segment[] {
     const reference = this.referenceOf(node);
-    if (!reference) return [unknown(node)];
+    if (!reference) return [unknown(node, quoted)];
     const value = this.valueOf(reference.name, quoted);
     const { operator } = reference;
-    if (value === "unknown") return [unknown(node)];
-    if (operator === null) return value === "unset" ? [unknown(node)] : value;
+    if (value === "unknown") return [unknown(node, quoted)];
+    if (operator === null) return value === "unset" ? [unknown(node, quoted)] : value;
     const empty = (s: Segment) => s?.exact === true && s.text === "";
     const useOperand = value === "unset" || (operator.startsWith(":") && value.every(empty));
     if (DEFAULT_OPERATORS.has(operator)) {
@@ -465,7 +455,7 @@ class LauncherReader {
         );
       return operand;
     }
-    if (value !== "unset" && !value.every((s) => s === null || s.exact)) return [unknown(node)];
+    if (value !== "unset" && !value.every((s) => s === null || s.exact)) return [unknown(node, quoted)];
     return useOperand ? [] : this.evaluateOperand(reference, quoted);
   }
 
@@ -553,7 +543,7 @@ class LauncherReader {
   }
 
   private positionalAt(n: number): Segment[] | "unknown" {
-    const known = n > 0 && this.positional.slice(0, n).every((field) => !field.opaque);
+    const known = n > 0 && this.positional.slice(0, n).every((field) => !field.several);
     const field = this.positional[n - 1];
     return known && field ? [field] : "unknown";
   }
@@ -566,7 +556,7 @@ function skipOptions(args: Field[], withValue: string[] = []): number {
   let k = 0;
   while (k < args.length) {
     const arg = args[k] as Field;
-    if (arg.opaque || !arg.text.startsWith("-") || arg.text === "-") break;
+    if (!arg.text.startsWith("-") || arg.text === "-") break;
     k++;
     if (arg.text === "--") break;
     if (withValue.includes(arg.text)) k++;
@@ -579,7 +569,6 @@ const WRAPPERS: Record<string, Wrapper> = {
   exec: (args) => skipOptions(args, ["-a"]),
   // `command -v codex` looks Codex up, it does not run it.
   command: (args) => (args[0]?.text === "-v" || args[0]?.text === "-V" ? null : skipOptions(args)),
-  builtin: () => 0,
   nohup: (args) => skipOptions(args),
   setsid: (args) => skipOptions(args),
   time: (args) => skipOptions(args),
@@ -606,15 +595,14 @@ function lookedUpProgram(node: SyntaxNode): Field | null {
     (program === "type" && (args[0] === "-P" || args[0] === "-p"));
   const target = args[args.length - 1];
   if (!lookup || !target || !/^[\w./@-]+$/.test(target)) return null;
-  return { text: target, exact: false, opaque: false, line: lineOf(node) };
+  return { text: target, exact: false, several: false, line: lineOf(node) };
 }
 
-/** A curl short-option cluster (`-fsSk`): does it hold `-k`, and does its last letter take the next argument? */
-function readCurlCluster(text: string): { insecure: boolean; takesNext: boolean } {
-  for (let k = 1; k < text.length; k++) {
-    const letter = text[k] as string;
-    if (letter === "k") return { insecure: true, takesNext: false };
-    if (CURL_VALUE_SHORTS.has(letter)) return { insecure: false, takesNext: k === text.length - 1 };
+/** A curl short-option cluster (`-fsSk`) holds `-k` unless the `k` is the value of a letter before it (`-ok`). */
+function curlClusterHasK(text: string): boolean {
+  for (const letter of text.slice(1)) {
+    if (letter === "k") return true;
+    if (CURL_VALUE_SHORTS.has(letter)) return false;
   }
-  return { insecure: false, takesNext: false };
+  return false;
 }
