@@ -1,5 +1,24 @@
 // What a launcher script says about how it starts Codex, read without running it, and the argv a PATH shim
 // recorded. Static reading is the fallback for the profile and what lint messages point at (file:line).
+//
+// The script is parsed with tree-sitter's bash grammar (run as WebAssembly); a small evaluator then follows what
+// the shell would pass: variables and their defaults, arrays, `set --`/`shift`, wrappers such as `exec` and `env`.
+// Only the arguments of a command that runs Codex count; comments, messages, case patterns and here-documents don't.
+// A variable the launcher does not assign is taken as unset, so `${CODEX_PROFILE:-x}` reads as `x`; what the
+// reader cannot know (`"$@"`, `$(…)`, `$HOME`) is kept as written and never read as an option.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import TreeSitter, { type Parser, type Node as SyntaxNode } from "@vscode/tree-sitter-wasm";
+import {
+  type CodexCommandLine,
+  configKey,
+  legacyFlagOf,
+  type ObservedArgv,
+  parseCodexArgs,
+  summarizeCodexArgs,
+} from "./codex-argv.js";
+
+export { LEGACY_FLAGS, type LegacyFlag, type ObservedArgv, parseObservedArgv } from "./codex-argv.js";
 
 export interface LintFinding {
   line: number;
@@ -9,34 +28,32 @@ export interface LintFinding {
   text: string;
 }
 
+/** One command in the launcher that runs Codex. */
+export interface CodexInvocation {
+  /** The line the command starts on. */
+  line: number;
+  /** Its arguments after the program, expanded; what the launcher cannot know is kept as written (`$@`). */
+  args: string[];
+  /** What Codex reads from them; a profile or `-c` value that is not exactly known is left out. */
+  parsed: ObservedArgv;
+}
+
 export interface LauncherStatic {
   path: string;
   /** The profile the launcher passes (`--profile`, `-p`, `--profile=`), variables resolved through defaults. */
   profile: string | null;
-  /** Its `-c key=value` arguments. */
+  /** The line that passes that profile. */
+  profileLine: number | null;
+  /** Its `-c key=value` arguments, each once, at the line where it is written. */
   overrides: Array<{ key: string; raw: string; line: number }>;
+  /** Legacy sandbox flags passed to Codex and settings that switch TLS verification off, by line. */
   findings: LintFinding[];
+  /** Every command that runs Codex, in the order of the script (branches are not evaluated). */
+  invocations: CodexInvocation[];
+  /** Lines the bash grammar could not read; what is near them may be missing from this reading. */
+  syntaxErrors: number[];
 }
 
-export interface ObservedArgv {
-  subcommand: string | null;
-  profile: string | null;
-  overrides: Array<{ key: string; raw: string }>;
-  /** Legacy sandbox flags as passed, e.g. `--sandbox workspace-write`, `-c sandbox_mode="workspace-write"`. */
-  legacyFlags: string[];
-}
-
-/** Flags that replace the permission profile (codex-sandbox-lab §2.5, §5.1). */
-export const LEGACY_FLAGS = [
-  "--sandbox",
-  "-s",
-  "--full-auto",
-  "--dangerously-bypass-approvals-and-sandbox",
-  "--approve-for-me",
-  "--add-dir",
-  "-c sandbox_mode",
-  "-c sandbox_workspace_write",
-] as const;
 /** Settings that switch TLS certificate verification off. */
 export const TLS_FLAGS = [
   "NODE_TLS_REJECT_UNAUTHORIZED=0",
@@ -45,368 +62,547 @@ export const TLS_FLAGS = [
   "--no-check-certificate",
 ] as const;
 
-const SANDBOX_MODES = new Set(["read-only", "workspace-write", "danger-full-access"]);
-const LEGACY_CONFIG_KEY = /^(sandbox_mode|sandbox_workspace_write)\b/;
-/** Codex options that take a value (so the value is not mistaken for a subcommand or prompt). */
-const VALUE_OPTIONS = new Set([
-  "-m",
-  "--model",
-  "-C",
-  "--cd",
-  "-a",
-  "--ask-for-approval",
-  "-i",
-  "--image",
-  "--enable",
-  "--disable",
-  "--local-provider",
-  "--color",
-  "-o",
-  "--output-last-message",
-  "--output-schema",
-]);
-const SUBCOMMANDS = new Set([
-  "exec",
-  "e",
-  "review",
-  "login",
-  "logout",
-  "mcp",
-  "mcp-server",
-  "app-server",
-  "completion",
-  "sandbox",
-  "debug",
-  "apply",
-  "a",
-  "resume",
-  "fork",
-  "cloud",
-  "features",
-  "doctor",
-  "help",
-  "archive",
-  "delete",
-  "unarchive",
-  "queue",
-  "migrate-nfs-db",
-]);
+const require = createRequire(import.meta.url);
+// tree-sitter loads its WebAssembly asynchronously; once loaded, parsing is synchronous, so the reading stays a
+// plain function for its callers.
+const bashParser = await loadBashParser();
 
-/** Parses an argv the shim recorded, after removing the arguments the harness appended (`appended`, in order). */
-export function parseObservedArgv(argv: string[], appended: string[] = []): ObservedArgv {
-  const args = withoutSequence(argv, appended);
-  const result: ObservedArgv = { subcommand: null, profile: null, overrides: [], legacyFlags: [] };
-  let positionalSeen = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const next = args[i + 1];
-    if (arg === "--") break;
-    const [name, inlineValue] = splitLongOption(arg);
-    const takesValue = inlineValue === undefined && next !== undefined;
-    const value = inlineValue ?? next;
-    if (name === "-c" || name === "--config") {
-      if (value === undefined) continue;
-      if (inlineValue === undefined) i++;
-      const key = configKey(value);
-      result.overrides.push({ key, raw: value });
-      if (LEGACY_CONFIG_KEY.test(key)) result.legacyFlags.push(`-c ${value}`);
-    } else if (name === "-p" || name === "--profile") {
-      if (inlineValue === undefined) i++;
-      result.profile = value ?? null;
-    } else if (name === "--sandbox" || name === "-s" || name === "--add-dir") {
-      if (inlineValue === undefined) i++;
-      result.legacyFlags.push(value === undefined ? name : `${name} ${value}`);
-    } else if (
-      name === "--full-auto" ||
-      name === "--dangerously-bypass-approvals-and-sandbox" ||
-      name === "--approve-for-me"
-    ) {
-      result.legacyFlags.push(name);
-    } else if (VALUE_OPTIONS.has(name)) {
-      if (takesValue) i++;
-    } else if (!arg.startsWith("-") && !positionalSeen) {
-      positionalSeen = true;
-      if (SUBCOMMANDS.has(arg)) result.subcommand = arg;
-    }
-  }
-  return result;
-}
-
-function withoutSequence(argv: string[], sequence: string[]): string[] {
-  if (sequence.length === 0) return argv;
-  for (let start = argv.length - sequence.length; start >= 0; start--) {
-    if (sequence.every((arg, k) => argv[start + k] === arg)) {
-      return [...argv.slice(0, start), ...argv.slice(start + sequence.length)];
-    }
-  }
-  return argv;
-}
-
-function splitLongOption(arg: string): [string, string | undefined] {
-  if (!arg.startsWith("--")) return [arg, undefined];
-  const eq = arg.indexOf("=");
-  return eq < 0 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
-}
-
-function configKey(raw: string): string {
-  const eq = raw.indexOf("=");
-  return (eq < 0 ? raw : raw.slice(0, eq)).trim();
-}
-
-// ---- static reading of a POSIX shell launcher ----
-
-type Token = { kind: "word"; text: string; line: number } | { kind: "sep"; text: string; line: number };
-
-interface Command {
-  words: Array<{ text: string; line: number }>;
-  /** An array assignment `name=( … )`: its elements are arguments for a later command. */
-  isArray: boolean;
+async function loadBashParser(): Promise<Parser> {
+  await TreeSitter.Parser.init();
+  const grammar = readFileSync(require.resolve("@vscode/tree-sitter-wasm/wasm/tree-sitter-bash.wasm"));
+  const parser = new TreeSitter.Parser();
+  parser.setLanguage(await TreeSitter.Language.load(grammar));
+  return parser;
 }
 
 export function readLauncherStatic(path: string, text: string): LauncherStatic {
-  const lines = text.split("\n");
-  const commands = commandsOf(tokenize(text));
-  const findings: LintFinding[] = [];
-  const overrides: LauncherStatic["overrides"] = [];
-  const assignments = new Map<string, string>();
-  let profileWord: string | null = null;
-
-  const report = (line: number, flag: string) =>
-    findings.push({ line, flag, text: (lines[line - 1] ?? "").trim() });
-
-  for (const command of commands) {
-    const { words, isArray } = command;
-    let start = 0;
-    while (start < words.length && isPrefixWord(words[start]?.text ?? "")) {
-      const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(words[start]?.text ?? "");
-      if (assignment) assignments.set(assignment[1] as string, assignment[2] as string);
-      start++;
-    }
-    const commandName = isArray ? "" : (words[start]?.text ?? "");
-    // Messages and tests that merely mention a flag (e.g. refusing it) are not arguments.
-    if (/^(echo|printf|\[|\[\[|test|case)$/.test(commandName)) continue;
-    const invokesCodex = isArray || /codex/i.test(commandName);
-    for (let i = 0; i < words.length; i++) {
-      const word = words[i] as { text: string; line: number };
-      const next = words[i + 1]?.text;
-      const [name, inlineValue] = splitLongOption(word.text);
-      if (/^NODE_TLS_REJECT_UNAUTHORIZED=0$/.test(word.text))
-        report(word.line, "NODE_TLS_REJECT_UNAUTHORIZED=0");
-      if (i < start) continue;
-      if (name === "--insecure" || name === "--no-check-certificate") report(word.line, name);
-      else if (word.text === "-k" && /(^|\/)curl$/.test(commandName)) report(word.line, "-k");
-      else if (name === "--sandbox" || name === "--add-dir") report(word.line, name);
-      else if (word.text === "-s" && (invokesCodex || (next !== undefined && SANDBOX_MODES.has(next))))
-        report(word.line, "-s");
-      else if (
-        name === "--full-auto" ||
-        name === "--dangerously-bypass-approvals-and-sandbox" ||
-        name === "--approve-for-me"
-      )
-        report(word.line, name);
-      else if (
-        (name === "-c" || name === "--config") &&
-        (inlineValue ?? next) !== undefined &&
-        invokesCodex
-      ) {
-        const raw = (inlineValue ?? next) as string;
-        const key = configKey(raw);
-        overrides.push({ key, raw, line: word.line });
-        const legacy = LEGACY_CONFIG_KEY.exec(key);
-        if (legacy) report(word.line, `-c ${legacy[1]}`);
-      } else if (
-        (name === "--profile" || (name === "-p" && invokesCodex)) &&
-        (inlineValue ?? next) !== undefined
-      ) {
-        profileWord = (inlineValue ?? next) as string;
-      }
-    }
+  const tree = bashParser.parse(text);
+  if (!tree) throw new Error(`could not parse ${path}`);
+  try {
+    const reader = new LauncherReader(text);
+    reader.visit(tree.rootNode);
+    return { path, ...reader.result(), syntaxErrors: syntaxErrorLines(tree.rootNode) };
+  } finally {
+    tree.delete();
   }
-  return {
-    path,
-    profile: profileWord === null ? null : resolveWord(profileWord, assignments),
-    overrides,
-    findings,
+}
+
+function syntaxErrorLines(root: SyntaxNode): number[] {
+  if (!root.hasError) return [];
+  const lines = new Set<number>();
+  const visit = (node: SyntaxNode) => {
+    if (node.isError || node.isMissing) lines.add(node.startPosition.row + 1);
+    else if (node.hasError) for (const child of node.children) if (child) visit(child);
   };
+  visit(root);
+  return [...lines].sort((a, b) => a - b);
 }
 
-function isPrefixWord(word: string): boolean {
-  return (
-    /^[A-Za-z_][A-Za-z0-9_]*=/.test(word) ||
-    /^(exec|command|env|export|local|readonly|declare|if|then|else|elif|do|while|until|!|\{|time|nohup)$/.test(
-      word,
-    )
-  );
-}
-
-/** `$PROFILE` / `${PROFILE}` through assignments like `PROFILE=${CODEX_PROFILE:-azi4a2-autonomous}`. */
-function resolveWord(word: string, assignments: Map<string, string>, depth = 0): string | null {
-  if (depth > 5) return null;
-  const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(word);
-  if (variable) {
-    const value = assignments.get(variable[1] as string);
-    return value === undefined ? null : resolveWord(value, assignments, depth + 1);
-  }
-  const withDefault = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}]*)\}$/.exec(word);
-  if (withDefault) return resolveWord(withDefault[1] as string, assignments, depth + 1);
-  return word.includes("$") || word === "" ? null : word;
-}
-
-/** Splits tokens into simple commands; case patterns are dropped (`-s|--sandbox)` is a pattern, not an argument). */
-function commandsOf(tokens: Token[]): Command[] {
-  const commands: Command[] = [];
-  let current: Command = { words: [], isArray: false };
-  const caseModes: Array<"head" | "pattern" | "body"> = [];
-  const flush = () => {
-    if (current.words.length > 0) commands.push(current);
-    current = { words: [], isArray: false };
-  };
-  for (const token of tokens) {
-    const mode = caseModes[caseModes.length - 1];
-    if (mode === "head") {
-      if (token.kind === "word" && token.text === "in") caseModes[caseModes.length - 1] = "pattern";
-      continue;
-    }
-    if (mode === "pattern") {
-      if (token.kind === "word" && token.text === "esac") caseModes.pop();
-      else if (token.kind === "sep" && token.text === ")") caseModes[caseModes.length - 1] = "body";
-      continue;
-    }
-    if (token.kind === "sep") {
-      if (current.isArray && token.text !== ")") continue;
-      flush();
-      if (mode === "body" && /^;;&?$|^;&$/.test(token.text)) caseModes[caseModes.length - 1] = "pattern";
-      continue;
-    }
-    if (token.text === "case" && current.words.every((w) => /^(do|then|else|\{|!)$/.test(w.text))) {
-      caseModes.push("head");
-      continue;
-    }
-    if (current.words.length === 0 && token.text === "esac" && mode === "body") {
-      caseModes.pop();
-      continue;
-    }
-    if (/^[A-Za-z_][A-Za-z0-9_]*=\($/.test(token.text)) {
-      flush();
-      current.isArray = true;
-    }
-    current.words.push({ text: token.text, line: token.line });
-  }
-  flush();
-  return commands;
-}
+// ---- words after expansion ----
 
 /**
- * A small shell lexer: quotes removed, `$…`/`${…}`/`$(…)` kept verbatim; comments, line continuations,
- * redirections (`>&2`, `2>/dev/null`) and here-documents are dropped.
+ * A word, or part of one, after expansion: its text (unknown parts as written), whether it is exactly what the
+ * shell passes, whether it may stand for any number of words (`"$@"`, an unknown unquoted `$x`), and the line its
+ * text was written on (a variable's value keeps the line of its assignment).
  */
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  const heredocDelimiters: string[] = [];
-  let line = 1;
-  let i = 0;
-  let dropNextWord = false;
-  while (i < text.length) {
-    const ch = text[i] as string;
-    if (ch === "\\" && text[i + 1] === "\n") {
-      i += 2;
-      line++;
-    } else if (ch === "\n") {
-      tokens.push({ kind: "sep", text: "\n", line });
-      line++;
-      i++;
-      for (const delimiter of heredocDelimiters.splice(0)) {
-        while (i < text.length) {
-          const end = text.indexOf("\n", i);
-          const stop = end < 0 ? text.length : end;
-          const body = text.slice(i, stop);
-          i = stop + 1;
-          line++;
-          if (body.trim() === delimiter) break;
-        }
-      }
-    } else if (ch === " " || ch === "\t" || ch === "\r") {
-      i++;
-    } else if (ch === "#") {
-      while (i < text.length && text[i] !== "\n") i++;
-    } else if (ch === "<" && text[i + 1] === "<" && text[i + 2] !== "<") {
-      i += text[i + 2] === "-" ? 3 : 2;
-      while (text[i] === " " || text[i] === "\t") i++;
-      const delimiter = readWord(text, i);
-      heredocDelimiters.push(delimiter.word);
-      i = delimiter.end;
-    } else if (ch === "<" || ch === ">" || (ch === "&" && text[i + 1] === ">")) {
-      while (i < text.length && "<>&|".includes(text[i] as string)) i++;
-      if (/\d/.test(text[i] ?? "") && text[i - 1] === "&") i++;
-      else dropNextWord = true;
-    } else if (";&|()".includes(ch)) {
-      const op = /^(;;&|;;|;&|&&|\|\|)/.exec(text.slice(i, i + 3))?.[1] ?? ch;
-      tokens.push({ kind: "sep", text: op, line });
-      i += op.length;
-    } else {
-      const { word, end, newlines } = readWord(text, i);
-      i = end;
-      if (/^\d+$/.test(word) && (text[i] === ">" || text[i] === "<")) continue;
-      if (dropNextWord) dropNextWord = false;
-      else tokens.push({ kind: "word", text: word, line });
-      line += newlines;
-    }
-  }
-  return tokens;
+interface Field {
+  text: string;
+  exact: boolean;
+  several: boolean;
+  line: number;
+}
+/** Parts of words in order; `null` separates two words. */
+type Segment = Field | null;
+
+const literal = (text: string, line: number): Field => ({ text, exact: true, several: false, line });
+const unknown = (node: SyntaxNode, quoted = false): Field => ({
+  text: node.text,
+  exact: false,
+  several: !quoted || LIST_EXPANSION.test(node.text),
+  line: lineOf(node),
+});
+const lineOf = (node: SyntaxNode) => node.startPosition.row + 1;
+
+function joinFields(a: Field, b: Field): Field {
+  return {
+    text: a.text + b.text,
+    exact: a.exact && b.exact,
+    several: a.several || b.several,
+    line: a.text === "" ? b.line : a.line,
+  };
 }
 
-function readWord(text: string, from: number): { word: string; end: number; newlines: number } {
-  let word = "";
-  let newlines = 0;
-  let i = from;
-  while (i < text.length) {
-    const c = text[i] as string;
-    if (c === "\\" && text[i + 1] === "\n") {
-      i += 2;
-      newlines++;
-    } else if (" \t\r\n;&|)<>".includes(c)) {
-      break;
-    } else if (c === "(") {
-      // `name=(` opens an array assignment; any other `(` ends the word.
-      if (word !== "" && word.endsWith("=")) {
-        word += c;
-        i++;
-      }
-      break;
-    } else if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      const stop = end < 0 ? text.length : end;
-      const quoted = text.slice(i + 1, stop);
-      newlines += quoted.split("\n").length - 1;
-      word += quoted;
-      i = stop + 1;
-    } else if (c === '"') {
-      i++;
-      while (i < text.length && text[i] !== '"') {
-        if (text[i] === "\\" && i + 1 < text.length) i++;
-        if (text[i] === "\n") newlines++;
-        word += text[i];
-        i++;
-      }
-      i++;
-    } else if (c === "$" && (text[i + 1] === "{" || text[i + 1] === "(")) {
-      const open = text[i + 1] as string;
-      const close = open === "{" ? "}" : ")";
-      let depth = 0;
-      let j = i + 1;
-      for (; j < text.length; j++) {
-        if (text[j] === open) depth++;
-        else if (text[j] === close && --depth === 0) break;
-      }
-      word += text.slice(i, j + 1);
-      i = j + 1;
-    } else if (c === "\\") {
-      word += text[i + 1] ?? "";
-      i += 2;
+function fold(segments: Segment[]): Field[] {
+  const fields: Field[] = [];
+  let current: Field | null = null;
+  for (const segment of segments) {
+    if (segment === null) {
+      if (current) fields.push(current);
+      current = null;
     } else {
-      word += c;
-      i++;
+      current = current ? joinFields(current, segment) : segment;
     }
   }
-  return { word, end: i, newlines };
+  if (current) fields.push(current);
+  return fields;
+}
+
+/** Field splitting of an unquoted expansion's known text. */
+function splitWords(field: Field): Segment[] {
+  if (!field.exact) return [{ ...field, several: true }];
+  return field.text
+    .split(/([ \t\n]+)/)
+    .filter((part) => part !== "")
+    .map((part) => (/^[ \t\n]/.test(part) ? null : { ...field, text: part }));
+}
+
+const unescapeUnquoted = (text: string) => text.replace(/\\(.)/gs, "$1");
+const unescapeDoubleQuoted = (text: string) => text.replace(/\\\n/g, "").replace(/\\(["\\$`])/g, "$1");
+const ANSI_C: Record<string, string> = { n: "\n", t: "\t", r: "\r" };
+const unescapeAnsiC = (text: string) => text.replace(/\\(.)/gs, (_, c: string) => ANSI_C[c] ?? c);
+
+const basename = (text: string) => text.slice(text.lastIndexOf("/") + 1);
+const isCodexProgram = (text: string) => basename(text) === "codex" || /^@openai\/codex(@[^/]*)?$/.test(text);
+
+// ---- the reader ----
+
+const DEFAULT_OPERATORS = new Set([":-", "-", ":=", "="]);
+const ALTERNATIVE_OPERATORS = new Set([":+", "+"]);
+const LIST_EXPANSION = /^\$(@|\{@\}|\{[A-Za-z_][A-Za-z0-9_]*\[[@*]\]\})$/;
+/** Word parts that are quotes or expansions; any other part of a word is its text. */
+const EVALUATED_TYPES = new Set([
+  "string",
+  "raw_string",
+  "ansi_c_string",
+  "simple_expansion",
+  "expansion",
+  "command_substitution",
+]);
+/** Commands whose arguments are text (messages, tests), not switches. */
+const TEXT_COMMANDS = new Set(["echo", "printf", "test", "["]);
+/** curl's short options that take a value: a `k` after one of them in a cluster is that value, not `--insecure`. */
+const CURL_VALUE_SHORTS = new Set("EKCbcdDFPHmoUQreXYytzTuAwx");
+
+interface Reference {
+  name: SyntaxNode;
+  operator: string | null;
+  /** The operand's children and the source range it spans (its spaces are only in the source). */
+  operand: { nodes: SyntaxNode[]; start: number; end: number };
+}
+
+class LauncherReader {
+  private readonly lines: string[];
+  private readonly scalars = new Map<string, Segment[]>();
+  private readonly arrays = new Map<string, Field[]>();
+  private positional: Field[] = [{ text: "$@", exact: false, several: true, line: 0 }];
+  private readonly findings = new Map<string, LintFinding>();
+  private readonly overrides = new Map<string, LauncherStatic["overrides"][number]>();
+  private readonly invocations: CodexInvocation[] = [];
+  private profile: { name: string; line: number } | null = null;
+
+  constructor(private readonly source: string) {
+    this.lines = source.split("\n");
+  }
+
+  result(): Omit<LauncherStatic, "path" | "syntaxErrors"> {
+    return {
+      profile: this.profile?.name ?? null,
+      profileLine: this.profile?.line ?? null,
+      overrides: [...this.overrides.values()],
+      findings: [...this.findings.values()].sort((a, b) => a.line - b.line),
+      invocations: this.invocations,
+    };
+  }
+
+  /** Walks the script in order; commands inside `$(…)`, functions and branches are visited like the rest. */
+  visit(node: SyntaxNode): void {
+    switch (node.type) {
+      case "variable_assignment":
+        this.checkTlsAssignment(node);
+        // `VAR=x cmd` sets VAR for that command only.
+        if (node.parent?.type !== "command") this.assign(node);
+        break;
+      case "command":
+        this.readCommand(node);
+        break;
+      case "for_statement": {
+        const variable = node.childForFieldName("variable");
+        if (variable) this.setUnknown(variable);
+        break;
+      }
+      case "unset_command":
+        for (const name of node.namedChildren) if (name) this.forget(name.text);
+        break;
+    }
+    for (const child of node.namedChildren) if (child) this.visit(child);
+  }
+
+  /** One finding per flag and line, however many commands pass it. */
+  private report(line: number, flag: string): void {
+    this.findings.set(`${line}\0${flag}`, { line, flag, text: (this.lines[line - 1] ?? "").trim() });
+  }
+
+  // ---- variables ----
+
+  private assign(node: SyntaxNode): void {
+    const nameNode = node.childForFieldName("name");
+    // `a[0]=x` (one element) is not followed.
+    if (nameNode?.type !== "variable_name") return;
+    const name = nameNode.text;
+    const append = node.children.some((child) => child?.type === "+=");
+    const value = node.childForFieldName("value");
+    if (value?.type === "array") {
+      const elements = this.fieldsOf(value.namedChildren);
+      const before = append ? (this.arrays.get(name) ?? fold(this.scalars.get(name) ?? [])) : [];
+      this.forget(name);
+      this.arrays.set(name, [...before, ...elements]);
+      return;
+    }
+    // An assignment's value is not split into words; `${a[@]}` joins with spaces.
+    const segments = value
+      ? this.evaluate(value, true).map((s, k, all) => s ?? literal(" ", all[k - 1]?.line ?? 0))
+      : [];
+    const before = append ? (this.scalars.get(name) ?? []) : [];
+    this.forget(name);
+    this.scalars.set(name, [...before, ...segments]);
+  }
+
+  private setUnknown(node: SyntaxNode): void {
+    this.forget(node.text);
+    this.scalars.set(node.text, [{ ...unknown(node, true), text: `$${node.text}` }]);
+  }
+
+  private forget(name: string): void {
+    this.scalars.delete(name);
+    this.arrays.delete(name);
+  }
+
+  private checkTlsAssignment(node: SyntaxNode): void {
+    if (node.childForFieldName("name")?.text !== "NODE_TLS_REJECT_UNAUTHORIZED") return;
+    const value = node.childForFieldName("value");
+    const fields = value ? fold(this.evaluate(value, true)) : [];
+    if (fields.length === 1 && fields[0]?.exact && fields[0].text === "0") {
+      this.report(lineOf(node), "NODE_TLS_REJECT_UNAUTHORIZED=0");
+    }
+  }
+
+  // ---- commands ----
+
+  private readCommand(node: SyntaxNode): void {
+    const name = node.childForFieldName("name");
+    if (!name) return;
+    const run = this.unwrap(this.fieldsOf([name, ...node.childrenForFieldName("argument")]));
+    if (!run) return;
+    const { program, args } = run;
+    if (isCodexProgram(program.text)) this.readInvocation(lineOf(node), args);
+    else if (program.text === "set") this.setPositional(args);
+    else if (program.text === "shift") this.shift(args);
+    else this.checkTlsArguments(basename(program.text), args);
+  }
+
+  /** Drops the wrappers in front of the program (`exec`, `env VAR=x`, `nohup`, …); null when nothing runs. */
+  private unwrap(fields: Field[]): { program: Field; args: Field[] } | null {
+    let rest = fields;
+    for (;;) {
+      const [first, ...args] = rest;
+      if (!first) return null;
+      const wrapper = WRAPPERS[basename(first.text)];
+      if (!wrapper) return { program: first, args };
+      const skipped = wrapper(args);
+      if (skipped === null) return null;
+      if (basename(first.text) === "env") {
+        for (const arg of args.slice(0, skipped)) this.checkTlsEnvArgument(arg);
+      }
+      rest = args.slice(skipped);
+    }
+  }
+
+  private readInvocation(line: number, args: Field[]): void {
+    const commandLine = parseCodexArgs(args.map((arg) => arg.text));
+    const exact = (index: number) => args[index]?.exact === true;
+    const parsed = summarizeCodexArgs(commandLine, exact);
+    this.invocations.push({ line, args: args.map((arg) => arg.text), parsed });
+    this.recordOptions(commandLine, args, exact);
+  }
+
+  private recordOptions(
+    commandLine: CodexCommandLine,
+    args: Field[],
+    exact: (index: number) => boolean,
+  ): void {
+    for (const option of commandLine.options) {
+      const line = (args[option.at] as Field).line;
+      const flag = legacyFlagOf(option);
+      if (flag) this.report(line, flag);
+      if (option.value === null || option.valueAt === null || !exact(option.valueAt)) continue;
+      if (option.name === "--profile" && this.profile === null) this.profile = { name: option.value, line };
+      // Keyed by line and value: two commands that expand the same array pass each override once.
+      if (option.name === "--config") {
+        this.overrides.set(`${line}\0${option.value}`, {
+          key: configKey(option.value),
+          raw: option.value,
+          line,
+        });
+      }
+    }
+  }
+
+  /** `set -- a b` replaces the positional parameters (`set -e` does not). */
+  private setPositional(args: Field[]): void {
+    const [first] = args;
+    if (first?.text === "--") this.positional = args.slice(1);
+    else if (first && !/^[-+]/.test(first.text)) this.positional = args;
+  }
+
+  private shift(args: Field[]): void {
+    const count = args[0] ? Number(args[0].text) : 1;
+    for (let k = 0; k < count && this.positional[0] && !this.positional[0].several; k++) {
+      this.positional = this.positional.slice(1);
+    }
+  }
+
+  private checkTlsArguments(program: string, args: Field[]): void {
+    if (TEXT_COMMANDS.has(program)) return;
+    for (const arg of args) {
+      if (arg.text === "--insecure" || arg.text === "--no-check-certificate") this.report(arg.line, arg.text);
+      else if (program === "curl" && /^-[^-]/.test(arg.text) && curlClusterHasK(arg.text)) {
+        this.report(arg.line, "-k");
+      }
+    }
+  }
+
+  private checkTlsEnvArgument(arg: Field): void {
+    if (arg.exact && arg.text === "NODE_TLS_REJECT_UNAUTHORIZED=0") {
+      this.report(arg.line, "NODE_TLS_REJECT_UNAUTHORIZED=0");
+    }
+  }
+
+  // ---- expansion ----
+
+  /** The words a list of shell words expands to (comments inside an array are skipped). */
+  private fieldsOf(nodes: Array<SyntaxNode | null>): Field[] {
+    const segments: Segment[] = [];
+    for (const node of nodes) {
+      if (node && node.type !== "comment") segments.push(...this.evaluate(node, false), null);
+    }
+    return fold(segments);
+  }
+
+  private evaluate(node: SyntaxNode, quoted: boolean): Segment[] {
+    switch (node.type) {
+      case "command_name":
+        return node.namedChildren[0] ? this.evaluate(node.namedChildren[0], quoted) : [];
+      case "word":
+      case "number":
+        return [literal(quoted ? node.text : unescapeUnquoted(node.text), lineOf(node))];
+      case "raw_string":
+        return [literal(node.text.slice(1, -1), lineOf(node))];
+      case "ansi_c_string":
+        return [literal(unescapeAnsiC(node.text.slice(2, -1)), lineOf(node))];
+      case "string":
+        return this.evaluateString(node);
+      case "concatenation":
+        return node.namedChildren.flatMap((child) => (child ? this.evaluate(child, quoted) : []));
+      case "simple_expansion":
+      case "expansion":
+        return this.expand(node, quoted);
+      case "command_substitution":
+        return [lookedUpProgram(node) ?? unknown(node, quoted)];
+      default:
+        return [unknown(node, quoted)];
+    }
+  }
+
+  /** `"…"`: text between the parts is literal. */
+  private evaluateString(node: SyntaxNode): Segment[] {
+    const parts = node.namedChildren.filter((child): child is SyntaxNode => child !== null);
+    const segments: Segment[] = [];
+    let offset = node.startIndex + 1;
+    for (const part of parts) {
+      const gap = this.source.slice(offset, part.startIndex);
+      if (gap !== "") segments.push(literal(unescapeDoubleQuoted(gap), lineOf(part)));
+      if (part.type === "string_content") {
+        segments.push(literal(unescapeDoubleQuoted(part.text), lineOf(part)));
+      } else {
+        segments.push(...this.evaluate(part, true));
+      }
+      offset = part.endIndex;
+    }
+    const tail = this.source.slice(offset, node.endIndex - 1);
+    if (tail !== "") segments.push(literal(unescapeDoubleQuoted(tail), lineOf(node)));
+    // "$@" and "${a[@]}" are as many words as there are elements, none for none; any other string is one word.
+    const onlyList = parts.length === 1 && LIST_EXPANSION.test(parts[0]?.text ?? "");
+    return onlyList ? segments : [literal("", lineOf(node)), ...segments];
+  }
+
+  /** `$x`, `${x}`, `${x:-default}`, `${x:+alternative}`, `${a[@]}`, `$@`, `$1`. */
+  private expand(node: SyntaxNode, quoted: boolean): Segment[] {
+    const reference = this.referenceOf(node);
+    if (!reference) return [unknown(node, quoted)];
+    const value = this.valueOf(reference.name, quoted);
+    const { operator } = reference;
+    if (value === "unknown") return [unknown(node, quoted)];
+    if (operator === null) return value === "unset" ? [unknown(node, quoted)] : value;
+    const empty = (s: Segment) => s?.exact === true && s.text === "";
+    const useOperand = value === "unset" || (operator.startsWith(":") && value.every(empty));
+    if (DEFAULT_OPERATORS.has(operator)) {
+      if (value !== "unset" && !useOperand) return value;
+      const operand = this.evaluateOperand(reference, quoted);
+      if (operator.endsWith("="))
+        this.scalars.set(
+          reference.name.text,
+          operand.filter((s) => s !== null),
+        );
+      return operand;
+    }
+    if (value !== "unset" && !value.every((s) => s === null || s.exact)) return [unknown(node, quoted)];
+    return useOperand ? [] : this.evaluateOperand(reference, quoted);
+  }
+
+  private referenceOf(node: SyntaxNode): Reference | null {
+    const children = node.children.filter((child): child is SyntaxNode => child !== null);
+    const nameAt = children.findIndex((child) =>
+      ["variable_name", "special_variable_name", "subscript"].includes(child.type),
+    );
+    const name = children[nameAt];
+    // `${#x}` (length) and `${!x}` (indirection) put an operator before the name.
+    if (!name || children.slice(0, nameAt).some((child) => child.type !== "${" && child.type !== "$"))
+      return null;
+    const after = children.slice(nameAt + 1).filter((child) => child.type !== "}");
+    const [operatorNode, ...operand] = after;
+    if (!operatorNode) return { name, operator: null, operand: { nodes: [], start: 0, end: 0 } };
+    const operator = operatorNode.type;
+    if (!DEFAULT_OPERATORS.has(operator) && !ALTERNATIVE_OPERATORS.has(operator)) return null;
+    const end = node.endIndex - 1;
+    return { name, operator, operand: { nodes: operand, start: operatorNode.endIndex, end } };
+  }
+
+  /** A default or alternative word: unquoted, its literal text is split into words too. */
+  private evaluateOperand(reference: Reference, quoted: boolean): Segment[] {
+    const { nodes, start, end } = reference.operand;
+    const segments = this.operandParts(nodes, start, end, quoted, lineOf(reference.name));
+    return segments.filter((s) => s === null || s.text !== "" || !s.exact || quoted);
+  }
+
+  /**
+   * The grammar reads an operand loosely (`${x:-a-b}` gives a variable name and a word), so everything but
+   * quotes and expansions is taken as the source text it spans, spaces between the nodes included.
+   */
+  private operandParts(
+    nodes: Array<SyntaxNode | null>,
+    start: number,
+    end: number,
+    quoted: boolean,
+    line: number,
+  ): Segment[] {
+    const segments: Segment[] = [];
+    const literalText = (text: string) => {
+      const field = literal(quoted ? text : unescapeUnquoted(text), line);
+      segments.push(...(quoted ? [field] : splitWords(field)));
+    };
+    let offset = start;
+    for (const node of nodes) {
+      if (!node) continue;
+      literalText(this.source.slice(offset, node.startIndex));
+      if (node.type === "concatenation") {
+        segments.push(...this.operandParts(node.children, node.startIndex, node.endIndex, quoted, line));
+      } else if (EVALUATED_TYPES.has(node.type)) {
+        segments.push(...this.evaluate(node, quoted));
+      } else {
+        literalText(node.text);
+      }
+      offset = node.endIndex;
+    }
+    literalText(this.source.slice(offset, end));
+    return segments;
+  }
+
+  /** A variable's value as segments: "unset" when the launcher never assigns it, "unknown" when it can't tell. */
+  private valueOf(name: SyntaxNode, quoted: boolean): Segment[] | "unset" | "unknown" {
+    if (name.type === "special_variable_name") {
+      return name.text === "@" ? this.positional.flatMap((f) => [f, null]).slice(0, -1) : "unknown";
+    }
+    if (name.type === "subscript") return this.elementsOf(name);
+    if (/^\d+$/.test(name.text)) return this.positionalAt(Number(name.text));
+    const array = this.arrays.get(name.text);
+    if (array) return array[0] ? [array[0]] : [];
+    const scalar = this.scalars.get(name.text);
+    if (!scalar) return "unset";
+    return quoted ? scalar : scalar.flatMap((s) => (s === null ? [null] : splitWords(s)));
+  }
+
+  private elementsOf(subscript: SyntaxNode): Segment[] | "unset" | "unknown" {
+    const arrayName = subscript.childForFieldName("name")?.text ?? "";
+    const index = subscript.childForFieldName("index")?.text ?? "";
+    const scalar = this.scalars.get(arrayName);
+    const elements = this.arrays.get(arrayName) ?? (scalar ? fold(scalar) : undefined);
+    if (!elements) return "unset";
+    if (index === "@" || index === "*") return elements.flatMap((f) => [f, null]).slice(0, -1);
+    const element = /^\d+$/.test(index) ? elements[Number(index)] : undefined;
+    return element ? [element] : "unknown";
+  }
+
+  private positionalAt(n: number): Segment[] | "unknown" {
+    const known = n > 0 && this.positional.slice(0, n).every((field) => !field.several);
+    const field = this.positional[n - 1];
+    return known && field ? [field] : "unknown";
+  }
+}
+
+type Wrapper = (args: Field[]) => number | null;
+
+/** Skips leading options (and the value of those in `withValue`); stops after `--`. */
+function skipOptions(args: Field[], withValue: string[] = []): number {
+  let k = 0;
+  while (k < args.length) {
+    const arg = args[k] as Field;
+    if (!arg.text.startsWith("-") || arg.text === "-") break;
+    k++;
+    if (arg.text === "--") break;
+    if (withValue.includes(arg.text)) k++;
+  }
+  return k;
+}
+
+/** Programs that run the command after them; each returns how many of its own arguments come first. */
+const WRAPPERS: Record<string, Wrapper> = {
+  exec: (args) => skipOptions(args, ["-a"]),
+  // `command -v codex` looks Codex up, it does not run it.
+  command: (args) => (args[0]?.text === "-v" || args[0]?.text === "-V" ? null : skipOptions(args)),
+  nohup: (args) => skipOptions(args),
+  setsid: (args) => skipOptions(args),
+  time: (args) => skipOptions(args),
+  nice: (args) => skipOptions(args, ["-n"]),
+  stdbuf: (args) => skipOptions(args, ["-i", "-o", "-e"]),
+  timeout: (args) => skipOptions(args, ["-k", "-s"]) + 1,
+  npx: (args) => skipOptions(args, ["-p", "--package"]),
+  env: (args) => {
+    let k = skipOptions(args, ["-u", "-C", "-S"]);
+    while (args[k] && /^[A-Za-z_][A-Za-z0-9_]*=/.test((args[k] as Field).text)) k++;
+    return k;
+  },
+};
+
+/** `$(command -v codex)`, `$(which codex)`, `$(type -P codex)`: a path to that program. */
+function lookedUpProgram(node: SyntaxNode): Field | null {
+  const commands = node.namedChildren.filter((child) => child?.type === "command");
+  if (commands.length !== 1) return null;
+  const words = (commands[0] as SyntaxNode).namedChildren.map((child) => child?.text ?? "");
+  const [program, ...args] = words;
+  const lookup =
+    (program === "command" && args[0] === "-v") ||
+    program === "which" ||
+    (program === "type" && (args[0] === "-P" || args[0] === "-p"));
+  const target = args[args.length - 1];
+  if (!lookup || !target || !/^[\w./@-]+$/.test(target)) return null;
+  return { text: target, exact: false, several: false, line: lineOf(node) };
+}
+
+/** A curl short-option cluster (`-fsSk`) holds `-k` unless the `k` is the value of a letter before it (`-ok`). */
+function curlClusterHasK(text: string): boolean {
+  for (const letter of text.slice(1)) {
+    if (letter === "k") return true;
+    if (CURL_VALUE_SHORTS.has(letter)) return false;
+  }
+  return false;
 }
