@@ -1,13 +1,18 @@
 // The check catalogue as users read it (`list`, `--help`, the README table), rendered from the registry only,
 // so the docs cannot drift from the checks.
+import { claimOf } from "./engine.js";
+import { DEFAULT_EXPECTATIONS } from "./expectations.js";
 import type { CheckDefinition } from "./model.js";
+
+/** The catalogue words each claim with the README's own values (the built-in expectations). */
+const claim = (check: CheckDefinition) => claimOf(check, DEFAULT_EXPECTATIONS);
 
 export function catalogueText(checks: readonly CheckDefinition[], opts: { needs: boolean }): string {
   const width = Math.max(...checks.map((check) => check.id.length));
   return checks
     .map((check) => {
       const needs = opts.needs ? `  [needs: ${check.needs.join(", ")}]` : "";
-      return `  ${check.id.padEnd(width)}  ${check.claim}${needs}`;
+      return `  ${check.id.padEnd(width)}  ${claim(check)}${needs}`;
     })
     .join("\n");
 }
@@ -16,7 +21,7 @@ const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ")
 
 export function catalogueMarkdown(checks: readonly CheckDefinition[]): string {
   const rows = checks.map(
-    (check) => `| \`${check.id}\` | ${cell(check.claim)} | ${check.needs.join(", ")} |`,
+    (check) => `| \`${check.id}\` | ${cell(claim(check))} | ${check.needs.join(", ")} |`,
   );
   return ["| id | claim verified | facts it needs |", "|---|---|---|", ...rows].join("\n");
 }

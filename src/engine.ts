@@ -5,14 +5,25 @@ import type {
   CheckDefinition,
   CheckFacts,
   CheckResult,
+  Expectations,
   FactName,
   Facts,
   Status,
 } from "./model.js";
 
+/** The claim as `expect` words it (the README's defaults, or `--expect`'s values). */
+export function claimOf(check: CheckDefinition, expect: Expectations): string {
+  return typeof check.claim === "function" ? check.claim(expect) : check.claim;
+}
+
 export function runCheck(check: CheckDefinition, facts: Facts, ctx: CheckContext): CheckResult {
   const started = performance.now();
-  const base = { id: check.id, title: check.title, claim: check.claim, remediation: check.remediation };
+  const base = {
+    id: check.id,
+    title: check.title,
+    claim: claimOf(check, ctx.expect),
+    remediation: check.remediation,
+  };
   const missing = check.needs.filter((name) => !facts[name].ok);
   if (missing.length > 0) {
     const reasons = missing.map((name) => {

@@ -255,8 +255,8 @@ export interface CheckDefinition<N extends FactName = FactName, U extends FactNa
   /** Stable dotted id, e.g. `fs.auth_json`. */
   id: string;
   title: string;
-  /** The README claim it verifies, in one sentence. */
-  claim: string;
+  /** The README claim it verifies, in one sentence, worded from the expectations in force (`--expect`). */
+  claim: string | ((expect: Expectations) => string);
   /** Facts `run` reads; if one could not be gathered the engine reports `error` without calling `run`. */
   needs: readonly N[];
   /** Facts `run` reads even when they could not be gathered: why one is missing can itself be the finding. */
@@ -268,6 +268,7 @@ export interface CheckDefinition<N extends FactName = FactName, U extends FactNa
 export interface CheckResult extends CheckOutcome {
   id: string;
   title: string;
+  /** The claim as the expectations in force word it. */
   claim: string;
   remediation: string;
   durationMs: number;

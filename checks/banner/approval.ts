@@ -4,8 +4,8 @@ import { refusedToStart, settingSource, tomlValue } from "../_shared.js";
 export default defineCheck({
   id: "banner.approval",
   title: "Session approval is never",
-  claim:
-    "The session reports `approval: never`. `codex exec` prints `approval: never` whatever the config says, so this resolves the approval the launch really used (launcher `-c` > profile file > config.toml) with the header as evidence; the interactive `/status` is checked by tui.permissions.",
+  claim: (expect) =>
+    `The session reports \`approval: ${expect.approval}\`. \`codex exec\` prints \`approval: never\` whatever the config says, so this resolves the approval the launch really used (launcher \`-c\` > profile file > config.toml) with the header as evidence; the interactive \`/status\` is checked by tui.permissions.`,
   needs: ["config", "exec"],
   run({ config, exec }, { expect }) {
     const expected = `approval_policy "${expect.approval}" in effect`;

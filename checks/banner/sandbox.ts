@@ -4,7 +4,7 @@ import { refusedToStart } from "../_shared.js";
 export default defineCheck({
   id: "banner.sandbox",
   title: "Exec header shows the profile's sandbox",
-  claim: "The exec startup header reports `sandbox: workspace-write [workdir] (network access enabled)`.",
+  claim: (expect) => `The exec startup header reports \`sandbox: ${expect.sandboxHeader}\`.`,
   needs: ["exec"],
   run({ exec }, { expect }) {
     const expected = `sandbox: ${expect.sandboxHeader}`;

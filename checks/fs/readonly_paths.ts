@@ -4,7 +4,8 @@ import { blockedByPermission, describeProbe } from "../_shared.js";
 export default defineCheck({
   id: "fs.readonly_paths",
   title: "Read-only folders in the project",
-  claim: "`.codex` and `www.azinstitute4autism.com` in the project are read-only.",
+  claim: (expect) =>
+    `${expect.readonlyPaths.map((path) => `\`${path}\``).join(" and ")} in the project are read-only.`,
   needs: ["runner", "sideEffects"],
   run({ runner, sideEffects }, { expect }) {
     const expected = `writing into ${expect.readonlyPaths.join(", ")} fails with EROFS/EACCES/EPERM, and nothing reaches the host`;

@@ -18,8 +18,8 @@ const HARNESS_KEY = /^(model_provider|model_providers|model|projects)(\.|$)/;
 export default defineCheck({
   id: "launcher.flags",
   title: "Launcher selects the profile, no legacy flags",
-  claim:
-    "The launcher selects the profile and passes no legacy `--sandbox`/`-s`, `--full-auto` or `--dangerously-bypass-approvals-and-sandbox` (nor `--add-dir`, `-c sandbox_mode=…` or a `-c default_permissions=…` that replaces the profile's).",
+  claim: (expect) =>
+    `The launcher selects the profile ${expect.profile} and passes no legacy \`--sandbox\`/\`-s\`, \`--full-auto\` or \`--dangerously-bypass-approvals-and-sandbox\` (nor \`--add-dir\`, \`-c sandbox_mode=…\` or a \`-c default_permissions=…\` that replaces the profile's).`,
   needs: ["launcher", "config"],
   run({ launcher, config }, { expect }) {
     const expected = `--profile ${expect.profile}, no legacy sandbox flags`;

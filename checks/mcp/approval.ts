@@ -4,8 +4,8 @@ import { firstLines } from "../_shared.js";
 export default defineCheck({
   id: "mcp.approval",
   title: "MCP approval and timeout in effect",
-  claim:
-    "Each expected server has `default_tools_approval_mode = approve` and `tool_timeout_sec = 300` in effect (as `<launcher> mcp get <server>` shows with the launcher's overrides).",
+  claim: (expect) =>
+    `Each expected server (${expect.mcpServers.join(", ")}) has \`default_tools_approval_mode = ${expect.mcpApprovalMode}\` and \`tool_timeout_sec = ${expect.mcpToolTimeoutSec}\` in effect (as \`<launcher> mcp get <server>\` shows with the launcher's overrides).`,
   needs: ["mcpGet"],
   run({ mcpGet }, { expect }) {
     const expected = `default_tools_approval_mode: ${expect.mcpApprovalMode}, tool_timeout_sec: ${expect.mcpToolTimeoutSec}`;

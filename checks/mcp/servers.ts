@@ -12,7 +12,8 @@ interface Problem {
 export default defineCheck({
   id: "mcp.servers",
   title: "MCP servers connected",
-  claim: "`/mcp verbose` shows each expected server connected with at least one tool.",
+  claim: (expect) =>
+    `\`/mcp verbose\` shows each expected server (${expect.mcpServers.join(", ")}) connected with at least one tool.`,
   needs: ["tui", "config"],
   run({ tui, config }, { expect }) {
     const expected = `${expect.mcpServers.join(", ")}: connected, ≥ 1 tool each`;

@@ -6,7 +6,8 @@ import { type ClassifyContext, classify, classifyKill } from "./_classify.js";
 export default defineCheck({
   id: "net.registry",
   title: "Registry reachable from inside",
-  claim: "`curl -fsS <npm registry>/astro` succeeds inside the sandbox (registry from npm's config).",
+  claim: (expect) =>
+    `\`curl -fsS <npm registry>/${expect.registryPackage}\` succeeds inside the sandbox (registry from npm's config).`,
   needs: ["network"],
   // The host's own retrieval tells a registry that is down from a sandbox that blocks it; the config says whether
   // Codex's managed proxy is meant to be on.

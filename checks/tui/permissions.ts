@@ -4,8 +4,8 @@ import { firstLines, refusedToStart } from "../_shared.js";
 export default defineCheck({
   id: "tui.permissions",
   title: "Interactive /status shows workspace, network, never",
-  claim:
-    "The interactive session's `/status` shows workspace access with network, approval never (the authority for approval: exec always prints never).",
+  claim: (expect) =>
+    `The interactive session's \`/status\` shows \`(${expect.tuiPermissions})\` (the authority for approval: exec always prints never).`,
   needs: ["tui"],
   run({ tui }, { expect }) {
     const expected = `Permissions: … (${expect.tuiPermissions})`;

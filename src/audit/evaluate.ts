@@ -1,5 +1,5 @@
 // Phase 7: the selected checks over the facts (the others are `skip`), every text redacted once more.
-import { runCheck } from "../engine.js";
+import { claimOf, runCheck } from "../engine.js";
 import type { CheckDefinition, CheckResult, Expectations, Facts } from "../model.js";
 
 function redactResult(result: CheckResult, redact: (s: string) => string): CheckResult {
@@ -24,7 +24,7 @@ export function evaluate(
       : {
           id: check.id,
           title: check.title,
-          claim: check.claim,
+          claim: claimOf(check, expect),
           remediation: check.remediation,
           status: "skip",
           expected: "",

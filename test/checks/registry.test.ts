@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { areaOf, checks } from "../../checks/index.js";
-import { runCheck } from "../../src/engine.js";
+import { claimOf, runCheck } from "../../src/engine.js";
 import { DEFAULT_EXPECTATIONS } from "../../src/expectations.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
 import { factsOf } from "./rule-tester.js";
@@ -39,6 +39,34 @@ describe("registry", () => {
       const result = runCheck(check, facts, { expect: DEFAULT_EXPECTATIONS });
       expect([check.id, result.status]).toEqual([check.id, "pass"]);
       expect(check.remediation).toMatch(/\.$/);
+    }
+  });
+});
+
+describe("claims follow the expectations in force", () => {
+  it("--expect's values, not the README's defaults, word the claims that name them", () => {
+    const expect2 = {
+      ...DEFAULT_EXPECTATIONS,
+      readonlyPaths: ["docs"],
+      registryPackage: "left-pad",
+      mcpServers: ["browser"],
+      mcpApprovalMode: "prompt",
+      mcpToolTimeoutSec: 60,
+      sandboxHeader: "workspace-write [workdir]",
+      profile: "team-profile",
+    };
+    const claims = Object.fromEntries(checks.map((check) => [check.id, claimOf(check, expect2)]));
+    expect(claims["fs.readonly_paths"]).toBe("`docs` in the project are read-only.");
+    expect(claims["net.registry"]).toContain("<npm registry>/left-pad");
+    expect(claims["mcp.approval"]).toContain(
+      "(browser) has `default_tools_approval_mode = prompt` and `tool_timeout_sec = 60`",
+    );
+    expect(claims["banner.sandbox"]).toBe(
+      "The exec startup header reports `sandbox: workspace-write [workdir]`.",
+    );
+    expect(claims["launcher.flags"]).toContain("selects the profile team-profile");
+    for (const [id, claim] of Object.entries(claims)) {
+      expect([id, claim]).not.toEqual([id, expect.stringContaining("www.azinstitute4autism.com")]);
     }
   });
 });
