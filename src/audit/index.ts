@@ -95,19 +95,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const guard = guardConfig(opts.codexHome, [join(opts.project, ".codex", "config.toml")]);
   session.onClose(() => void guard.restore());
   try {
-    const codex = opts.codex ?? findOnPath("codex", opts.env.PATH);
-    const support = await probeCodexSupport(codex, {
-      probeHome: join(session.runDir, "support-probe-home"),
-      env: { ...opts.env, [MARKER_VAR]: session.nonce },
-      timeoutMs: opts.timeoutMs,
-    });
-    // A release that cannot run the setup gets one line as the reason of every launch-based check.
-    const unsupported = unsupportedReason(support);
-    const selected = opts.checks.filter((check) => opts.selected.has(check.id));
-    const plan = planAudit(selected, opts.expect.mcpServers, unsupported !== null);
+    const { codex, support, unsupported, plan, registry } = await prepare(opts, session);
     const launcherText = readFileSync(opts.launcher, "utf8");
-    const markedEnv = { ...process.env, [MARKER_VAR]: session.nonce };
-    const registry = await gatherRegistry(plan, opts.registry, opts.expect.registryPackage, markedEnv);
     const stageNow = plan.runner && session.interrupted() === null;
     const staged = accepted ?? (stageNow ? await stage(opts, session, launcherText, registry) : null);
     if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));
@@ -141,6 +130,39 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   } finally {
     await session.close();
   }
+}
+
+/**
+ * What the Codex release supports and the registry, found concurrently; then the plan: a release that cannot run
+ * the setup gets one line as the reason of every launch-based check, and is not launched.
+ */
+async function prepare(opts: AuditOptions, session: AuditSession) {
+  const codex = opts.codex ?? findOnPath("codex", opts.env.PATH);
+  const selected = opts.checks.filter((check) => opts.selected.has(check.id));
+  const [support, registry] = await Promise.all([
+    probeCodexSupport(codex, {
+      probeHome: join(session.runDir, "support-probe-home"),
+      env: { ...opts.env, [MARKER_VAR]: session.nonce },
+      timeoutMs: opts.timeoutMs,
+    }),
+    gatherRegistry(
+      planAudit(selected, opts.expect.mcpServers, false),
+      opts.registry,
+      opts.expect.registryPackage,
+      {
+        ...process.env,
+        [MARKER_VAR]: session.nonce,
+      },
+    ),
+  ]);
+  const unsupported = unsupportedReason(support);
+  return {
+    codex,
+    support,
+    unsupported,
+    registry,
+    plan: planAudit(selected, opts.expect.mcpServers, unsupported !== null),
+  };
 }
 
 async function stage(
@@ -215,6 +237,7 @@ async function launchPhase(
     env: { ...opts.env, [MARKER_VAR]: session.nonce },
     shim: codex.codex ? installShim(session.runDir, codex.codex) : null,
     codex: codex.codex,
+    codexVersion: codex.support?.version ?? null,
     runDir: session.runDir,
     timeoutMs: opts.timeoutMs,
     concurrency: opts.concurrency,

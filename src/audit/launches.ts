@@ -20,6 +20,7 @@ export interface LaunchContext {
   env: Record<string, string>;
   shim: Shim | null;
   codex: string | null;
+  codexVersion: string | null;
   runDir: string;
   timeoutMs: number;
   concurrency: number;
@@ -79,6 +80,7 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
         mkdirSync(probeHome, { recursive: true });
         return probeHostSandbox({
           codex: ctx.codex,
+          codexVersion: ctx.codexVersion,
           cwd: ctx.runDir,
           env: { ...ctx.env, CODEX_HOME: probeHome },
           timeoutMs: ctx.timeoutMs,

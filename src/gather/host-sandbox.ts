@@ -6,30 +6,26 @@ import { launch } from "./launch.js";
 
 export async function probeHostSandbox(opts: {
   codex: string | null;
+  /** The release the audit's support probe read (`codex --version`), or null when it printed none. */
+  codexVersion: string | null;
   cwd: string;
   env: Record<string, string>;
   timeoutMs: number;
   redact: (text: string) => string;
 }): Promise<Fact<HostSandboxFacts>> {
   if (!opts.codex) return notGathered("Codex CLI not found on PATH");
-  const version = await launch(opts.codex, ["--version"], {
-    cwd: opts.cwd,
-    env: opts.env,
-    timeoutMs: opts.timeoutMs,
-  });
-  if (version.spawnError) return notGathered(`cannot run ${opts.codex}: ${version.spawnError}`);
-  const codexVersion = /(\d+\.\d+\.\d+\S*)/.exec(version.stdout)?.[1] ?? "unknown";
   const probe = await launch(opts.codex, ["sandbox", "-P", ":workspace", "-C", opts.cwd, "--", "true"], {
     cwd: opts.cwd,
     env: opts.env,
     timeoutMs: opts.timeoutMs,
   });
+  if (probe.spawnError) return notGathered(`cannot run ${opts.codex}: ${probe.spawnError}`);
   if (probe.timedOut) return notGathered(`\`codex sandbox\` timed out after ${opts.timeoutMs / 1000}s`);
   const output = opts.redact(`${probe.stderr}${probe.stdout}`.trim()).split("\n").slice(0, 8).join("\n");
   return gathered({
     usable: probe.exitCode === 0,
     codexPath: opts.codex,
-    codexVersion,
+    codexVersion: opts.codexVersion ?? "unknown",
     exitCode: probe.exitCode,
     output,
   });
