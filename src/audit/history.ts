@@ -36,13 +36,23 @@ export interface SessionWatch {
 }
 
 /** Call right before the interactive session starts. */
+/** Session ids that have a thread reference or a writer lock in `codexHome`. */
+function sessionIds(codexHome: string): Set<string> {
+  const locks = [...listing(join(codexHome, LOCKS))].filter((name) => name.endsWith(".lock"));
+  return new Set([
+    ...listing(join(codexHome, REFERENCES)),
+    ...locks.map((name) => name.slice(0, -".lock".length)),
+  ]);
+}
+
 export function watchSessions(codexHome: string): SessionWatch {
-  const before = listing(join(codexHome, REFERENCES));
+  const before = sessionIds(codexHome);
   // Folders Codex creates for the first session ever are the audit's too, if they end up empty.
   const foldersBefore = new Map([REFERENCES, LOCKS].map((name) => [name, existsSync(join(codexHome, name))]));
   return {
     forget({ sessionId, startedAt, endedAt }) {
-      const created = [...listing(join(codexHome, REFERENCES))].filter((id) => !before.has(id));
+      // An interrupted session may have left its lock but not yet its reference: both name the session.
+      const created = [...sessionIds(codexHome)].filter((id) => !before.has(id));
       const during = created.filter((id) => {
         const time = uuidV7Time(id);
         return time !== null && time >= startedAt - 1_000 && time <= endedAt + 1_000;
