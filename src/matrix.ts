@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { availableParallelism, homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { execa, type ResultPromise } from "execa";
+import { type OptionSpecs, type ParsedValues, parseCommandArgs } from "./args.js";
 import { copyCodexHome, pointCodexGrant } from "./codex/home-copy.js";
 import { callerEnvironment, userCodex } from "./codex/locate.js";
 import {
@@ -24,31 +24,27 @@ import { UsageError } from "./errors.js";
 import { takeOverInterrupts } from "./interrupt.js";
 import { buildMatrix, type MatrixColumn, matrixExitCode, renderMatrix } from "./matrix-table.js";
 import type { Report } from "./model.js";
-import { type RawRunOptions, type RunOptions, resolveRunOptions } from "./options.js";
+import { type RawRunOptions, RUN_OPTIONS, type RunOptions, resolveRunOptions } from "./options.js";
 import { renderJson } from "./reporters/json.js";
 
 const CLI = fileURLToPath(new URL("./cli.js", import.meta.url));
 
-/** `run`'s options that `matrix` passes on to each release's audit, and its own. */
+/** `run`'s options that `matrix` passes on to each release's audit (not its report options), and its own. */
+const {
+  format: _format,
+  "probe-report": _probeReport,
+  baseline: _baseline,
+  quiet: _quiet,
+  codex: _codex,
+  ...PASSED_ON
+} = RUN_OPTIONS;
 const MATRIX_OPTIONS = {
-  launcher: { type: "string" },
-  project: { type: "string" },
-  "codex-home": { type: "string" },
-  profile: { type: "string" },
-  expect: { type: "string" },
-  agent: { type: "string" },
-  only: { type: "string", multiple: true },
-  skip: { type: "string", multiple: true },
-  "fail-on": { type: "string" },
-  registry: { type: "string" },
-  timeout: { type: "string" },
-  concurrency: { type: "string" },
-  out: { type: "string" },
+  ...PASSED_ON,
   codex: { type: "string", multiple: true },
   demo: { type: "boolean" },
-} as const;
+} as const satisfies OptionSpecs;
 
-type MatrixValues = ReturnType<typeof parseArgs<{ options: typeof MATRIX_OPTIONS; strict: true }>>["values"];
+type MatrixValues = ParsedValues<typeof MATRIX_OPTIONS>;
 
 /** What one release's audit runs with. */
 interface Plan {
@@ -70,11 +66,9 @@ class Leftovers {
 }
 
 function parseMatrixArgs(args: string[]): MatrixValues {
-  try {
-    return parseArgs({ args, options: MATRIX_OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError(`matrix: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-  }
+  const { values, positionals } = parseCommandArgs("matrix", MATRIX_OPTIONS, args);
+  if (positionals.length > 0) throw new UsageError(`matrix: unexpected argument "${positionals[0]}"`);
+  return values;
 }
 
 /** The run options each release's audit gets, as command-line arguments (matrix's own are not among them). */
@@ -181,17 +175,7 @@ function recordCopy(report: Report, plan: Plan, codexHome: string): Report {
   return recorded;
 }
 
-const USAGE = `Usage: codex-smoke matrix --codex <releases> [run options | --demo]
-  --codex <list>   comma list: release numbers (0.150.0), latest, or paths to codex binaries
-  --demo           audit the bundled reference setup instead of the launcher in this directory
-  run options: --launcher --project --codex-home --profile --expect --agent --only --skip --fail-on
-               --registry --timeout --concurrency --out`;
-
 export async function matrixCommand(args: string[], ui: { color: boolean }): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
   const values = parseMatrixArgs(args);
   if (!values.codex) throw new UsageError("matrix needs --codex <releases> (e.g. --codex 0.150.0,latest)");
   const specs = parseReleaseList(values.codex);

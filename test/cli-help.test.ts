@@ -25,6 +25,11 @@ describe.concurrent("--help everywhere", () => {
     [["run", "--timeout", "abc", "-h"], "Usage: codex-smoke run [options]"],
     [["demo", "--help"], "Usage: codex-smoke demo [options]"],
     [["docs", "--help"], "Usage: codex-smoke docs <README.md>"],
+    [["matrix", "--help"], "Usage: codex-smoke matrix --codex <list> [run options | --demo]"],
+    [
+      ["matrix", "--codex", "0.150.0", "--demo", "-h"],
+      "Usage: codex-smoke matrix --codex <list> [run options | --demo]",
+    ],
     [["help", "diff"], "Usage: codex-smoke diff <old.json> <new.json>"],
     [["--timeout", "5", "--help"], "Usage: codex-smoke run [options]"],
   ])("%j prints its help, exit 0, and leaves the working directory as it was", async (args, first) => {

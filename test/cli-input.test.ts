@@ -171,6 +171,11 @@ describe.concurrent("bad input: exit 2, one exact line, nothing created or start
     ],
     [["demo", "--launcher", launcher], "--launcher: not accepted by demo (it builds its own setup)"],
     [
+      ["matrix", "--codex", "0.150.0", "--format", "json"],
+      "matrix: unknown option --format (see codex-smoke matrix --help)",
+    ],
+    [["matrix", "--demo"], "matrix needs --codex <releases> (e.g. --codex 0.150.0,latest)"],
+    [
       ["demo", "--timeout", "-1"],
       '--timeout: expected seconds, more than 0 and at most 86400 (a day), got "-1"',
     ],
