@@ -19,6 +19,7 @@ export interface HostRecord {
   codexHome: string;
   /** Project-relative folders that must be read-only (from the expectations in force). */
   readonlyPaths: string[];
+  /** Directories outside the project a write must not persist in (the host's choice, from the config it read). */
   outsideWriteDirs: string[];
   /** The staging directory the host created in the project (runner, input, reports). */
   stagingDir: string;

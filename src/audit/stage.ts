@@ -13,14 +13,12 @@ import { CODEX_MOUNT_DIRS, existenceOf, gitHead, type HostRecord, isGitRepo } fr
 export const RUNNER_FILE = join(PACKAGE_DIR, "dist", "runner.mjs");
 export const NETWORK_TIMEOUT_MS = 5_000;
 
-export interface StageRequest {
-  nonce: string;
-  project: string;
-  home: string;
-  codexHome: string;
-  readonlyPaths: string[];
-  /** Directories outside the project a write must not persist in (the host's choice, from the config it read). */
-  outsideWriteDirs: string[];
+/** What to stage: the record's own choices (the folders the probes may touch), and the runner's other input. */
+export interface StageRequest
+  extends Pick<
+    HostRecord,
+    "nonce" | "project" | "home" | "codexHome" | "readonlyPaths" | "outsideWriteDirs"
+  > {
   /** Files only the host can read (canaries in its private run directory). */
   outsideReadFiles: string[];
   registryUrl: string | null;
