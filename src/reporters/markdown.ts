@@ -46,6 +46,7 @@ function details(r: CheckResult): string[] {
     `- **observed:** ${inline(r.observed)}`,
   ];
   if (r.status !== "skip") lines.push(`- **fix:** ${inline(r.remediation)}`);
+  if (r.docs !== undefined) lines.push(`- **docs:** ${inline(r.docs)}`);
   if (r.evidence.length > 0) lines.push("", ...fenced(r.evidence));
   return [...lines, ""];
 }
