@@ -30,7 +30,7 @@ import { renderJson } from "./reporters/json.js";
 const CLI = fileURLToPath(new URL("./cli.js", import.meta.url));
 
 /** `run`'s options that `matrix` passes on to each release's audit, and its own. */
-const MATRIX_OPTIONS = {
+export const MATRIX_OPTIONS = {
   launcher: { type: "string" },
   project: { type: "string" },
   "codex-home": { type: "string" },
