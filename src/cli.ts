@@ -68,7 +68,10 @@ async function list(args: string[]): Promise<number> {
     throw new UsageError(`list: takes no arguments (got "${args[0]}"; see codex-smoke list --help)`);
   const { checks } = await import("../checks/index.js");
   const { catalogueText } = await import("./catalogue.js");
-  console.log(catalogueText(checks, { needs: true }));
+  const { PACKAGE_DIR } = await import("./version.js");
+  console.log(catalogueText(checks, { needs: true, docs: true }));
+  // The pages ship in the package: say where this installation keeps them.
+  console.log(`\ndocs paths are relative to codex-smoke's package directory, here ${PACKAGE_DIR}`);
   return 0;
 }
 

@@ -16,6 +16,11 @@ export function claimOf(check: CheckDefinition, expect: Expectations): string {
   return typeof check.claim === "function" ? check.claim(expect) : check.claim;
 }
 
+/** The page that documents a check: `docs/checks/<id>.md` in the repository and in the installed package. */
+export function docsPageOf(id: string): string {
+  return `docs/checks/${id}.md`;
+}
+
 export function runCheck(check: CheckDefinition, facts: Facts, ctx: CheckContext): CheckResult {
   const started = performance.now();
   const base = {
@@ -23,6 +28,7 @@ export function runCheck(check: CheckDefinition, facts: Facts, ctx: CheckContext
     title: check.title,
     claim: claimOf(check, ctx.expect),
     remediation: check.remediation,
+    docs: docsPageOf(check.id),
   };
   const missing = check.needs.filter((name) => !facts[name].ok);
   if (missing.length > 0) {

@@ -38,7 +38,7 @@ const {
   codex: _codex,
   ...PASSED_ON
 } = RUN_OPTIONS;
-const MATRIX_OPTIONS = {
+export const MATRIX_OPTIONS = {
   ...PASSED_ON,
   codex: { type: "string", multiple: true },
   demo: { type: "boolean" },

@@ -271,6 +271,8 @@ export interface CheckResult extends CheckOutcome {
   /** The claim as the expectations in force word it. */
   claim: string;
   remediation: string;
+  /** The check's page, relative to the codex-smoke package root: the same path in a checkout and an install. */
+  docs?: string;
   durationMs: number;
 }
 

@@ -1,5 +1,5 @@
 // Phase 7: the selected checks over the facts (the others are `skip`), every text redacted once more.
-import { claimOf, runCheck } from "../engine.js";
+import { claimOf, docsPageOf, runCheck } from "../engine.js";
 import type { CheckDefinition, CheckResult, Expectations, Facts } from "../model.js";
 
 function redactResult(result: CheckResult, redact: (s: string) => string): CheckResult {
@@ -26,6 +26,7 @@ export function evaluate(
           title: check.title,
           claim: claimOf(check, expect),
           remediation: check.remediation,
+          docs: docsPageOf(check.id),
           status: "skip",
           expected: "",
           observed: "not selected (--only/--skip)",

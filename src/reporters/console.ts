@@ -96,7 +96,7 @@ function resultLines(result: CheckResult, idWidth: number, color: boolean): stri
   if (result.status === "pass") return [head, ...notes];
   // A skip is one line: why it was not run says everything (it has nothing expected or observed).
   if (result.status === "skip")
-    return [`${head} ${paint(`— ${oneLine(result.observed)}`, DIM, color)}`, ...notes];
+    return [`${head} ${paint(`— ${oneLine(result.observed)}${seeDocs(result)}`, DIM, color)}`, ...notes];
   const lines = [
     head,
     ...labelled("expected", result.expected, color),
@@ -107,7 +107,13 @@ function resultLines(result: CheckResult, idWidth: number, color: boolean): stri
   // A remediation fixes a broken claim; for "could not test" it would send the reader the wrong way.
   if (result.status === "fail" || result.status === "warn")
     lines.push(...labelled("fix", result.remediation, color));
+  if (result.docs !== undefined) lines.push(...labelled("docs", result.docs, color));
   return lines;
+}
+
+/** `; see <page>` for a one-line result, when the result names its check's page. */
+export function seeDocs(result: CheckResult): string {
+  return result.docs === undefined ? "" : `; see ${result.docs}`;
 }
 
 const oneLine = (text: string): string =>

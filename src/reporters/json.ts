@@ -12,6 +12,7 @@ function resultRecord(r: CheckResult): CheckResult {
     observed: r.observed,
     evidence: [...r.evidence],
     remediation: r.remediation,
+    ...(r.docs === undefined ? {} : { docs: r.docs }),
     durationMs: r.durationMs,
   };
 }

@@ -1,7 +1,7 @@
 // JUnit XML (the Ant/Jenkins shape GitLab and the GitHub reporter actions read): one suite, one testcase per
 // check, classname = area. JUnit has no warning state, so `warn` is a passing testcase with a system-out note.
 import type { CheckResult, Report } from "../model.js";
-import { areaOf, plain } from "./console.js";
+import { areaOf, plain, seeDocs } from "./console.js";
 
 /** Characters XML 1.0 does not allow at all, not even as character references (lone surrogates included). */
 const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -33,6 +33,7 @@ function detailText(r: CheckResult): string {
   if (r.evidence.length > 0)
     lines.push("evidence:", ...r.evidence.map((e) => `  ${e.replace(/\n/g, "\n  ")}`));
   lines.push(`fix: ${r.remediation}`);
+  if (r.docs !== undefined) lines.push(`docs: ${r.docs}`);
   return escapeXml(lines.join("\n"));
 }
 
@@ -47,7 +48,7 @@ function testcase(r: CheckResult): string {
     case "error":
       return `${open}\n      <error message="${attr(message)}" type="error">${detailText(r)}</error>\n    </testcase>`;
     case "skip":
-      return `${open}\n      <skipped message="${attr(r.observed)}"/>\n    </testcase>`;
+      return `${open}\n      <skipped message="${attr(`${r.observed}${seeDocs(r)}`)}"/>\n    </testcase>`;
     case "warn":
       return `${open}\n      <system-out>WARNING: ${detailText(r)}</system-out>\n    </testcase>`;
   }

@@ -46,6 +46,8 @@ function details(r: CheckResult): string[] {
     `- **observed:** ${inline(r.observed)}`,
   ];
   if (r.status !== "skip") lines.push(`- **fix:** ${inline(r.remediation)}`);
+  // A code span keeps the path as written (inline text would escape its underscores).
+  if (r.docs !== undefined) lines.push(`- **docs:** \`${plain(r.docs).replace(/[`\n]/g, "")}\``);
   if (r.evidence.length > 0) lines.push("", ...fenced(r.evidence));
   return [...lines, ""];
 }

@@ -1,6 +1,6 @@
 // TAP version 14: one test point per check, YAML diagnostics for everything that is not a plain pass.
 import type { CheckResult, Report } from "../model.js";
-import { plain, summaryText } from "./console.js";
+import { plain, seeDocs, summaryText } from "./console.js";
 
 /** TAP 14: `#` and `\` in a description must be escaped, and a test point is one line. */
 function description(text: string): string {
@@ -29,6 +29,7 @@ function yamlBlock(r: CheckResult): string[] {
   ];
   if (r.evidence.length > 0) lines.push("  evidence:", ...r.evidence.map((e) => `    - ${yamlString(e)}`));
   if (r.status !== "skip") lines.push(`  fix: ${yamlString(r.remediation)}`);
+  if (r.docs !== undefined) lines.push(`  docs: ${yamlString(r.docs)}`);
   lines.push(`  duration_ms: ${r.durationMs}`, "  ...");
   return lines;
 }
@@ -39,7 +40,7 @@ function testPoint(r: CheckResult, n: number): string[] {
     case "pass":
       return [`ok ${desc}`];
     case "skip":
-      return [`ok ${desc} # SKIP ${oneLine(r.observed)}`];
+      return [`ok ${desc} # SKIP ${oneLine(`${r.observed}${seeDocs(r)}`)}`];
     case "warn":
       return [`ok ${desc}`, ...yamlBlock(r)];
     case "fail":
