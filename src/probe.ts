@@ -43,6 +43,9 @@ function probeInput(cwd: string, out: string | undefined): RunnerInput {
     home,
     reports: { local, net: local.replace(/(\.json)?$/, ".net.json") },
     hostNamespaces: null,
+    // Not staged by the host: inside, a project without git still shows Codex's placeholder `.git`, which git
+    // itself does not take for a repository.
+    isRepo: existsSync(join(cwd, ".git", "HEAD")),
     authJson: authPaths.map((path) => ({ label: path, path })),
     readonlyPaths: DEFAULT_EXPECTATIONS.readonlyPaths,
     outsideWriteDirs: [...new Set([dirname(cwd), home, "/tmp", "/var/tmp"])],

@@ -135,6 +135,18 @@ const variants: Variant[] = [
     says: { "runner.report": '/vendor" = "read" to the profile' },
   },
   {
+    name: "a project that is not a git repository: the git checks skip (Codex mounts a placeholder .git inside)",
+    breakIt: (s) => rmSync(join(s.project, ".git"), { recursive: true, force: true }),
+    args: FS_NET,
+    expect: {
+      "fs.git_read": "skip",
+      "fs.git_write": "skip",
+      "fs.project_write": "pass",
+      "fs.auth_json": "pass",
+    },
+    exitCode: 0,
+  },
+  {
     name: "www.azinstitute4autism.com writable",
     breakIt: (s) =>
       editFile(s.profileFile, (t) =>

@@ -75,6 +75,7 @@ function inputFor(setup: ReturnType<typeof makeSetup>, extra: Partial<RunnerInpu
     home: setup.home,
     reports: { local: join(staging, "report.local.json"), net: join(staging, "report.net.json") },
     hostNamespaces: ownNamespaces(),
+    isRepo: existsSync(join(setup.project, ".git")),
     authJson: [{ label: "~/.codex/auth.json", path: join(setup.home, ".codex/auth.json") }],
     readonlyPaths: [".codex", "www.azinstitute4autism.com"],
     outsideWriteDirs: [join(setup.root, "tmp")],
@@ -359,3 +360,22 @@ async function inSandbox(setup: ReturnType<typeof makeSetup>, nonce: string, com
     killGroup(child.pid);
   }
 }
+
+describe("a project that is not a git repository", () => {
+  const setup = makeSetup();
+  afterAll(() => rmSync(setup.root, { recursive: true, force: true }));
+
+  it("is not probed with git (the host says so: inside, Codex mounts a placeholder .git)", async () => {
+    mkdirSync(join(setup.project, ".git")); // what the sandbox shows in a project without git
+    const report = await runLocalProbes(inputFor(setup, { isRepo: false }));
+    expect(report.git).toEqual({
+      isRepo: false,
+      writeDir: { ok: false, code: "SKIPPED" },
+      add: { ok: false, code: "SKIPPED" },
+      commit: { ok: false, code: "SKIPPED" },
+      status: { ok: false, code: "SKIPPED" },
+      diff: { ok: false, code: "SKIPPED" },
+      log: { ok: false, code: "SKIPPED" },
+    });
+  });
+});

@@ -65,6 +65,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     home: request.home,
     reports: reports as RunnerInput["reports"],
     hostNamespaces: ownNamespaces(),
+    isRepo: isGitRepo(request.project),
     authJson: credentials.credentials
       .filter((c) => c.onHost !== "missing")
       .map(({ label, path }) => ({ label, path })),

@@ -1,8 +1,8 @@
 // Git probes: writing into .git, `git add` and `git commit` must be refused; `git status`, `diff` and `log` must
 // work. The probe commit carries its own identity and the nonce so the host can recognise it (and only it).
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { attempt, firstLine, type ProcessResult, runProcess } from "./kit.js";
+import { attempt, firstLine, type ProcessResult, runProcess, SKIPPED } from "./kit.js";
 import { markerContent, PROBE_COMMIT, PROBE_MARKERS } from "./markers.js";
 import type { LocalReport, ProbeResult, RunnerInput } from "./types.js";
 
@@ -30,6 +30,10 @@ function readResult(result: ProcessResult): ProbeResult {
 }
 
 export async function probeGit(input: RunnerInput): Promise<LocalReport["git"]> {
+  if (!input.isRepo) {
+    const none = SKIPPED;
+    return { isRepo: false, writeDir: none, add: none, commit: none, status: none, diff: none, log: none };
+  }
   const git = (...args: string[]) =>
     runProcess("git", args, { cwd: input.project, timeoutMs: GIT_TIMEOUT_MS });
   const writeDir = attempt(() =>
@@ -55,7 +59,7 @@ export async function probeGit(input: RunnerInput): Promise<LocalReport["git"]> 
     git("log", "-1", "--oneline"),
   ]);
   return {
-    isRepo: existsSync(join(input.project, ".git")),
+    isRepo: true,
     writeDir,
     add,
     commit,

@@ -34,6 +34,9 @@ export interface RunnerInput {
   hostNamespaces: Namespaces | null;
   /** Credential files to try to open (never read): Codex's `$CODEX_HOME/auth.json`, and the README's path. */
   authJson: Array<{ label: string; path: string }>;
+  /** Whether the project is a git repository, as the host sees it: inside, Codex mounts a placeholder `.git` in a
+   * project without one, so the runner cannot tell. */
+  isRepo: boolean;
   /** Project-relative folders that must be read-only. */
   readonlyPaths: string[];
   /** Directories outside the project to try to write a marker into. */
