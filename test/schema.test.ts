@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, wr
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_EXPECTATIONS, loadExpectations } from "../src/expectations.js";
+import { DEFAULT_EXPECTATIONS, describeSchema, loadExpectations } from "../src/expectations.js";
 import type { Report } from "../src/model.js";
 import { renderJson } from "../src/reporters/json.js";
 import { pointerToPath, type SchemaNode, schemaValidator } from "../src/schemas.js";
@@ -131,6 +131,26 @@ describe("expect schema", () => {
     );
     expect(defaults).toEqual(DEFAULT_EXPECTATIONS);
     expect(Object.keys(schema.properties ?? {})).toEqual(["$schema", ...Object.keys(DEFAULT_EXPECTATIONS)]);
+  });
+
+  it("words what each key must be from its schema node", () => {
+    const wording = Object.fromEntries(
+      Object.entries(schema.properties ?? {}).map(([key, node]) => [key, describeSchema(node, schema)]),
+    );
+    expect(wording).toEqual({
+      $schema: "a string",
+      profile: "a non-empty string",
+      approval: "a non-empty string",
+      sandboxHeader: "a non-empty string",
+      tuiPermissions: "a non-empty string",
+      mcpServers: "an array of non-empty strings",
+      mcpApprovalMode: "a non-empty string",
+      mcpToolTimeoutSec: "a positive number",
+      readonlyPaths: "an array of non-empty strings",
+      webSearch: "a non-empty string",
+      envSecrets: '"warn" or "fail"',
+      registryPackage: "a non-empty string",
+    });
   });
 
   it("$schema is accepted and is no expectation; the rest replace the defaults key by key", async () => {
