@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmark: wall time of full demo audits (`npm run bench [-- runs]`), plus the TUI-only and exec-only audits,
-// so a change in speed shows as a figure, not an impression. Needs `npm run build` (done by `npm install`).
+// so a change in speed shows as a figure, not an impression. Builds first (`prebench`).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -134,7 +134,7 @@ async function fail(error: unknown): Promise<void> {
   const { UsageError } = await import("./errors.js");
   const { reportInternalError, usageErrorLine } = await import("./outcome.js");
   if (error instanceof UsageError) {
-    process.stderr.write(`${usageErrorLine(error.message)}\n`);
+    for (const line of error.lines) process.stderr.write(`${usageErrorLine(line)}\n`);
     process.exitCode = 2;
     return;
   }

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, loopbackRegistry, processesOf, withSetup } from "./helpers/audit.js";
+import { readReport } from "./helpers/report-schema.js";
 
 function runArgs(
   setup: { launcher: string; project: string; root: string },
@@ -57,7 +58,7 @@ describe.concurrent("could not test", () => {
             (error, stdout) => resolve({ code: error ? (error.code as number) : 0, stdout }),
           );
         });
-        const report = JSON.parse(readFileSync(join(setup.root, "reports", "codex-smoke.json"), "utf8"));
+        const report = readReport(join(setup.root, "reports", "codex-smoke.json"));
         const status = (id: string) => report.results.find((r: { id: string }) => r.id === id)?.status;
         expect(status("host.sandbox"), result.stdout).toBe("error");
         for (const id of ["runner.report", "fs.auth_json", "fs.git_write", "net.registry", "env.secrets"]) {
@@ -84,7 +85,7 @@ describe.concurrent("could not test", () => {
             (error) => resolve({ code: error ? (error.code as number) : 0 }),
           );
         });
-        const report = JSON.parse(readFileSync(join(setup.root, "reports", "codex-smoke.json"), "utf8"));
+        const report = readReport(join(setup.root, "reports", "codex-smoke.json"));
         const status = (id: string) => report.results.find((r: { id: string }) => r.id === id)?.status;
         expect(status("banner.sandbox")).toBe("error");
         expect(status("tui.permissions")).toBe("error");
@@ -140,7 +141,7 @@ describe("Codex missing", () => {
             (error, stdout) => resolve({ code: error ? (error.code as number) : 0, stdout }),
           );
         });
-        const report = JSON.parse(readFileSync(join(setup.root, "reports", "codex-smoke.json"), "utf8"));
+        const report = readReport(join(setup.root, "reports", "codex-smoke.json"));
         const status = (id: string) => report.results.find((r: { id: string }) => r.id === id)?.status;
         for (const id of [
           "host.sandbox",

@@ -112,7 +112,7 @@ describe.concurrent("bad input: exit 2, one exact line, nothing created or start
     ],
     [
       ["run", ...target, "--expect", wrongType],
-      `--expect ${wrongType}:1:15: "mcpServers" must be an array of strings`,
+      `--expect ${wrongType}:1:15: "mcpServers" must be an array of non-empty strings`,
     ],
     [
       ["run", ...target, "--expect", unknownKey],

@@ -8,9 +8,9 @@ import { callerEnvironment } from "../src/codex/locate.js";
 import { installedRelease, releaseCacheDir } from "../src/codex/releases.js";
 import { codexInstallFromBin, findCodexInstall } from "../src/demo/codex-install.js";
 import { buildReferenceSetup, type ReferenceSetup } from "../src/demo/reference-setup.js";
-import type { Report } from "../src/model.js";
 import { PACKAGE_DIR } from "../src/version.js";
 import { audit, loopbackRegistry, runCli } from "./helpers/audit.js";
+import { readReport } from "./helpers/report-schema.js";
 
 /** A cached release, installed with npm on a fresh machine (~5 s). */
 const release = (version: string) =>
@@ -87,7 +87,7 @@ describe("arguments the harness appends", () => {
       { env: { PATH: process.env.PATH ?? "", HOME: homedir() } },
     );
     expect(result.exitCode).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, "codex-smoke.json"), "utf8")) as Report;
+    const report = readReport(join(out, "codex-smoke.json"));
     expect(report.target.execHeader?.version).toBe("0.139.0");
     expect(report.results.find((r) => r.id === "banner.sandbox")?.status).toBe("pass");
   });
@@ -102,7 +102,7 @@ describe("a release too old for the setup", () => {
       { env: { PATH: process.env.PATH ?? "", HOME: homedir() } },
     );
     expect(result.exitCode).toBe(3);
-    const report = JSON.parse(readFileSync(join(out, "codex-smoke.json"), "utf8")) as Report;
+    const report = readReport(join(out, "codex-smoke.json"));
     expect(report.target.codexVersion).toBe("0.133.0");
     const reason = "Codex 0.133.0 cannot load permission profiles; this setup needs 0.139 or newer";
     const statuses = Object.fromEntries(report.results.map((r) => [r.id, r.status]));

@@ -9,7 +9,6 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { ReferenceSetup } from "../src/demo/reference-setup.js";
 import { listenOnLoopback } from "../src/loopback.js";
-import type { Report } from "../src/model.js";
 import {
   audit,
   CLI,
@@ -19,6 +18,7 @@ import {
   runCli,
   withSetup,
 } from "./helpers/audit.js";
+import { readReport } from "./helpers/report-schema.js";
 import { CODEX_STATE, treeState } from "./helpers/tree.js";
 
 const run = promisify(execFile);
@@ -212,7 +212,7 @@ describe("interrupted at any moment", () => {
         expect(stderr.trim().split("\n")).toEqual([
           `codex-smoke: interrupted (SIGINT); partial report: ${join(out, "codex-smoke.json")}`,
         ]);
-        const report = JSON.parse(readFileSync(join(out, "codex-smoke.json"), "utf8")) as Report;
+        const report = readReport(join(out, "codex-smoke.json"));
         expect(report.incomplete).toBe(true);
         expect(report.summary.pass + report.summary.fail).toBeLessThan(21);
         expect(processesOf(setup)).toEqual([]);

@@ -19,8 +19,8 @@ import { callerEnvironment } from "../src/codex/locate.js";
 import { installedRelease, releaseCacheDir } from "../src/codex/releases.js";
 import { codexInstallFromBin, findCodexInstall } from "../src/demo/codex-install.js";
 import { buildReferenceSetup } from "../src/demo/reference-setup.js";
-import type { Report } from "../src/model.js";
 import { CLI, loopbackRegistry, runCli } from "./helpers/audit.js";
+import { readReport } from "./helpers/report-schema.js";
 
 const CACHE = join(homedir(), ".cache", "codex-smoke");
 let dir: string;
@@ -50,7 +50,6 @@ function processesWith(needle: string): string[] {
     });
 }
 
-const readReport = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Report;
 const matrixHomes = (cache: string) => readdirSync(cache).filter((name) => name.startsWith("matrix-home-"));
 
 describe("codex-smoke matrix", () => {

@@ -22,7 +22,7 @@ describe("loadExpectations", () => {
   });
 
   it.each([
-    ['{ "mcpServers": "playwright" }', '1:17: "mcpServers" must be an array of strings'],
+    ['{ "mcpServers": "playwright" }', '1:17: "mcpServers" must be an array of non-empty strings'],
     ['{ "mcpToolTimeoutSec": "300" }', '1:24: "mcpToolTimeoutSec" must be a positive number'],
     ['{\n  "envSecrets": "error"\n}', '2:17: "envSecrets" must be "warn" or "fail"'],
     [

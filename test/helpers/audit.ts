@@ -1,7 +1,7 @@
 // Integration helpers: build the reference setup, break it the way a user might, and audit it with the real CLI
 // (the compiled `dist/src/cli.js`, as users run it) against the real Codex.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { buildReferenceSetup, type ReferenceSetup } from "../../src/demo/reference-setup.js";
 import { listenOnLoopback } from "../../src/loopback.js";
 import type { Report, Status } from "../../src/model.js";
+import { outDirOf, readReport, validateWrittenReports } from "./report-schema.js";
 
 export const CLI = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
 
@@ -23,18 +24,25 @@ export interface AuditRun {
   observed(id: string): string;
 }
 
+/** Runs the CLI; rejects when a report it wrote breaks the shipped schema (see helpers/report-schema.ts). */
 export function runCli(
   args: string[],
   opts: { env: Record<string, string>; cwd?: string; timeoutMs?: number },
 ) {
-  return new Promise<{ exitCode: number | null; stdout: string; stderr: string }>((resolve) => {
+  const started = Date.now();
+  return new Promise<{ exitCode: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     execFile(
       process.execPath,
       [CLI, ...args],
       { env: opts.env, cwd: opts.cwd, timeout: opts.timeoutMs ?? 180_000, maxBuffer: 32 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const exitCode = error ? (typeof error.code === "number" ? error.code : null) : 0;
-        resolve({ exitCode, stdout, stderr });
+        try {
+          validateWrittenReports(outDirOf(args, opts.cwd ?? process.cwd()), started);
+          resolve({ exitCode, stdout, stderr });
+        } catch (invalid) {
+          reject(invalid);
+        }
       },
     );
   });
@@ -65,14 +73,13 @@ export async function audit(
       ],
       { env: { ...setup.env, ...env }, cwd: setup.project },
     );
-    let report: Report | null = null;
-    let files = "";
-    try {
-      report = JSON.parse(readFileSync(join(out, "codex-smoke.json"), "utf8")) as Report;
-      for (const name of readdirSync(out)) files += readFileSync(join(out, name), "utf8");
-    } catch {
-      // no report: the caller asserts on the exit code and stderr
-    }
+    // No report: the caller asserts on the exit code and stderr. A report is valid (runCli checked it).
+    const reportFile = join(out, "codex-smoke.json");
+    const report: Report | null = existsSync(reportFile) ? readReport(reportFile) : null;
+    const files = readdirSync(out, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => readFileSync(join(out, entry.name), "utf8"))
+      .join("");
     const find = (id: string) => report?.results.find((r) => r.id === id);
     return {
       ...result,
