@@ -298,3 +298,34 @@ describe("net.tls_verify behind the proxy", () => {
     );
   });
 });
+
+describe("net.registry: a probe report from a live session (no kill message reaches the host)", () => {
+  it("an unfinished report behind Codex's proxy: could not test, saying how a blocked request ends", () => {
+    const result = registry((f) => {
+      behindCodexProxy(f);
+      f.network.report.registry = [];
+      f.network.report.complete = false;
+    });
+    expect(result.status).toBe("error");
+    expect(result.observed).toBe(
+      "could not test: the runner's network part stopped before curl reported, as when Codex kills a command whose request its proxy blocked",
+    );
+    expect(result.remediation).toContain("Network access to … was blocked");
+  });
+
+  it("without the proxy an unfinished report says only that curl did not run", () => {
+    const result = registry((f) => {
+      f.network.report.registry = [];
+      f.network.report.complete = false;
+    });
+    expect(result.observed).toBe("could not test: the curl probe did not run");
+  });
+
+  it("a finished report behind the proxy without a curl attempt was not cut short", () => {
+    const result = registry((f) => {
+      behindCodexProxy(f);
+      f.network.report.registry = [];
+    });
+    expect(result.observed).toBe("could not test: the curl probe did not run");
+  });
+});

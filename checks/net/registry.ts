@@ -39,7 +39,7 @@ export default defineCheck({
       hostControl(registry, inside),
     ];
     if (!curl) {
-      if (!inside) return outcome("error", expected, "could not test: the curl probe did not run", evidence);
+      if (!inside) return notRun(network, expected, evidence);
       return judgeFailure(inside, registry, expected, evidence);
     }
     if (curl.verdict.class === "ok") {
@@ -82,6 +82,26 @@ function judgeFailure(
     };
   }
   return { ...outcome("fail", expected, inside.description, evidence), remediation: inside.remediation };
+}
+
+/**
+ * No curl attempt and no kill message (a live session's probe report: the host never saw what the agent saw). A
+ * report the runner never finished, behind Codex's proxy, is what a blocked request leaves: Codex killed it.
+ */
+function notRun(network: NetworkFacts, expected: string, evidence: string[]): CheckOutcome {
+  const { complete, environment } = network.report;
+  if (complete || !environment?.codexProxyActive)
+    return outcome("error", expected, "could not test: the curl probe did not run", evidence);
+  return {
+    ...outcome(
+      "error",
+      expected,
+      "could not test: the runner's network part stopped before curl reported, as when Codex kills a command whose request its proxy blocked",
+      evidence,
+    ),
+    remediation:
+      "Read what the agent received for the runner's network command (Codex's `Network access to … was blocked` names the rule), or allow the registry's host under `[permissions.<name>.network.domains]`.",
+  };
 }
 
 /** Where Codex killed the runner's network command, and what the runner had recorded by then (it writes as it goes). */
