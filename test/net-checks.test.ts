@@ -140,6 +140,14 @@ describe("net.registry: the network mode, from inside and from the config layers
     );
   });
 
+  it("the proxy on with no domains table: none allowed, said outright", () => {
+    const noDomains = registry((f) => {
+      behindCodexProxy(f);
+      f.config = configFacts({ base: { features: { network_proxy: true } } });
+    });
+    expect(noDomains.evidence[2]).toMatch(/enabled = true, domains: 0 allowed, 0 denied$/);
+  });
+
   it("another proxy, and no sockets at all", () => {
     const other = registry((f) => {
       const environment = f.network.report.environment;

@@ -56,8 +56,11 @@ function configSetting(config: ConfigFacts): FeatureSetting | null {
   return null;
 }
 
-/** The profile's `[permissions.<name>.network]` table, in short: enabled, local binding, mode, domain counts. */
-function profileNetwork(config: ConfigFacts): string {
+/**
+ * The profile's `[permissions.<name>.network]` table, in short: enabled, local binding, mode, and with the proxy on
+ * the domain counts (none allowed means every request is refused).
+ */
+function profileNetwork(config: ConfigFacts, proxyOn: boolean): string {
   const name = config.effective.default_permissions;
   if (typeof name !== "string") return "no default_permissions";
   const table = lookup(config.effective, ["permissions", name, "network"]);
@@ -67,7 +70,7 @@ function profileNetwork(config: ConfigFacts): string {
     parts.push(`allow_local_binding = ${String(table.allow_local_binding)}`);
   if (table.mode !== undefined) parts.push(`mode = ${JSON.stringify(table.mode)}`);
   const domains = isTable(table.domains) ? Object.values(table.domains) : [];
-  if (domains.length > 0) {
+  if (proxyOn || domains.length > 0) {
     const allowed = domains.filter((v) => v === "allow").length;
     parts.push(`domains: ${allowed} allowed, ${domains.filter((v) => v === "deny").length} denied`);
   }
@@ -106,7 +109,8 @@ function configLine(setting: FeatureSetting | null, config: Fact<ConfigFacts>): 
     setting === null
       ? `features.${FEATURE} not set (off)`
       : `features.${FEATURE} ${setting.on ? "on" : "off"} (${setting.source})`;
-  return `managed proxy in the config: ${feature}; ${config.ok ? profileNetwork(config.value) : "config not read"}`;
+  const network = config.ok ? profileNetwork(config.value, setting?.on === true) : "config not read";
+  return `managed proxy in the config: ${feature}; ${network}`;
 }
 
 /**
