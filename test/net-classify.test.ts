@@ -404,3 +404,80 @@ describe("outcomes this machine cannot reproduce (network-proxy.md, verbatim mes
     });
   });
 });
+
+describe("attempts of real audits under the proxy (Codex 0.169, profile rules as named; messages verbatim)", () => {
+  const proxy = "http://127.0.0.1:39557";
+  const throughProxy = { mayUseProxy: true, proxy };
+
+  it('"localhost" = "allow": Node 20\'s fetch connects to 127.0.0.1 itself, which is going around the proxy', () => {
+    const fetchAttempt = attempt({
+      ...throughProxy,
+      client: "fetch",
+      url: "http://localhost:18555/astro",
+      errorCode: "ECONNREFUSED",
+      message: "connect ECONNREFUSED 127.0.0.1:18555",
+    });
+    expect(lines([fetchAttempt])).toEqual([
+      `proxy-ignored | fetch: ignores the proxy ${proxy} and resolves the host itself (ECONNREFUSED): connect ECONNREFUSED 127.0.0.1:18555`,
+    ]);
+  });
+
+  it("a refused connection to the proxy's own address is not going around it", () => {
+    const toProxy = attempt({
+      ...throughProxy,
+      client: "fetch",
+      url: "http://localhost:39557/astro",
+      errorCode: "ECONNREFUSED",
+      message: "connect ECONNREFUSED 127.0.0.1:39557",
+    });
+    expect(classify(toProxy).class).toBe("refused");
+  });
+
+  it('"127.0.0.1" = "allow" and nothing listens upstream: reset over https, the proxy\'s 502 over http', () => {
+    const https = "https://127.0.0.1:1/astro";
+    const http = "http://127.0.0.1:1/astro";
+    expect(
+      lines([
+        attempt({
+          ...throughProxy,
+          url: https,
+          curlExit: 35,
+          message: "curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to 127.0.0.1:1",
+        }),
+        attempt({ ...throughProxy, client: "proxy", url: https, connectStatus: 200 }),
+        attempt({
+          ...throughProxy,
+          url: http,
+          httpStatus: 502,
+          curlExit: 22,
+          message: "curl: (22) The requested URL returned error: 502",
+        }),
+        attempt({
+          ...throughProxy,
+          client: "proxy",
+          url: http,
+          httpStatus: 502,
+          errorBody: "upstream failure",
+        }),
+      ]),
+    ).toEqual([
+      "reset | curl: connection reset (exit 35): OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to 127.0.0.1:1",
+      "ok | proxy: ok (CONNECT 200)",
+      "http-status | curl: HTTP 502 (exit 22): The requested URL returned error: 502",
+      "http-status | proxy: HTTP 502: upstream failure",
+    ]);
+  });
+
+  it("an allowed upstream that never answers: curl's own timeout", () => {
+    const hang = attempt({
+      ...throughProxy,
+      url: "http://127.0.0.1:18555/hang/astro",
+      curlExit: 28,
+      timedOut: true,
+      message: "curl: (28) Operation timed out after 5017 milliseconds with 0 bytes received",
+    });
+    expect(lines([hang])).toEqual([
+      "timeout | curl: timed out (exit 28): Operation timed out after 5017 milliseconds with 0 bytes received",
+    ]);
+  });
+});

@@ -12,6 +12,7 @@ import {
   composerText,
   historyWarnings,
   mcpBlock,
+  mcpBlockCount,
   mcpFailures,
   mcpStartupShown,
   mcpVerboseComplete,
@@ -473,5 +474,23 @@ describe("classifyMcpWarning", () => {
     expect(plain).toMatch(
       /^MCP · refused: MCP client for `refused` failed to start: MCP startup failed: handshaking with MCP server failed: Send message error Transport error: Client error: HTTP request failed: http\/request failed: error sending request for url \(http:\/\/127\.0\.0\.1:\d+\/mcp\)$/,
     );
+  });
+});
+
+describe("mcpBlockCount", () => {
+  it("counts each /mcp verbose answer, so a second ask waits for a new block", () => {
+    const block = (status: string) =>
+      [
+        "🔌  MCP Tools",
+        "",
+        `  • playwright: ${status} (2 tools)`,
+        "    • Tools: browser_navigate, browser_snapshot",
+        "    • Resource templates: (none)",
+      ].join("\n");
+    expect(mcpBlockCount("› /mcp verbose")).toBe(0);
+    expect(mcpBlockCount(block("starting"))).toBe(1);
+    const twice = `${block("starting")}\n\n› /mcp verbose\n\n${block("connected")}`;
+    expect(mcpBlockCount(twice)).toBe(2);
+    expect(parseMcpVerbose(twice).playwright?.status).toBe("connected");
   });
 });

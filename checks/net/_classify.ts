@@ -177,9 +177,23 @@ function wentAroundProxy(attempt: HttpAttempt): boolean {
   // `proxy` is null for a client kept off the proxy variables.
   if (!nodeClient || attempt.proxy === null) return false;
   if (isDns(attempt)) return true;
-  const { host, port } = targetOf(attempt);
-  const direct = DIRECT_CONNECT_CODES.has(attempt.errorCode ?? "");
-  return direct && (attempt.message ?? "").includes(`${host}:${port}`);
+  if (!DIRECT_CONNECT_CODES.has(attempt.errorCode ?? "")) return false;
+  // Node names the address it connected to (`connect ECONNREFUSED 127.0.0.1:4873`), resolved: `localhost` in the
+  // URL shows as 127.0.0.1. The target's port at an address that is not the proxy's: it went around the proxy.
+  const address = (attempt.message ?? "").match(/(\S+):(\d+)\s*$/);
+  if (!address) return false;
+  const toProxy = authorityOf(attempt.proxy) === `${address[1]}:${address[2]}`;
+  return address[2] === targetOf(attempt).port && !toProxy;
+}
+
+/** `host:port` of a proxy variable's value, which may lack its scheme (`proxy.corp:3128`). */
+function authorityOf(proxy: string): string {
+  try {
+    const url = new URL(proxy.includes("://") ? proxy : `http://${proxy}`);
+    return `${url.hostname}:${url.port || "80"}`;
+  } catch {
+    return proxy;
+  }
 }
 
 /** Failures that say where the connection went wrong, in the order they can be told apart. */

@@ -1,7 +1,8 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
-import type { ConfigFacts, Fact, NetworkFacts, RegistryFacts } from "../../src/model.js";
-import { lookup } from "../_shared.js";
-import { type ClassifyContext, classify, classifyKill } from "./_classify.js";
+import type { CheckOutcome, Fact, NetworkFacts, RegistryFacts } from "../../src/model.js";
+import type { HttpAttempt } from "../../src/runner/net-types.js";
+import { type ClassifyContext, classify, classifyKill, type NetClassification } from "./_classify.js";
+import { networkMode } from "./_network-mode.js";
 
 export default defineCheck({
   id: "net.registry",
@@ -9,10 +10,10 @@ export default defineCheck({
   claim: (expect) =>
     `\`curl -fsS <npm registry>/${expect.registryPackage}\` succeeds inside the sandbox (registry from npm's config).`,
   needs: ["network"],
-  // The host's own retrieval tells a registry that is down from a sandbox that blocks it; the config says whether
-  // Codex's managed proxy is meant to be on.
-  uses: ["registry", "config"],
-  run({ network, registry, config }, { expect }) {
+  // The host's own retrieval tells a registry that is down from a sandbox that blocks it; the config and the
+  // launcher's argv say whether Codex's managed proxy is meant to be on.
+  uses: ["registry", "config", "launcher"],
+  run({ network, registry, config, launcher }, { expect }) {
     const url = registry.ok
       ? registry.value.url
       : (network.report.registry[0]?.url ?? `<registry>/${expect.registryPackage}`);
@@ -28,18 +29,18 @@ export default defineCheck({
       attempt,
       verdict: classify(attempt, context),
     }));
+    const curl = attempts.find((a) => a.attempt.client === "curl");
+    const inside = curl?.verdict ?? (network.killedBy ? classifyKill(network.killedBy, context) : null);
     const evidence = [
       url,
-      proxyMode(network, config),
+      ...networkMode(network, config, launcher),
       ...attempts.map((a) => a.verdict.description),
-      hostControl(registry),
+      ...killEvidence(network),
+      hostControl(registry, inside),
     ];
-    const curl = attempts.find((a) => a.attempt.client === "curl");
     if (!curl) {
-      if (!network.killedBy)
-        return outcome("error", expected, "could not test: the curl probe did not run", evidence);
-      const killed = classifyKill(network.killedBy, context);
-      return { ...outcome("fail", expected, killed.description, evidence), remediation: killed.remediation };
+      if (!inside) return notRun(network, expected, evidence);
+      return judgeFailure(inside, registry, expected, evidence);
     }
     if (curl.verdict.class === "ok") {
       // The README's claim is curl's; another client failing is a risk worth knowing, with its own fix.
@@ -50,36 +51,79 @@ export default defineCheck({
         remediation: other.verdict.remediation,
       };
     }
-    const sandboxOnly = curl.verdict.class === "proxy-blocked" || curl.verdict.class === "network-disabled";
-    if (!sandboxOnly && registry.ok && classify(registry.value.host).class !== "ok") {
-      return outcome("error", expected, "could not test: the host cannot retrieve it either", evidence);
-    }
     // The proxy's own answer words the refusal better than curl's exit 22.
     const proxy = attempts.find(
       (a) => a.attempt.client === "proxy" && a.verdict.class === curl.verdict.class,
     );
-    const verdict = proxy?.verdict ?? curl.verdict;
-    return { ...outcome("fail", expected, verdict.description, evidence), remediation: verdict.remediation };
+    return judgeFailure(proxy?.verdict ?? curl.verdict, registry, expected, evidence);
   },
   remediation:
     "Enable network in the profile: `[permissions.<name>.network] enabled = true`, no legacy sandbox flags, and with Codex's managed proxy allow the registry's host under `[permissions.<name>.network.domains]`.",
 });
 
-/** Whether Codex's managed proxy fronts the sandbox: seen from inside, and as the config layers ask for it. */
-function proxyMode(network: NetworkFacts, config: Fact<ConfigFacts>): string {
-  const env = network.report.environment;
-  const inside = env?.codexProxyActive
-    ? `Codex's managed proxy ${env.proxyVariables.HTTPS_PROXY ?? env.proxyVariables.https_proxy ?? ""}`.trim()
-    : env && Object.keys(env.proxyVariables).length > 0
-      ? `proxy variables ${Object.keys(env.proxyVariables).join(", ")}`
-      : "no proxy";
-  const feature = config.ok ? lookup(config.value.effective, ["features", "network_proxy"]) : undefined;
-  const enabled = typeof feature === "object" && feature !== null ? lookup(feature, ["enabled"]) : feature;
-  return `network: ${inside} inside; config features.network_proxy = ${enabled === undefined ? "not set" : String(enabled)}`;
+/**
+ * A failure inside is the sandbox's, unless the host cannot retrieve the URL either. A policy refusal or a disabled
+ * network is always the sandbox's, except Codex's "local/private address" for a name that resolves nowhere: its
+ * proxy says that too when it cannot resolve the name (verified with an allowed `.invalid` host).
+ */
+function judgeFailure(
+  inside: NetClassification,
+  registry: Fact<RegistryFacts>,
+  expected: string,
+  evidence: string[],
+): CheckOutcome {
+  const host = registry.ok ? classify(registry.value.host) : null;
+  const policy = inside.class === "proxy-blocked" || inside.class === "network-disabled";
+  const unresolvable = inside.qualifier === "private-address" && host?.class === "dns";
+  if (host !== null && host.class !== "ok" && (!policy || unresolvable)) {
+    return {
+      ...outcome("error", expected, "could not test: the host cannot retrieve it either", evidence),
+      remediation: host.remediation,
+    };
+  }
+  return { ...outcome("fail", expected, inside.description, evidence), remediation: inside.remediation };
 }
 
-function hostControl(registry: Fact<RegistryFacts>): string {
+/**
+ * No curl attempt and no kill message (a live session's probe report: the host never saw what the agent saw). A
+ * report the runner never finished, behind Codex's proxy, is what a blocked request leaves: Codex killed it.
+ */
+function notRun(network: NetworkFacts, expected: string, evidence: string[]): CheckOutcome {
+  const { complete, environment } = network.report;
+  if (complete || !environment?.codexProxyActive)
+    return outcome("error", expected, "could not test: the curl probe did not run", evidence);
+  return {
+    ...outcome(
+      "error",
+      expected,
+      "could not test: the runner's network part stopped before curl reported, as when Codex kills a command whose request its proxy blocked",
+      evidence,
+    ),
+    remediation:
+      "Read what the agent received for the runner's network command (Codex's `Network access to … was blocked` names the rule), or allow the registry's host under `[permissions.<name>.network.domains]`.",
+  };
+}
+
+/** Where Codex killed the runner's network command, and what the runner had recorded by then (it writes as it goes). */
+function killEvidence(network: NetworkFacts): string[] {
+  if (!network.killedBy) return [];
+  const { environment, tlsControl, registry } = network.report;
+  const done = registry.map((a: HttpAttempt) => a.client);
+  const at = done.length === 0 ? "at its first registry request (curl)" : `after ${done.join(", ")}`;
+  const kept = [environment ? "environment" : null, tlsControl ? "TLS control" : null, ...done].filter(
+    (part) => part !== null,
+  );
+  return [`Codex killed the runner's network command ${at}; kept: ${kept.join(", ") || "nothing"}`];
+}
+
+/** The host's own retrieval of the same URL, worded against what happened inside. */
+function hostControl(registry: Fact<RegistryFacts>, inside: NetClassification | null): string {
   if (!registry.ok) return `host control: ${registry.error}`;
-  const verdict = classify(registry.value.host);
-  return `host control: ${verdict.class === "ok" ? `fine on the host (${verdict.description})` : verdict.description}`;
+  const host = classify(registry.value.host);
+  const insideOk = inside?.class === "ok";
+  if (host.class !== "ok")
+    return `host control: fails on the host${insideOk || inside === null ? "" : " too"}: ${host.description}`;
+  if (inside === null || insideOk) return `host control: fine on the host too (${host.description})`;
+  const policy = inside.class === "proxy-blocked" || inside.class === "network-disabled";
+  return `host control: ${policy ? "blocked" : "fails"} in the sandbox, fine on the host (${host.description})`;
 }

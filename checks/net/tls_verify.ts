@@ -1,6 +1,7 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
 import type { HttpAttempt } from "../../src/runner/net-types.js";
 import { classify } from "./_classify.js";
+import { networkMode } from "./_network-mode.js";
 
 const TLS_FINDINGS = new Set([
   "NODE_TLS_REJECT_UNAUTHORIZED=0",
@@ -17,14 +18,16 @@ export default defineCheck({
   title: "TLS verification on",
   claim: "TLS verification is on: an untrusted certificate is rejected, and nothing disables verification.",
   needs: ["runner", "network"],
-  // The launcher's own text can switch verification off for paths the probe did not take.
-  uses: ["launcher"],
-  run({ runner, network, launcher }, _ctx) {
+  // The launcher's own text can switch verification off for paths the probe did not take; the config says
+  // whether Codex's managed proxy is meant to front the sandbox (the control reaches around it either way).
+  uses: ["launcher", "config"],
+  run({ runner, network, launcher, config }, _ctx) {
     const expected =
       "curl and Node reject a self-signed certificate served inside the sandbox; no NODE_TLS_REJECT_UNAUTHORIZED=0, --insecure or -k";
     const control = network.report.tlsControl;
     const attempts = control?.attempts ?? [];
-    const evidence = attempts.map((a) => classify(a).description);
+    const descriptions = attempts.map((a) => classify(a).description);
+    const evidence = [...descriptions, ...networkMode(network, config, launcher)];
     const problems: string[] = [];
     for (const [name, value] of Object.entries(runner.env.insecureSwitches))
       problems.push(`${name}=${value} visible inside`);
@@ -73,7 +76,7 @@ export default defineCheck({
       return outcome(
         "error",
         expected,
-        `could not test: the control failed for another reason (${evidence.join("; ") || "no attempt"})`,
+        `could not test: the control failed for another reason (${descriptions.join("; ") || "no attempt"})`,
         evidence,
       );
     }

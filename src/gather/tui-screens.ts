@@ -138,6 +138,11 @@ function lastMcpHeading(all: string[]): number {
   return -1;
 }
 
+/** How many `/mcp verbose` blocks the screen holds: a new one is drawn below the last each time it is asked. */
+export function mcpBlockCount(screen: string): number {
+  return lines(screen).filter((line) => /^\S*\s*MCP Tools\s*$/.test(line)).length;
+}
+
 /** `  • name: connected (2 tools)`; 0.139 shows the name alone. */
 const SERVER_LINE = /^ {2}•\s+([^\s:]+)(?::\s+(\w+)\s+\((\d+) tools?\))?\s*$/;
 const DETAIL_LINE = /^\s{3,}•\s+([A-Za-z][\w ]*?):\s?(.*)$/;

@@ -18,6 +18,7 @@ import {
   composerText,
   historyWarnings,
   mcpBlock,
+  mcpBlockCount,
   mcpFailures,
   mcpStartupShown,
   mcpVerboseComplete,
@@ -279,31 +280,48 @@ async function afterStatus(driver: TuiDriver, statusScreen: string): Promise<Tui
   };
 }
 
-/** The `/mcp verbose` block, or why it could not be read before the deadline (less a reserve to say why). */
+/**
+ * The `/mcp verbose` block, or why it could not be read before the deadline (less a reserve to say why). Asked
+ * during Codex's own startup, the block can catch a server still `starting` (more often on a loaded machine): then
+ * it is asked once more after startup, when every server has its final status.
+ */
 async function readMcpVerbose(driver: TuiDriver): Promise<{ screen: string; error: string | null }> {
   const until = Math.max(Date.now(), driver.deadline - MCP_RESERVE_MS);
   const expected = driver.opts.expectedServers;
   try {
-    await driver.submit("/mcp verbose", until);
-    // An expected server that is not configured is never listed: then a closed block that stopped changing
-    // is the answer.
-    let lastBlock: { text: string | null; since: number } = { text: null, since: Date.now() };
-    const screen = await driver.waitFor(
-      "the /mcp verbose block",
-      (s) => {
-        if (mcpVerboseComplete(s, expected)) return true;
-        if (!mcpVerboseComplete(s, [])) return false;
-        const text = mcpBlock(s);
-        if (text !== lastBlock.text) lastBlock = { text, since: Date.now() };
-        return Date.now() - lastBlock.since >= UNLISTED_SERVER_GRACE_MS;
-      },
-      until,
-    );
+    let screen = await askMcpVerbose(driver, until);
+    const starting = () => expected.some((name) => parseMcpVerbose(screen)[name]?.status === "starting");
+    if (starting()) {
+      await driver.waitFor("MCP startup to end", (s) => startupEnded(driver, s), until);
+      screen = await askMcpVerbose(driver, until);
+    }
     return { screen, error: null };
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
     return { screen: driver.screen(), error: error.message };
   }
+}
+
+/** Submits `/mcp verbose` and waits for the new block it draws. */
+async function askMcpVerbose(driver: TuiDriver, until: number): Promise<string> {
+  const expected = driver.opts.expectedServers;
+  const blocksBefore = mcpBlockCount(driver.screen());
+  await driver.submit("/mcp verbose", until);
+  // An expected server that is not configured is never listed: then a closed block that stopped changing
+  // is the answer.
+  let lastBlock: { text: string | null; since: number } = { text: null, since: Date.now() };
+  return driver.waitFor(
+    "the /mcp verbose block",
+    (s) => {
+      if (mcpBlockCount(s) <= blocksBefore) return false;
+      if (mcpVerboseComplete(s, expected)) return true;
+      if (!mcpVerboseComplete(s, [])) return false;
+      const text = mcpBlock(s);
+      if (text !== lastBlock.text) lastBlock = { text, since: Date.now() };
+      return Date.now() - lastBlock.since >= UNLISTED_SERVER_GRACE_MS;
+    },
+    until,
+  );
 }
 
 /** A server whose startup warning may say why it is down: failed, of unknown status, or not read at all. */

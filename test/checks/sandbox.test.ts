@@ -484,13 +484,14 @@ testCheck(netRegistry, {
       name: "curl exit 0, http 200",
       status: "pass",
       observed: "curl: ok (HTTP 200, certificate verified)",
-      evidence: "host control: fine on the host",
+      evidence: "host control: fine on the host too (curl: ok (HTTP 200, certificate verified))",
     },
     {
       name: "behind Codex's proxy with the registry allowed: the mode is shown",
       facts: behindCodexProxy,
       status: "pass",
-      evidence: "network: Codex's managed proxy http://127.0.0.1:41234 inside",
+      evidence:
+        "network inside: Codex's managed proxy http://127.0.0.1:41234 (local/private addresses blocked)",
     },
   ],
   invalid: [
@@ -516,7 +517,7 @@ testCheck(netRegistry, {
       },
       status: "error",
       observed: "the host cannot retrieve it either",
-      evidence: "host control: curl: DNS failure (exit 6)",
+      evidence: "host control: fails on the host too: curl: DNS failure (exit 6)",
     },
     {
       name: "blocked by the proxy's allowlist: curl's 403, the proxy's own words, and the fix",
