@@ -6,7 +6,7 @@ import type { ProbeResult } from "../src/runner/types.js";
 export { isTable, lookup, tomlValue } from "../src/util/toml.js";
 
 /** errno codes that mean "the sandbox refused" (never a missing identity or file). */
-export const BLOCKED_CODES: ReadonlySet<string> = new Set(["EROFS", "EACCES", "EPERM"]);
+const BLOCKED_CODES: ReadonlySet<string> = new Set(["EROFS", "EACCES", "EPERM"]);
 
 /** The operation failed because of a permission or read-only error (the runner maps tools' messages to errno). */
 export function blockedByPermission(probe: ProbeResult): boolean {

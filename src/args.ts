@@ -3,7 +3,7 @@
 // option's own validation, naming the flag), and a flag that lacks its value says so.
 import { UsageError } from "./errors.js";
 
-export interface OptionSpec {
+interface OptionSpec {
   type: "string" | "boolean";
   /** Repeatable (string options only): the values are collected in order. */
   multiple?: boolean;

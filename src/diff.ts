@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { type CheckResult, type Report, type ReportTarget, STATUSES, type Status } from "./model.js";
 import { bold, plain, statusTag } from "./reporters/console.js";
 
-export interface StatusChange {
+interface StatusChange {
   id: string;
   title: string;
   from: Status;
@@ -13,14 +13,14 @@ export interface StatusChange {
   after: string;
 }
 
-export interface CheckRef {
+interface CheckRef {
   id: string;
   title: string;
   status: Status;
 }
 
 /** A change in what was audited rather than in one check: the Codex release, a line of the exec header. */
-export interface TargetChange {
+interface TargetChange {
   what: string;
   before: string;
   after: string;

@@ -13,7 +13,7 @@ export interface MatrixColumn {
   report: Report;
 }
 
-export interface MatrixRow {
+interface MatrixRow {
   id: string;
   title: string;
   /** One per column; undefined when that release's report has no such check. */

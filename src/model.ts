@@ -49,7 +49,7 @@ export interface LauncherFacts {
 
 export type LaunchKind = "exec" | "tui" | "mcp";
 
-export interface ObservedLaunch {
+interface ObservedLaunch {
   /** The launcher's own arguments only (the harness's appended ones removed), secret-looking values masked. */
   argv: string[];
   parsed: ObservedArgv;
@@ -174,7 +174,7 @@ export interface McpServerStatus {
  * Why an MCP server failed to start. Codex's warning gives the class; for a request it could not send (it names
  * no cause) the gatherer asks the host: `refused`, `dns`, `tls`, `reset`, else `unreachable`.
  */
-export type McpFailureCause =
+type McpFailureCause =
   | "refused"
   | "dns"
   | "tls"

@@ -38,7 +38,7 @@ export interface SchemaValidator {
   violations(value: unknown): SchemaViolation[];
 }
 
-export const schemaFile = (name: SchemaName): string => join(PACKAGE_DIR, "schemas", `${name}.schema.json`);
+const schemaFile = (name: SchemaName): string => join(PACKAGE_DIR, "schemas", `${name}.schema.json`);
 
 const compiled = new Map<SchemaName, SchemaValidator>();
 

@@ -4,7 +4,7 @@
 import type { ProxyKill, ProxyRule } from "../../src/gather/proxy-kill.js";
 import type { HttpAttempt, NetEnvironment } from "../../src/runner/net-types.js";
 
-export type NetClass =
+type NetClass =
   | "ok"
   | "dns"
   | "refused"
@@ -18,7 +18,7 @@ export type NetClass =
   | "proxy-ignored"
   | "unclassified";
 
-export type TlsProblem = "expired" | "not-yet-valid" | "host-name" | "handshake";
+type TlsProblem = "expired" | "not-yet-valid" | "host-name" | "handshake";
 
 export interface NetClassification {
   class: NetClass;

@@ -78,7 +78,7 @@ function profileNetwork(config: ConfigFacts, proxyOn: boolean): string {
 }
 
 /** Codex's MITM CA bundle, when a CA variable points at it: HTTPS is intercepted (limited mode or MITM hooks). */
-export function codexCaBundle(environment: NetEnvironment | null | undefined): string | null {
+function codexCaBundle(environment: NetEnvironment | null | undefined): string | null {
   const entry = Object.entries(environment?.caVariables ?? {}).find(([, path]) =>
     /\/proxy\/ca-bundle-[^/]*\.pem$/.test(path),
   );

@@ -17,8 +17,8 @@ export interface MockResponses {
   close(): Promise<void>;
 }
 
-export const MOCK_PROVIDER_ID = "codex_smoke_mock";
-export const MOCK_MODEL = "mock-model";
+const MOCK_PROVIDER_ID = "codex_smoke_mock";
+const MOCK_MODEL = "mock-model";
 export const MOCK_FINAL_MESSAGE = "codex-smoke: runner finished";
 
 // exec_command clamps yield_time_ms to 250–30000 ms; the runner finishes well inside the maximum.
@@ -44,11 +44,7 @@ function outputText(output: unknown): string {
 const RUNNING = /Process running with session ID (\d+)/;
 
 /** The next step of the conversation, given the request's `input` items: poll, run the next command, or finish. */
-export function nextOutputItem(
-  input: InputItem[],
-  commands: readonly string[],
-  requestNumber: number,
-): OutputItem {
+function nextOutputItem(input: InputItem[], commands: readonly string[], requestNumber: number): OutputItem {
   const outputs = input
     .filter((item) => item.type === "function_call_output")
     .map((i) => outputText(i.output));
@@ -74,7 +70,7 @@ export function nextOutputItem(
 }
 
 /** The three SSE events Codex needs for one response. */
-export function sseEvents(item: OutputItem, requestNumber: number): string {
+function sseEvents(item: OutputItem, requestNumber: number): string {
   const id = `resp_codex_smoke_${requestNumber}`;
   const usage = {
     input_tokens: 0,

@@ -24,7 +24,7 @@ import { parseRunnerReport, readRegularFile, UntrustedInputError } from "./untru
 const COMMAND_NOT_FOUND = 127;
 const REPORT_LINE_PREFIX = "CODEX_SMOKE_REPORT ";
 
-export function joinedLines(text: string, count: number): string {
+function joinedLines(text: string, count: number): string {
   return text
     .split("\n")
     .map((line) => line.trimEnd())

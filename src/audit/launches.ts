@@ -58,7 +58,7 @@ function limiter(max: number) {
   };
 }
 
-export function envFor(ctx: LaunchContext, kind: LaunchKind): Record<string, string> {
+function envFor(ctx: LaunchContext, kind: LaunchKind): Record<string, string> {
   return ctx.shim ? ctx.shim.envFor(kind, ctx.env) : ctx.env;
 }
 

@@ -9,7 +9,7 @@ import type { HostRecord } from "./record.js";
 import { CACHE_DIR } from "./session.js";
 import { parseRunnerReport, readRegularFile, UntrustedInputError } from "./untrusted.js";
 
-export const STAGES_DIR = join(CACHE_DIR, "stages");
+const STAGES_DIR = join(CACHE_DIR, "stages");
 const NONCE = /^[0-9a-f]{12}$/;
 
 export interface StagingRecord {

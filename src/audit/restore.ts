@@ -11,7 +11,7 @@ import { CODEX_MOUNT_DIRS, gitHead, type HostRecord } from "./record.js";
 type Persisted = SideEffectFacts["persisted"][number];
 
 /** The marker files the probes may have written, computed from the record. */
-export function probeMarkers(record: HostRecord): Persisted[] {
+function probeMarkers(record: HostRecord): Persisted[] {
   const { nonce, project } = record;
   return [
     { where: "project", path: join(project, PROBE_MARKERS.project(nonce)) },

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { takeOverInterrupts } from "../interrupt.js";
 import { killMarked } from "../processes.js";
 
-export type Undo = () => Promise<void> | void;
+type Undo = () => Promise<void> | void;
 
 export interface AuditSession {
   nonce: string;

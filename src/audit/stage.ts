@@ -10,7 +10,7 @@ import { PACKAGE_DIR } from "../version.js";
 import { planCredentials, removeCanaries } from "./credentials.js";
 import { CODEX_MOUNT_DIRS, existenceOf, gitHead, type HostRecord, isGitRepo } from "./record.js";
 
-export const RUNNER_FILE = join(PACKAGE_DIR, "dist", "runner.mjs");
+const RUNNER_FILE = join(PACKAGE_DIR, "dist", "runner.mjs");
 export const NETWORK_TIMEOUT_MS = 5_000;
 
 /** What to stage: the record's own choices (the folders the probes may touch), and the runner's other input. */

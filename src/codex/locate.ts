@@ -42,7 +42,7 @@ export function userCodex(env: NodeJS.ProcessEnv = process.env): string | null {
   return findOnPath("codex", userPath(env.PATH));
 }
 
-export const NO_CODEX =
+const NO_CODEX =
   "no Codex CLI found: install it (npm install -g @openai/codex) or pass --codex <path to the codex binary>";
 
 /**

@@ -16,7 +16,7 @@ import { notGathered } from "../model.js";
 import { compareVersions, parseCodexVersion } from "./version.js";
 
 /** The first release verified to load a permission profile from `$CODEX_HOME/<name>.config.toml` (`--profile`). */
-export const PERMISSION_PROFILES_SINCE = "0.139.0";
+const PERMISSION_PROFILES_SINCE = "0.139.0";
 /** Bounded retries, so an `exec` whose mock model is gone ends instead of retrying forever. */
 const CONNECTION_RETRIES_FEATURE = "unbounded_connection_retries";
 

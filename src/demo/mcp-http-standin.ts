@@ -11,7 +11,7 @@ import {
   type StandinTool,
 } from "./mcp-stdio-standin.js";
 
-export const DOCS_TOOLS: StandinTool[] = [
+const DOCS_TOOLS: StandinTool[] = [
   {
     name: "search_openai_docs",
     description: "Search the OpenAI developer docs (codex-smoke stand-in: no results)",

@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { type CodexInstall, findCodexInstall } from "./codex-install.js";
 import { startMcpHttpStandin } from "./mcp-http-standin.js";
 
-export const REFERENCE_PROFILE = "azi4a2-autonomous";
+const REFERENCE_PROFILE = "azi4a2-autonomous";
 /** The project folder the README keeps read-only besides `.codex`. */
 export const SITE_DIR = "www.azinstitute4autism.com";
 

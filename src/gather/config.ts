@@ -29,7 +29,7 @@ export function readConfigLayers(opts: ConfigLayerOptions): ConfigFacts {
   };
 }
 
-export function readConfigFile(path: string, role: ConfigFile["role"]): ConfigFile {
+function readConfigFile(path: string, role: ConfigFile["role"]): ConfigFile {
   let text: string;
   try {
     text = readFileSync(path, "utf8");

@@ -18,7 +18,7 @@ import {
   summarizeCodexArgs,
 } from "./codex-argv.js";
 
-export { LEGACY_FLAGS, type LegacyFlag, type ObservedArgv, parseObservedArgv } from "./codex-argv.js";
+export { type ObservedArgv, parseObservedArgv } from "./codex-argv.js";
 
 export interface LintFinding {
   line: number;
@@ -29,7 +29,7 @@ export interface LintFinding {
 }
 
 /** One command in the launcher that runs Codex. */
-export interface CodexInvocation {
+interface CodexInvocation {
   /** The line the command starts on. */
   line: number;
   /** Its arguments after the program, expanded; what the launcher cannot know is kept as written (`$@`). */
@@ -53,14 +53,6 @@ export interface LauncherStatic {
   /** Lines the bash grammar could not read; what is near them may be missing from this reading. */
   syntaxErrors: number[];
 }
-
-/** Settings that switch TLS certificate verification off. */
-export const TLS_FLAGS = [
-  "NODE_TLS_REJECT_UNAUTHORIZED=0",
-  "--insecure",
-  "-k",
-  "--no-check-certificate",
-] as const;
 
 const require = createRequire(import.meta.url);
 // tree-sitter loads its WebAssembly asynchronously; once loaded, parsing is synchronous, so the reading stays a

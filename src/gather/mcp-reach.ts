@@ -18,7 +18,7 @@ export function reachCause(code: string): ReachCause {
 const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
 
 /** True when the launch's environment sends requests to `url` through a proxy (NO_PROXY honoured). */
-export function proxied(url: URL, env: Record<string, string>): boolean {
+function proxied(url: URL, env: Record<string, string>): boolean {
   if (!PROXY_VARS.some((name) => env[name])) return false;
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const bypass = (env.NO_PROXY ?? env.no_proxy ?? "")

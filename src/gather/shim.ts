@@ -13,7 +13,7 @@ import { delimiter, join } from "node:path";
 import type { LaunchKind } from "../model.js";
 
 /** One call of `codex` as the shim recorded it. */
-export interface RecordedLaunch {
+interface RecordedLaunch {
   argv: string[];
   cwd: string;
   envNames: string[];

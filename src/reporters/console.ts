@@ -17,7 +17,7 @@ const DIM = "2";
 const EVIDENCE_LINES = 3;
 const DETAIL_INDENT = "        ";
 
-export function paint(text: string, sgr: string, color: boolean): string {
+function paint(text: string, sgr: string, color: boolean): string {
   return color ? `\x1b[${sgr}m${text}\x1b[0m` : text;
 }
 
@@ -35,7 +35,7 @@ export function areaOf(id: string): string {
 }
 
 /** Results grouped by area, areas in the order they first appear (the registry's order). */
-export function groupByArea(results: readonly CheckResult[]): Map<string, CheckResult[]> {
+function groupByArea(results: readonly CheckResult[]): Map<string, CheckResult[]> {
   const groups = new Map<string, CheckResult[]>();
   for (const result of results) {
     const area = areaOf(result.id);

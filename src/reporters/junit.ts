@@ -15,7 +15,7 @@ const XML_ENTITIES: Record<string, string> = {
 };
 
 /** Escapes text for element content and attribute values; drops escape sequences and invalid characters. */
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return plain(text)
     .replace(INVALID_XML_CHARS, "")
     .replace(/[&<>"']/g, (c) => XML_ENTITIES[c] ?? c);

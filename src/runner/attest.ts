@@ -28,7 +28,7 @@ function statusField(status: string, field: string): string | null {
 }
 
 /** `<fstype> <rw|ro>` of the mount at `/` from /proc/self/mountinfo (fields: … mount-point options … - fstype). */
-export function rootMount(mountinfo: string): string | null {
+function rootMount(mountinfo: string): string | null {
   for (const line of mountinfo.split("\n")) {
     const [left, right] = line.split(" - ");
     const fields = left?.split(" ") ?? [];

@@ -3,7 +3,7 @@
 import type { HttpAttempt } from "./net-types.js";
 import type { LocalReport, NetReport, ProbeResult } from "./types.js";
 
-export function describeResult(result: ProbeResult | null | undefined): string {
+function describeResult(result: ProbeResult | null | undefined): string {
   if (!result) return "-";
   const text = result.ok ? `ok ${result.code ?? ""}` : `failed ${result.code ?? ""} ${result.detail ?? ""}`;
   return text.trim();

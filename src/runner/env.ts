@@ -15,7 +15,7 @@ function curlrcIsInsecure(home: string): boolean {
 }
 
 /** Variables (and ~/.curlrc) that switch TLS verification off, only when they do. */
-export function insecureSwitches(env: NodeJS.ProcessEnv, home: string): Record<string, string> {
+function insecureSwitches(env: NodeJS.ProcessEnv, home: string): Record<string, string> {
   const found: Record<string, string> = {};
   const off = (name: string, disables: (value: string) => boolean) => {
     const value = env[name];

@@ -7,7 +7,7 @@ import { markerContent, PROBE_MARKERS } from "./markers.js";
 import type { LocalReport, ProbeResult, RunnerInput } from "./types.js";
 
 /** Opens and closes at once: proves readability without reading a byte. */
-export function openOnly(path: string): ProbeResult {
+function openOnly(path: string): ProbeResult {
   return attempt(() => closeSync(openSync(path, "r")));
 }
 

@@ -9,7 +9,7 @@ import { schemaValidator } from "../../src/schemas.js";
 const REPORT_FILE = "codex-smoke.json";
 
 /** `value` as a report, or an error naming `where` and every violation (path and ajv's message). */
-export function assertReport(value: unknown, where: string): Report {
+function assertReport(value: unknown, where: string): Report {
   const violations = schemaValidator("report").violations(value);
   if (violations.length > 0) {
     const lines = violations.map((v) => `  ${v.path || "(root)"}: ${v.message}`);

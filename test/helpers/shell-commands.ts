@@ -168,7 +168,7 @@ async function realRun(
 }
 
 /** Checks the arguments of one `codex-smoke` command; throws the CLI's own message when it rejects them. */
-export async function checkCodexSmoke(args: string[], scratch: Scratch): Promise<void> {
+async function checkCodexSmoke(args: string[], scratch: Scratch): Promise<void> {
   const [first, ...rest] = args;
   if (first === undefined || ["--help", "-h", "--version", "-V", "help"].includes(first)) {
     return realRun(args, scratch, (code) => code === 0);
