@@ -1,7 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are shell scripts; ${…} is the shell's
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildReferenceSetup } from "../src/demo/reference-setup.js";
 import { type ObservedArgv, parseObservedArgv, readLauncherStatic } from "../src/gather/launcher-static.js";
 
 const fixture = (name: string) =>
@@ -230,18 +229,6 @@ const LAUNCHERS: Array<[string, Reading]> = [
 describe("readLauncherStatic: fixture launchers", () => {
   it.each(LAUNCHERS)("%s", (name, expected) => {
     expect(reading(name)).toEqual(expected);
-  });
-
-  it("reads the launcher the reference setup writes", async () => {
-    const setup = await buildReferenceSetup();
-    try {
-      const result = readLauncherStatic(setup.launcher, readFileSync(setup.launcher, "utf8"));
-      expect(result.profile).toBe("azi4a2-autonomous");
-      expect(result.overrides.map((o) => o.raw)).toEqual(README_OVERRIDES);
-      expect(result.findings).toEqual([]);
-    } finally {
-      await setup.dispose();
-    }
   });
 });
 
