@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mergeConfig, parseOverride, readConfigLayers } from "../src/gather/config.js";
+import { effectiveConfig, LAUNCHER_OVERRIDES, profileData } from "./fixtures/facts/healthy.js";
 
 let root: string;
 let codexHome: string;
@@ -101,5 +102,13 @@ describe("-c overrides", () => {
   it("keeps quotes in dotted keys, as Codex does", () => {
     const effective = mergeConfig([], [parseOverride('permissions.p.filesystem."/a/b"="read"')]);
     expect(effective).toEqual({ permissions: { p: { filesystem: { '"/a/b"': "read" } } } });
+  });
+});
+
+describe("mergeConfig on the healthy setup's layers", () => {
+  it("gives the effective config the check fixtures write out", () => {
+    const base = { analytics: { enabled: false }, features: { plugins: false } };
+    const effective = mergeConfig([base, profileData()], LAUNCHER_OVERRIDES.map(parseOverride));
+    expect(effective).toEqual(effectiveConfig());
   });
 });

@@ -2,20 +2,46 @@ import configMcpApprovalTables from "../../checks/config/mcp_approval_tables.js"
 import configProfile from "../../checks/config/profile.js";
 import configProjectOverride from "../../checks/config/project_override.js";
 import type { FactValues } from "../../src/model.js";
-import { configFacts, LAUNCHER_OVERRIDES, PROJECT, profileData } from "../fixtures/facts/healthy.js";
+import {
+  configFacts,
+  effectiveConfig,
+  LAUNCHER_OVERRIDES,
+  PROJECT,
+  profileData,
+} from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests mutate parsed TOML documents freely
 type Table = Record<string, any>;
 
-/** Rebuilds the config facts from a mutated copy of the healthy profile file. */
+/**
+ * Rebuilds the config facts from a mutated copy of the healthy profile file. The effective config the case
+ * expects is the healthy one (written out in the fixture) with the same change: the launcher's `-c` set none of
+ * the keys these cases change. A case whose change a `-c` shadows gives its own `effective` change.
+ */
 const withProfile =
-  (mutate: (profile: Table) => void, overrides: string[] = LAUNCHER_OVERRIDES) =>
+  (
+    mutate: (profile: Table) => void,
+    overrides: string[] = LAUNCHER_OVERRIDES,
+    effective: (config: Table) => void = mutate,
+  ) =>
   (f: FactValues) => {
     const profile = profileData() as Table;
     mutate(profile);
-    f.config = configFacts({ profile }, overrides);
+    const config = effectiveConfig() as Table;
+    effective(config);
+    f.config = configFacts({ profile, effective: config }, overrides);
   };
+/** The effective config when the profile file is missing or does not parse: config.toml and the launcher's -c. */
+const WITHOUT_PROFILE = {
+  analytics: { enabled: false },
+  features: { plugins: false },
+  approval_policy: "never",
+  mcp_servers: {
+    playwright: { default_tools_approval_mode: "approve", tool_timeout_sec: 300 },
+    openaiDeveloperDocs: { default_tools_approval_mode: "approve", tool_timeout_sec: 300 },
+  },
+};
 const filesystem = (p: Table): Table => p.permissions["azi4a2-autonomous"].filesystem;
 
 testCheck(configProfile, {
@@ -49,9 +75,13 @@ testCheck(configProfile, {
     },
     {
       name: "profile says on-request but the launcher passes approval_policy=never",
-      facts: withProfile((p) => {
-        p.approval_policy = "on-request";
-      }),
+      facts: withProfile(
+        (p) => {
+          p.approval_policy = "on-request";
+        },
+        LAUNCHER_OVERRIDES,
+        () => {},
+      ),
       status: "pass",
     },
   ],
@@ -59,7 +89,7 @@ testCheck(configProfile, {
     {
       name: "profile file missing",
       facts: (f) => {
-        f.config = configFacts({ profile: null });
+        f.config = configFacts({ profile: null, effective: WITHOUT_PROFILE });
       },
       status: "fail",
       observed: "azi4a2-autonomous.config.toml does not exist",
@@ -72,6 +102,7 @@ testCheck(configProfile, {
           data: undefined,
           parseError: { line: 2, column: 25, message: "unclosed table, expected `]`" },
         };
+        f.config.effective = WITHOUT_PROFILE;
       },
       status: "fail",
       observed: "azi4a2-autonomous.config.toml:2:25: unclosed table",
@@ -232,6 +263,7 @@ testCheck(configMcpApprovalTables, {
           data: undefined,
           parseError: { line: 1, column: 1, message: "x" },
         };
+        f.config.effective = WITHOUT_PROFILE;
       },
       status: "error",
     },
@@ -244,7 +276,10 @@ testCheck(configProjectOverride, {
     {
       name: 'sandbox_mode = "danger-full-access" in a trusted project',
       facts: (f) => {
-        f.config = configFacts({ project: { sandbox_mode: "danger-full-access" } });
+        f.config = configFacts({
+          project: { sandbox_mode: "danger-full-access" },
+          effective: effectiveConfig(),
+        });
       },
       status: "fail",
       observed: 'sets sandbox_mode = "danger-full-access"',
@@ -252,7 +287,10 @@ testCheck(configProjectOverride, {
     {
       name: "permissions tables in the project",
       facts: (f) => {
-        f.config = configFacts({ project: { permissions: { x: {} }, approval_policy: "on-request" } });
+        f.config = configFacts({
+          project: { permissions: { x: {} }, approval_policy: "on-request" },
+          effective: effectiveConfig(),
+        });
       },
       status: "fail",
       observed: 'approval_policy = "on-request", permissions',
@@ -260,7 +298,7 @@ testCheck(configProjectOverride, {
     {
       name: "other settings only",
       facts: (f) => {
-        f.config = configFacts({ project: { model: "gpt-5" } });
+        f.config = configFacts({ project: { model: "gpt-5" }, effective: effectiveConfig() });
       },
       status: "warn",
       observed: "(model)",

@@ -1,7 +1,7 @@
 import hostSandbox from "../../checks/host/sandbox.js";
 import launcherFlags from "../../checks/launcher/flags.js";
 import type { FactValues } from "../../src/model.js";
-import { configFacts, LAUNCHER_OVERRIDES } from "../fixtures/facts/healthy.js";
+import { configFacts, effectiveConfig, LAUNCHER_OVERRIDES } from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 
 testCheck(hostSandbox, {
@@ -101,7 +101,8 @@ testCheck(launcherFlags, {
           key: "default_permissions",
           raw: 'default_permissions=":workspace"',
         });
-        f.config = configFacts({}, [...LAUNCHER_OVERRIDES, 'default_permissions=":workspace"']);
+        const effective = { ...effectiveConfig(), default_permissions: ":workspace" };
+        f.config = configFacts({ effective }, [...LAUNCHER_OVERRIDES, 'default_permissions=":workspace"']);
       },
       status: "fail",
       observed: '-c default_permissions=":workspace"',

@@ -6,7 +6,13 @@ import mcpServers from "../../checks/mcp/servers.js";
 import tuiPermissions from "../../checks/tui/permissions.js";
 import { DEFAULT_EXPECTATIONS } from "../../src/expectations.js";
 import type { FactValues, McpFailure, McpServerStatus } from "../../src/model.js";
-import { configFacts, healthyFacts, LAUNCHER_OVERRIDES, profileData } from "../fixtures/facts/healthy.js";
+import {
+  configFacts,
+  effectiveConfig,
+  healthyFacts,
+  LAUNCHER_OVERRIDES,
+  profileData,
+} from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 
 const REFUSED = "Error loading config.toml: invalid transport\nin `mcp_servers.playwright`";
@@ -25,7 +31,8 @@ testCheck(bannerApproval, {
       name: 'profile approval_policy = "on-request", no -c in the launcher (header still says never)',
       facts: (f) => {
         const profile = { ...profileData(), approval_policy: "on-request" };
-        f.config = configFacts({ profile }, LAUNCHER_OVERRIDES.slice(1));
+        const effective = { ...effectiveConfig(), approval_policy: "on-request" };
+        f.config = configFacts({ profile, effective }, LAUNCHER_OVERRIDES.slice(1));
       },
       status: "fail",
       observed: 'approval_policy = "on-request"',
@@ -35,7 +42,8 @@ testCheck(bannerApproval, {
       name: "approval set nowhere",
       facts: (f) => {
         const { approval_policy: _, ...profile } = profileData();
-        f.config = configFacts({ profile }, LAUNCHER_OVERRIDES.slice(1));
+        const { approval_policy: __, ...effective } = effectiveConfig();
+        f.config = configFacts({ profile, effective }, LAUNCHER_OVERRIDES.slice(1));
       },
       status: "fail",
       observed: "not set in any layer",
