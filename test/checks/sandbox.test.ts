@@ -169,7 +169,21 @@ testCheck(runnerReport, {
 
 testCheck(fsAuthJson, {
   valid: [
-    { name: "EACCES (mode-000 placeholder)", status: "pass", evidence: "inside: EACCES" },
+    {
+      name: "EACCES (mode-000 placeholder)",
+      status: "pass",
+      expected:
+        "opening the credentials file fails inside (EACCES/EPERM, or ENOENT: hidden) while it exists on the host",
+      observed: "cannot be opened inside the sandbox",
+      evidence: [`$CODEX_HOME/auth.json ${CODEX_HOME}/auth.json on the host: file; inside: EACCES`],
+    },
+    {
+      name: "EPERM",
+      facts: (f) => {
+        for (const entry of f.runner.authJson) entry.open = { ok: false, code: "EPERM" };
+      },
+      status: "pass",
+    },
     {
       name: "hidden inside while it exists on the host",
       facts: (f) => {
@@ -192,7 +206,11 @@ testCheck(fsAuthJson, {
       name: "legacy --sandbox workspace-write: readable",
       facts: legacyWorkspaceWrite,
       status: "fail",
-      observed: "opened inside",
+      observed: `${CODEX_HOME}/auth.json opened inside the sandbox`,
+      evidence: [
+        `${CODEX_HOME}/auth.json opened inside the sandbox`,
+        `$CODEX_HOME/auth.json ${CODEX_HOME}/auth.json on the host: file; inside: ok`,
+      ],
     },
     {
       name: "not logged in and no canary could be placed: ENOENT tested nothing",
@@ -208,7 +226,30 @@ testCheck(fsAuthJson, {
         f.runner.authJson = [];
       },
       status: "error",
-      observed: "does not exist on the host",
+      observed: `could not test: ${CODEX_HOME}/auth.json does not exist on the host (${CODEX_HOME} does not exist)`,
+      evidence: [
+        `${CODEX_HOME}/auth.json does not exist on the host (${CODEX_HOME} does not exist)`,
+        `$CODEX_HOME/auth.json ${CODEX_HOME}/auth.json on the host: missing; inside: not run`,
+      ],
+    },
+    {
+      name: "missing on the host, no note",
+      facts: (f) => {
+        f.credentials = [
+          { label: "$CODEX_HOME/auth.json", path: `${CODEX_HOME}/auth.json`, onHost: "missing" },
+        ];
+      },
+      status: "error",
+      observed: `could not test: ${CODEX_HOME}/auth.json does not exist on the host`,
+    },
+    {
+      name: "no credentials path known",
+      facts: (f) => {
+        f.credentials = [];
+      },
+      status: "error",
+      observed: "could not test: no credentials path known",
+      evidence: [],
     },
     {
       name: "the README's path differs and is readable",
@@ -233,7 +274,19 @@ testCheck(fsAuthJson, {
         for (const entry of f.runner.authJson) entry.open = { ok: false, code: "EMFILE" };
       },
       status: "error",
-      observed: "open failed for another reason",
+      observed: `could not test: ${CODEX_HOME}/auth.json: open failed for another reason (EMFILE)`,
+      evidence: [
+        `${CODEX_HOME}/auth.json: open failed for another reason (EMFILE)`,
+        `$CODEX_HOME/auth.json ${CODEX_HOME}/auth.json on the host: file; inside: EMFILE`,
+      ],
+    },
+    {
+      name: "an open that failed with no code",
+      facts: (f) => {
+        for (const entry of f.runner.authJson) entry.open = { ok: false };
+      },
+      status: "error",
+      observed: "open failed for another reason (failed)",
     },
     {
       name: "a credential the runner did not probe",
@@ -248,7 +301,23 @@ testCheck(fsAuthJson, {
 
 testCheck(fsGitWrite, {
   valid: [
-    { name: ".git EROFS, git add/commit Read-only file system", status: "pass", evidence: "git add: EROFS" },
+    {
+      name: ".git EROFS, git add/commit Read-only file system",
+      status: "pass",
+      observed: "all blocked, the host's .git unchanged by the probe",
+      evidence: [
+        "write into .git: EROFS",
+        `git add: EROFS (fatal: Unable to create '${PROJECT}/.git/index.lock': Read-only file system)`,
+        `git commit: EROFS (fatal: Unable to create '${PROJECT}/.git/index.lock': Read-only file system)`,
+      ],
+    },
+    {
+      name: "a probe file elsewhere on the host is not this check's",
+      facts: (f) => {
+        f.sideEffects.persisted = [{ where: "home", path: `${HOME}/.codex-smoke-0123456789ab` }];
+      },
+      status: "pass",
+    },
     {
       name: "a user's commit during the audit is not the probe's",
       facts: (f) => {
@@ -273,7 +342,26 @@ testCheck(fsGitWrite, {
       facts: fullAccess,
       status: "fail",
       observed: "write into .git succeeded",
-      evidence: "host restored: undid the probe's commit",
+      evidence: [
+        "write into .git succeeded",
+        "git add succeeded",
+        "git commit succeeded",
+        `the probe's file ${PROJECT}/.git/codex-smoke-0123456789ab reached the host's .git`,
+        "the probe's file was staged in the host's index",
+        "the probe's commit reached the host's repository (HEAD 3f1c2a9d → 9e8d7c6b)",
+        "write into .git: ok",
+        "git add: ok",
+        "git commit: ok",
+        "host restored: undid the probe's commit 9e8d7c6b (HEAD back to 3f1c2a9d)",
+      ],
+    },
+    {
+      name: "the probe's commit in a repository that had no commit",
+      facts: (f) => {
+        f.sideEffects.git = { headBefore: null, headAfter: null, probeCommit: true, markerStaged: false };
+      },
+      status: "fail",
+      observed: "the probe's commit reached the host's repository (HEAD (none) → (none))",
     },
     {
       name: "commit failed only for a missing identity (not blocked)",
@@ -311,7 +399,14 @@ testCheck(fsGitWrite, {
 });
 
 testCheck(fsGitRead, {
-  valid: [{ name: "status, diff, log ok", status: "pass" }],
+  valid: [
+    {
+      name: "status, diff, log ok",
+      status: "pass",
+      observed: "all succeed",
+      evidence: ["git status: ok", "git diff: ok", "git log: ok"],
+    },
+  ],
   invalid: [
     {
       name: "git log fails",
@@ -332,7 +427,14 @@ testCheck(fsGitRead, {
 });
 
 testCheck(fsProjectWrite, {
-  valid: [{ name: "write, read back, remove", status: "pass" }],
+  valid: [
+    {
+      name: "write, read back, remove",
+      status: "pass",
+      observed: "write, read back and remove succeed",
+      evidence: ["write: ok", "read back: ok", "remove: ok"],
+    },
+  ],
   invalid: [
     {
       name: "read-only project (profile not applied)",
@@ -355,7 +457,33 @@ testCheck(fsProjectWrite, {
 });
 
 testCheck(fsReadonlyPaths, {
-  valid: [{ name: "both EROFS", status: "pass", evidence: "write into .codex: EROFS" }],
+  valid: [
+    {
+      name: "both EROFS",
+      status: "pass",
+      expected:
+        "writing into .codex, www.azinstitute4autism.com fails with EROFS/EACCES/EPERM, and nothing reaches the host",
+      observed: "all read-only",
+      evidence: ["write into .codex: EROFS", "write into www.azinstitute4autism.com: EROFS"],
+    },
+    {
+      name: "ENOENT from a recursive mkdir on a read-only mount; what the host did is shown",
+      facts: (f) => {
+        const codex = f.runner.readonlyPaths[0];
+        if (codex) codex.write = { ok: false, code: "ENOENT" };
+        f.sideEffects.persisted = [{ where: "home", path: `${HOME}/.codex-smoke-0123456789ab` }];
+        f.sideEffects.restored = ["removed the home marker"];
+        f.sideEffects.leftAlone = ["a build output"];
+      },
+      status: "pass",
+      evidence: [
+        "write into .codex: ENOENT",
+        "write into www.azinstitute4autism.com: EROFS",
+        "host restored: removed the home marker",
+        "left alone: a build output",
+      ],
+    },
+  ],
   invalid: [
     {
       name: '"www.azinstitute4autism.com" = "write"',
@@ -365,6 +493,11 @@ testCheck(fsReadonlyPaths, {
       },
       status: "fail",
       observed: "www.azinstitute4autism.com: write succeeded",
+      evidence: [
+        "www.azinstitute4autism.com: write succeeded",
+        "write into .codex: EROFS",
+        "write into www.azinstitute4autism.com: ok",
+      ],
     },
     {
       name: "the probe's file appeared on the host although the write failed inside",
@@ -372,7 +505,7 @@ testCheck(fsReadonlyPaths, {
         f.sideEffects.persisted = [{ where: "readonly", path: `${PROJECT}/.codex/codex-smoke-0123456789ab` }];
       },
       status: "fail",
-      observed: "reached the host",
+      observed: `${PROJECT}/.codex/codex-smoke-0123456789ab reached the host`,
     },
     {
       name: "folder absent from the project",
@@ -382,6 +515,15 @@ testCheck(fsReadonlyPaths, {
       },
       status: "warn",
       observed: "www.azinstitute4autism.com not present in the project",
+      evidence: ["write into .codex: EROFS", "write into www.azinstitute4autism.com: EROFS (folder absent)"],
+    },
+    {
+      name: "both folders absent",
+      facts: (f) => {
+        for (const entry of f.runner.readonlyPaths) Object.assign(entry, { existed: false });
+      },
+      status: "warn",
+      observed: ".codex, www.azinstitute4autism.com not present in the project",
     },
     {
       name: "not probed",
@@ -398,7 +540,12 @@ testCheck(fsReadonlyPaths, {
         if (codex) codex.write = { ok: false, code: "ENOSPC" };
       },
       status: "error",
-      observed: "write failed for another reason",
+      observed: "could not test: .codex: write failed for another reason (ENOSPC)",
+      evidence: [
+        ".codex: write failed for another reason (ENOSPC)",
+        "write into .codex: ENOSPC",
+        "write into www.azinstitute4autism.com: EROFS",
+      ],
     },
     {
       name: "--expect names another folder",
@@ -410,13 +557,28 @@ testCheck(fsReadonlyPaths, {
 });
 
 testCheck(fsHomeEphemeral, {
-  valid: [{ name: "written into the in-memory root", status: "pass" }],
+  valid: [
+    {
+      name: "written into the in-memory root",
+      status: "pass",
+      observed: "written inside, not on the host",
+      evidence: ["write: ok", "read back: ok"],
+    },
+    {
+      name: "a probe file elsewhere on the host is not this check's",
+      facts: (f) => {
+        f.sideEffects.persisted = [{ where: "outside", path: "/tmp/.codex-smoke-0123456789ab" }];
+      },
+      status: "pass",
+    },
+  ],
   invalid: [
     {
       name: "danger-full-access: persisted",
       facts: fullAccess,
       status: "fail",
-      observed: "persisted on the host",
+      observed: `${HOME}/.codex-smoke-0123456789ab persisted on the host`,
+      evidence: ["write: ok", "read back: ok", "$HOME is writable"],
     },
     {
       name: "HOME not present inside",
@@ -425,14 +587,50 @@ testCheck(fsHomeEphemeral, {
         f.runner.home.readBack = { ok: false, code: "SKIPPED" };
       },
       status: "warn",
-      evidence: "writes under $HOME fail",
+      observed: "write under $HOME failed inside (ENOENT)",
+      evidence: [
+        "write: ENOENT",
+        "read back: SKIPPED",
+        "writes under $HOME fail instead of landing in the in-memory root",
+      ],
+    },
+    {
+      name: "written but not read back",
+      facts: (f) => {
+        f.runner.home.readBack = { ok: false, code: "EIO" };
+      },
+      status: "warn",
+      observed: "write under $HOME failed inside (EIO)",
     },
   ],
 });
 
 testCheck(fsOutsideRoots, {
   valid: [
-    { name: "tmpfs write not persisted, canary ENOENT", status: "pass", evidence: "write into /tmp: ok" },
+    {
+      name: "tmpfs write not persisted, canary ENOENT",
+      status: "pass",
+      observed: "nothing outside readable or persisted",
+      evidence: [
+        "write into /tmp: ok",
+        "write into /home/alice/work: ENOENT",
+        "open /home/alice/.cache/codex-smoke/run-0123456789ab/canary-0123456789ab.txt: ENOENT",
+      ],
+    },
+    {
+      name: "only writes probed",
+      facts: (f) => {
+        f.runner.outside.reads = [];
+      },
+      status: "pass",
+    },
+    {
+      name: "only reads probed",
+      facts: (f) => {
+        f.runner.outside.writes = [];
+      },
+      status: "pass",
+    },
   ],
   invalid: [
     {
@@ -448,7 +646,14 @@ testCheck(fsOutsideRoots, {
         if (canary) canary.open = ok;
       },
       status: "fail",
-      observed: "canary-0123456789ab.txt readable inside the sandbox",
+      observed:
+        "/home/alice/.cache/codex-smoke/run-0123456789ab/canary-0123456789ab.txt readable inside the sandbox",
+      evidence: [
+        "/home/alice/.cache/codex-smoke/run-0123456789ab/canary-0123456789ab.txt readable inside the sandbox",
+        "write into /tmp: ok",
+        "write into /home/alice/work: ENOENT",
+        "open /home/alice/.cache/codex-smoke/run-0123456789ab/canary-0123456789ab.txt: ok",
+      ],
     },
     {
       name: "nothing probed",
@@ -456,6 +661,8 @@ testCheck(fsOutsideRoots, {
         f.runner.outside = { writes: [], reads: [] };
       },
       status: "error",
+      observed: "could not test: no outside paths were probed",
+      evidence: [],
     },
   ],
 });
