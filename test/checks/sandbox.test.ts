@@ -86,7 +86,37 @@ function legacyWorkspaceWrite(f: FactValues): void {
 
 testCheck(runnerReport, {
   valid: [
-    { name: "own namespaces, no capabilities", status: "pass", evidence: "pid 1: codex-linux-sandbox" },
+    {
+      name: "own namespaces, no capabilities",
+      status: "pass",
+      expected:
+        "the runner's report, from inside Codex's sandbox: own user, mount and pid namespaces, no capabilities, no new privileges",
+      observed: "report received from inside the sandbox",
+      evidence: [
+        "nonce 0123456789ab matched",
+        "namespaces inside: user:[4026532178] mnt:[4026532250] pid:[4026532252]; host: user:[4026531837] mnt:[4026531832] pid:[4026531836]",
+        "pid 1: codex-linux-sandbox",
+        "CapEff=0000000000000000 NoNewPrivs=1 Seccomp=2 (seccomp is evidence only)",
+        "root mount: tmpfs rw",
+        `node v20.20.2, uid 0, cwd ${PROJECT}, 48 ms`,
+      ],
+    },
+    {
+      name: "host namespaces unknown, pid 1 is Codex's sandbox init",
+      facts: (f) => {
+        f.runner.attestation.hostNamespaces = null;
+      },
+      status: "pass",
+      evidence: "namespaces inside: user:[4026532178] mnt:[4026532250] pid:[4026532252]; host: unknown",
+    },
+    {
+      name: "host namespaces unknown, pid 1 is bwrap by its path",
+      facts: (f) => {
+        f.runner.attestation.hostNamespaces = null;
+        f.runner.attestation.pid1 = "/usr/bin/bwrap";
+      },
+      status: "pass",
+    },
     {
       name: "0.150 with network on: no seccomp filter, still Codex's sandbox",
       facts: (f) => {
@@ -121,6 +151,65 @@ testCheck(runnerReport, {
       observed: "effective capabilities 00000000a80425fb",
     },
     {
+      name: "one capability kept (CAP_NET_BIND_SERVICE)",
+      facts: (f) => {
+        f.runner.attestation.capEff = "0000000000000400";
+      },
+      status: "fail",
+      observed: "the runner ran unsandboxed: effective capabilities 0000000000000400",
+    },
+    {
+      name: "the host's pid namespace only",
+      facts: (f) => {
+        f.runner.attestation.namespaces.pid = HOST_NS.pid;
+      },
+      status: "fail",
+      observed: "the runner ran unsandboxed: shares the host's pid namespace",
+    },
+    {
+      name: "an unreadable namespace counts as shared",
+      facts: (f) => {
+        f.runner.attestation.namespaces.mnt = null;
+      },
+      status: "fail",
+      observed: "the runner ran unsandboxed: shares the host's mnt namespace",
+      evidence: "namespaces inside: user:[4026532178] ? pid:[4026532252]",
+    },
+    {
+      name: "nothing of the attestation readable",
+      facts: (f) => {
+        f.runner.attestation = {
+          namespaces: { user: null, mnt: null, pid: null, net: null },
+          hostNamespaces: null,
+          pid1: null,
+          capEff: null,
+          noNewPrivs: null,
+          seccomp: null,
+          rootMount: null,
+        };
+      },
+      status: "fail",
+      observed:
+        "the runner ran unsandboxed: pid 1 is unknown, not Codex's sandbox init (host namespaces unknown); effective capabilities unknown; NoNewPrivs=unknown",
+      evidence: [
+        "nonce 0123456789ab matched",
+        "namespaces inside: ? ? ?; host: unknown",
+        "pid 1: ?",
+        "CapEff=? NoNewPrivs=? Seccomp=? (seccomp is evidence only)",
+        "root mount: ?",
+        `node v20.20.2, uid 0, cwd ${PROJECT}, 48 ms`,
+      ],
+    },
+    {
+      name: "host namespaces unknown, pid 1 only looks like bwrap",
+      facts: (f) => {
+        f.runner.attestation.hostNamespaces = null;
+        f.runner.attestation.pid1 = "bwrap-wrapper";
+      },
+      status: "fail",
+      observed: "pid 1 is bwrap-wrapper",
+    },
+    {
       name: "new privileges allowed",
       facts: (f) => {
         f.runner.attestation.noNewPrivs = "0";
@@ -146,14 +235,49 @@ testCheck(runnerReport, {
       },
       missing: { runner: "the runner wrote no report" },
       status: "fail",
-      observed: "the sandbox cannot run any command",
-      evidence: '"/opt/codex/node_modules/@openai/codex-linux-x64/vendor" = "read"',
+      observed:
+        "the sandbox cannot run any command: bwrap: execvp /opt/codex/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex: No such file or directory",
+      evidence: [
+        'fix: add "/opt/codex/node_modules/@openai/codex-linux-x64/vendor" = "read" to the profile\'s [permissions.<name>.filesystem] table',
+        "the sandbox must be able to read Codex's own binary to start a command",
+      ],
+    },
+    {
+      name: "a binary outside a vendor folder: its folder is the grant; a later output counts too",
+      facts: (f) => {
+        f.exec.commandOutputs = [
+          "Process exited with code 0\nOutput:\nhello",
+          "bwrap: execvp /usr/local/bin/codex: No such file or directory",
+        ];
+      },
+      missing: { runner: "the runner wrote no report" },
+      status: "fail",
+      evidence: '"/usr/local/bin" = "read"',
+    },
+    {
+      name: "a binary at the root",
+      facts: (f) => {
+        f.exec.commandOutputs = ["bwrap: execvp /codex: No such file or directory"];
+      },
+      missing: { runner: "the runner wrote no report" },
+      status: "fail",
+      evidence: 'fix: add "/" = "read"',
+    },
+    {
+      name: "a vendor folder at the root",
+      facts: (f) => {
+        f.exec.commandOutputs = ["bwrap: execvp /vendor/bin/codex: No such file or directory"];
+      },
+      missing: { runner: "the runner wrote no report" },
+      status: "fail",
+      evidence: 'fix: add "/vendor" = "read"',
     },
     {
       name: "no report for another reason",
-      missing: { runner: "Codex timed out before the runner reported" },
+      missing: { runner: "Codex timed out before the runner reported\nafter 60 s" },
       status: "error",
-      observed: "could not test: Codex timed out",
+      observed: "could not test: Codex timed out before the runner reported",
+      evidence: ["Codex timed out before the runner reported", "after 60 s"],
     },
     {
       name: "Codex refused to start",
@@ -882,7 +1006,15 @@ testCheck(netTlsVerify, {
 });
 
 testCheck(envSecrets, {
-  valid: [{ name: "no secret names", status: "pass" }],
+  valid: [
+    {
+      name: "no secret names",
+      status: "pass",
+      expected: "no TOKEN/SECRET/PASSWORD/API_KEY/… variables inside the sandbox",
+      observed: "none visible",
+      evidence: [],
+    },
+  ],
   invalid: [
     {
       name: "OPENAI_API_KEY inherited",
@@ -890,7 +1022,12 @@ testCheck(envSecrets, {
         f.runner.env.secretNames = ["OPENAI_API_KEY", "MY_TOKEN"];
       },
       status: "warn",
-      observed: "OPENAI_API_KEY, MY_TOKEN",
+      observed: "visible inside: OPENAI_API_KEY, MY_TOKEN",
+      evidence: [
+        "OPENAI_API_KEY (value not read)",
+        "MY_TOKEN (value not read)",
+        "a token inside the sandbox defeats the auth.json protection",
+      ],
     },
     {
       name: "--expect envSecrets fail",
