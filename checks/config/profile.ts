@@ -71,10 +71,10 @@ function permissionProblems(config: ConfigFacts, expect: Expectations): string[]
   }
   const rootsKey = WORKSPACE_ROOTS.find((key) => isTable(filesystem[key]));
   const roots = rootsKey ? (filesystem[rootsKey] as Record<string, unknown>) : {};
-  // A project path may be written relative to the workspace root or as an absolute path: both work in Codex.
+  // A project path may be written relative to the workspace root or as an absolute path: both work in Codex
+  // (join(project, ".") is the project itself).
   const accessOf = (relativePath: string) =>
-    roots[relativePath] ??
-    filesystem[relativePath === "." ? config.project : join(config.project, relativePath)];
+    roots[relativePath] ?? filesystem[join(config.project, relativePath)];
   if (accessOf(".") !== "write")
     problems.push(`":workspace_roots" "." = ${tomlValue(accessOf(".") ?? "not set")}, expected "write"`);
   for (const path of expect.readonlyPaths) {

@@ -621,6 +621,21 @@ testCheck(configProjectOverride, {
       ],
     },
     {
+      name: "two other settings",
+      facts: (f) => {
+        f.config = configFacts({
+          project: { model: "gpt-5", model_reasoning_effort: "high" },
+          effective: effectiveConfig(),
+        });
+      },
+      status: "warn",
+      observedIs: `${PROJECT_CONFIG} exists (model, model_reasoning_effort)`,
+      evidence: [
+        `${PROJECT_CONFIG}: model, model_reasoning_effort`,
+        "it applies once the project is trusted; it is inside the workspace the agent works in",
+      ],
+    },
+    {
       name: "an empty project config",
       facts: (f) => {
         f.config = configFacts({ project: {}, effective: effectiveConfig() });

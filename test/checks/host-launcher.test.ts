@@ -59,7 +59,7 @@ testCheck(hostSandbox, {
         f.hostSandbox.exitCode = null;
       },
       status: "error",
-      observed: "could not test: sandbox unusable (exit none)",
+      observedIs: "could not test: sandbox unusable (exit none)",
       evidence: ["/opt/codex/node_modules/.bin/codex (codex-cli 0.169.0)"],
     },
   ],
@@ -209,6 +209,39 @@ testCheck(launcherFlags, {
       status: "fail",
       observed: "exec launch selects no profile",
       evidence: "exec argv: --profile (none), 5 -c overrides, legacy flags: none",
+    },
+    {
+      name: "-c default_permissions spaced, naming a built-in",
+      facts: (f) => {
+        parsed(f, "exec").overrides.push({
+          key: "default_permissions",
+          raw: 'default_permissions = ":workspace"',
+        });
+      },
+      status: "fail",
+      observed: 'exec launch passes -c default_permissions = ":workspace"',
+    },
+    {
+      name: "no default_permissions in any file: a -c default_permissions is not the files' choice",
+      facts: (f) => {
+        f.config.profile = { path: f.config.profile.path, role: "profile", exists: false };
+        f.config.base = { path: f.config.base.path, role: "base", exists: false };
+        parsed(f, "exec").overrides.push({
+          key: "default_permissions",
+          raw: 'default_permissions="azi4a2-autonomous"',
+        });
+      },
+      status: "fail",
+      observed: 'exec launch passes -c default_permissions="azi4a2-autonomous"',
+    },
+    {
+      name: "two legacy flags in one launch",
+      facts: (f) => {
+        parsed(f, "exec").legacyFlags.push("--full-auto", "--add-dir /srv");
+      },
+      status: "fail",
+      evidence:
+        "exec argv: --profile azi4a2-autonomous, 5 -c overrides, legacy flags: --full-auto --add-dir /srv",
     },
     {
       name: '-c default_permissions=":workspace" replaces the profile',

@@ -16,6 +16,8 @@ export interface CheckCase {
   status: Status;
   /** Substring of `observed`. */
   observed?: string;
+  /** The whole `observed` line. */
+  observedIs?: string;
   /** Substring that some evidence line contains, or the whole evidence, line by line. */
   evidence?: string | string[];
   /** The whole `expected` line. */
@@ -45,6 +47,7 @@ export function testCheck(check: CheckDefinition, cases: { valid: CheckCase[]; i
           });
           expect(result.status, JSON.stringify(result, null, 1)).toBe(testCase.status);
           if (testCase.observed !== undefined) expect(result.observed).toContain(testCase.observed);
+          if (testCase.observedIs !== undefined) expect(result.observed).toBe(testCase.observedIs);
           const evidence = testCase.evidence;
           if (Array.isArray(evidence)) expect(result.evidence).toEqual(evidence);
           else if (evidence !== undefined) {

@@ -131,7 +131,8 @@ testCheck(runnerReport, {
       name: "danger-full-access",
       facts: fullAccess,
       status: "fail",
-      observed: "shares the host's user, mnt, pid namespaces",
+      observedIs:
+        "the runner ran unsandboxed: shares the host's user, mnt, pid namespaces; effective capabilities 000001ffffffffff; NoNewPrivs=0",
     },
     {
       name: "a hardened container without Codex's sandbox: seccomp, no caps, but the host's namespaces",
@@ -164,7 +165,7 @@ testCheck(runnerReport, {
         f.runner.attestation.namespaces.pid = HOST_NS.pid;
       },
       status: "fail",
-      observed: "the runner ran unsandboxed: shares the host's pid namespace",
+      observedIs: "the runner ran unsandboxed: shares the host's pid namespace",
     },
     {
       name: "an unreadable namespace counts as shared",
@@ -364,7 +365,7 @@ testCheck(fsAuthJson, {
         ];
       },
       status: "error",
-      observed: `could not test: ${CODEX_HOME}/auth.json does not exist on the host`,
+      observedIs: `could not test: ${CODEX_HOME}/auth.json does not exist on the host`,
     },
     {
       name: "no credentials path known",

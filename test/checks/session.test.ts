@@ -429,6 +429,8 @@ testCheck(mcpServers, {
       facts: setPlaywright({ ...failed({ cause: "other" }), failure: null }),
       status: "fail",
       observed: "playwright (npx @playwright/mcp@latest): failed (0 tools), no startup warning says why",
+      remediation:
+        "Start the interactive session, read playwright's warning (F2) and fix [mcp_servers.playwright] until `/mcp verbose` lists it connected.",
     },
     {
       name: "connected with 0 tools: at least one tool is required",
@@ -820,6 +822,15 @@ testCheck(mcpApproval, {
       status: "error",
       observed: "could not test: mcp get not run for playwright",
       evidence: ["openaiDeveloperDocs: default_tools_approval_mode: approve, tool_timeout_sec: 300"],
+    },
+    {
+      name: "mcp get run for no server",
+      facts: (f) => {
+        f.mcpGet = {};
+      },
+      status: "error",
+      observedIs: "could not test: mcp get not run for playwright, openaiDeveloperDocs",
+      evidence: [],
     },
     {
       name: "a server not run and another wrong: the wrong one fails",
