@@ -41,3 +41,29 @@ describe("parseMcpGet", () => {
     expect(parseMcpGet(captured("mcp get nosuch"))).toEqual({});
   });
 });
+
+describe("parseMcpGet on written-out output", () => {
+  it("takes indented key: value lines (CR line ends too), an empty value as empty", () => {
+    const output = [
+      "docs",
+      "  enabled: true\r",
+      "  url:   http://127.0.0.1:9/mcp  \r",
+      "\tbearer_token_env_var:",
+      "  env-name: x",
+      "  note: a: b",
+      "name: not indented",
+      "  9lives: no",
+    ].join("\n");
+    expect(parseMcpGet(output)).toEqual({
+      enabled: "true",
+      url: "http://127.0.0.1:9/mcp",
+      bearer_token_env_var: "",
+      "env-name": "x",
+      note: "a: b",
+    });
+  });
+
+  it("a colon not followed by a space is no field", () => {
+    expect(parseMcpGet("  url:http://x\r\n  args:\tnpx")).toEqual({ args: "npx" });
+  });
+});
