@@ -8,6 +8,7 @@ export default defineConfig({
       "test/checks/**/*.test.ts",
       "test/engine.test.ts",
       "test/config.test.ts",
+      "test/codex-argv.test.ts",
       "test/exec-header.test.ts",
       "test/launcher-static.test.ts",
       "test/mcp-get-parse.test.ts",
