@@ -15,6 +15,7 @@ export default defineConfig({
       "test/net-classify.test.ts",
       "test/proxy-kill.test.ts",
       "test/tui-screens.test.ts",
+      "test/tui-screens-written.test.ts",
     ],
     testTimeout: 30_000,
     pool: "forks",
