@@ -41,6 +41,8 @@ export default {
     "src/gather/proxy-kill.ts",
     "src/gather/tui-screens.ts",
   ],
+  // Colours only: issue 15 asks for 90 % on checks/ (the table gives it per folder); the parsers are reported too.
+  thresholds: { high: 95, low: 90, break: null },
   reporters: ["clear-text", "progress", "html", "json"],
   clearTextReporter: { allowEmojis: false, logTests: false },
   htmlReporter: { fileName: "reports/mutation/mutation.html" },
