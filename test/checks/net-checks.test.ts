@@ -128,7 +128,18 @@ testCheck(netTlsVerify, {
         }),
       ),
       status: "warn",
-      observed: "only node-https rejected it; curl: connection refused (exit 7): Failed to connect",
+      observedIs: "only node-https rejected it; curl: connection refused (exit 7): Failed to connect",
+    },
+    {
+      name: "two rejected, two failed otherwise: each named once",
+      facts: controlAttempts(
+        attempt("curl", CONTROL_URL, { mayUseProxy: false, curlExit: 60, sslVerifyResult: 18 }),
+        attempt("node-https", CONTROL_URL, { mayUseProxy: false, errorCode: "DEPTH_ZERO_SELF_SIGNED_CERT" }),
+        attempt("fetch", CONTROL_URL, { mayUseProxy: false, timedOut: true }),
+        attempt("proxy", CONTROL_URL, { mayUseProxy: false, errorCode: "ECONNRESET" }),
+      ),
+      status: "warn",
+      observedIs: "only curl, node-https rejected it; fetch: timed out; proxy: connection reset (ECONNRESET)",
     },
   ],
 });
@@ -217,6 +228,17 @@ testCheck(netRegistry, {
     },
   ],
   invalid: [
+    {
+      name: "fetch listed first and failing, curl retrieves it: curl's pass, fetch's warning",
+      facts: (f) => {
+        f.network.report.registry = [
+          attempt("fetch", REGISTRY_URL, { errorCode: "ECONNRESET" }),
+          attempt("curl", REGISTRY_URL, { httpStatus: 200, curlExit: 0, sslVerifyResult: 0 }),
+        ];
+      },
+      status: "warn",
+      observedIs: "curl works, but fetch: connection reset (ECONNRESET)",
+    },
     {
       name: "nothing known of the registry: a placeholder URL",
       facts: (f) => {
