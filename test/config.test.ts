@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mergeConfig, parseOverride, readConfigLayers } from "../src/gather/config.js";
+import { effectiveConfig, LAUNCHER_OVERRIDES, profileData } from "./fixtures/facts/healthy.js";
 
 let root: string;
 let codexHome: string;
@@ -74,8 +75,17 @@ describe("readConfigLayers", () => {
     expect(facts.profile.exists).toBe(false);
     expect(facts.base.exists).toBe(true);
     expect(facts.base.data).toBeUndefined();
-    expect(facts.base.parseError).toMatchObject({ line: 2, column: expect.any(Number) });
-    expect(facts.base.parseError?.message).not.toContain("\n");
+    expect(facts.base).toEqual({
+      path: join(codexHome, "config.toml"),
+      role: "base",
+      exists: true,
+      parseError: { line: 2, column: 25, message: "illegal character in key" },
+    });
+    expect(facts.profile).toEqual({
+      path: join(codexHome, "azi4a2-autonomous.config.toml"),
+      role: "profile",
+      exists: false,
+    });
     expect(facts.effective).toEqual({});
   });
 
@@ -88,6 +98,46 @@ describe("readConfigLayers", () => {
 });
 
 describe("-c overrides", () => {
+  it("a key without a value is true; a value that is not TOML is its trimmed text", () => {
+    expect(parseOverride(" hide_agent_reasoning ")).toEqual({
+      key: "hide_agent_reasoning",
+      value: true,
+      raw: " hide_agent_reasoning ",
+    });
+    expect(parseOverride("approval_policy= never ")).toEqual({
+      key: "approval_policy",
+      value: "never",
+      raw: "approval_policy= never ",
+    });
+    expect(parseOverride("=x")).toEqual({ key: "", value: "x", raw: "=x" });
+  });
+
+  it("a table value merges into a table, replaces anything else, and creates what is missing", () => {
+    const layer = { a: { b: 1, c: 2 }, s: "text" };
+    const effective = mergeConfig(
+      [layer],
+      [
+        { key: "a", value: { c: 3 } },
+        { key: "s", value: { t: 1 } },
+        { key: "n.m", value: { o: true } },
+      ],
+    );
+    expect(effective).toEqual({ a: { b: 1, c: 3 }, s: { t: 1 }, n: { m: { o: true } } });
+    expect(layer).toEqual({ a: { b: 1, c: 2 }, s: "text" });
+  });
+
+  it("copies tables and arrays out of the layers, and keeps dates as they are", () => {
+    const when = new Date("2026-01-02T03:04:05Z");
+    const layer = { t: { list: [1, { x: 1 }] }, when };
+    const effective = mergeConfig([layer], []);
+    expect(effective).toEqual(layer);
+    expect(effective.when).toBe(when);
+    const table = effective.t as { list: unknown[] };
+    expect(table).not.toBe(layer.t);
+    expect(table.list).not.toBe(layer.t.list);
+    expect(table.list[1]).not.toBe(layer.t.list[1]);
+  });
+
   it("parses TOML values and falls back to the literal string", () => {
     expect(parseOverride("tool_timeout_sec=300").value).toBe(300);
     expect(parseOverride("approval_policy=never").value).toBe("never");
@@ -101,5 +151,13 @@ describe("-c overrides", () => {
   it("keeps quotes in dotted keys, as Codex does", () => {
     const effective = mergeConfig([], [parseOverride('permissions.p.filesystem."/a/b"="read"')]);
     expect(effective).toEqual({ permissions: { p: { filesystem: { '"/a/b"': "read" } } } });
+  });
+});
+
+describe("mergeConfig on the healthy setup's layers", () => {
+  it("gives the effective config the check fixtures write out", () => {
+    const base = { analytics: { enabled: false }, features: { plugins: false } };
+    const effective = mergeConfig([base, profileData()], LAUNCHER_OVERRIDES.map(parseOverride));
+    expect(effective).toEqual(effectiveConfig());
   });
 });

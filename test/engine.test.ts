@@ -107,7 +107,20 @@ describe("runCheck", () => {
       evidence: ["ev"],
       remediation: "r",
     });
-    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("times the check's run in whole milliseconds", () => {
+    const clock = vi.spyOn(performance, "now").mockReturnValueOnce(1000).mockReturnValueOnce(1041.6);
+    try {
+      const result = runCheck(
+        check(["exec"], () => outcome("pass", "e", "o")),
+        facts({ exec: {} }),
+        ctx,
+      );
+      expect(result.durationMs).toBe(42);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it("turns a throwing check into error with the message", () => {

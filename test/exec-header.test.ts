@@ -113,3 +113,59 @@ describe("refusalMessage on an argument error", () => {
     expect(refusalMessage(stderr)).toMatch(/^error: unexpected argument '--full-auto' found/);
   });
 });
+
+describe("parseExecHeader on written-out headers", () => {
+  it("reads key: value lines, with or without a space after the colon, and skips other lines", () => {
+    const stderr = [
+      "OpenAI Codex v0.171.0",
+      "-------- ",
+      "workdir: /p",
+      "approval:never",
+      "  indented: not a field",
+      "WARNING: not a field either",
+      "reasoning effort: none",
+      "--------  ",
+      "model: after the rule",
+    ].join("\r\n");
+    expect(parseExecHeader(stderr)).toEqual({
+      version: "0.171.0",
+      workdir: "/p",
+      approval: "never",
+      "reasoning effort": "none",
+    });
+  });
+
+  it("a version line without a version still starts the header", () => {
+    expect(parseExecHeader("OpenAI Codex v\n--------\nsandbox: read-only\n--------\n")).toEqual({
+      sandbox: "read-only",
+    });
+  });
+
+  it("needs the version line itself, not a line that mentions it", () => {
+    expect(
+      parseExecHeader("log: OpenAI Codex v0.169.0 started\n--------\nsandbox: x\n--------\n"),
+    ).toBeNull();
+  });
+
+  it("a header whose closing rule never came keeps what it read", () => {
+    expect(parseExecHeader("OpenAI Codex v0.169.0\n--------\nsandbox: read-only\n")).toEqual({
+      version: "0.169.0",
+      sandbox: "read-only",
+    });
+  });
+});
+
+describe("refusalMessage on written-out errors", () => {
+  it("joins up to six lines, blank lines skipped, and stops at a backtrace frame", () => {
+    expect(refusalMessage("noise\nError: one\n\n  two\nthree\n  12: 0x55d0c0ffee - codex::main\nfour")).toBe(
+      "Error: one two three",
+    );
+    expect(refusalMessage("Error: 1\n2\n3\n4\n5\n6\n7\n8")).toBe("Error: 1 2 3 4 5 6");
+    expect(refusalMessage("Error: x\nLocation: src/main.rs:1\nmore")).toBe("Error: x");
+    expect(refusalMessage("Error: x\n3: 0xff\nmore")).toBe("Error: x");
+  });
+
+  it("only a line that starts with the error counts", () => {
+    expect(refusalMessage("see Error: x\n  error: y")).toBeNull();
+  });
+});

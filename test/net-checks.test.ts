@@ -13,6 +13,7 @@ import {
   attempt,
   CODEX_HOME,
   configFacts,
+  effectiveConfig,
   healthyFacts,
   PROFILE_PATH,
   profileData,
@@ -65,6 +66,20 @@ function proxyProfile(network: Record<string, unknown> = {}): Record<string, unk
   return { ...profile, features: { network_proxy: true } };
 }
 
+/**
+ * The effective config Codex would use with the proxy feature and the profile's network table as given: the
+ * healthy one (written out in the fixture) with those two replaced, never merged by the code under test.
+ */
+function proxyEffective(feature: unknown, network?: Record<string, unknown>): Record<string, unknown> {
+  const effective = effectiveConfig();
+  const permissions = effective.permissions as Record<string, Record<string, unknown>>;
+  const reference = permissions["azi4a2-autonomous"] as Record<string, unknown>;
+  if (network) reference.network = network;
+  return { ...effective, features: { plugins: false, network_proxy: feature } };
+}
+
+const ALLOWED = { "registry.example.invalid": "allow" };
+
 function run(check: CheckDefinition, mutate: (f: FactValues) => void): CheckResult {
   const facts = healthyFacts();
   mutate(facts);
@@ -85,7 +100,10 @@ describe("net.registry: the network mode, from inside and from the config layers
   it("Codex's proxy with the registry allowed and local binding: both lines name what is on", () => {
     const result = registry((f) => {
       behindCodexProxy(f, { localBinding: true });
-      f.config = configFacts({ profile: proxyProfile({ allow_local_binding: true }) });
+      f.config = configFacts({
+        profile: proxyProfile({ allow_local_binding: true }),
+        effective: proxyEffective(true, { enabled: true, domains: ALLOWED, allow_local_binding: true }),
+      });
       f.network.report.registry = [CURL_OK];
     });
     expect(result.status).toBe("pass");
@@ -98,7 +116,10 @@ describe("net.registry: the network mode, from inside and from the config layers
   it("limited mode intercepts HTTPS: the CA bundle Codex injected is named", () => {
     const result = registry((f) => {
       behindCodexProxy(f, { mitm: true });
-      f.config = configFacts({ profile: proxyProfile({ mode: "limited" }) });
+      f.config = configFacts({
+        profile: proxyProfile({ mode: "limited" }),
+        effective: proxyEffective(true, { enabled: true, domains: ALLOWED, mode: "limited" }),
+      });
     });
     expect(result.evidence[1]).toBe(
       `network inside: Codex's managed proxy ${PROXY} (local/private addresses blocked, HTTPS intercepted (SSL_CERT_FILE=${BUNDLE}))`,
@@ -109,11 +130,11 @@ describe("net.registry: the network mode, from inside and from the config layers
   it("the feature as a table in config.toml, then switched off by the launcher's -c", () => {
     const base = { features: { network_proxy: { enabled: true } } };
     const asTable = registry((f) => {
-      f.config = configFacts({ base });
+      f.config = configFacts({ base, effective: proxyEffective({ enabled: true }) });
     });
     expect(asTable.evidence[2]).toContain(`features.network_proxy on (${CODEX_HOME}/config.toml)`);
     const overridden = registry((f) => {
-      f.config = configFacts({ base }, ["features.network_proxy=false"]);
+      f.config = configFacts({ base, effective: proxyEffective(false) }, ["features.network_proxy=false"]);
     });
     expect(overridden.evidence[2]).toContain(
       "features.network_proxy off (launcher -c features.network_proxy=false)",
@@ -132,7 +153,10 @@ describe("net.registry: the network mode, from inside and from the config layers
 
   it("the config asks for the proxy but no command inside sees it: a note", () => {
     const result = registry((f) => {
-      f.config = configFacts({ profile: proxyProfile() });
+      f.config = configFacts({
+        profile: proxyProfile(),
+        effective: proxyEffective(true, { enabled: true, domains: ALLOWED }),
+      });
     });
     expect(result.status).toBe("pass");
     expect(result.evidence).toContain(
@@ -143,7 +167,10 @@ describe("net.registry: the network mode, from inside and from the config layers
   it("the proxy on with no domains table: none allowed, said outright", () => {
     const noDomains = registry((f) => {
       behindCodexProxy(f);
-      f.config = configFacts({ base: { features: { network_proxy: true } } });
+      f.config = configFacts({
+        base: { features: { network_proxy: true } },
+        effective: proxyEffective(true),
+      });
     });
     expect(noDomains.evidence[2]).toMatch(/enabled = true, domains: 0 allowed, 0 denied$/);
   });
@@ -297,7 +324,10 @@ describe("net.tls_verify behind the proxy", () => {
   it("the same verdict with the proxy on, and the mode in its evidence", () => {
     const result = run(netTlsVerify, (f) => {
       behindCodexProxy(f);
-      f.config = configFacts({ profile: proxyProfile() });
+      f.config = configFacts({
+        profile: proxyProfile(),
+        effective: proxyEffective(true, { enabled: true, domains: ALLOWED }),
+      });
     });
     expect(result.status).toBe("pass");
     expect(result.observed).toBe("curl and node-https rejected the untrusted certificate");

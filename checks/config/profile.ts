@@ -4,8 +4,6 @@ import type { ConfigFacts, Expectations } from "../../src/model.js";
 import { fileLineColumn, isTable, lookup, settingSource, tomlValue } from "../_shared.js";
 
 const DENY = new Set(["none", "deny"]);
-/** Keys of a filesystem table that are settings, not paths. */
-const FILESYSTEM_SETTINGS = new Set(["glob_scan_max_depth"]);
 const WORKSPACE_ROOTS = [":workspace_roots", ":project_roots"];
 /** Folders Codex keeps read-only in every writable root (codex-sandbox-lab §2.3). */
 const AUTO_PROTECTED = new Set([".codex", ".git", ".agents", ".aws"]);
@@ -32,7 +30,8 @@ export default defineCheck({
     const name = config.effective.default_permissions as string;
     return outcome("pass", expected, `default_permissions = "${name}" declares the claimed permissions`, [
       config.profile.path,
-      `[permissions.${name}]: ${describeFilesystem(lookup(config.effective, ["permissions", name, "filesystem"]))}`,
+      // A pass means permissionProblems found a filesystem table with ":minimal" in it.
+      `[permissions.${name}]: ${describeFilesystem(lookup(config.effective, ["permissions", name, "filesystem"]) as Record<string, unknown>)}`,
     ]);
   },
   remediation:
@@ -72,10 +71,10 @@ function permissionProblems(config: ConfigFacts, expect: Expectations): string[]
   }
   const rootsKey = WORKSPACE_ROOTS.find((key) => isTable(filesystem[key]));
   const roots = rootsKey ? (filesystem[rootsKey] as Record<string, unknown>) : {};
-  // A project path may be written relative to the workspace root or as an absolute path: both work in Codex.
+  // A project path may be written relative to the workspace root or as an absolute path: both work in Codex
+  // (join(project, ".") is the project itself).
   const accessOf = (relativePath: string) =>
-    roots[relativePath] ??
-    filesystem[relativePath === "." ? config.project : join(config.project, relativePath)];
+    roots[relativePath] ?? filesystem[join(config.project, relativePath)];
   if (accessOf(".") !== "write")
     problems.push(`":workspace_roots" "." = ${tomlValue(accessOf(".") ?? "not set")}, expected "write"`);
   for (const path of expect.readonlyPaths) {
@@ -87,7 +86,7 @@ function permissionProblems(config: ConfigFacts, expect: Expectations): string[]
     }
   }
   for (const [key, access] of Object.entries(filesystem)) {
-    if (access === "write" && !FILESYSTEM_SETTINGS.has(key) && key !== config.project) {
+    if (access === "write" && key !== config.project) {
       problems.push(`"${key}" = "write" grants write access outside the project`);
     }
   }
@@ -137,8 +136,7 @@ function authRules(filesystem: Record<string, unknown>): string {
   return rules.length === 0 ? "no rule for it" : rules.map(([k, v]) => `"${k}" = ${tomlValue(v)}`).join(", ");
 }
 
-function describeFilesystem(filesystem: unknown): string {
-  if (!isTable(filesystem)) return "no filesystem table";
+function describeFilesystem(filesystem: Record<string, unknown>): string {
   return Object.entries(filesystem)
     .map(([key, value]) =>
       isTable(value)

@@ -35,11 +35,12 @@ export default defineCheck({
 
     const problems: string[] = [];
     const evidence: string[] = [];
-    const observedKinds = (["exec", "tui", "mcp"] as LaunchKind[]).filter((kind) => launcher.observed[kind]);
-    if (observedKinds.length > 0) {
-      for (const kind of observedKinds) {
-        const parsed = launcher.observed[kind]?.parsed;
-        if (!parsed) continue;
+    const observed = (["exec", "tui", "mcp"] as LaunchKind[]).flatMap((kind) => {
+      const launch = launcher.observed[kind];
+      return launch ? [{ kind, parsed: launch.parsed }] : [];
+    });
+    if (observed.length > 0) {
+      for (const { kind, parsed } of observed) {
         const legacy = [
           ...parsed.legacyFlags,
           ...parsed.overrides.filter((o) => replacesProfile(o.raw)).map((o) => `-c ${o.raw}`),
@@ -61,7 +62,7 @@ export default defineCheck({
 
     const staticLegacy = statics.findings.filter((f) => LEGACY.has(f.flag));
     for (const finding of statics.findings) evidence.push(where(finding.line, finding.text));
-    if (observedKinds.length === 0) {
+    if (observed.length === 0) {
       problems.push(...staticLegacy.map((f) => `launcher passes ${f.flag} (line ${f.line})`));
     }
     if (problems.length > 0)

@@ -9,7 +9,7 @@
  * and `--not-so-yolo` are Codex's hidden aliases of `--dangerously-bypass-approvals-and-sandbox` and
  * `--approve-for-me` (0.139–0.171 accept them); `--full-auto` is accepted by `exec` up to 0.139 only.
  */
-const LEGACY_FLAGS = [
+export const LEGACY_FLAGS = [
   "--sandbox",
   "-s",
   "--full-auto",

@@ -9,7 +9,7 @@ import { connect } from "node:net";
 import type { HttpAttempt, HttpClient, NetEnvironment, TlsControl } from "./net-types.js";
 
 /** decisions §7: every network probe, DNS included, ends within this. */
-export const NETWORK_TIMEOUT_MS = 5_000;
+const NETWORK_TIMEOUT_MS = 5_000;
 const TEXT_MAX = 200;
 /** curl's stdout carries only response heads and the write-out line; a bound all the same. */
 const CAPTURE_MAX = 64 * 1024;
@@ -518,7 +518,7 @@ export async function netEnvironment(opts: ProbeOptions = {}): Promise<NetEnviro
 
 // --- the in-sandbox TLS negative control ----------------------------------------------------------------------
 
-export interface UntrustedTlsService {
+interface UntrustedTlsService {
   /** `https://127.0.0.1:<port>/`, null when listening failed. */
   url: string | null;
   listenError: string | null;
@@ -529,7 +529,7 @@ export interface UntrustedTlsService {
  * Serves `certPem` (made on the host, trusted by nobody) on 127.0.0.1 from inside the sandbox: no host service
  * is reachable from the sandbox's own network namespace, and a loopback server there works in every proxy setup.
  */
-export function serveUntrustedTls(cert: { certPem: string; keyPem: string }): Promise<UntrustedTlsService> {
+function serveUntrustedTls(cert: { certPem: string; keyPem: string }): Promise<UntrustedTlsService> {
   const server = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (_request, response) => {
     response.writeHead(200, { "content-type": "text/plain" });
     response.end("codex-smoke untrusted TLS control\n");

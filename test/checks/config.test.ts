@@ -2,25 +2,122 @@ import configMcpApprovalTables from "../../checks/config/mcp_approval_tables.js"
 import configProfile from "../../checks/config/profile.js";
 import configProjectOverride from "../../checks/config/project_override.js";
 import type { FactValues } from "../../src/model.js";
-import { configFacts, LAUNCHER_OVERRIDES, PROJECT, profileData } from "../fixtures/facts/healthy.js";
+import {
+  configFacts,
+  effectiveConfig,
+  LAUNCHER_OVERRIDES,
+  PROFILE_PATH,
+  PROJECT,
+  profileData,
+} from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests mutate parsed TOML documents freely
 type Table = Record<string, any>;
 
-/** Rebuilds the config facts from a mutated copy of the healthy profile file. */
+/**
+ * Rebuilds the config facts from a mutated copy of the healthy profile file. The effective config the case
+ * expects is the healthy one (written out in the fixture) with the same change: the launcher's `-c` set none of
+ * the keys these cases change. A case whose change a `-c` shadows gives its own `effective` change.
+ */
 const withProfile =
-  (mutate: (profile: Table) => void, overrides: string[] = LAUNCHER_OVERRIDES) =>
+  (
+    mutate: (profile: Table) => void,
+    overrides: string[] = LAUNCHER_OVERRIDES,
+    effective: (config: Table) => void = mutate,
+  ) =>
   (f: FactValues) => {
     const profile = profileData() as Table;
     mutate(profile);
-    f.config = configFacts({ profile }, overrides);
+    const config = effectiveConfig() as Table;
+    effective(config);
+    f.config = configFacts({ profile, effective: config }, overrides);
   };
+/** The effective config when the profile file is missing or does not parse: config.toml and the launcher's -c. */
+const WITHOUT_PROFILE = {
+  analytics: { enabled: false },
+  features: { plugins: false },
+  approval_policy: "never",
+  mcp_servers: {
+    playwright: { default_tools_approval_mode: "approve", tool_timeout_sec: 300 },
+    openaiDeveloperDocs: { default_tools_approval_mode: "approve", tool_timeout_sec: 300 },
+  },
+};
 const filesystem = (p: Table): Table => p.permissions["azi4a2-autonomous"].filesystem;
 
 testCheck(configProfile, {
   valid: [
-    { name: "README profile", status: "pass", evidence: '":minimal" = "read"' },
+    {
+      name: "README profile",
+      status: "pass",
+      expected: `${PROFILE_PATH}: a [permissions] profile with :minimal read, auth.json denied, the project writable, .codex and www.azinstitute4autism.com read-only, network on, nothing else writable; approval_policy never, web_search live`,
+      observed: 'default_permissions = "azi4a2-autonomous" declares the claimed permissions',
+      evidence: [
+        PROFILE_PATH,
+        '[permissions.azi4a2-autonomous]: ":minimal" = "read", "/opt/codex/node_modules/@openai/codex-linux-x64/vendor" = "read", "~/.codex/auth.json" = "none", ":workspace_roots" { "." = "write", ".codex" = "read", "www.azinstitute4autism.com" = "read" }',
+      ],
+    },
+    {
+      name: '":root" = "none" denies the rest of the filesystem',
+      facts: withProfile((p) => {
+        filesystem(p)[":root"] = "none";
+      }),
+      status: "pass",
+    },
+    {
+      name: '":root" = "deny" too',
+      facts: withProfile((p) => {
+        filesystem(p)[":root"] = "deny";
+      }),
+      status: "pass",
+    },
+    {
+      name: 'the whole "~/.codex" denied',
+      facts: withProfile((p) => {
+        delete filesystem(p)["~/.codex/auth.json"];
+        filesystem(p)["~/.codex"] = "none";
+      }),
+      status: "pass",
+    },
+    {
+      name: "the whole CODEX_HOME denied by its absolute path",
+      facts: withProfile((p) => {
+        delete filesystem(p)["~/.codex/auth.json"];
+        filesystem(p)["/home/alice/.codex"] = "deny";
+      }),
+      status: "pass",
+    },
+    {
+      name: '":project_roots", the other name of the workspace roots',
+      facts: withProfile((p) => {
+        filesystem(p)[":project_roots"] = filesystem(p)[":workspace_roots"];
+        delete filesystem(p)[":workspace_roots"];
+      }),
+      status: "pass",
+    },
+    {
+      name: "read-only folders Codex protects by itself may be left out",
+      expect: { readonlyPaths: [".codex", ".git", ".agents", ".aws"] },
+      facts: withProfile((p) => {
+        delete filesystem(p)[":workspace_roots"][".codex"];
+      }),
+      status: "pass",
+    },
+    {
+      name: "no config.toml at all",
+      facts: (f) => {
+        f.config.base = { path: "/home/alice/.codex/config.toml", role: "base", exists: false };
+      },
+      status: "pass",
+    },
+    {
+      name: "the project itself written as an absolute write entry",
+      facts: withProfile((p) => {
+        delete filesystem(p)[":workspace_roots"]["."];
+        filesystem(p)[PROJECT] = "write";
+      }),
+      status: "pass",
+    },
     {
       name: "auth.json denied through an absolute CODEX_HOME path",
       facts: withProfile((p) => {
@@ -49,9 +146,13 @@ testCheck(configProfile, {
     },
     {
       name: "profile says on-request but the launcher passes approval_policy=never",
-      facts: withProfile((p) => {
-        p.approval_policy = "on-request";
-      }),
+      facts: withProfile(
+        (p) => {
+          p.approval_policy = "on-request";
+        },
+        LAUNCHER_OVERRIDES,
+        () => {},
+      ),
       status: "pass",
     },
   ],
@@ -59,10 +160,163 @@ testCheck(configProfile, {
     {
       name: "profile file missing",
       facts: (f) => {
-        f.config = configFacts({ profile: null });
+        f.config = configFacts({ profile: null, effective: WITHOUT_PROFILE });
       },
       status: "fail",
-      observed: "azi4a2-autonomous.config.toml does not exist",
+      expected: `${PROFILE_PATH} exists`,
+      observed: `${PROFILE_PATH} does not exist`,
+      evidence: [
+        "Codex silently ignores --profile for a missing file and runs without the permission profile",
+      ],
+    },
+    {
+      name: "config.toml does not parse either: both errors",
+      facts: (f) => {
+        const error = (line: number) => ({ line, column: 1, message: "duplicate key" });
+        f.config.profile = { ...f.config.profile, data: undefined, parseError: error(2) };
+        f.config.base = { ...f.config.base, data: undefined, parseError: error(7) };
+        f.config.effective = {};
+      },
+      status: "fail",
+      expected: `${PROFILE_PATH} parses`,
+      observed: `${PROFILE_PATH}:2:1: duplicate key`,
+      evidence: [`${PROFILE_PATH}:2:1: duplicate key`, "/home/alice/.codex/config.toml:7:1: duplicate key"],
+    },
+    {
+      name: "default_permissions set in no layer",
+      facts: withProfile((p) => {
+        delete p.default_permissions;
+      }),
+      status: "fail",
+      evidence: ["default_permissions is not set in any layer: no permission profile is active"],
+    },
+    {
+      name: "default_permissions is not a name",
+      facts: withProfile((p) => {
+        p.default_permissions = 3;
+      }),
+      status: "fail",
+      evidence: ["default_permissions = 3 is not a profile name"],
+    },
+    {
+      name: "default_permissions names a built-in profile",
+      facts: withProfile((p) => {
+        p.default_permissions = ":workspace";
+      }),
+      status: "fail",
+      evidence: ['default_permissions = ":workspace" selects a built-in profile, not the README\'s'],
+    },
+    {
+      name: "a profile name that only ends in a colon is the user's own",
+      facts: withProfile((p) => {
+        p.default_permissions = "azi4a2:";
+        p.permissions["azi4a2:"] = p.permissions["azi4a2-autonomous"];
+        delete p.permissions["azi4a2-autonomous"];
+      }),
+      status: "pass",
+    },
+    {
+      name: "extends another built-in",
+      facts: withProfile((p) => {
+        p.permissions["azi4a2-autonomous"].extends = ":read-only";
+      }),
+      status: "fail",
+      evidence: ["extends = \":read-only\" replaces the profile's limits with a built-in's"],
+    },
+    {
+      name: "no :minimal, no .:write, no network, no web_search, no approval anywhere: every problem listed",
+      facts: withProfile((p) => {
+        const profile = p.permissions["azi4a2-autonomous"];
+        delete profile.filesystem[":minimal"];
+        delete profile.filesystem[":workspace_roots"]["."];
+        delete profile.network;
+        delete p.web_search;
+        delete p.approval_policy;
+      }, LAUNCHER_OVERRIDES.slice(1)),
+      status: "fail",
+      evidence: [
+        'filesystem lacks ":minimal" = "read"',
+        '":workspace_roots" "." = "not set", expected "write"',
+        'network.enabled = "not set", expected true',
+        'web_search = not set, expected "live"',
+        'approval_policy = not set, expected "never"',
+      ],
+    },
+    {
+      name: "the project only readable",
+      facts: withProfile((p) => {
+        filesystem(p)[":workspace_roots"]["."] = "read";
+      }),
+      status: "fail",
+      observed: '":workspace_roots" "." = "read", expected "write"',
+    },
+    {
+      name: "a read-only folder left out: not protected by Codex, so not read-only",
+      facts: withProfile((p) => {
+        delete filesystem(p)[":workspace_roots"]["www.azinstitute4autism.com"];
+      }),
+      status: "fail",
+      evidence: ['":workspace_roots" "www.azinstitute4autism.com" = "not set", expected "read"'],
+    },
+    {
+      name: "workspace_roots outside the project",
+      facts: withProfile((p) => {
+        p.permissions["azi4a2-autonomous"].workspace_roots = { "/srv/data": {}, "/srv/www": {} };
+      }),
+      status: "fail",
+      evidence: [
+        "[permissions.azi4a2-autonomous.workspace_roots] adds writable roots outside the project: /srv/data, /srv/www",
+      ],
+    },
+    {
+      name: "an empty workspace_roots table adds nothing",
+      facts: withProfile((p) => {
+        p.permissions["azi4a2-autonomous"].workspace_roots = {};
+      }),
+      status: "pass",
+    },
+    {
+      name: "no auth.json rule and no .codex rule at all",
+      facts: withProfile((p) => {
+        delete filesystem(p)["~/.codex/auth.json"];
+      }),
+      status: "fail",
+      evidence: ['auth.json is not denied: no "~/.codex/auth.json" = "none" (found no rule for it)'],
+    },
+    {
+      name: "two rules that leave auth.json readable",
+      facts: withProfile((p) => {
+        filesystem(p)["~/.codex/auth.json"] = "read";
+        filesystem(p)["/home/alice/.codex"] = "read";
+      }),
+      status: "fail",
+      evidence: [
+        'auth.json is not denied: no "~/.codex/auth.json" = "none" (found "~/.codex/auth.json" = "read", "/home/alice/.codex" = "read")',
+      ],
+    },
+    {
+      name: "legacy settings in config.toml and in the launcher",
+      facts: (f) => {
+        const base = {
+          analytics: { enabled: false },
+          sandbox_mode: "workspace-write",
+          sandbox_workspace_write: { network_access: true },
+        };
+        const overrides = [
+          ...LAUNCHER_OVERRIDES,
+          "sandbox_mode=danger-full-access",
+          "sandbox_workspace_write.network_access=true",
+          "xsandbox_mode=1",
+        ];
+        f.config = configFacts({ base, effective: { ...effectiveConfig(), ...base } }, overrides);
+      },
+      status: "fail",
+      evidence: [
+        "/home/alice/.codex/config.toml sets sandbox_mode: legacy sandbox settings replace the permission profile",
+        "/home/alice/.codex/config.toml sets sandbox_workspace_write: legacy sandbox settings replace the permission profile",
+        "launcher passes -c sandbox_mode=danger-full-access",
+        "launcher passes -c sandbox_workspace_write.network_access=true",
+      ],
     },
     {
       name: "profile file does not parse",
@@ -72,6 +326,7 @@ testCheck(configProfile, {
           data: undefined,
           parseError: { line: 2, column: 25, message: "unclosed table, expected `]`" },
         };
+        f.config.effective = WITHOUT_PROFILE;
       },
       status: "fail",
       observed: "azi4a2-autonomous.config.toml:2:25: unclosed table",
@@ -173,8 +428,66 @@ testCheck(configProfile, {
 });
 
 testCheck(configMcpApprovalTables, {
-  valid: [{ name: "no per-tool tables", status: "pass" }],
+  valid: [
+    {
+      name: "no per-tool tables",
+      status: "pass",
+      expected: "no mcp_servers.<server>.tools.<tool> tables (the README says not to persist them)",
+      observed: "no per-tool approval tables",
+      evidence: [],
+    },
+    {
+      name: "Codex refused to start for another reason: not this check's finding",
+      facts: (f) => {
+        f.exec.refused = "Error loading config.toml: unknown variant `sometimes`";
+        f.exec.header = null;
+      },
+      status: "pass",
+    },
+  ],
   invalid: [
+    {
+      name: "per-tool tables in every approval mode, and one without a mode",
+      facts: withProfile((p) => {
+        p.mcp_servers.playwright.tools = {
+          a: { approval_mode: "auto" },
+          b: { approval_mode: "prompt" },
+          c: { approval_mode: "writes" },
+          d: {},
+        };
+        p.mcp_servers.openaiDeveloperDocs.tools = { e: { approval_mode: "approve" } };
+      }),
+      status: "warn",
+      observed: "5 per-tool table(s) for defined servers",
+      evidence: [
+        `${PROFILE_PATH}: mcp_servers.playwright.tools.a approval_mode = "auto"`,
+        `${PROFILE_PATH}: mcp_servers.playwright.tools.b approval_mode = "prompt"`,
+        `${PROFILE_PATH}: mcp_servers.playwright.tools.c approval_mode = "writes"`,
+        `${PROFILE_PATH}: mcp_servers.playwright.tools.d`,
+        `${PROFILE_PATH}: mcp_servers.openaiDeveloperDocs.tools.e approval_mode = "approve"`,
+        "an older Codex (0.133.0) rejects per-tool tables; the README says not to persist them",
+      ],
+    },
+    {
+      name: "a server only the project's config defines counts as defined",
+      facts: (f) => {
+        const project = { mcp_servers: { extra: { url: "http://127.0.0.1:9/mcp", tools: { t: {} } } } };
+        f.config = configFacts({ project, effective: effectiveConfig() });
+      },
+      status: "warn",
+      evidence: [
+        "/home/alice/work/azinstitute/.codex/config.toml: mcp_servers.extra.tools.t",
+        "an older Codex (0.133.0) rejects per-tool tables; the README says not to persist them",
+      ],
+    },
+    {
+      name: "tools given as a string",
+      facts: withProfile((p) => {
+        p.mcp_servers.playwright.tools = "browser_navigate";
+      }),
+      status: "fail",
+      observed: `${PROFILE_PATH}: mcp_servers.playwright.tools = "browser_navigate" is not a table`,
+    },
     {
       name: "per-tool table for a defined server (what 0.169.0 writes on Always allow)",
       facts: withProfile((p) => {
@@ -206,7 +519,12 @@ testCheck(configMcpApprovalTables, {
         f.exec.refused = "Error loading config.toml: invalid transport\nin `mcp_servers.openaiDeveloperDocs`";
       },
       status: "fail",
-      observed: "Codex refused to start: Error loading config.toml: invalid transport",
+      observed:
+        "Codex refused to start: Error loading config.toml: invalid transport in `mcp_servers.openaiDeveloperDocs`",
+      evidence: [
+        "exec: Error loading config.toml: invalid transport",
+        "exec: in `mcp_servers.openaiDeveloperDocs`",
+      ],
     },
     {
       name: 'approval_mode = "always"',
@@ -232,27 +550,60 @@ testCheck(configMcpApprovalTables, {
           data: undefined,
           parseError: { line: 1, column: 1, message: "x" },
         };
+        f.config.effective = WITHOUT_PROFILE;
       },
       status: "error",
     },
   ],
 });
 
+const PROJECT_CONFIG = `${PROJECT}/.codex/config.toml`;
+
 testCheck(configProjectOverride, {
-  valid: [{ name: "no project config", status: "pass", observed: "does not exist" }],
+  valid: [
+    {
+      name: "no project config",
+      status: "pass",
+      expected: `${PROJECT_CONFIG} absent, or without sandbox and approval settings`,
+      observed: `${PROJECT_CONFIG} does not exist`,
+      evidence: [],
+    },
+  ],
   invalid: [
     {
       name: 'sandbox_mode = "danger-full-access" in a trusted project',
       facts: (f) => {
-        f.config = configFacts({ project: { sandbox_mode: "danger-full-access" } });
+        f.config = configFacts({
+          project: { sandbox_mode: "danger-full-access" },
+          effective: effectiveConfig(),
+        });
       },
       status: "fail",
-      observed: 'sets sandbox_mode = "danger-full-access"',
+      observed: `${PROJECT_CONFIG} sets sandbox_mode = "danger-full-access"`,
+      evidence: [
+        `${PROJECT_CONFIG}: sandbox_mode = "danger-full-access"`,
+        "once the project is trusted, its .codex/config.toml replaces the profile's settings",
+      ],
+    },
+    {
+      name: "default_permissions and sandbox_workspace_write in the project",
+      facts: (f) => {
+        const project = {
+          sandbox_workspace_write: { network_access: true },
+          default_permissions: ":workspace",
+        };
+        f.config = configFacts({ project, effective: effectiveConfig() });
+      },
+      status: "fail",
+      observed: `${PROJECT_CONFIG} sets default_permissions = ":workspace", sandbox_workspace_write`,
     },
     {
       name: "permissions tables in the project",
       facts: (f) => {
-        f.config = configFacts({ project: { permissions: { x: {} }, approval_policy: "on-request" } });
+        f.config = configFacts({
+          project: { permissions: { x: {} }, approval_policy: "on-request" },
+          effective: effectiveConfig(),
+        });
       },
       status: "fail",
       observed: 'approval_policy = "on-request", permissions',
@@ -260,10 +611,42 @@ testCheck(configProjectOverride, {
     {
       name: "other settings only",
       facts: (f) => {
-        f.config = configFacts({ project: { model: "gpt-5" } });
+        f.config = configFacts({ project: { model: "gpt-5" }, effective: effectiveConfig() });
       },
       status: "warn",
-      observed: "(model)",
+      observed: `${PROJECT_CONFIG} exists (model)`,
+      evidence: [
+        `${PROJECT_CONFIG}: model`,
+        "it applies once the project is trusted; it is inside the workspace the agent works in",
+      ],
+    },
+    {
+      name: "two other settings",
+      facts: (f) => {
+        f.config = configFacts({
+          project: { model: "gpt-5", model_reasoning_effort: "high" },
+          effective: effectiveConfig(),
+        });
+      },
+      status: "warn",
+      observedIs: `${PROJECT_CONFIG} exists (model, model_reasoning_effort)`,
+      evidence: [
+        `${PROJECT_CONFIG}: model, model_reasoning_effort`,
+        "it applies once the project is trusted; it is inside the workspace the agent works in",
+      ],
+    },
+    {
+      name: "an empty project config",
+      facts: (f) => {
+        f.config = configFacts({ project: {}, effective: effectiveConfig() });
+        f.config.projectOverride = { path: PROJECT_CONFIG, role: "project", exists: true, data: {} };
+      },
+      status: "warn",
+      observed: `${PROJECT_CONFIG} exists (empty)`,
+      evidence: [
+        `${PROJECT_CONFIG}: no settings`,
+        "it applies once the project is trusted; it is inside the workspace the agent works in",
+      ],
     },
     {
       name: "unparsable",
@@ -277,6 +660,7 @@ testCheck(configProjectOverride, {
       },
       status: "fail",
       observed: "/p/.codex/config.toml:4:1: duplicate key",
+      evidence: ["/p/.codex/config.toml:4:1: duplicate key"],
     },
   ],
 });

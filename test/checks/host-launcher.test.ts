@@ -1,11 +1,19 @@
 import hostSandbox from "../../checks/host/sandbox.js";
 import launcherFlags from "../../checks/launcher/flags.js";
 import type { FactValues } from "../../src/model.js";
-import { configFacts, LAUNCHER_OVERRIDES } from "../fixtures/facts/healthy.js";
+import { configFacts, effectiveConfig, LAUNCHER_OVERRIDES } from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 
 testCheck(hostSandbox, {
-  valid: [{ name: "bubblewrap runs", status: "pass", observed: "usable" }],
+  valid: [
+    {
+      name: "bubblewrap runs",
+      status: "pass",
+      expected: "`codex sandbox` runs a command (exit 0)",
+      observed: "sandbox usable, exit 0",
+      evidence: ["/opt/codex/node_modules/.bin/codex (codex-cli 0.169.0)"],
+    },
+  ],
   invalid: [
     {
       name: "user namespaces exhausted (decisions §14): could not test",
@@ -16,8 +24,43 @@ testCheck(hostSandbox, {
           "bwrap: Creating new namespace failed: No space left on device\nError: sandbox command exited with 1";
       },
       status: "error",
-      observed: "Creating new namespace failed",
-      evidence: "No space left on device",
+      observed:
+        "could not test: sandbox unusable (exit 1): bwrap: Creating new namespace failed: No space left on device",
+      evidence: [
+        "/opt/codex/node_modules/.bin/codex (codex-cli 0.169.0)",
+        "bwrap: Creating new namespace failed: No space left on device",
+        "Error: sandbox command exited with 1",
+      ],
+    },
+    {
+      name: "the line that says what went wrong, not the first",
+      facts: (f) => {
+        f.hostSandbox.usable = false;
+        f.hostSandbox.exitCode = 1;
+        f.hostSandbox.output = "setting up\nbwrap: setting up uid map: Permission denied";
+      },
+      status: "error",
+      observed: "could not test: sandbox unusable (exit 1): bwrap: setting up uid map: Permission denied",
+    },
+    {
+      name: "no line says why: the first",
+      facts: (f) => {
+        f.hostSandbox.usable = false;
+        f.hostSandbox.exitCode = 2;
+        f.hostSandbox.output = "usage: codex sandbox\nmore";
+      },
+      status: "error",
+      observed: "could not test: sandbox unusable (exit 2): usage: codex sandbox",
+    },
+    {
+      name: "killed, silent",
+      facts: (f) => {
+        f.hostSandbox.usable = false;
+        f.hostSandbox.exitCode = null;
+      },
+      status: "error",
+      observedIs: "could not test: sandbox unusable (exit none)",
+      evidence: ["/opt/codex/node_modules/.bin/codex (codex-cli 0.169.0)"],
     },
   ],
 });
@@ -34,7 +77,74 @@ testCheck(launcherFlags, {
     {
       name: "README launcher, observed exec and TUI argv",
       status: "pass",
-      evidence: "exec argv: --profile azi4a2-autonomous",
+      expected: "--profile azi4a2-autonomous, no legacy sandbox flags",
+      observed: "--profile azi4a2-autonomous, no legacy flags",
+      evidence: [
+        "exec argv: --profile azi4a2-autonomous, 5 -c overrides, legacy flags: none",
+        "tui argv: --profile azi4a2-autonomous, 5 -c overrides, legacy flags: none",
+      ],
+    },
+    {
+      name: "the harness's own -c are not counted as the launcher's",
+      facts: (f) => {
+        parsed(f, "tui").overrides.push(
+          { key: "model_provider", raw: 'model_provider="codex_smoke_mock"' },
+          {
+            key: "model_providers.codex_smoke_mock.base_url",
+            raw: "model_providers.codex_smoke_mock.base_url=x",
+          },
+          { key: "model", raw: 'model="mock-model"' },
+          {
+            key: 'projects."/home/alice/work/azinstitute".trust_level',
+            raw: "projects.x.trust_level=trusted",
+          },
+          { key: "profiles.work.model", raw: 'profiles.work.model="o3"' },
+          { key: "modelx", raw: "modelx=1" },
+        );
+      },
+      status: "pass",
+      evidence: "tui argv: --profile azi4a2-autonomous, 7 -c overrides, legacy flags: none",
+    },
+    {
+      name: "a TLS finding is evidence, not a legacy flag",
+      facts: (f) => {
+        f.launcher.static.findings.push({
+          line: 12,
+          flag: "NODE_TLS_REJECT_UNAUTHORIZED=0",
+          text: "export NODE_TLS_REJECT_UNAUTHORIZED=0",
+        });
+      },
+      status: "pass",
+      evidence: "/home/alice/work/azinstitute/codex-auto:12: export NODE_TLS_REJECT_UNAUTHORIZED=0",
+    },
+    {
+      name: "-c default_permissions spaced and quoted, naming the profile's own",
+      facts: (f) => {
+        parsed(f, "exec").overrides.push({
+          key: "default_permissions",
+          raw: 'default_permissions = "azi4a2-autonomous"',
+        });
+      },
+      status: "pass",
+    },
+    {
+      name: "-c without a value is not a default_permissions",
+      facts: (f) => {
+        parsed(f, "exec").overrides.push({ key: "default_permissionsx", raw: "default_permissionsx" });
+      },
+      status: "pass",
+    },
+    {
+      name: "no profile file: config.toml's default_permissions is the one a -c may repeat",
+      facts: (f) => {
+        const base = { default_permissions: "azi4a2-autonomous" };
+        f.config = configFacts({ base, profile: null, effective: { ...effectiveConfig(), ...base } });
+        parsed(f, "exec").overrides.push({
+          key: "default_permissions",
+          raw: "default_permissions='azi4a2-autonomous'",
+        });
+      },
+      status: "pass",
     },
     {
       name: "no launch observed: the README launcher read statically",
@@ -68,7 +178,12 @@ testCheck(launcherFlags, {
       },
       status: "fail",
       observed: "exec launch passes --sandbox workspace-write",
-      evidence: "/home/alice/work/azinstitute/codex-auto:39: exec",
+      evidence: [
+        "exec launch passes --sandbox workspace-write",
+        "exec argv: --profile azi4a2-autonomous, 5 -c overrides, legacy flags: --sandbox workspace-write",
+        "tui argv: --profile azi4a2-autonomous, 5 -c overrides, legacy flags: none",
+        '/home/alice/work/azinstitute/codex-auto:39: exec "$codex_bin" exec --sandbox workspace-write "$@"',
+      ],
     },
     {
       name: "--dangerously-bypass-approvals-and-sandbox in the TUI launch",
@@ -93,6 +208,40 @@ testCheck(launcherFlags, {
       },
       status: "fail",
       observed: "exec launch selects no profile",
+      evidence: "exec argv: --profile (none), 5 -c overrides, legacy flags: none",
+    },
+    {
+      name: "-c default_permissions spaced, naming a built-in",
+      facts: (f) => {
+        parsed(f, "exec").overrides.push({
+          key: "default_permissions",
+          raw: 'default_permissions = ":workspace"',
+        });
+      },
+      status: "fail",
+      observed: 'exec launch passes -c default_permissions = ":workspace"',
+    },
+    {
+      name: "no default_permissions in any file: a -c default_permissions is not the files' choice",
+      facts: (f) => {
+        f.config.profile = { path: f.config.profile.path, role: "profile", exists: false };
+        f.config.base = { path: f.config.base.path, role: "base", exists: false };
+        parsed(f, "exec").overrides.push({
+          key: "default_permissions",
+          raw: 'default_permissions="azi4a2-autonomous"',
+        });
+      },
+      status: "fail",
+      observed: 'exec launch passes -c default_permissions="azi4a2-autonomous"',
+    },
+    {
+      name: "two legacy flags in one launch",
+      facts: (f) => {
+        parsed(f, "exec").legacyFlags.push("--full-auto", "--add-dir /srv");
+      },
+      status: "fail",
+      evidence:
+        "exec argv: --profile azi4a2-autonomous, 5 -c overrides, legacy flags: --full-auto --add-dir /srv",
     },
     {
       name: '-c default_permissions=":workspace" replaces the profile',
@@ -101,7 +250,8 @@ testCheck(launcherFlags, {
           key: "default_permissions",
           raw: 'default_permissions=":workspace"',
         });
-        f.config = configFacts({}, [...LAUNCHER_OVERRIDES, 'default_permissions=":workspace"']);
+        const effective = { ...effectiveConfig(), default_permissions: ":workspace" };
+        f.config = configFacts({ effective }, [...LAUNCHER_OVERRIDES, 'default_permissions=":workspace"']);
       },
       status: "fail",
       observed: '-c default_permissions=":workspace"',
@@ -114,6 +264,60 @@ testCheck(launcherFlags, {
       },
       status: "fail",
       observed: "launcher selects no profile",
+      evidence: [
+        "launcher selects no profile (Codex then runs with sandbox read-only, or without the profile)",
+        "no launch was observed: read statically",
+      ],
+    },
+    {
+      name: "static only: -c default_permissions in the launcher",
+      facts: (f) => {
+        f.launcher.observed = {};
+        f.launcher.static.overrides.push({
+          key: "default_permissions",
+          raw: "default_permissions=':workspace'",
+          line: 40,
+        });
+      },
+      status: "fail",
+      observed: "launcher passes -c default_permissions=':workspace' (line 40)",
+    },
+    {
+      name: "static only: every legacy flag on its line",
+      facts: (f) => {
+        f.launcher.observed = {};
+        f.launcher.static.findings = [
+          "--sandbox",
+          "-s",
+          "--full-auto",
+          "--dangerously-bypass-approvals-and-sandbox",
+          "--approve-for-me",
+          "--add-dir",
+          "-c sandbox_mode",
+          "-c sandbox_workspace_write",
+        ].map((flag, i) => ({ line: 40 + i, flag, text: `codex ${flag}` }));
+      },
+      status: "fail",
+      observed: "launcher passes --sandbox (line 40)",
+      evidence: [
+        "launcher passes --sandbox (line 40)",
+        "launcher passes -s (line 41)",
+        "launcher passes --full-auto (line 42)",
+        "launcher passes --dangerously-bypass-approvals-and-sandbox (line 43)",
+        "launcher passes --approve-for-me (line 44)",
+        "launcher passes --add-dir (line 45)",
+        "launcher passes -c sandbox_mode (line 46)",
+        "launcher passes -c sandbox_workspace_write (line 47)",
+        "no launch was observed: read statically",
+        "/home/alice/work/azinstitute/codex-auto:40: codex --sandbox",
+        "/home/alice/work/azinstitute/codex-auto:41: codex -s",
+        "/home/alice/work/azinstitute/codex-auto:42: codex --full-auto",
+        "/home/alice/work/azinstitute/codex-auto:43: codex --dangerously-bypass-approvals-and-sandbox",
+        "/home/alice/work/azinstitute/codex-auto:44: codex --approve-for-me",
+        "/home/alice/work/azinstitute/codex-auto:45: codex --add-dir",
+        "/home/alice/work/azinstitute/codex-auto:46: codex -c sandbox_mode",
+        "/home/alice/work/azinstitute/codex-auto:47: codex -c sandbox_workspace_write",
+      ],
     },
     {
       name: "static only: -c sandbox_mode in the launcher",
@@ -138,7 +342,12 @@ testCheck(launcherFlags, {
         });
       },
       status: "warn",
-      observed: "--full-auto on line 50",
+      observed: "--full-auto on line 50, not used by the observed launches",
+      evidence: [
+        "exec argv: --profile azi4a2-autonomous, 5 -c overrides, legacy flags: none",
+        "tui argv: --profile azi4a2-autonomous, 5 -c overrides, legacy flags: none",
+        '/home/alice/work/azinstitute/codex-auto:50: [ "$1" = auto ] && exec "$CODEX_BIN" --full-auto "$@"',
+      ],
     },
   ],
 });

@@ -5,6 +5,45 @@ import { DEFAULT_EXPECTATIONS } from "../../src/expectations.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
 import { factsOf } from "./rule-tester.js";
 
+/** The catalogue's claims for the README's expectations, as the contract words them (with the check's details). */
+const README_CLAIMS: Record<string, string> = {
+  "launcher.flags":
+    "The launcher selects the profile azi4a2-autonomous and passes no legacy `--sandbox`/`-s`, `--full-auto` or `--dangerously-bypass-approvals-and-sandbox` (nor `--add-dir`, `-c sandbox_mode=…` or a `-c default_permissions=…` that replaces the profile's).",
+  "config.profile":
+    "The profile file exists, parses, declares the permissions the claims need, and grants write access to nothing outside the project (an extra writable root breaks the README's filesystem claim).",
+  "config.mcp_approval_tables":
+    "No per-tool MCP approval tables (`mcp_servers.<server>.tools.<tool>`) that the config parser rejects or that name undefined servers.",
+  "config.project_override": "No project-level `.codex/config.toml` changes sandbox or approval.",
+  "banner.approval":
+    "The session reports `approval: never`. `codex exec` prints `approval: never` whatever the config says, so this resolves the approval the launch really used (launcher `-c` > profile file > config.toml) with the header as evidence; the interactive `/status` is checked by tui.permissions.",
+  "banner.sandbox":
+    "The exec startup header reports `sandbox: workspace-write [workdir] (network access enabled)`.",
+  "tui.permissions":
+    "The interactive session's `/status` shows `(workspace with network access, never)` (the authority for approval: exec always prints never).",
+  "mcp.servers":
+    "`/mcp verbose` shows each expected server (playwright, openaiDeveloperDocs) connected with at least one tool.",
+  "mcp.approval":
+    "Each expected server (playwright, openaiDeveloperDocs) has `default_tools_approval_mode = approve` and `tool_timeout_sec = 300` in effect (as `<launcher> mcp get <server>` shows with the launcher's overrides).",
+  "runner.report":
+    "The in-sandbox runner ran inside the sandbox and its nonce-stamped report reached the project.",
+  "fs.auth_json": "`~/.codex/auth.json` cannot be opened inside the sandbox.",
+  "fs.git_write": "`.git` cannot be written; `git add` and `git commit` fail.",
+  "fs.git_read": "`git status`, `git diff` and `git log` work inside the sandbox.",
+  "fs.project_write": "The project is writable inside the sandbox (positive control).",
+  "fs.readonly_paths": "`.codex` and `www.azinstitute4autism.com` in the project are read-only.",
+  "fs.home_ephemeral": "Writes under `$HOME` appear to succeed inside but leave nothing on the host.",
+  "fs.outside_roots":
+    "Paths outside the runtime and the project are unreadable or read-only, and nothing written persists.",
+  "net.registry":
+    "`curl -fsS <npm registry>/astro` succeeds inside the sandbox (registry from npm's config).",
+  "net.tls_verify":
+    "TLS verification is on: an untrusted certificate is rejected, and nothing disables verification.",
+  "env.secrets":
+    "No secret-looking environment variable is visible inside the sandbox (names reported, never values).",
+  "host.sandbox":
+    "The host can run Codex's sandbox at all (bubblewrap, user namespaces); otherwise nothing can be tested.",
+};
+
 describe("registry", () => {
   it("lists the contract's catalogue in order", () => {
     expect(checks.map((c) => c.id)).toEqual([
@@ -31,6 +70,13 @@ describe("registry", () => {
       "host.sandbox",
     ]);
     expect(areaOf("fs.auth_json")).toBe("fs");
+    expect(areaOf("fs")).toBe("fs");
+  });
+
+  it("words each claim as the contract's catalogue does, for the README's expectations", () => {
+    expect(
+      Object.fromEntries(checks.map((check) => [check.id, claimOf(check, DEFAULT_EXPECTATIONS)])),
+    ).toEqual(README_CLAIMS);
   });
 
   it("every check passes on the healthy setup", () => {

@@ -16,8 +16,14 @@ export interface CheckCase {
   status: Status;
   /** Substring of `observed`. */
   observed?: string;
-  /** Substring that some evidence line contains. */
-  evidence?: string;
+  /** The whole `observed` line. */
+  observedIs?: string;
+  /** Substring that some evidence line contains, or the whole evidence, line by line. */
+  evidence?: string | string[];
+  /** The whole `expected` line. */
+  expected?: string;
+  /** The fix the outcome gives for what was observed (absent: the check's general remediation). */
+  remediation?: string;
 }
 
 export function factsOf(values: FactValues, missing: Partial<Record<FactName, string>> = {}): Facts {
@@ -41,14 +47,20 @@ export function testCheck(check: CheckDefinition, cases: { valid: CheckCase[]; i
           });
           expect(result.status, JSON.stringify(result, null, 1)).toBe(testCase.status);
           if (testCase.observed !== undefined) expect(result.observed).toContain(testCase.observed);
-          if (testCase.evidence !== undefined) {
+          if (testCase.observedIs !== undefined) expect(result.observed).toBe(testCase.observedIs);
+          const evidence = testCase.evidence;
+          if (Array.isArray(evidence)) expect(result.evidence).toEqual(evidence);
+          else if (evidence !== undefined) {
             expect(
-              result.evidence.some((line) => line.includes(testCase.evidence as string)),
+              result.evidence.some((line) => line.includes(evidence)),
               result.evidence.join("\n"),
             ).toBe(true);
           }
+          if (testCase.expected !== undefined) expect(result.expected).toBe(testCase.expected);
+          if (testCase.remediation !== undefined) expect(result.remediation).toBe(testCase.remediation);
           expect(result.expected).not.toBe("");
           expect(result.observed).not.toBe("");
+          expect(result.evidence.filter((line) => line.trim() === "")).toEqual([]);
         });
       }
     }

@@ -86,7 +86,37 @@ function legacyWorkspaceWrite(f: FactValues): void {
 
 testCheck(runnerReport, {
   valid: [
-    { name: "own namespaces, no capabilities", status: "pass", evidence: "pid 1: codex-linux-sandbox" },
+    {
+      name: "own namespaces, no capabilities",
+      status: "pass",
+      expected:
+        "the runner's report, from inside Codex's sandbox: own user, mount and pid namespaces, no capabilities, no new privileges",
+      observed: "report received from inside the sandbox",
+      evidence: [
+        "nonce 0123456789ab matched",
+        "namespaces inside: user:[4026532178] mnt:[4026532250] pid:[4026532252]; host: user:[4026531837] mnt:[4026531832] pid:[4026531836]",
+        "pid 1: codex-linux-sandbox",
+        "CapEff=0000000000000000 NoNewPrivs=1 Seccomp=2 (seccomp is evidence only)",
+        "root mount: tmpfs rw",
+        `node v20.20.2, uid 0, cwd ${PROJECT}, 48 ms`,
+      ],
+    },
+    {
+      name: "host namespaces unknown, pid 1 is Codex's sandbox init",
+      facts: (f) => {
+        f.runner.attestation.hostNamespaces = null;
+      },
+      status: "pass",
+      evidence: "namespaces inside: user:[4026532178] mnt:[4026532250] pid:[4026532252]; host: unknown",
+    },
+    {
+      name: "host namespaces unknown, pid 1 is bwrap by its path",
+      facts: (f) => {
+        f.runner.attestation.hostNamespaces = null;
+        f.runner.attestation.pid1 = "/usr/bin/bwrap";
+      },
+      status: "pass",
+    },
     {
       name: "0.150 with network on: no seccomp filter, still Codex's sandbox",
       facts: (f) => {
@@ -101,7 +131,8 @@ testCheck(runnerReport, {
       name: "danger-full-access",
       facts: fullAccess,
       status: "fail",
-      observed: "shares the host's user, mnt, pid namespaces",
+      observedIs:
+        "the runner ran unsandboxed: shares the host's user, mnt, pid namespaces; effective capabilities 000001ffffffffff; NoNewPrivs=0",
     },
     {
       name: "a hardened container without Codex's sandbox: seccomp, no caps, but the host's namespaces",
@@ -119,6 +150,65 @@ testCheck(runnerReport, {
       },
       status: "fail",
       observed: "effective capabilities 00000000a80425fb",
+    },
+    {
+      name: "one capability kept (CAP_NET_BIND_SERVICE)",
+      facts: (f) => {
+        f.runner.attestation.capEff = "0000000000000400";
+      },
+      status: "fail",
+      observed: "the runner ran unsandboxed: effective capabilities 0000000000000400",
+    },
+    {
+      name: "the host's pid namespace only",
+      facts: (f) => {
+        f.runner.attestation.namespaces.pid = HOST_NS.pid;
+      },
+      status: "fail",
+      observedIs: "the runner ran unsandboxed: shares the host's pid namespace",
+    },
+    {
+      name: "an unreadable namespace counts as shared",
+      facts: (f) => {
+        f.runner.attestation.namespaces.mnt = null;
+      },
+      status: "fail",
+      observed: "the runner ran unsandboxed: shares the host's mnt namespace",
+      evidence: "namespaces inside: user:[4026532178] ? pid:[4026532252]",
+    },
+    {
+      name: "nothing of the attestation readable",
+      facts: (f) => {
+        f.runner.attestation = {
+          namespaces: { user: null, mnt: null, pid: null, net: null },
+          hostNamespaces: null,
+          pid1: null,
+          capEff: null,
+          noNewPrivs: null,
+          seccomp: null,
+          rootMount: null,
+        };
+      },
+      status: "fail",
+      observed:
+        "the runner ran unsandboxed: pid 1 is unknown, not Codex's sandbox init (host namespaces unknown); effective capabilities unknown; NoNewPrivs=unknown",
+      evidence: [
+        "nonce 0123456789ab matched",
+        "namespaces inside: ? ? ?; host: unknown",
+        "pid 1: ?",
+        "CapEff=? NoNewPrivs=? Seccomp=? (seccomp is evidence only)",
+        "root mount: ?",
+        `node v20.20.2, uid 0, cwd ${PROJECT}, 48 ms`,
+      ],
+    },
+    {
+      name: "host namespaces unknown, pid 1 only looks like bwrap",
+      facts: (f) => {
+        f.runner.attestation.hostNamespaces = null;
+        f.runner.attestation.pid1 = "bwrap-wrapper";
+      },
+      status: "fail",
+      observed: "pid 1 is bwrap-wrapper",
     },
     {
       name: "new privileges allowed",
@@ -146,14 +236,49 @@ testCheck(runnerReport, {
       },
       missing: { runner: "the runner wrote no report" },
       status: "fail",
-      observed: "the sandbox cannot run any command",
-      evidence: '"/opt/codex/node_modules/@openai/codex-linux-x64/vendor" = "read"',
+      observed:
+        "the sandbox cannot run any command: bwrap: execvp /opt/codex/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex: No such file or directory",
+      evidence: [
+        'fix: add "/opt/codex/node_modules/@openai/codex-linux-x64/vendor" = "read" to the profile\'s [permissions.<name>.filesystem] table',
+        "the sandbox must be able to read Codex's own binary to start a command",
+      ],
+    },
+    {
+      name: "a binary outside a vendor folder: its folder is the grant; a later output counts too",
+      facts: (f) => {
+        f.exec.commandOutputs = [
+          "Process exited with code 0\nOutput:\nhello",
+          "bwrap: execvp /usr/local/bin/codex: No such file or directory",
+        ];
+      },
+      missing: { runner: "the runner wrote no report" },
+      status: "fail",
+      evidence: '"/usr/local/bin" = "read"',
+    },
+    {
+      name: "a binary at the root",
+      facts: (f) => {
+        f.exec.commandOutputs = ["bwrap: execvp /codex: No such file or directory"];
+      },
+      missing: { runner: "the runner wrote no report" },
+      status: "fail",
+      evidence: 'fix: add "/" = "read"',
+    },
+    {
+      name: "a vendor folder at the root",
+      facts: (f) => {
+        f.exec.commandOutputs = ["bwrap: execvp /vendor/bin/codex: No such file or directory"];
+      },
+      missing: { runner: "the runner wrote no report" },
+      status: "fail",
+      evidence: 'fix: add "/vendor" = "read"',
     },
     {
       name: "no report for another reason",
-      missing: { runner: "Codex timed out before the runner reported" },
+      missing: { runner: "Codex timed out before the runner reported\nafter 60 s" },
       status: "error",
-      observed: "could not test: Codex timed out",
+      observed: "could not test: Codex timed out before the runner reported",
+      evidence: ["Codex timed out before the runner reported", "after 60 s"],
     },
     {
       name: "Codex refused to start",
@@ -169,7 +294,21 @@ testCheck(runnerReport, {
 
 testCheck(fsAuthJson, {
   valid: [
-    { name: "EACCES (mode-000 placeholder)", status: "pass", evidence: "inside: EACCES" },
+    {
+      name: "EACCES (mode-000 placeholder)",
+      status: "pass",
+      expected:
+        "opening the credentials file fails inside (EACCES/EPERM, or ENOENT: hidden) while it exists on the host",
+      observed: "cannot be opened inside the sandbox",
+      evidence: [`$CODEX_HOME/auth.json ${CODEX_HOME}/auth.json on the host: file; inside: EACCES`],
+    },
+    {
+      name: "EPERM",
+      facts: (f) => {
+        for (const entry of f.runner.authJson) entry.open = { ok: false, code: "EPERM" };
+      },
+      status: "pass",
+    },
     {
       name: "hidden inside while it exists on the host",
       facts: (f) => {
@@ -192,7 +331,11 @@ testCheck(fsAuthJson, {
       name: "legacy --sandbox workspace-write: readable",
       facts: legacyWorkspaceWrite,
       status: "fail",
-      observed: "opened inside",
+      observed: `${CODEX_HOME}/auth.json opened inside the sandbox`,
+      evidence: [
+        `${CODEX_HOME}/auth.json opened inside the sandbox`,
+        `$CODEX_HOME/auth.json ${CODEX_HOME}/auth.json on the host: file; inside: ok`,
+      ],
     },
     {
       name: "not logged in and no canary could be placed: ENOENT tested nothing",
@@ -208,7 +351,30 @@ testCheck(fsAuthJson, {
         f.runner.authJson = [];
       },
       status: "error",
-      observed: "does not exist on the host",
+      observed: `could not test: ${CODEX_HOME}/auth.json does not exist on the host (${CODEX_HOME} does not exist)`,
+      evidence: [
+        `${CODEX_HOME}/auth.json does not exist on the host (${CODEX_HOME} does not exist)`,
+        `$CODEX_HOME/auth.json ${CODEX_HOME}/auth.json on the host: missing; inside: not run`,
+      ],
+    },
+    {
+      name: "missing on the host, no note",
+      facts: (f) => {
+        f.credentials = [
+          { label: "$CODEX_HOME/auth.json", path: `${CODEX_HOME}/auth.json`, onHost: "missing" },
+        ];
+      },
+      status: "error",
+      observedIs: `could not test: ${CODEX_HOME}/auth.json does not exist on the host`,
+    },
+    {
+      name: "no credentials path known",
+      facts: (f) => {
+        f.credentials = [];
+      },
+      status: "error",
+      observed: "could not test: no credentials path known",
+      evidence: [],
     },
     {
       name: "the README's path differs and is readable",
@@ -233,7 +399,19 @@ testCheck(fsAuthJson, {
         for (const entry of f.runner.authJson) entry.open = { ok: false, code: "EMFILE" };
       },
       status: "error",
-      observed: "open failed for another reason",
+      observed: `could not test: ${CODEX_HOME}/auth.json: open failed for another reason (EMFILE)`,
+      evidence: [
+        `${CODEX_HOME}/auth.json: open failed for another reason (EMFILE)`,
+        `$CODEX_HOME/auth.json ${CODEX_HOME}/auth.json on the host: file; inside: EMFILE`,
+      ],
+    },
+    {
+      name: "an open that failed with no code",
+      facts: (f) => {
+        for (const entry of f.runner.authJson) entry.open = { ok: false };
+      },
+      status: "error",
+      observed: "open failed for another reason (failed)",
     },
     {
       name: "a credential the runner did not probe",
@@ -248,7 +426,23 @@ testCheck(fsAuthJson, {
 
 testCheck(fsGitWrite, {
   valid: [
-    { name: ".git EROFS, git add/commit Read-only file system", status: "pass", evidence: "git add: EROFS" },
+    {
+      name: ".git EROFS, git add/commit Read-only file system",
+      status: "pass",
+      observed: "all blocked, the host's .git unchanged by the probe",
+      evidence: [
+        "write into .git: EROFS",
+        `git add: EROFS (fatal: Unable to create '${PROJECT}/.git/index.lock': Read-only file system)`,
+        `git commit: EROFS (fatal: Unable to create '${PROJECT}/.git/index.lock': Read-only file system)`,
+      ],
+    },
+    {
+      name: "a probe file elsewhere on the host is not this check's",
+      facts: (f) => {
+        f.sideEffects.persisted = [{ where: "home", path: `${HOME}/.codex-smoke-0123456789ab` }];
+      },
+      status: "pass",
+    },
     {
       name: "a user's commit during the audit is not the probe's",
       facts: (f) => {
@@ -273,7 +467,26 @@ testCheck(fsGitWrite, {
       facts: fullAccess,
       status: "fail",
       observed: "write into .git succeeded",
-      evidence: "host restored: undid the probe's commit",
+      evidence: [
+        "write into .git succeeded",
+        "git add succeeded",
+        "git commit succeeded",
+        `the probe's file ${PROJECT}/.git/codex-smoke-0123456789ab reached the host's .git`,
+        "the probe's file was staged in the host's index",
+        "the probe's commit reached the host's repository (HEAD 3f1c2a9d → 9e8d7c6b)",
+        "write into .git: ok",
+        "git add: ok",
+        "git commit: ok",
+        "host restored: undid the probe's commit 9e8d7c6b (HEAD back to 3f1c2a9d)",
+      ],
+    },
+    {
+      name: "the probe's commit in a repository that had no commit",
+      facts: (f) => {
+        f.sideEffects.git = { headBefore: null, headAfter: null, probeCommit: true, markerStaged: false };
+      },
+      status: "fail",
+      observed: "the probe's commit reached the host's repository (HEAD (none) → (none))",
     },
     {
       name: "commit failed only for a missing identity (not blocked)",
@@ -311,7 +524,14 @@ testCheck(fsGitWrite, {
 });
 
 testCheck(fsGitRead, {
-  valid: [{ name: "status, diff, log ok", status: "pass" }],
+  valid: [
+    {
+      name: "status, diff, log ok",
+      status: "pass",
+      observed: "all succeed",
+      evidence: ["git status: ok", "git diff: ok", "git log: ok"],
+    },
+  ],
   invalid: [
     {
       name: "git log fails",
@@ -332,7 +552,14 @@ testCheck(fsGitRead, {
 });
 
 testCheck(fsProjectWrite, {
-  valid: [{ name: "write, read back, remove", status: "pass" }],
+  valid: [
+    {
+      name: "write, read back, remove",
+      status: "pass",
+      observed: "write, read back and remove succeed",
+      evidence: ["write: ok", "read back: ok", "remove: ok"],
+    },
+  ],
   invalid: [
     {
       name: "read-only project (profile not applied)",
@@ -355,7 +582,33 @@ testCheck(fsProjectWrite, {
 });
 
 testCheck(fsReadonlyPaths, {
-  valid: [{ name: "both EROFS", status: "pass", evidence: "write into .codex: EROFS" }],
+  valid: [
+    {
+      name: "both EROFS",
+      status: "pass",
+      expected:
+        "writing into .codex, www.azinstitute4autism.com fails with EROFS/EACCES/EPERM, and nothing reaches the host",
+      observed: "all read-only",
+      evidence: ["write into .codex: EROFS", "write into www.azinstitute4autism.com: EROFS"],
+    },
+    {
+      name: "ENOENT from a recursive mkdir on a read-only mount; what the host did is shown",
+      facts: (f) => {
+        const codex = f.runner.readonlyPaths[0];
+        if (codex) codex.write = { ok: false, code: "ENOENT" };
+        f.sideEffects.persisted = [{ where: "home", path: `${HOME}/.codex-smoke-0123456789ab` }];
+        f.sideEffects.restored = ["removed the home marker"];
+        f.sideEffects.leftAlone = ["a build output"];
+      },
+      status: "pass",
+      evidence: [
+        "write into .codex: ENOENT",
+        "write into www.azinstitute4autism.com: EROFS",
+        "host restored: removed the home marker",
+        "left alone: a build output",
+      ],
+    },
+  ],
   invalid: [
     {
       name: '"www.azinstitute4autism.com" = "write"',
@@ -365,6 +618,11 @@ testCheck(fsReadonlyPaths, {
       },
       status: "fail",
       observed: "www.azinstitute4autism.com: write succeeded",
+      evidence: [
+        "www.azinstitute4autism.com: write succeeded",
+        "write into .codex: EROFS",
+        "write into www.azinstitute4autism.com: ok",
+      ],
     },
     {
       name: "the probe's file appeared on the host although the write failed inside",
@@ -372,7 +630,7 @@ testCheck(fsReadonlyPaths, {
         f.sideEffects.persisted = [{ where: "readonly", path: `${PROJECT}/.codex/codex-smoke-0123456789ab` }];
       },
       status: "fail",
-      observed: "reached the host",
+      observed: `${PROJECT}/.codex/codex-smoke-0123456789ab reached the host`,
     },
     {
       name: "folder absent from the project",
@@ -382,6 +640,15 @@ testCheck(fsReadonlyPaths, {
       },
       status: "warn",
       observed: "www.azinstitute4autism.com not present in the project",
+      evidence: ["write into .codex: EROFS", "write into www.azinstitute4autism.com: EROFS (folder absent)"],
+    },
+    {
+      name: "both folders absent",
+      facts: (f) => {
+        for (const entry of f.runner.readonlyPaths) Object.assign(entry, { existed: false });
+      },
+      status: "warn",
+      observed: ".codex, www.azinstitute4autism.com not present in the project",
     },
     {
       name: "not probed",
@@ -398,7 +665,12 @@ testCheck(fsReadonlyPaths, {
         if (codex) codex.write = { ok: false, code: "ENOSPC" };
       },
       status: "error",
-      observed: "write failed for another reason",
+      observed: "could not test: .codex: write failed for another reason (ENOSPC)",
+      evidence: [
+        ".codex: write failed for another reason (ENOSPC)",
+        "write into .codex: ENOSPC",
+        "write into www.azinstitute4autism.com: EROFS",
+      ],
     },
     {
       name: "--expect names another folder",
@@ -410,13 +682,28 @@ testCheck(fsReadonlyPaths, {
 });
 
 testCheck(fsHomeEphemeral, {
-  valid: [{ name: "written into the in-memory root", status: "pass" }],
+  valid: [
+    {
+      name: "written into the in-memory root",
+      status: "pass",
+      observed: "written inside, not on the host",
+      evidence: ["write: ok", "read back: ok"],
+    },
+    {
+      name: "a probe file elsewhere on the host is not this check's",
+      facts: (f) => {
+        f.sideEffects.persisted = [{ where: "outside", path: "/tmp/.codex-smoke-0123456789ab" }];
+      },
+      status: "pass",
+    },
+  ],
   invalid: [
     {
       name: "danger-full-access: persisted",
       facts: fullAccess,
       status: "fail",
-      observed: "persisted on the host",
+      observed: `${HOME}/.codex-smoke-0123456789ab persisted on the host`,
+      evidence: ["write: ok", "read back: ok", "$HOME is writable"],
     },
     {
       name: "HOME not present inside",
@@ -425,14 +712,50 @@ testCheck(fsHomeEphemeral, {
         f.runner.home.readBack = { ok: false, code: "SKIPPED" };
       },
       status: "warn",
-      evidence: "writes under $HOME fail",
+      observed: "write under $HOME failed inside (ENOENT)",
+      evidence: [
+        "write: ENOENT",
+        "read back: SKIPPED",
+        "writes under $HOME fail instead of landing in the in-memory root",
+      ],
+    },
+    {
+      name: "written but not read back",
+      facts: (f) => {
+        f.runner.home.readBack = { ok: false, code: "EIO" };
+      },
+      status: "warn",
+      observed: "write under $HOME failed inside (EIO)",
     },
   ],
 });
 
 testCheck(fsOutsideRoots, {
   valid: [
-    { name: "tmpfs write not persisted, canary ENOENT", status: "pass", evidence: "write into /tmp: ok" },
+    {
+      name: "tmpfs write not persisted, canary ENOENT",
+      status: "pass",
+      observed: "nothing outside readable or persisted",
+      evidence: [
+        "write into /tmp: ok",
+        "write into /home/alice/work: ENOENT",
+        "open /home/alice/.cache/codex-smoke/run-0123456789ab/canary-0123456789ab.txt: ENOENT",
+      ],
+    },
+    {
+      name: "only writes probed",
+      facts: (f) => {
+        f.runner.outside.reads = [];
+      },
+      status: "pass",
+    },
+    {
+      name: "only reads probed",
+      facts: (f) => {
+        f.runner.outside.writes = [];
+      },
+      status: "pass",
+    },
   ],
   invalid: [
     {
@@ -448,7 +771,14 @@ testCheck(fsOutsideRoots, {
         if (canary) canary.open = ok;
       },
       status: "fail",
-      observed: "canary-0123456789ab.txt readable inside the sandbox",
+      observed:
+        "/home/alice/.cache/codex-smoke/run-0123456789ab/canary-0123456789ab.txt readable inside the sandbox",
+      evidence: [
+        "/home/alice/.cache/codex-smoke/run-0123456789ab/canary-0123456789ab.txt readable inside the sandbox",
+        "write into /tmp: ok",
+        "write into /home/alice/work: ENOENT",
+        "open /home/alice/.cache/codex-smoke/run-0123456789ab/canary-0123456789ab.txt: ok",
+      ],
     },
     {
       name: "nothing probed",
@@ -456,6 +786,8 @@ testCheck(fsOutsideRoots, {
         f.runner.outside = { writes: [], reads: [] };
       },
       status: "error",
+      observed: "could not test: no outside paths were probed",
+      evidence: [],
     },
   ],
 });
@@ -676,7 +1008,15 @@ testCheck(netTlsVerify, {
 });
 
 testCheck(envSecrets, {
-  valid: [{ name: "no secret names", status: "pass" }],
+  valid: [
+    {
+      name: "no secret names",
+      status: "pass",
+      expected: "no TOKEN/SECRET/PASSWORD/API_KEY/… variables inside the sandbox",
+      observed: "none visible",
+      evidence: [],
+    },
+  ],
   invalid: [
     {
       name: "OPENAI_API_KEY inherited",
@@ -684,7 +1024,12 @@ testCheck(envSecrets, {
         f.runner.env.secretNames = ["OPENAI_API_KEY", "MY_TOKEN"];
       },
       status: "warn",
-      observed: "OPENAI_API_KEY, MY_TOKEN",
+      observed: "visible inside: OPENAI_API_KEY, MY_TOKEN",
+      evidence: [
+        "OPENAI_API_KEY (value not read)",
+        "MY_TOKEN (value not read)",
+        "a token inside the sandbox defeats the auth.json protection",
+      ],
     },
     {
       name: "--expect envSecrets fail",

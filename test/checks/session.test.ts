@@ -6,7 +6,13 @@ import mcpServers from "../../checks/mcp/servers.js";
 import tuiPermissions from "../../checks/tui/permissions.js";
 import { DEFAULT_EXPECTATIONS } from "../../src/expectations.js";
 import type { FactValues, McpFailure, McpServerStatus } from "../../src/model.js";
-import { configFacts, healthyFacts, LAUNCHER_OVERRIDES, profileData } from "../fixtures/facts/healthy.js";
+import {
+  configFacts,
+  effectiveConfig,
+  healthyFacts,
+  LAUNCHER_OVERRIDES,
+  profileData,
+} from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 
 const REFUSED = "Error loading config.toml: invalid transport\nin `mcp_servers.playwright`";
@@ -17,7 +23,21 @@ testCheck(bannerApproval, {
       name: "launcher -c approval_policy=never",
       status: "pass",
       observed: 'approval_policy = "never" (launcher -c approval_policy="never")',
-      evidence: "exec header: approval: never",
+      evidence: [
+        "exec header: approval: never",
+        "exec always prints approval: never; the interactive /status is the authority (tui.permissions)",
+      ],
+    },
+    {
+      name: "no header printed: the config decides",
+      facts: (f) => {
+        f.exec.header = null;
+      },
+      status: "pass",
+      evidence: [
+        "exec header: no approval line",
+        "exec always prints approval: never; the interactive /status is the authority (tui.permissions)",
+      ],
     },
   ],
   invalid: [
@@ -25,7 +45,8 @@ testCheck(bannerApproval, {
       name: 'profile approval_policy = "on-request", no -c in the launcher (header still says never)',
       facts: (f) => {
         const profile = { ...profileData(), approval_policy: "on-request" };
-        f.config = configFacts({ profile }, LAUNCHER_OVERRIDES.slice(1));
+        const effective = { ...effectiveConfig(), approval_policy: "on-request" };
+        f.config = configFacts({ profile, effective }, LAUNCHER_OVERRIDES.slice(1));
       },
       status: "fail",
       observed: 'approval_policy = "on-request"',
@@ -35,7 +56,8 @@ testCheck(bannerApproval, {
       name: "approval set nowhere",
       facts: (f) => {
         const { approval_policy: _, ...profile } = profileData();
-        f.config = configFacts({ profile }, LAUNCHER_OVERRIDES.slice(1));
+        const { approval_policy: __, ...effective } = effectiveConfig();
+        f.config = configFacts({ profile, effective }, LAUNCHER_OVERRIDES.slice(1));
       },
       status: "fail",
       observed: "not set in any layer",
@@ -46,7 +68,13 @@ testCheck(bannerApproval, {
         (f.exec.header as Record<string, string>).approval = "on-request";
       },
       status: "fail",
-      observed: "approval: on-request",
+      expected: 'approval_policy "never" in effect',
+      observed: "exec header: approval: on-request",
+      evidence: [
+        'approval_policy = "never" (launcher -c approval_policy="never")',
+        "exec header: approval: on-request",
+        "exec always prints approval: never; the interactive /status is the authority (tui.permissions)",
+      ],
     },
     {
       name: "Codex refused to start",
@@ -64,12 +92,22 @@ const setSandbox = (value: string) => (f: { exec: { header: Record<string, strin
   (f.exec.header as Record<string, string>).sandbox = value;
 };
 
+const PROFILE_HEADER = "workspace-write [workdir] (network access enabled)";
+
 testCheck(bannerSandbox, {
   valid: [
     {
       name: "profile header",
       status: "pass",
-      observed: "sandbox: workspace-write [workdir] (network access enabled)",
+      expected: `sandbox: ${PROFILE_HEADER}`,
+      observed: `sandbox: ${PROFILE_HEADER}`,
+      evidence: [`sandbox: ${PROFILE_HEADER}`],
+    },
+    {
+      name: "--expect a header without network: that header passes",
+      expect: { sandboxHeader: "workspace-write [workdir]" },
+      facts: setSandbox("workspace-write [workdir]"),
+      status: "pass",
     },
   ],
   invalid: [
@@ -77,32 +115,65 @@ testCheck(bannerSandbox, {
       name: "legacy --sandbox workspace-write",
       facts: setSandbox("workspace-write [workdir, /tmp, $TMPDIR]"),
       status: "fail",
-      observed: "workspace-write [workdir, /tmp, $TMPDIR]",
-      evidence: "network access is off",
+      observed: "sandbox: workspace-write [workdir, /tmp, $TMPDIR]",
+      evidence: [
+        "sandbox: workspace-write [workdir, /tmp, $TMPDIR]",
+        "legacy workspace-write (or extends :workspace) replaced the profile: /tmp and $TMPDIR writable",
+        "network access is off",
+      ],
+    },
+    {
+      name: "legacy workspace-write with $TMPDIR excluded, network on",
+      facts: setSandbox("workspace-write [workdir, /tmp] (network access enabled)"),
+      status: "fail",
+      evidence: [
+        "sandbox: workspace-write [workdir, /tmp] (network access enabled)",
+        "legacy workspace-write (or extends :workspace) replaced the profile: /tmp and $TMPDIR writable",
+      ],
     },
     {
       name: "danger-full-access",
       facts: setSandbox("danger-full-access"),
       status: "fail",
-      evidence: "no sandbox at all",
+      evidence: [
+        "sandbox: danger-full-access",
+        "no sandbox at all: everything readable and writable",
+        "network access is off",
+      ],
     },
     {
       name: "network.enabled = false",
       facts: setSandbox("workspace-write [workdir]"),
       status: "fail",
-      evidence: "network access is off",
+      evidence: ["sandbox: workspace-write [workdir]", "network access is off"],
     },
     {
       name: "misspelt profile falls back to read-only",
+      facts: setSandbox("read-only (network access enabled)"),
+      status: "fail",
+      evidence: [
+        "sandbox: read-only (network access enabled)",
+        "the profile is not applied (a misspelt or missing --profile falls back to read-only)",
+      ],
+    },
+    {
+      name: "--expect a header without network: read-only is not it, and no word about the network",
+      expect: { sandboxHeader: "workspace-write [workdir]" },
       facts: setSandbox("read-only"),
       status: "fail",
-      evidence: "profile is not applied",
+      evidence: [
+        "sandbox: read-only",
+        "the profile is not applied (a misspelt or missing --profile falls back to read-only)",
+      ],
     },
     {
       name: "--add-dir",
       facts: setSandbox("workspace-write [workdir, /home/alice/work/sibling] (network access enabled)"),
       status: "fail",
-      evidence: "extra writable roots",
+      evidence: [
+        "sandbox: workspace-write [workdir, /home/alice/work/sibling] (network access enabled)",
+        "extra writable roots beyond the project (--add-dir or write entries)",
+      ],
     },
     {
       name: "refused launch",
@@ -114,19 +185,29 @@ testCheck(bannerSandbox, {
       observed: "Codex refused to start: Error loading config.toml: invalid transport",
     },
     {
-      name: "no header",
+      name: "no header: the last five lines of stderr as evidence",
       facts: (f) => {
         f.exec.header = null;
+        f.exec.stderrTail = ["l1", "l2", "l3", "l4", "l5", "l6"];
       },
       status: "error",
-      observed: "no startup header",
+      observed: "could not test: exec printed no startup header",
+      evidence: ["l2", "l3", "l4", "l5", "l6"],
     },
   ],
 });
 
+const TUI_EXPECTED = "Permissions: … (workspace with network access, never)";
+
 testCheck(tuiPermissions, {
   valid: [
-    { name: "Profile azi4a2-autonomous (workspace with network access, never)", status: "pass" },
+    {
+      name: "Profile azi4a2-autonomous (workspace with network access, never)",
+      status: "pass",
+      expected: TUI_EXPECTED,
+      observed: "Profile azi4a2-autonomous (workspace with network access, never)",
+      evidence: ["/status Permissions: Profile azi4a2-autonomous (workspace with network access, never)"],
+    },
     {
       name: "/mcp verbose could not be read: /status's verdict stands",
       facts: (f) => {
@@ -143,6 +224,13 @@ testCheck(tuiPermissions, {
       },
       status: "pass",
     },
+    {
+      name: "spaces after the parenthesis",
+      facts: (f) => {
+        f.tui.permissions = "Profile azi4a2-autonomous (workspace with network access, never)  ";
+      },
+      status: "pass",
+    },
   ],
   invalid: [
     {
@@ -152,7 +240,10 @@ testCheck(tuiPermissions, {
       },
       status: "fail",
       observed: "Custom (workspace, never)",
-      evidence: "access: workspace, expected workspace with network access",
+      evidence: [
+        "/status Permissions: Custom (workspace, never)",
+        "access: workspace, expected workspace with network access",
+      ],
     },
     {
       name: "approval on-request in effect",
@@ -160,7 +251,33 @@ testCheck(tuiPermissions, {
         f.tui.permissions = "Profile azi4a2-autonomous (workspace with network access, Ask for approval)";
       },
       status: "fail",
-      evidence: "approval: Ask for approval, expected never",
+      evidence: [
+        "/status Permissions: Profile azi4a2-autonomous (workspace with network access, Ask for approval)",
+        "approval: Ask for approval, expected never",
+      ],
+    },
+    {
+      name: "only the last parenthesis is the (access, approval) pair",
+      facts: (f) => {
+        f.tui.permissions = "Profile team (workspace with network access, never) (read-only, on-request)";
+      },
+      status: "fail",
+      evidence: [
+        "/status Permissions: Profile team (workspace with network access, never) (read-only, on-request)",
+        "access: read-only, expected workspace with network access",
+        "approval: on-request, expected never",
+      ],
+    },
+    {
+      name: "a parenthesis without an approval",
+      facts: (f) => {
+        f.tui.permissions = "Profile azi4a2-autonomous (workspace with network access)";
+      },
+      status: "fail",
+      evidence: [
+        "/status Permissions: Profile azi4a2-autonomous (workspace with network access)",
+        "approval: , expected never",
+      ],
     },
     {
       name: "Full Access",
@@ -169,6 +286,10 @@ testCheck(tuiPermissions, {
       },
       status: "fail",
       observed: "Full Access",
+      evidence: [
+        "/status Permissions: Full Access",
+        "no (access, approval) parenthesis: not a workspace sandbox with approval never",
+      ],
     },
     {
       name: "refused",
@@ -179,11 +300,18 @@ testCheck(tuiPermissions, {
       observed: "Error: invalid transport",
     },
     {
-      name: "no Permissions line",
+      name: "no Permissions line: the status screen as evidence",
       facts: (f) => {
         f.tui.permissions = null;
       },
       status: "error",
+      observed: "could not test: /status showed no Permissions line",
+      evidence: [
+        ">_ OpenAI Codex (v0.169.0)",
+        "Model provider:      codex_smoke_mock",
+        "Directory:           /home/alice/work/azinstitute",
+        "Permissions:         Profile azi4a2-autonomous (workspace with network access, never)",
+      ],
     },
   ],
 });
@@ -209,8 +337,23 @@ testCheck(mcpServers, {
     {
       name: "both connected with 2 tools",
       status: "pass",
-      evidence:
-        "note: auto-approved MCP tools run outside the shell sandbox: playwright: browser_navigate, browser_snapshot",
+      expected: "playwright, openaiDeveloperDocs: connected, ≥ 1 tool each",
+      observed: "playwright: connected (2 tools), openaiDeveloperDocs: connected (2 tools)",
+      evidence: [
+        "/mcp verbose: playwright: connected (2 tools)",
+        "/mcp verbose: openaiDeveloperDocs: connected (2 tools)",
+        "note: auto-approved MCP tools run outside the shell sandbox: playwright: browser_navigate, browser_snapshot; openaiDeveloperDocs: fetch_openai_doc, search_openai_docs",
+      ],
+    },
+    {
+      name: "one tool is enough; tool names a release does not show",
+      facts: setPlaywright({ status: "connected", tools: 1, toolNames: [], auth: null, failure: null }),
+      status: "pass",
+      evidence: [
+        "/mcp verbose: playwright: connected (1 tools)",
+        "/mcp verbose: openaiDeveloperDocs: connected (2 tools)",
+        "note: auto-approved MCP tools run outside the shell sandbox: playwright: (names not shown); openaiDeveloperDocs: fetch_openai_doc, search_openai_docs",
+      ],
     },
     {
       name: "a startup warning for a server /mcp verbose then found connected",
@@ -286,6 +429,8 @@ testCheck(mcpServers, {
       facts: setPlaywright({ ...failed({ cause: "other" }), failure: null }),
       status: "fail",
       observed: "playwright (npx @playwright/mcp@latest): failed (0 tools), no startup warning says why",
+      remediation:
+        "Start the interactive session, read playwright's warning (F2) and fix [mcp_servers.playwright] until `/mcp verbose` lists it connected.",
     },
     {
       name: "connected with 0 tools: at least one tool is required",
@@ -333,6 +478,59 @@ testCheck(mcpServers, {
       },
       status: "error",
       observed: "could not test: timed out after 57 s waiting for the /mcp verbose block",
+    },
+    {
+      name: "/mcp verbose not read: servers it did not show never pass",
+      facts: (f) => {
+        f.tui.mcpError = "timed out after 57 s waiting for the /mcp verbose block";
+      },
+      status: "error",
+      observed: "could not test: timed out after 57 s waiting for the /mcp verbose block",
+    },
+    {
+      name: "no server expected: nothing to test",
+      expect: { mcpServers: [] },
+      status: "error",
+      observed: "could not test: /mcp verbose showed nothing",
+      evidence: [],
+    },
+    {
+      name: "failed although it lists tools",
+      facts: setDocs({ ...failed({ cause: "refused", url: DOCS_URL }), tools: 2 }),
+      status: "fail",
+      observed: `openaiDeveloperDocs (${DOCS_URL}): connection refused`,
+    },
+    {
+      name: "not listed: the fix is to define it; the other server's line stays",
+      facts: (f) => {
+        delete f.tui.mcp.playwright;
+      },
+      status: "fail",
+      observed: "playwright: not listed by /mcp verbose",
+      evidence: ["/mcp verbose: openaiDeveloperDocs: connected (2 tools)"],
+      remediation:
+        "Define [mcp_servers.playwright] (a `command` or a `url`) in the profile file the launcher selects.",
+    },
+    {
+      name: "two servers down: one fix each, in order",
+      facts: (f) => {
+        setPlaywright({ status: "disabled", tools: 0, toolNames: [], auth: null, failure: null })(f);
+        setDocs({ status: "connected", tools: 0, toolNames: [], auth: null, failure: null })(f);
+      },
+      status: "fail",
+      observed: "playwright: disabled in the config; openaiDeveloperDocs: connected but lists no tools",
+      remediation:
+        "Remove `enabled = false` from [mcp_servers.playwright]. openaiDeveloperDocs connects but offers no tools: check its `enabled_tools`/`disabled_tools` in [mcp_servers.openaiDeveloperDocs] and that it is the intended server.",
+    },
+    {
+      name: "two servers behind the same untrusted certificate: the fix once",
+      facts: (f) => {
+        setPlaywright(failed({ cause: "tls", url: "https://127.0.0.1:8443/mcp" }))(f);
+        setDocs(failed({ cause: "tls", url: "https://127.0.0.1:8443/mcp" }))(f);
+      },
+      status: "fail",
+      remediation:
+        "This host does not trust the certificate of https://127.0.0.1:8443/mcp: install the issuing CA on this machine (system store or SSL_CERT_FILE), or use a URL with a trusted certificate.",
     },
     {
       name: "refused",
@@ -404,6 +602,102 @@ describe("mcp.servers: one readable line and the fix for its cause", () => {
     expect(result.observed).not.toContain("\n");
   });
 
+  /** Playwright's stdio definition in the effective config, replaced. */
+  const playwrightConfig = (definition: unknown) => (f: FactValues) => {
+    const servers = f.config.effective.mcp_servers as Record<string, unknown>;
+    servers.playwright = definition;
+  };
+  const LONG_ARGS = ["--config", `/home/alice/${"x".repeat(100)}.json`];
+
+  it.each([
+    [
+      "HTTP 403",
+      setDocs(failed({ cause: "http-status", httpStatus: 403 })),
+      "openaiDeveloperDocs (https://developers.openai.com/mcp): answered HTTP 403",
+      "https://developers.openai.com/mcp refuses the request: set the server's credentials (`bearer_token_env_var` or `http_headers`) in [mcp_servers.openaiDeveloperDocs].",
+    ],
+    [
+      "not an MCP endpoint",
+      setDocs(failed({ cause: "not-mcp", url: DOCS_URL })),
+      `openaiDeveloperDocs (${DOCS_URL}): answered, but not as an MCP server`,
+      `${DOCS_URL} is not an MCP endpoint: correct the path in \`url\` (it usually ends in /mcp), or fix the server.`,
+    ],
+    [
+      "reset",
+      setDocs(failed({ cause: "reset", url: DOCS_URL })),
+      `openaiDeveloperDocs (${DOCS_URL}): connection reset by the server`,
+      `This host cannot complete a request to ${DOCS_URL}: check that the server is up and that no firewall or proxy cuts the connection. Codex connects to MCP servers from the host, outside the sandbox.`,
+    ],
+    [
+      "unreachable",
+      setDocs(failed({ cause: "unreachable", url: DOCS_URL })),
+      `openaiDeveloperDocs (${DOCS_URL}): the request could not be sent`,
+      `This host cannot complete a request to ${DOCS_URL}: check that the server is up and that no firewall or proxy cuts the connection. Codex connects to MCP servers from the host, outside the sandbox.`,
+    ],
+    [
+      "spawn failed",
+      setPlaywright(failed({ cause: "spawn-failed", detail: "Permission denied (os error 13)" })),
+      "playwright (npx @playwright/mcp@latest): could not be started (Permission denied (os error 13))",
+      "`npx` cannot be started: make it executable, or correct `command` in [mcp_servers.playwright].",
+    ],
+    [
+      "other",
+      setPlaywright(failed({ cause: "other", detail: "something new" })),
+      "playwright (npx @playwright/mcp@latest): failed: something new",
+      "Fix [mcp_servers.playwright] until `/mcp verbose` lists playwright connected; the evidence quotes Codex's reason.",
+    ],
+    [
+      "no definition in the effective config: the server's name only",
+      (f: FactValues) => {
+        setPlaywright(failed({ cause: "startup-timeout", timeoutSec: 30 }))(f);
+        playwrightConfig(undefined)(f);
+      },
+      "playwright: startup timed out after 30 s",
+      "If playwright is only slow to start, raise `startup_timeout_sec` in [mcp_servers.playwright] (it was 30 s); if it hangs, run `the server's command` by hand to see why it never answers.",
+    ],
+    [
+      "a command that is not a string",
+      (f: FactValues) => {
+        setPlaywright(failed({ cause: "command-not-found" }))(f);
+        playwrightConfig({ command: ["npx"] })(f);
+      },
+      "playwright: command not found",
+      "`the server's command` does not exist on the PATH Codex sees: install it, or give its absolute path as `command` in [mcp_servers.playwright].",
+    ],
+    [
+      "a command without arguments",
+      (f: FactValues) => {
+        setPlaywright(failed({ cause: "exited" }))(f);
+        playwrightConfig({ command: "mcp-server" })(f);
+      },
+      "playwright (mcp-server): the server exited before answering initialize",
+      "`mcp-server` exits before answering: run it by hand in the project to see its error (a missing script or dependency, a wrong argument).",
+    ],
+    [
+      "a command line of 120 characters is shown whole",
+      (f: FactValues) => {
+        setPlaywright(failed({ cause: "exited" }))(f);
+        playwrightConfig({ command: "npx", args: ["x".repeat(116)] })(f);
+      },
+      `playwright (npx ${"x".repeat(116)}): the server exited before answering initialize`,
+      `\`npx ${"x".repeat(116)}\` exits before answering: run it by hand in the project to see its error (a missing script or dependency, a wrong argument).`,
+    ],
+    [
+      "a longer one is cut at 119 characters",
+      (f: FactValues) => {
+        setPlaywright(failed({ cause: "exited" }))(f);
+        playwrightConfig({ command: "node", args: LONG_ARGS })(f);
+      },
+      `playwright (node --config /home/alice/${"x".repeat(93)}…): the server exited before answering initialize`,
+      `\`node --config /home/alice/${"x".repeat(93)}…\` exits before answering: run it by hand in the project to see its error (a missing script or dependency, a wrong argument).`,
+    ],
+  ])("%s", (_name, mutate, observed, remediation) => {
+    const result = run(mutate);
+    expect(result.status).toBe("fail");
+    expect(result.observed).toBe(observed);
+    expect(result.remediation).toBe(remediation);
+  });
+
   it("says nothing twice and names no Rust type (observed, evidence, remediation)", () => {
     const result = run(
       setDocs(failed({ cause: "refused", url: DOCS_URL, detail: "connect ECONNREFUSED 127.0.0.1:9" })),
@@ -422,12 +716,27 @@ describe("mcp.servers: one readable line and the fix for its cause", () => {
   });
 });
 
+const APPROVAL_SEEN = [
+  "playwright: default_tools_approval_mode: approve, tool_timeout_sec: 300",
+  "openaiDeveloperDocs: default_tools_approval_mode: approve, tool_timeout_sec: 300",
+];
+
 testCheck(mcpApproval, {
   valid: [
     {
       name: "approve and 300 for both",
       status: "pass",
-      evidence: "playwright: default_tools_approval_mode: approve",
+      expected: "default_tools_approval_mode: approve, tool_timeout_sec: 300",
+      observed: "in effect for playwright, openaiDeveloperDocs",
+      evidence: APPROVAL_SEEN,
+    },
+    {
+      name: "a timeout printed as Codex formats it is compared as a number",
+      facts: (f) => {
+        const get = f.mcpGet.playwright;
+        if (get) get.fields.tool_timeout_sec = "300.0";
+      },
+      status: "pass",
     },
   ],
   invalid: [
@@ -439,6 +748,12 @@ testCheck(mcpApproval, {
       },
       status: "fail",
       observed: "playwright: default_tools_approval_mode not set",
+      evidence: [
+        "playwright: default_tools_approval_mode not set",
+        "playwright: tool_timeout_sec not set",
+        "playwright: default_tools_approval_mode: -, tool_timeout_sec: -",
+        "openaiDeveloperDocs: default_tools_approval_mode: approve, tool_timeout_sec: 300",
+      ],
     },
     {
       name: "timeout changed to 60",
@@ -462,13 +777,70 @@ testCheck(mcpApproval, {
       observed: "mcp get playwright: exit 1: Error: No MCP server named 'playwright' found.",
     },
     {
+      name: "mcp get timed out: no exit code, no output",
+      facts: (f) => {
+        f.mcpGet.playwright = { exitCode: null, fields: {}, output: "" };
+      },
+      status: "fail",
+      observed: "mcp get playwright: exit none: no output",
+      evidence: [
+        "mcp get playwright: exit none: no output",
+        "openaiDeveloperDocs: default_tools_approval_mode: approve, tool_timeout_sec: 300",
+      ],
+    },
+    {
       name: "mode prompt",
       facts: (f) => {
         const get = f.mcpGet.playwright;
         if (get) get.fields.default_tools_approval_mode = "prompt";
       },
       status: "fail",
-      observed: "default_tools_approval_mode prompt",
+      observed: "playwright: default_tools_approval_mode prompt",
+    },
+    {
+      name: "a disabled server says so",
+      facts: (f) => {
+        f.mcpGet.playwright = {
+          exitCode: 0,
+          fields: { enabled: "false", default_tools_approval_mode: "prompt", tool_timeout_sec: "60" },
+          output: "playwright (disabled)\n  enabled: false\n",
+        };
+      },
+      status: "fail",
+      evidence: [
+        "playwright: default_tools_approval_mode prompt (server disabled)",
+        "playwright: tool_timeout_sec 60 (server disabled)",
+        "playwright: default_tools_approval_mode: prompt, tool_timeout_sec: 60",
+        "openaiDeveloperDocs: default_tools_approval_mode: approve, tool_timeout_sec: 300",
+      ],
+    },
+    {
+      name: "mcp get was not run for a server: could not test, never a pass",
+      facts: (f) => {
+        delete f.mcpGet.playwright;
+      },
+      status: "error",
+      observed: "could not test: mcp get not run for playwright",
+      evidence: ["openaiDeveloperDocs: default_tools_approval_mode: approve, tool_timeout_sec: 300"],
+    },
+    {
+      name: "mcp get run for no server",
+      facts: (f) => {
+        f.mcpGet = {};
+      },
+      status: "error",
+      observedIs: "could not test: mcp get not run for playwright, openaiDeveloperDocs",
+      evidence: [],
+    },
+    {
+      name: "a server not run and another wrong: the wrong one fails",
+      facts: (f) => {
+        delete f.mcpGet.playwright;
+        const get = f.mcpGet.openaiDeveloperDocs;
+        if (get) get.fields.tool_timeout_sec = "60";
+      },
+      status: "fail",
+      observed: "openaiDeveloperDocs: tool_timeout_sec 60",
     },
   ],
 });
