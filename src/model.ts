@@ -122,6 +122,11 @@ export interface SideEffectFacts {
   restored: string[];
   /** Changes during the audit that were not the probe's (a user's commit, a build output): left as they were. */
   leftAlone: string[];
+  /**
+   * Read-only folders (project-relative) that were not in the project before the launch. Inside, Codex may mount a
+   * placeholder there, so only the host can tell that the folder is missing.
+   */
+  absentBefore: string[];
 }
 
 /** How each credential file the runner opened looked on the host at launch time (never read). */

@@ -156,6 +156,14 @@ const variants: Variant[] = [
     expect: { "fs.readonly_paths": "fail", "config.profile": "fail", "fs.auth_json": "pass" },
   },
   {
+    name: "www.azinstitute4autism.com missing from the project (Codex's placeholder inside is not a finding)",
+    breakIt: (s) => rmSync(join(s.project, "www.azinstitute4autism.com"), { recursive: true, force: true }),
+    args: FS_NET,
+    expect: { "fs.readonly_paths": "warn", "fs.project_write": "pass", "fs.auth_json": "pass" },
+    says: { "fs.readonly_paths": "www.azinstitute4autism.com not present in the project" },
+    exitCode: 0,
+  },
+  {
     name: "project not writable",
     breakIt: (s) => editFile(s.profileFile, (t) => t.replace('"." = "write"', '"." = "read"')),
     args: FS_NET,

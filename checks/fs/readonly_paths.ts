@@ -19,11 +19,11 @@ export default defineCheck({
         unknown.push(`${path}: not probed`);
         continue;
       }
-      evidence.push(
-        `write into ${path}: ${describeProbe(probe.write)}${probe.existed ? "" : " (folder absent)"}`,
-      );
+      // Inside, Codex may mount a placeholder (a write into it fails with ENOTDIR): the host knows better.
+      const existed = probe.existed && !sideEffects.absentBefore.includes(path);
+      evidence.push(`write into ${path}: ${describeProbe(probe.write)}${existed ? "" : " (folder absent)"}`);
       if (probe.write.ok) failures.push(`${path}: write succeeded`);
-      else if (!probe.existed) absent.push(path);
+      else if (!existed) absent.push(path);
       // ENOENT: a recursive mkdir on a read-only mount reports it (codex-sandbox-lab §4.4).
       else if (!blockedByPermission(probe.write) && probe.write.code !== "ENOENT") {
         unknown.push(`${path}: write failed for another reason (${describeProbe(probe.write)})`);

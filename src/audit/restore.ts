@@ -120,5 +120,6 @@ export async function restoreHost(record: HostRecord): Promise<SideEffectFacts> 
       restored.push(`removed the empty folder ${path}`);
     }
   }
-  return { persisted, git: gitOutcome.git, restored, leftAlone: gitOutcome.leftAlone };
+  const absentBefore = record.readonlyPaths.filter((path) => record.existedBefore[path] === false);
+  return { persisted, git: gitOutcome.git, restored, leftAlone: gitOutcome.leftAlone, absentBefore };
 }

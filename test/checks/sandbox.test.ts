@@ -55,6 +55,7 @@ function fullAccess(f: FactValues): void {
     git: { headBefore: "3f1c2a9d", headAfter: "9e8d7c6b", probeCommit: true, markerStaged: true },
     restored: ["undid the probe's commit 9e8d7c6b (HEAD back to 3f1c2a9d)"],
     leftAlone: [],
+    absentBefore: [],
   };
 }
 
@@ -641,6 +642,27 @@ testCheck(fsReadonlyPaths, {
       status: "warn",
       observed: "www.azinstitute4autism.com not present in the project",
       evidence: ["write into .codex: EROFS", "write into www.azinstitute4autism.com: EROFS (folder absent)"],
+    },
+    {
+      name: "folder absent on the host, Codex's placeholder inside (ENOTDIR)",
+      facts: (f) => {
+        const www = f.runner.readonlyPaths[1];
+        if (www) www.write = { ok: false, code: "ENOTDIR" };
+        f.sideEffects.absentBefore = ["www.azinstitute4autism.com"];
+      },
+      status: "warn",
+      observed: "www.azinstitute4autism.com not present in the project",
+      evidence: ["write into .codex: EROFS", "write into www.azinstitute4autism.com: ENOTDIR (folder absent)"],
+    },
+    {
+      name: "folder absent on the host and writable inside",
+      facts: (f) => {
+        const www = f.runner.readonlyPaths[1];
+        if (www) www.write = ok;
+        f.sideEffects.absentBefore = ["www.azinstitute4autism.com"];
+      },
+      status: "fail",
+      observed: "www.azinstitute4autism.com: write succeeded",
     },
     {
       name: "both folders absent",
