@@ -4,27 +4,16 @@ import { execFile, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, loopbackRegistry, processesOf, withSetup } from "./helpers/audit.js";
+import { CLI, loopbackRegistry, processesOf, runArgs, withSetup } from "./helpers/audit.js";
 import { readReport } from "./helpers/report-schema.js";
 
-function runArgs(
+/** The CLI's script and `run`'s arguments for `setup`, with the loopback registry. */
+function cliRunArgs(
   setup: { launcher: string; project: string; root: string },
   registry: string,
   ...extra: string[]
 ) {
-  return [
-    CLI,
-    "run",
-    "--launcher",
-    setup.launcher,
-    "--project",
-    setup.project,
-    "--out",
-    join(setup.root, "reports"),
-    "--registry",
-    registry,
-    ...extra,
-  ];
+  return [CLI, ...runArgs(setup, "--registry", registry, ...extra)];
 }
 
 const runDirs = (home: string) => {
@@ -52,7 +41,7 @@ describe.concurrent("could not test", () => {
               "-c",
               script,
               process.execPath,
-              ...runArgs(setup, registry, "--format", "json"),
+              ...cliRunArgs(setup, registry, "--format", "json"),
             ],
             { env: setup.env, timeout: 120_000 },
             (error, stdout) => resolve({ code: error ? (error.code as number) : 0, stdout }),
@@ -80,7 +69,7 @@ describe.concurrent("could not test", () => {
         const result = await new Promise<{ code: number | null }>((resolve) => {
           execFile(
             process.execPath,
-            runArgs(setup, registry, "--timeout", "0.3", "--format", "json"),
+            cliRunArgs(setup, registry, "--timeout", "0.3", "--format", "json"),
             { env: setup.env, timeout: 120_000 },
             (error) => resolve({ code: error ? (error.code as number) : 0 }),
           );
@@ -105,7 +94,10 @@ describe.concurrent("could not test", () => {
       async (setup) => {
         const registry = await loopbackRegistry();
         const profileBefore = readFileSync(setup.profileFile);
-        const child = spawn(process.execPath, runArgs(setup, registry), { env: setup.env, stdio: "ignore" });
+        const child = spawn(process.execPath, cliRunArgs(setup, registry), {
+          env: setup.env,
+          stdio: "ignore",
+        });
         // Interrupt once Codex is really running (its launches carry this setup's CODEX_HOME).
         for (let i = 0; i < 100 && processesOf(setup).length < 2; i++)
           await new Promise((r) => setTimeout(r, 100));
@@ -136,7 +128,7 @@ describe("Codex missing", () => {
         const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
           execFile(
             process.execPath,
-            runArgs(setup, registry, "--format", "json"),
+            cliRunArgs(setup, registry, "--format", "json"),
             { env, timeout: 120_000 },
             (error, stdout) => resolve({ code: error ? (error.code as number) : 0, stdout }),
           );

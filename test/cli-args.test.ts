@@ -1,9 +1,7 @@
-// The argument parser and the --only/--skip selectors, unit by unit, and one real run selecting by area.
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { asksForHelp, parseCommandArgs } from "../src/args.js";
 import { RUN_OPTIONS, selection } from "../src/options.js";
-import { runCli, withSetup } from "./helpers/audit.js";
+import { runArgs, runCli, withSetup } from "./helpers/audit.js";
 
 describe("parseCommandArgs", () => {
   it.each([
@@ -83,20 +81,14 @@ describe("a real run selected by area", () => {
       () => {},
       async (setup) => {
         const run = await runCli(
-          [
-            "run",
-            "--launcher",
-            setup.launcher,
-            "--project",
-            setup.project,
-            "--out",
-            join(setup.root, "reports"),
+          runArgs(
+            setup,
             "--only",
             "config",
             "--skip",
             "config.mcp_approval_tables,config.project_override",
             "--quiet",
-          ],
+          ),
           { env: setup.env, cwd: setup.root },
         );
         expect(run.stderr).toBe("codex-smoke: 1 passed, 20 skipped; report: reports/codex-smoke.json\n");

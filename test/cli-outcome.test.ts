@@ -16,25 +16,13 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ReferenceSetup } from "../src/demo/reference-setup.js";
-import { CLI, runCli, withSetup } from "./helpers/audit.js";
+import { CLI, runArgs, runCli, withSetup } from "./helpers/audit.js";
 
 const dir = mkdtempSync(join(homedir(), ".cache", "codex-smoke", "test-outcome-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(setup: ReferenceSetup, args: string[], env: Record<string, string> = {}) {
-  return runCli(
-    [
-      "run",
-      "--launcher",
-      setup.launcher,
-      "--project",
-      setup.project,
-      "--out",
-      join(setup.root, "reports"),
-      ...args,
-    ],
-    { env: { ...setup.env, ...env }, cwd: setup.root },
-  );
+  return runCli(runArgs(setup, ...args), { env: { ...setup.env, ...env }, cwd: setup.root });
 }
 
 /** A PATH with node and the system tools but no `codex`: the host.sandbox check cannot be tested. */

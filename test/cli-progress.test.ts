@@ -1,23 +1,7 @@
-// Progress while the Codex launches run: a live line per launch on a terminal (spinner), plain lines in CI, with
-// NO_COLOR and when piped, nothing with --quiet. The terminal cases run the real CLI under a pseudo-terminal.
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReferenceSetup } from "../src/demo/reference-setup.js";
 import { type ProgressEvent, plainProgress, progressMode, tracked } from "../src/progress.js";
-import { CLI, loopbackRegistry, runCli, withSetup } from "./helpers/audit.js";
-
-function auditArgs(setup: ReferenceSetup, ...extra: string[]): string[] {
-  return [
-    "run",
-    "--launcher",
-    setup.launcher,
-    "--project",
-    setup.project,
-    "--out",
-    join(setup.root, "reports"),
-    ...extra,
-  ];
-}
+import { CLI, loopbackRegistry, runArgs, runCli, withSetup } from "./helpers/audit.js";
 
 /** Runs the CLI on a pseudo-terminal (stdout and stderr a TTY) and returns everything it drew. */
 async function onTerminal(args: string[], env: Record<string, string>, cwd: string) {
@@ -86,13 +70,10 @@ describe.concurrent("progress of a real audit", () => {
       async (setup) => {
         const only = "host.sandbox,banner.sandbox,tui.permissions,mcp.approval";
         const registry = await loopbackRegistry();
-        const run = await runCli(
-          auditArgs(setup, "--only", only, "--registry", registry, "--format", "json"),
-          {
-            env: setup.env,
-            cwd: setup.root,
-          },
-        );
+        const run = await runCli(runArgs(setup, "--only", only, "--registry", registry, "--format", "json"), {
+          env: setup.env,
+          cwd: setup.root,
+        });
         const lines = run.stdout.split("\n").filter(Boolean);
         const launches = ["sandbox", "exec", "tui", "mcp get playwright", "mcp get openaiDeveloperDocs"];
         for (const launch of launches) {
@@ -110,7 +91,7 @@ describe.concurrent("progress of a real audit", () => {
       () => {},
       async (setup) => {
         const run = await onTerminal(
-          auditArgs(setup, "--only", "host.sandbox"),
+          runArgs(setup, "--only", "host.sandbox"),
           terminalEnv(setup),
           setup.root,
         );
@@ -132,7 +113,7 @@ describe.concurrent("progress of a real audit", () => {
       () => {},
       async (setup) => {
         const run = await onTerminal(
-          auditArgs(setup, "--only", "host.sandbox"),
+          runArgs(setup, "--only", "host.sandbox"),
           terminalEnv(setup, extra),
           setup.root,
         );
@@ -149,7 +130,7 @@ describe.concurrent("progress of a real audit", () => {
       () => {},
       async (setup) => {
         const run = await onTerminal(
-          auditArgs(setup, "--only", "host.sandbox", "--quiet"),
+          runArgs(setup, "--only", "host.sandbox", "--quiet"),
           terminalEnv(setup),
           setup.root,
         );

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { classify, classifyKill } from "../checks/net/_classify.js";
 import { type ProxyKill, parseProxyKill } from "../src/gather/proxy-kill.js";
 import type { HttpAttempt, NetEnvironment, TlsControl } from "../src/runner/net-types.js";
+import { attempt as httpAttempt } from "./fixtures/facts/healthy.js";
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`./fixtures/proxy/${name}`, import.meta.url), "utf8");
@@ -23,25 +24,8 @@ function lines(attempts: HttpAttempt[], context = {}): string[] {
 }
 
 /** An attempt with no outcome; each test sets what its client reported. */
-function attempt(fields: Partial<HttpAttempt>): HttpAttempt {
-  return {
-    client: "curl",
-    url: "https://registry.example.invalid/astro",
-    mayUseProxy: true,
-    proxy: null,
-    httpStatus: null,
-    connectStatus: null,
-    curlExit: null,
-    errorCode: null,
-    message: null,
-    proxyError: null,
-    errorBody: null,
-    sslVerifyResult: null,
-    timedOut: false,
-    durationMs: 10,
-    ...fields,
-  };
-}
+const attempt = (fields: Partial<HttpAttempt>) =>
+  httpAttempt("curl", "https://registry.example.invalid/astro", fields);
 
 describe("Codex's kill message", () => {
   it("parses the three captured variants into host, rule and a plain sentence", () => {

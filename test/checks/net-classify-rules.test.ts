@@ -4,27 +4,11 @@ import { describe, expect, it } from "vitest";
 import { type ClassifyContext, classify, classifyKill } from "../../checks/net/_classify.js";
 import type { ProxyKill } from "../../src/gather/proxy-kill.js";
 import type { HttpAttempt, NetEnvironment } from "../../src/runner/net-types.js";
+import { attempt as httpAttempt } from "../fixtures/facts/healthy.js";
 
-/** An attempt with no outcome; each case sets what its client reported. */
-function attempt(fields: Partial<HttpAttempt>): HttpAttempt {
-  return {
-    client: "curl",
-    url: "https://registry.example.invalid/astro",
-    mayUseProxy: true,
-    proxy: null,
-    httpStatus: null,
-    connectStatus: null,
-    curlExit: null,
-    errorCode: null,
-    message: null,
-    proxyError: null,
-    errorBody: null,
-    sslVerifyResult: null,
-    timedOut: false,
-    durationMs: 50,
-    ...fields,
-  };
-}
+/** An attempt with no outcome; each test sets what its client reported. */
+const attempt = (fields: Partial<HttpAttempt>) =>
+  httpAttempt("curl", "https://registry.example.invalid/astro", fields);
 
 /** Inside Codex's sandbox with its managed proxy on. */
 const PROXY_ON: NetEnvironment = {

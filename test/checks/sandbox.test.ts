@@ -652,7 +652,10 @@ testCheck(fsReadonlyPaths, {
       },
       status: "warn",
       observed: "www.azinstitute4autism.com not present in the project",
-      evidence: ["write into .codex: EROFS", "write into www.azinstitute4autism.com: ENOTDIR (folder absent)"],
+      evidence: [
+        "write into .codex: EROFS",
+        "write into www.azinstitute4autism.com: ENOTDIR (folder absent)",
+      ],
     },
     {
       name: "folder absent on the host and writable inside",

@@ -48,6 +48,15 @@ export function runCli(
   });
 }
 
+/** `codex-smoke run`'s arguments for `setup`'s launcher and project, reports into `out` (default: under its root). */
+export function runArgs(
+  setup: { launcher: string; project: string; root: string },
+  ...extra: string[]
+): string[] {
+  const out = join(setup.root, "reports");
+  return ["run", "--launcher", setup.launcher, "--project", setup.project, "--out", out, ...extra];
+}
+
 /** Audits `setup` through its launcher with `codex-smoke run`, reports into a fresh dir. */
 export async function audit(
   setup: ReferenceSetup,
