@@ -39,6 +39,12 @@ const RUN_OPTIONS = `Options:
   --quiet                print only the one-line outcome (stderr)
   -h, --help             this help`;
 
+/** demo builds its own setup: it rejects the options that name one (src/options.ts). */
+export const SETUP_OPTIONS = ["launcher", "project", "codex-home", "profile", "probe-report"] as const;
+const DEMO_OPTIONS = RUN_OPTIONS.split("\n")
+  .filter((line) => !SETUP_OPTIONS.some((flag) => line.startsWith(`  --${flag} `)))
+  .join("\n");
+
 const USAGE = `Usage:
   codex-smoke run [options]         audit a Codex setup (the default command)
   codex-smoke demo [options]        build the bundled reference setup in a temp dir and audit it
@@ -64,9 +70,9 @@ ${EXIT_CODES}`,
   demo: `Usage: codex-smoke demo [options]
 
 Builds the bundled reference setup in a temp dir under ~/.cache/codex-smoke, audits it, and removes it.
-Takes the options of run except --launcher, --project, --codex-home, --profile and --probe-report.
+Takes the options of run but those that name a setup (${SETUP_OPTIONS.map((flag) => `--${flag}`).join(", ")}).
 
-${RUN_OPTIONS}
+${DEMO_OPTIONS}
 
 ${OUTPUT}
 

@@ -10,6 +10,7 @@ import type { OptionSpecs, ParsedValues } from "./args.js";
 import type { AuditSettings, AuditTarget } from "./audit/index.js";
 import { UsageError } from "./errors.js";
 import { DEFAULT_EXPECTATIONS, loadExpectations } from "./expectations.js";
+import { SETUP_OPTIONS } from "./help.js";
 import { jsonInputError, readJsonInput } from "./json-input.js";
 import type { Report } from "./model.js";
 import { type Format, parseFormats } from "./reporters/index.js";
@@ -196,7 +197,7 @@ interface Target {
 
 function checkTarget(command: "run" | "demo", raw: RawRunOptions): Target {
   if (command === "demo") {
-    for (const flag of ["launcher", "project", "codex-home", "profile", "probe-report"] as const) {
+    for (const flag of SETUP_OPTIONS) {
       if (raw[flag] !== undefined)
         throw new UsageError(`--${flag}: not accepted by demo (it builds its own setup)`);
     }

@@ -43,6 +43,15 @@ describe.concurrent("--help everywhere", () => {
     expect(readFileSync(join(cwd, "README.md"), "utf8")).toBe("untouched\n");
   });
 
+  it("demo --help lists only the options demo takes", async () => {
+    const run = await runCli(["demo", "--help"], { env, cwd: dir });
+    expect(run.stdout).toContain("--registry <url>");
+    expect(run.stdout).toContain("--codex <path>");
+    for (const flag of ["--launcher", "--project", "--codex-home", "--profile", "--probe-report"]) {
+      expect(run.stdout).not.toContain(`  ${flag} <`);
+    }
+  });
+
   it("run --help documents --quiet's stream, the outcome line and where an internal error's log goes", async () => {
     const run = await runCli(["run", "--help"], { env, cwd: dir });
     expect(run.stdout).toContain("--quiet                print only the one-line outcome (stderr)");
