@@ -156,14 +156,6 @@ const variants: Variant[] = [
     expect: { "fs.readonly_paths": "fail", "config.profile": "fail", "fs.auth_json": "pass" },
   },
   {
-    name: "www.azinstitute4autism.com missing from the project (Codex's placeholder inside is not a finding)",
-    breakIt: (s) => rmSync(join(s.project, "www.azinstitute4autism.com"), { recursive: true, force: true }),
-    args: FS_NET,
-    expect: { "fs.readonly_paths": "warn", "fs.project_write": "pass", "fs.auth_json": "pass" },
-    says: { "fs.readonly_paths": "www.azinstitute4autism.com not present in the project" },
-    exitCode: 0,
-  },
-  {
     name: "project not writable",
     breakIt: (s) => editFile(s.profileFile, (t) => t.replace('"." = "write"', '"." = "read"')),
     args: FS_NET,
@@ -297,5 +289,35 @@ describe.concurrent("broken setups fail the check that owns the claim", () => {
       expect(run.exitCode, describeRun(run)).toBe(variant.exitCode ?? 1);
       expect(`${run.stdout}${run.files}`).not.toContain(setup.canary);
     });
+  });
+});
+
+describe("a read-only folder missing from the project", () => {
+  // Codex 0.169 mounts a placeholder for it, and its own sandbox helpers race on that placeholder: a launch either
+  // runs (the folder is reported absent) or refuses to start on bwrap's mount error. Both are verdicts on the
+  // missing folder, never `error` or a pass, and the project is left without Codex's placeholder.
+  it("warns that it is absent, or fails because Codex could not start on it; nothing is left behind", async () => {
+    const site = (setup: ReferenceSetup) => join(setup.project, "www.azinstitute4autism.com");
+    await withSetup(
+      (s) => rmSync(site(s), { recursive: true, force: true }),
+      async (setup) => {
+        const run = await audit(setup, FS_NET);
+        const status = run.status("fs.readonly_paths");
+        if (status === "warn") {
+          expect(run.observed("fs.readonly_paths")).toContain(
+            "www.azinstitute4autism.com not present in the project",
+          );
+          expect(run.status("fs.project_write")).toBe("pass");
+          expect(run.exitCode, describeRun(run)).toBe(0);
+        } else {
+          expect(status, describeRun(run)).toBe("fail");
+          expect(run.observed("fs.readonly_paths")).toContain(
+            "Codex could not start its sandbox: www.azinstitute4autism.com is missing from the project",
+          );
+          expect(run.exitCode, describeRun(run)).toBe(1);
+        }
+        expect(existsSync(site(setup))).toBe(false);
+      },
+    );
   });
 });

@@ -1,48 +1,98 @@
 import { defineCheck, outcome } from "../../src/define-check.js";
-import { blockedByPermission, describeProbe } from "../_shared.js";
+import type { CheckOutcome, SideEffectFacts } from "../../src/model.js";
+import type { LocalReport } from "../../src/runner/types.js";
+import { blockedByPermission, describeProbe, firstLines } from "../_shared.js";
+
+/** bwrap's errors when a mount source vanished or changed while Codex set up its sandbox. */
+const MOUNT_FAILURE =
+  /bwrap: (?:Can't find source path|Can't get type of source|Can't bind mount) (\/\S+?)(?::| on )/;
+
+/**
+ * Codex's sandbox setup failed on a read-only folder that is missing from the project. Codex mounts a
+ * placeholder there, and its concurrent sandbox helpers race on it (seen with 0.169: "Can't find source path",
+ * "Unable to remount destination"): the setup makes Codex refuse to start at random.
+ */
+function missingFolderBrokeStart(refusal: string | null, absent: readonly string[]): string | null {
+  const path = refusal ? MOUNT_FAILURE.exec(refusal)?.[1] : undefined;
+  return absent.find((folder) => path?.endsWith(`/${folder}`)) ?? null;
+}
+
+function readonlyVerdict(
+  probes: LocalReport["readonlyPaths"],
+  paths: readonly string[],
+  sideEffects: SideEffectFacts,
+  expected: string,
+): CheckOutcome {
+  const failures: string[] = [];
+  const unknown: string[] = [];
+  const absent: string[] = [];
+  const evidence: string[] = [];
+  for (const path of paths) {
+    const probe = probes.find((entry) => entry.path === path);
+    if (!probe) {
+      unknown.push(`${path}: not probed`);
+      continue;
+    }
+    // Inside, Codex may mount a placeholder (a write into it fails with ENOTDIR): the host knows better.
+    const existed = probe.existed && !sideEffects.absentBefore.includes(path);
+    evidence.push(`write into ${path}: ${describeProbe(probe.write)}${existed ? "" : " (folder absent)"}`);
+    if (probe.write.ok) failures.push(`${path}: write succeeded`);
+    else if (!existed) absent.push(path);
+    // ENOENT: a recursive mkdir on a read-only mount reports it (codex-sandbox-lab §4.4).
+    else if (!blockedByPermission(probe.write) && probe.write.code !== "ENOENT") {
+      unknown.push(`${path}: write failed for another reason (${describeProbe(probe.write)})`);
+    }
+  }
+  for (const entry of sideEffects.persisted.filter((e) => e.where === "readonly")) {
+    failures.push(`${entry.path} reached the host`);
+  }
+  if (failures.length > 0)
+    return outcome("fail", expected, failures[0] as string, [...failures, ...evidence]);
+  if (unknown.length > 0)
+    return outcome("error", expected, `could not test: ${unknown[0]}`, [...unknown, ...evidence]);
+  if (absent.length > 0) {
+    return outcome("warn", expected, `${absent.join(", ")} not present in the project`, [
+      ...evidence,
+      "Codex mounts a placeholder for a missing read-only folder and can fail to start on it: create the folder",
+    ]);
+  }
+  return outcome("pass", expected, "all read-only", evidence);
+}
 
 export default defineCheck({
   id: "fs.readonly_paths",
   title: "Read-only folders in the project",
   claim: (expect) =>
     `${expect.readonlyPaths.map((path) => `\`${path}\``).join(" and ")} in the project are read-only.`,
-  needs: ["runner", "sideEffects"],
-  run({ runner, sideEffects }, { expect }) {
+  needs: ["exec", "sideEffects"],
+  uses: ["runner"],
+  run({ exec, runner, sideEffects }, { expect }) {
     const expected = `writing into ${expect.readonlyPaths.join(", ")} fails with EROFS/EACCES/EPERM, and nothing reaches the host`;
-    const failures: string[] = [];
-    const unknown: string[] = [];
-    const absent: string[] = [];
-    const evidence: string[] = [];
-    for (const path of expect.readonlyPaths) {
-      const probe = runner.readonlyPaths.find((entry) => entry.path === path);
-      if (!probe) {
-        unknown.push(`${path}: not probed`);
-        continue;
+    if (!runner.ok) {
+      const folder = missingFolderBrokeStart(exec.refused, sideEffects.absentBefore);
+      if (folder) {
+        return {
+          ...outcome(
+            "fail",
+            expected,
+            `Codex could not start its sandbox: ${folder} is missing from the project`,
+            [...firstLines(exec.refused ?? "", 4)],
+          ),
+          remediation: `Create ${folder} in the project (an empty folder will do), or drop its entry from the profile.`,
+        };
       }
-      // Inside, Codex may mount a placeholder (a write into it fails with ENOTDIR): the host knows better.
-      const existed = probe.existed && !sideEffects.absentBefore.includes(path);
-      evidence.push(`write into ${path}: ${describeProbe(probe.write)}${existed ? "" : " (folder absent)"}`);
-      if (probe.write.ok) failures.push(`${path}: write succeeded`);
-      else if (!existed) absent.push(path);
-      // ENOENT: a recursive mkdir on a read-only mount reports it (codex-sandbox-lab §4.4).
-      else if (!blockedByPermission(probe.write) && probe.write.code !== "ENOENT") {
-        unknown.push(`${path}: write failed for another reason (${describeProbe(probe.write)})`);
-      }
+      return outcome("error", expected, `could not test: runner: ${firstLines(runner.error, 1)[0]}`, [
+        ...firstLines(runner.error, 4),
+      ]);
     }
-    for (const entry of sideEffects.persisted.filter((e) => e.where === "readonly")) {
-      failures.push(`${entry.path} reached the host`);
-    }
+    const verdict = readonlyVerdict(runner.value.readonlyPaths, expect.readonlyPaths, sideEffects, expected);
     const context = [
       ...sideEffects.restored.map((entry) => `host restored: ${entry}`),
       ...sideEffects.leftAlone.map((entry) => `left alone: ${entry}`),
     ];
-    if (failures.length > 0)
-      return outcome("fail", expected, failures[0] as string, [...failures, ...evidence, ...context]);
-    if (unknown.length > 0)
-      return outcome("error", expected, `could not test: ${unknown[0]}`, [...unknown, ...evidence]);
-    if (absent.length > 0)
-      return outcome("warn", expected, `${absent.join(", ")} not present in the project`, evidence);
-    return outcome("pass", expected, "all read-only", [...evidence, ...context]);
+    return verdict.status === "fail" || verdict.status === "pass"
+      ? { ...verdict, evidence: [...verdict.evidence, ...context] }
+      : verdict;
   },
   remediation:
     'Mark each folder `"<folder>" = "read"` under `":project_roots"` in the profile, never `"write"`.',

@@ -47,6 +47,22 @@ function removeEmptyDir(path: string): boolean {
   }
 }
 
+/**
+ * What Codex leaves where it mounted a placeholder for a path that did not exist: an empty folder or an empty
+ * regular file (seen with 0.169 when its sandbox helpers race). Anything with content is not Codex's and stays.
+ */
+function removeEmptyPlaceholder(path: string): boolean {
+  try {
+    const entry = lstatSync(path);
+    if (entry.isDirectory()) return removeEmptyDir(path);
+    if (!entry.isFile() || entry.size > 0) return false;
+    unlinkSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const git = (project: string, ...args: string[]) => execa("git", args, { cwd: project, reject: false });
 
 interface GitOutcome {
@@ -114,10 +130,11 @@ export async function restoreHost(record: HostRecord): Promise<SideEffectFacts> 
     if (marker.where !== "project") persisted.push(marker);
     restored.push(`removed ${marker.path}`);
   }
-  // A folder the probe created (a read-only path absent before) or Codex left (its mount points): only if empty.
+  // What the probe created (a read-only path absent before) or Codex left (its mount points and placeholders):
+  // only if it was absent before and is empty.
   for (const path of [...record.readonlyPaths, ...CODEX_MOUNT_DIRS]) {
-    if (record.existedBefore[path] === false && removeEmptyDir(join(record.project, path))) {
-      restored.push(`removed the empty folder ${path}`);
+    if (record.existedBefore[path] === false && removeEmptyPlaceholder(join(record.project, path))) {
+      restored.push(`removed the empty ${path} that was not there before`);
     }
   }
   const absentBefore = record.readonlyPaths.filter((path) => record.existedBefore[path] === false);

@@ -641,7 +641,11 @@ testCheck(fsReadonlyPaths, {
       },
       status: "warn",
       observed: "www.azinstitute4autism.com not present in the project",
-      evidence: ["write into .codex: EROFS", "write into www.azinstitute4autism.com: EROFS (folder absent)"],
+      evidence: [
+        "write into .codex: EROFS",
+        "write into www.azinstitute4autism.com: EROFS (folder absent)",
+        "Codex mounts a placeholder for a missing read-only folder and can fail to start on it: create the folder",
+      ],
     },
     {
       name: "folder absent on the host, Codex's placeholder inside (ENOTDIR)",
@@ -655,7 +659,48 @@ testCheck(fsReadonlyPaths, {
       evidence: [
         "write into .codex: EROFS",
         "write into www.azinstitute4autism.com: ENOTDIR (folder absent)",
+        "Codex mounts a placeholder for a missing read-only folder and can fail to start on it: create the folder",
       ],
+    },
+    {
+      name: "folder absent on the host, and Codex's sandbox setup failed on its placeholder",
+      facts: (f) => {
+        f.exec.refused = `Error: thread/start: thread/start failed: error creating thread: failed to load AGENTS.md instructions for environment \`local\`: fs sandbox helper failed with status exit status: 1: bwrap: Can't find source path ${PROJECT}/www.azinstitute4autism.com: No such file or directory`;
+        f.sideEffects.absentBefore = ["www.azinstitute4autism.com"];
+      },
+      missing: { runner: "Codex refused to start" },
+      status: "fail",
+      observedIs: "Codex could not start its sandbox: www.azinstitute4autism.com is missing from the project",
+      evidence: "bwrap: Can't find source path",
+      remediation:
+        "Create www.azinstitute4autism.com in the project (an empty folder will do), or drop its entry from the profile.",
+    },
+    {
+      name: "bwrap could not remount the placeholder of an absent folder",
+      facts: (f) => {
+        f.exec.refused = `Error: fs sandbox helper failed: bwrap: Can't bind mount /oldroot${PROJECT}/www.azinstitute4autism.com on /newroot${PROJECT}/www.azinstitute4autism.com: Unable to remount destination`;
+        f.sideEffects.absentBefore = ["www.azinstitute4autism.com"];
+      },
+      missing: { runner: "Codex refused to start" },
+      status: "fail",
+      observedIs: "Codex could not start its sandbox: www.azinstitute4autism.com is missing from the project",
+    },
+    {
+      name: "bwrap failed on a folder that was there before: not this check's finding",
+      facts: (f) => {
+        f.exec.refused = `Error: bwrap: Can't get type of source ${PROJECT}/www.azinstitute4autism.com: No such file or directory`;
+        f.sideEffects.absentBefore = [".codex"];
+      },
+      missing: { runner: "Codex refused to start: Error: bwrap: Can't get type of source" },
+      status: "error",
+      observedIs: "could not test: runner: Codex refused to start: Error: bwrap: Can't get type of source",
+    },
+    {
+      name: "no runner report and nothing absent",
+      missing: { runner: "the runner wrote no report\nexit 1" },
+      status: "error",
+      observedIs: "could not test: runner: the runner wrote no report",
+      evidence: ["the runner wrote no report", "exit 1"],
     },
     {
       name: "folder absent on the host and writable inside",
