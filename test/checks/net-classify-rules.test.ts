@@ -679,6 +679,47 @@ describe("classify: one attempt per rule", () => {
   });
 });
 
+describe("classify: each Node error code of a class, a fetch without a proxy", () => {
+  it.each([
+    ["ENOTFOUND", "dns", "fetch: DNS failure (ENOTFOUND)"],
+    ["EAI_AGAIN", "dns", "fetch: DNS failure (EAI_AGAIN)"],
+    ["EAI_FAIL", "dns", "fetch: DNS failure (EAI_FAIL)"],
+    ["EAI_NODATA", "dns", "fetch: DNS failure (EAI_NODATA)"],
+    ["EAI_NONAME", "dns", "fetch: DNS failure (EAI_NONAME)"],
+    [
+      "DEPTH_ZERO_SELF_SIGNED_CERT",
+      "tls-untrusted",
+      "fetch: TLS untrusted issuer (DEPTH_ZERO_SELF_SIGNED_CERT)",
+    ],
+    ["SELF_SIGNED_CERT_IN_CHAIN", "tls-untrusted", "fetch: TLS untrusted issuer (SELF_SIGNED_CERT_IN_CHAIN)"],
+    [
+      "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+      "tls-untrusted",
+      "fetch: TLS untrusted issuer (UNABLE_TO_VERIFY_LEAF_SIGNATURE)",
+    ],
+    ["UNABLE_TO_GET_ISSUER_CERT", "tls-untrusted", "fetch: TLS untrusted issuer (UNABLE_TO_GET_ISSUER_CERT)"],
+    [
+      "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+      "tls-untrusted",
+      "fetch: TLS untrusted issuer (UNABLE_TO_GET_ISSUER_CERT_LOCALLY)",
+    ],
+    ["CERT_UNTRUSTED", "tls-untrusted", "fetch: TLS untrusted issuer (CERT_UNTRUSTED)"],
+    ["CERT_HAS_EXPIRED", "tls-other", "fetch: TLS certificate expired (CERT_HAS_EXPIRED)"],
+    ["CERT_NOT_YET_VALID", "tls-other", "fetch: TLS certificate not yet valid (CERT_NOT_YET_VALID)"],
+    [
+      "ERR_TLS_CERT_ALTNAME_INVALID",
+      "tls-other",
+      "fetch: TLS certificate does not match the host name (ERR_TLS_CERT_ALTNAME_INVALID)",
+    ],
+    ["ECONNRESET", "reset", "fetch: connection reset (ECONNRESET)"],
+    ["ECONNREFUSED", "refused", "fetch: connection refused (ECONNREFUSED)"],
+    ["ENETUNREACH", "unclassified", "fetch: failed (ENETUNREACH)"],
+  ])("%s: %s", (errorCode, kind, description) => {
+    const verdict = classify(attempt({ client: "fetch", errorCode }));
+    expect([verdict.class, verdict.description]).toEqual([kind, description]);
+  });
+});
+
 describe("classifyKill", () => {
   it("words Codex's kill with the rule, the sentence and the remedy", () => {
     const kill: ProxyKill = { rule: "private-address", host: "10.0.0.5", sentence: "blocked" };
