@@ -12,6 +12,7 @@ export default defineConfig({
       "test/exec-header.test.ts",
       "test/launcher-static.test.ts",
       "test/mcp-get-parse.test.ts",
+      "test/net-checks.test.ts",
       "test/net-classify.test.ts",
       "test/proxy-kill.test.ts",
       "test/tui-screens.test.ts",

@@ -51,11 +51,12 @@ interface Finding {
 
 // --- the rules ------------------------------------------------------------------------------------------------
 
-const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA", "EAI_NONAME"]);
-const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ECONNABORTED"]);
+// Keyed by the attempt's own fields, null (no error code, no verify result) included: it is in none of them.
+const DNS_CODES = new Set<string | null>(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA", "EAI_NONAME"]);
+const RESET_CODES = new Set<string | null>(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ECONNABORTED"]);
 /** Connecting to an address that failed: with a proxy in use, the address would be the proxy's. */
-const DIRECT_CONNECT_CODES = new Set(["ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH"]);
-const UNTRUSTED_CODES = new Set([
+const DIRECT_CONNECT_CODES = new Set<string | null>(["ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH"]);
+const UNTRUSTED_CODES = new Set<string | null>([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
@@ -63,15 +64,23 @@ const UNTRUSTED_CODES = new Set([
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
   "CERT_UNTRUSTED",
 ]);
-const TLS_PROBLEM_CODES: Record<string, TlsProblem> = {
-  CERT_HAS_EXPIRED: "expired",
-  CERT_NOT_YET_VALID: "not-yet-valid",
-  ERR_TLS_CERT_ALTNAME_INVALID: "host-name",
-};
+const TLS_PROBLEM_CODES = new Map<string | null, TlsProblem>([
+  ["CERT_HAS_EXPIRED", "expired"],
+  ["CERT_NOT_YET_VALID", "not-yet-valid"],
+  ["ERR_TLS_CERT_ALTNAME_INVALID", "host-name"],
+]);
 /** OpenSSL verify results curl reports in %{ssl_verify_result}. */
-const UNTRUSTED_VERIFY_RESULTS = new Set([2, 18, 19, 20, 21, 27]);
+const UNTRUSTED_VERIFY_RESULTS = new Set<number | null>([2, 18, 19, 20, 21, 27]);
 /** curl checks the host name itself (ssl_verify_result stays 0): only validity shows here. */
-const VERIFY_PROBLEMS: Record<number, TlsProblem> = { 9: "not-yet-valid", 10: "expired" };
+const VERIFY_PROBLEMS = new Map<number | null, TlsProblem>([
+  [9, "not-yet-valid"],
+  [10, "expired"],
+]);
+
+/** Whether a text the attempt may lack (a message, a body) says something. */
+function says(text: string | null, pattern: RegExp): boolean {
+  return pattern.test(text ?? "");
+}
 
 /** The client's own words: curl's `curl: (N) ` prefix goes (the exit code is shown apart). */
 function words(attempt: HttpAttempt): string | null {
@@ -104,7 +113,7 @@ function succeeded(attempt: HttpAttempt): boolean {
  * private address too, which only its body (the sentence, or the JSON's message) tells apart.
  */
 function proxyRule(attempt: HttpAttempt): ProxyRule {
-  if (/local\/private network/i.test(attempt.errorBody ?? "")) return "private-address";
+  if (says(attempt.errorBody, /local\/private network/i)) return "private-address";
   switch (attempt.proxyError) {
     case "blocked-by-allowlist":
       return "allowlist";
@@ -133,39 +142,37 @@ const UNDICI_TUNNEL_REFUSED = /Proxy response \((4\d\d|5\d\d)\) !== 200 when HTT
 
 function proxyRefusal(attempt: HttpAttempt): Finding | null {
   const blockedHeader = attempt.proxyError?.startsWith("blocked-by-") === true;
-  const refusedTunnel = attempt.connectStatus !== null && attempt.connectStatus >= 400;
-  if (UNDICI_TUNNEL_REFUSED.test(attempt.message ?? ""))
+  const refusedTunnel = (attempt.connectStatus ?? 0) >= 400;
+  if (says(attempt.message, UNDICI_TUNNEL_REFUSED))
     return found(attempt, "proxy-blocked", { rule: "unspecified" });
   if (!blockedHeader && !refusedTunnel) return null;
   return found(attempt, "proxy-blocked", { rule: proxyRule(attempt) }, proxyReason(attempt));
 }
 
 function tlsFinding(attempt: HttpAttempt): Finding | null {
-  const code = attempt.errorCode ?? "";
-  const text = attempt.message ?? "";
-  const verify = attempt.sslVerifyResult ?? -1;
-  const problem = TLS_PROBLEM_CODES[code] ?? VERIFY_PROBLEMS[verify];
+  const code = attempt.errorCode;
+  const verify = attempt.sslVerifyResult;
+  const problem = TLS_PROBLEM_CODES.get(code) ?? VERIFY_PROBLEMS.get(verify);
   if (problem) return found(attempt, "tls-other", { problem });
   if (UNTRUSTED_CODES.has(code) || UNTRUSTED_VERIFY_RESULTS.has(verify))
     return found(attempt, "tls-untrusted");
-  if (/subject name|does not match|altnames/i.test(text) || attempt.curlExit === 51)
+  if (says(attempt.message, /subject name|does not match|altnames/i) || attempt.curlExit === 51)
     return found(attempt, "tls-other", { problem: "host-name" });
-  if (attempt.curlExit === 35 || code.startsWith("ERR_SSL_") || code === "EPROTO")
+  if (attempt.curlExit === 35 || code?.startsWith("ERR_SSL_") === true || code === "EPROTO")
     return found(attempt, "tls-other", { problem: "handshake" });
   return null;
 }
 
 function isReset(attempt: HttpAttempt): boolean {
-  const text = attempt.message ?? "";
-  if (RESET_CODES.has(attempt.errorCode ?? "")) return true;
+  if (RESET_CODES.has(attempt.errorCode)) return true;
   if (attempt.curlExit === 52) return true; // empty reply from server
   // 56: cut while receiving; 35: cut during the TLS handshake (SSL_ERROR_SYSCALL when the proxy drops it).
   const cutCurl = attempt.curlExit === 35 || attempt.curlExit === 56;
-  return cutCurl && /reset by peer|SSL_ERROR_SYSCALL/i.test(text);
+  return cutCurl && says(attempt.message, /reset by peer|SSL_ERROR_SYSCALL/i);
 }
 
 function isDns(attempt: HttpAttempt): boolean {
-  return DNS_CODES.has(attempt.errorCode ?? "") || attempt.curlExit === 5 || attempt.curlExit === 6;
+  return DNS_CODES.has(attempt.errorCode) || attempt.curlExit === 5 || attempt.curlExit === 6;
 }
 
 /**
@@ -177,10 +184,11 @@ function wentAroundProxy(attempt: HttpAttempt): boolean {
   // `proxy` is null for a client kept off the proxy variables.
   if (!nodeClient || attempt.proxy === null) return false;
   if (isDns(attempt)) return true;
-  if (!DIRECT_CONNECT_CODES.has(attempt.errorCode ?? "")) return false;
+  if (!DIRECT_CONNECT_CODES.has(attempt.errorCode)) return false;
   // Node names the address it connected to (`connect ECONNREFUSED 127.0.0.1:4873`), resolved: `localhost` in the
   // URL shows as 127.0.0.1. The target's port at an address that is not the proxy's: it went around the proxy.
-  const address = (attempt.message ?? "").match(/(\S+):(\d+)\s*$/);
+  // The runner trims the message (its first line), so the address ends it.
+  const address = attempt.message?.match(/(\S+):(\d+)$/);
   if (!address) return false;
   const toProxy = authorityOf(attempt.proxy) === `${address[1]}:${address[2]}`;
   return address[2] === targetOf(attempt).port && !toProxy;
@@ -229,7 +237,8 @@ function findingFor(attempt: HttpAttempt, context: ClassifyContext): Finding {
 
 function hostOf(url: string): string {
   try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, "");
+    // An IPv6 hostname is the only one with brackets, around it.
+    return new URL(url).hostname.replace(/[[\]]/g, "");
   } catch {
     return url;
   }
@@ -271,18 +280,17 @@ function phrase(attempt: HttpAttempt, finding: Finding): string {
   }
 }
 
-const CLASS_PHRASE: Record<NetClass, string> = {
-  ok: "ok",
+/** The classes `phrase` words alike: the phrase and the code. */
+const CLASS_PHRASE: Record<
+  Exclude<NetClass, "ok" | "proxy-blocked" | "tls-other" | "http-status" | "proxy-ignored">,
+  string
+> = {
   dns: "DNS failure",
   refused: "connection refused",
   reset: "connection reset",
-  "proxy-blocked": "blocked by the proxy policy",
   "tls-untrusted": "TLS untrusted issuer",
-  "tls-other": "TLS error",
-  "http-status": "HTTP error",
   timeout: "timed out",
   "network-disabled": "network disabled by the sandbox",
-  "proxy-ignored": "ignores the proxy",
   unclassified: "failed",
 };
 
@@ -300,18 +308,11 @@ export function classify(attempt: HttpAttempt, context: ClassifyContext = {}): N
 
 /** The classification of a command Codex killed for a blocked request, when no attempt was recorded. */
 export function classifyKill(kill: ProxyKill, context: ClassifyContext = {}): NetClassification {
-  const finding: Finding = {
-    class: "proxy-blocked",
-    rule: kill.rule,
-    problem: null,
-    code: null,
-    why: kill.sentence,
-  };
   return {
     class: "proxy-blocked",
     qualifier: kill.rule,
     description: `exec_command: blocked by the proxy policy (${QUALIFIER_LABEL[kill.rule]}): ${kill.sentence}`,
-    remediation: remediation(finding, { host: kill.host, port: "", status: null }, context),
+    remediation: blockedRemedy(kill.rule, kill.host, context),
   };
 }
 
@@ -334,8 +335,18 @@ function targetOf(attempt: HttpAttempt): Target {
   return { host: hostOf(attempt.url), port, status: attempt.httpStatus };
 }
 
-function blockedRemedy(rule: ProxyRule, host: string, table: string, codexProxy: boolean): string {
-  const domains = table.replace(/]$/, ".domains]");
+/** The profile's network table and its domains table, as a remedy names them. */
+function networkTables(context: ClassifyContext): { table: string; domains: string } {
+  const table = `permissions.${context.profile ?? "<name>"}.network`;
+  return { table: `[${table}]`, domains: `[${table}.domains]` };
+}
+
+function codexProxied(context: ClassifyContext): boolean {
+  return context.environment?.codexProxyActive === true;
+}
+
+function blockedRemedy(rule: ProxyRule, host: string, context: ClassifyContext): string {
+  const { table, domains } = networkTables(context);
   switch (rule) {
     case "allowlist":
       return `Allow the host in the profile: add "${host}" = "allow" under ${domains}.`;
@@ -346,7 +357,7 @@ function blockedRemedy(rule: ProxyRule, host: string, table: string, codexProxy:
     case "method":
       return `The proxy's limited mode allows only GET, HEAD and OPTIONS: drop mode = "limited" from ${table}, or use one of those methods.`;
     case "unspecified":
-      return codexProxy
+      return codexProxied(context)
         ? `Codex's proxy refused the request: allow "${host}" under ${domains} (a private address also needs allow_local_binding = true under ${table}).`
         : `A proxy refused the request: allow "${host}" in that proxy's policy.`;
   }
@@ -364,10 +375,13 @@ function tlsRemedy(problem: TlsProblem, host: string): string {
   }
 }
 
+/** The path of Codex's MITM CA bundle, `$CODEX_HOME/proxy/ca-bundle-<sha256>.pem` (reference/network-proxy.md). */
+export const CODEX_CA_BUNDLE = /\/proxy\/ca-bundle-[^/]*\.pem$/;
+
 /** Codex's MITM CA bundle, when the environment points a CA variable at it (only with interception on). */
 function caBundleHint(context: ClassifyContext): string {
   const paths = Object.values(context.environment?.caVariables ?? {});
-  const codexBundle = paths.find((path) => /\/proxy\/ca-bundle-[^/]*\.pem$/.test(path));
+  const codexBundle = paths.find((path) => CODEX_CA_BUNDLE.test(path));
   return codexBundle === undefined ? "" : ` (Codex's proxy CA: ${codexBundle})`;
 }
 
@@ -376,19 +390,18 @@ function httpRemedy(status: number | null): string {
     return "The server is reachable but has no such path: check the URL (registry base, package name).";
   if (status === 401 || status === 403)
     return `The server refused access (${status}): check the registry credentials (.npmrc) for this host.`;
-  if (status !== null && status >= 500)
+  if ((status ?? 0) >= 500)
     return `The server (or a proxy in front of it) failed with ${status}: check the registry's health and the upstream route, then retry.`;
   return `The server answered ${status}: check the URL.`;
 }
 
 function remediation(finding: Finding, target: Target, context: ClassifyContext): string {
-  const table = `[permissions.${context.profile ?? "<name>"}.network]`;
-  const proxied = context.environment?.codexProxyActive === true;
+  const proxied = codexProxied(context);
   switch (finding.class) {
     case "ok":
       return "";
     case "proxy-blocked":
-      return blockedRemedy(finding.rule ?? "unspecified", target.host, table, proxied);
+      return blockedRemedy(finding.rule ?? "unspecified", target.host, context);
     case "tls-untrusted":
       return `Trust the issuer, not "no verification": point NODE_EXTRA_CA_CERTS (Node) and SSL_CERT_FILE or CURL_CA_BUNDLE (curl) at the CA bundle that signed the certificate${caBundleHint(context)}.`;
     case "tls-other":
@@ -408,7 +421,7 @@ function remediation(finding: Finding, target: Target, context: ClassifyContext)
     case "timeout":
       return `No answer in time: something drops the traffic to ${target.host}; check this machine's own access to it and any egress proxy or firewall.`;
     case "network-disabled":
-      return `Turn the network on for the profile: enabled = true under ${table}, and pass no legacy --sandbox/-s flag that replaces the profile.`;
+      return `Turn the network on for the profile: enabled = true under ${networkTables(context).table}, and pass no legacy --sandbox/-s flag that replaces the profile.`;
     case "proxy-ignored":
       return "This client does not use HTTPS_PROXY (Node 20's fetch ignores it and NODE_USE_ENV_PROXY): use curl or npm, undici's EnvHttpProxyAgent, or Node 24 with NODE_USE_ENV_PROXY=1.";
     case "unclassified":

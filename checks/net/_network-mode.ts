@@ -11,6 +11,7 @@ import {
 } from "../../src/model.js";
 import type { NetEnvironment } from "../../src/runner/net-types.js";
 import { isTable, lookup } from "../_shared.js";
+import { CODEX_CA_BUNDLE } from "./_classify.js";
 
 const FEATURE = "network_proxy";
 
@@ -23,7 +24,9 @@ interface FeatureSetting {
 /** `--enable network_proxy` / `--disable network_proxy` (also `=`-attached) in the argv the launcher passed. */
 function flagSetting(launcher: Fact<LauncherFacts>): FeatureSetting | null {
   if (!launcher.ok) return null;
-  const argv = launcher.value.observed.exec?.argv ?? launcher.value.observed.tui?.argv ?? [];
+  const launch = launcher.value.observed.exec ?? launcher.value.observed.tui;
+  if (!launch) return null;
+  const argv = launch.argv;
   let found: FeatureSetting | null = null;
   for (const [index, arg] of argv.entries()) {
     const [flag, attached] = arg.split("=", 2);
@@ -78,10 +81,8 @@ function profileNetwork(config: ConfigFacts, proxyOn: boolean): string {
 }
 
 /** Codex's MITM CA bundle, when a CA variable points at it: HTTPS is intercepted (limited mode or MITM hooks). */
-function codexCaBundle(environment: NetEnvironment | null | undefined): string | null {
-  const entry = Object.entries(environment?.caVariables ?? {}).find(([, path]) =>
-    /\/proxy\/ca-bundle-[^/]*\.pem$/.test(path),
-  );
+function codexCaBundle(environment: NetEnvironment): string | null {
+  const entry = Object.entries(environment.caVariables).find(([, path]) => CODEX_CA_BUNDLE.test(path));
   return entry ? `${entry[0]}=${entry[1]}` : null;
 }
 

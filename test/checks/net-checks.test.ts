@@ -150,9 +150,43 @@ testCheck(netTlsVerify, {
 });
 
 const HOST_FINE = "host control: fine on the host too (curl: ok (HTTP 200, certificate verified))";
+const ALLOWLIST_SENTENCE =
+  'Network access to "registry.example.invalid" was blocked: domain is not on the allowlist for the current sandbox mode.';
+const PRIVATE_SENTENCE =
+  'Network access to "registry.example.invalid" was blocked: local/private network addresses are blocked by the sandbox policy.';
+const killedBy =
+  (rule: "allowlist" | "private-address", sentence: string) =>
+  (f: FactValues): void => {
+    f.network.killedBy = { host: "registry.example.invalid", rule, sentence };
+  };
+const PRIVATE_FIX =
+  "The host is a local or private address: set allow_local_binding = true under [permissions.azi4a2-autonomous.network] if reaching it is intended.";
+const HOST_TIMES_OUT = attempt("curl", REGISTRY_URL, { timedOut: true, curlExit: 28 });
 
 testCheck(netRegistry, {
   valid: [
+    {
+      name: "Codex killed the command after curl and fetch: both named, with what else was kept",
+      facts: killedBy("allowlist", ALLOWLIST_SENTENCE),
+      status: "pass",
+      evidence: [
+        REGISTRY_URL,
+        DIRECT,
+        CONFIG_OFF,
+        "curl: ok (HTTP 200, certificate verified)",
+        "fetch: ok (HTTP 200)",
+        "Codex killed the runner's network command after curl, fetch; kept: environment, TLS control, curl, fetch",
+        HOST_FINE,
+      ],
+    },
+    {
+      name: "curl retrieves it inside while the host cannot: the host's failure, not 'too'",
+      facts: (f) => {
+        f.registry.host = HOST_TIMES_OUT;
+      },
+      status: "pass",
+      evidence: "host control: fails on the host: curl: timed out (exit 28)",
+    },
     {
       name: "curl and fetch retrieve it; no proxy",
       status: "pass",
@@ -235,6 +269,89 @@ testCheck(netRegistry, {
     },
   ],
   invalid: [
+    {
+      name: "Codex killed the command before it recorded anything: kept nothing",
+      facts: (f) => {
+        f.network.report.environment = null;
+        f.network.report.tlsControl = null;
+        f.network.report.registry = [];
+        killedBy("allowlist", ALLOWLIST_SENTENCE)(f);
+      },
+      status: "fail",
+      observedIs: `exec_command: blocked by the proxy policy (allowlist): ${ALLOWLIST_SENTENCE}`,
+      evidence: [
+        REGISTRY_URL,
+        "network inside: not recorded",
+        CONFIG_OFF,
+        "Codex killed the runner's network command at its first registry request (curl); kept: nothing",
+        "host control: blocked in the sandbox, fine on the host (curl: ok (HTTP 200, certificate verified))",
+      ],
+      remediation:
+        'Allow the host in the profile: add "registry.example.invalid" = "allow" under [permissions.azi4a2-autonomous.network.domains].',
+    },
+    {
+      name: "a private-address refusal while the host times out: the sandbox's, the name resolved",
+      facts: (f) => {
+        f.network.report.registry = [];
+        killedBy("private-address", PRIVATE_SENTENCE)(f);
+        f.registry.host = HOST_TIMES_OUT;
+      },
+      status: "fail",
+      observedIs: `exec_command: blocked by the proxy policy (private address): ${PRIVATE_SENTENCE}`,
+      evidence: "host control: fails on the host too: curl: timed out (exit 28)",
+      remediation: PRIVATE_FIX,
+    },
+    {
+      name: "a private-address refusal, the host's control not run: the sandbox's",
+      facts: (f) => {
+        f.network.report.registry = [];
+        killedBy("private-address", PRIVATE_SENTENCE)(f);
+      },
+      missing: { registry: "npm config get registry failed" },
+      status: "fail",
+      observedIs: `exec_command: blocked by the proxy policy (private address): ${PRIVATE_SENTENCE}`,
+      remediation: PRIVATE_FIX,
+    },
+    {
+      name: "network off inside, the host retrieves it: blocked in the sandbox",
+      facts: (f) => {
+        const environment = f.network.report.environment;
+        if (environment) environment.inetSocket = "EPERM";
+        f.network.report.registry = [attempt("curl", REGISTRY_URL, { curlExit: 7 })];
+      },
+      status: "fail",
+      observedIs: "curl: network disabled by the sandbox (exit 7)",
+      evidence: [
+        REGISTRY_URL,
+        "network inside: sockets denied (network off)",
+        CONFIG_OFF,
+        "curl: network disabled by the sandbox (exit 7)",
+        "host control: blocked in the sandbox, fine on the host (curl: ok (HTTP 200, certificate verified))",
+      ],
+      remediation:
+        "Turn the network on for the profile: enabled = true under [permissions.azi4a2-autonomous.network], and pass no legacy --sandbox/-s flag that replaces the profile.",
+    },
+    {
+      name: "an unfinished report with nothing recorded inside: curl did not run",
+      facts: (f) => {
+        f.network.report.environment = null;
+        f.network.report.complete = false;
+        f.network.report.registry = [];
+      },
+      status: "error",
+      observedIs: "could not test: the curl probe did not run",
+      evidence: [REGISTRY_URL, "network inside: not recorded", CONFIG_OFF, HOST_FINE],
+    },
+    {
+      name: "curl did not run and the host times out: the host's failure, not 'too'",
+      facts: (f) => {
+        f.network.report.registry = [];
+        f.registry.host = HOST_TIMES_OUT;
+      },
+      status: "error",
+      observedIs: "could not test: the curl probe did not run",
+      evidence: "host control: fails on the host: curl: timed out (exit 28)",
+    },
     {
       name: "fetch listed first and failing, curl retrieves it: curl's pass, fetch's warning",
       facts: (f) => {

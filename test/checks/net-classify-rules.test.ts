@@ -592,11 +592,131 @@ const CASES: Array<[string, Partial<HttpAttempt>, ClassifyContext, string, strin
     "fetch: HTTP 403",
     "The server refused access (403): check the registry credentials (.npmrc) for this host.",
   ],
+  [
+    "curl's prefix goes only at the start of the words",
+    { client: "fetch", message: "Command failed: curl: (7) Failed to connect" },
+    {},
+    "unclassified",
+    null,
+    "fetch: failed: Command failed: curl: (7) Failed to connect",
+    "Unrecognised failure: read the client's message above.",
+  ],
+  [
+    "a Node client behind a proxy timing out at an address: not told apart from other timeouts",
+    {
+      client: "fetch",
+      proxy: "http://127.0.0.1:3128",
+      errorCode: "ETIMEDOUT",
+      message: "connect ETIMEDOUT 104.16.0.35:443",
+    },
+    {},
+    "unclassified",
+    null,
+    "fetch: failed (ETIMEDOUT): connect ETIMEDOUT 104.16.0.35:443",
+    "Unrecognised failure: read the client's message above.",
+  ],
+  [
+    "a Node client behind a proxy refused without a message: refused, not going around it",
+    { client: "fetch", proxy: "http://127.0.0.1:3128", errorCode: "ECONNREFUSED" },
+    {},
+    "refused",
+    null,
+    "fetch: connection refused (ECONNREFUSED)",
+    "Nothing listens at registry.example.invalid:443: check the URL and that the service runs.",
+  ],
+  [
+    "a proxy named by host name, refused at its resolved address and port: not going around it",
+    {
+      client: "node-https",
+      proxy: "http://proxy.corp.invalid:8080",
+      errorCode: "ECONNREFUSED",
+      message: "connect ECONNREFUSED 10.0.0.1:8080",
+    },
+    {},
+    "refused",
+    null,
+    "node-https: connection refused (ECONNREFUSED): connect ECONNREFUSED 10.0.0.1:8080",
+    "Nothing listens at registry.example.invalid:443: check the URL and that the service runs.",
+  ],
+  [
+    "a proxy variable without scheme and port is port 80: refused there is the proxy's refusal",
+    {
+      client: "fetch",
+      url: "http://registry.example.invalid/astro",
+      proxy: "10.0.0.1",
+      errorCode: "ECONNREFUSED",
+      message: "connect ECONNREFUSED 10.0.0.1:80",
+    },
+    {},
+    "refused",
+    null,
+    "fetch: connection refused (ECONNREFUSED): connect ECONNREFUSED 10.0.0.1:80",
+    "Nothing listens at registry.example.invalid:80: check the URL and that the service runs.",
+  ],
+  [
+    "a URL that does not parse: the host as given, no port",
+    { url: "registry.example.invalid", curlExit: 7 },
+    {},
+    "refused",
+    null,
+    "curl: connection refused (exit 7)",
+    "Nothing listens at registry.example.invalid:: check the URL and that the service runs.",
+  ],
+  [
+    "a URL that does not parse, a DNS failure: the remedy names it",
+    { url: "registry.example.invalid", curlExit: 6 },
+    {},
+    "dns",
+    null,
+    "curl: DNS failure (exit 6)",
+    'Check that "registry.example.invalid" is spelt right and resolves on this machine.',
+  ],
 ];
 
 describe("classify: one attempt per rule", () => {
   it.each(CASES)("%s", (_name, fields, context, kind, qualifier, description, remediation) => {
     expect(classify(attempt(fields), context)).toEqual({ class: kind, qualifier, description, remediation });
+  });
+});
+
+describe("classify: each Node error code of a class, a fetch without a proxy", () => {
+  it.each([
+    ["ENOTFOUND", "dns", "fetch: DNS failure (ENOTFOUND)"],
+    ["EAI_AGAIN", "dns", "fetch: DNS failure (EAI_AGAIN)"],
+    ["EAI_FAIL", "dns", "fetch: DNS failure (EAI_FAIL)"],
+    ["EAI_NODATA", "dns", "fetch: DNS failure (EAI_NODATA)"],
+    ["EAI_NONAME", "dns", "fetch: DNS failure (EAI_NONAME)"],
+    [
+      "DEPTH_ZERO_SELF_SIGNED_CERT",
+      "tls-untrusted",
+      "fetch: TLS untrusted issuer (DEPTH_ZERO_SELF_SIGNED_CERT)",
+    ],
+    ["SELF_SIGNED_CERT_IN_CHAIN", "tls-untrusted", "fetch: TLS untrusted issuer (SELF_SIGNED_CERT_IN_CHAIN)"],
+    [
+      "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+      "tls-untrusted",
+      "fetch: TLS untrusted issuer (UNABLE_TO_VERIFY_LEAF_SIGNATURE)",
+    ],
+    ["UNABLE_TO_GET_ISSUER_CERT", "tls-untrusted", "fetch: TLS untrusted issuer (UNABLE_TO_GET_ISSUER_CERT)"],
+    [
+      "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+      "tls-untrusted",
+      "fetch: TLS untrusted issuer (UNABLE_TO_GET_ISSUER_CERT_LOCALLY)",
+    ],
+    ["CERT_UNTRUSTED", "tls-untrusted", "fetch: TLS untrusted issuer (CERT_UNTRUSTED)"],
+    ["CERT_HAS_EXPIRED", "tls-other", "fetch: TLS certificate expired (CERT_HAS_EXPIRED)"],
+    ["CERT_NOT_YET_VALID", "tls-other", "fetch: TLS certificate not yet valid (CERT_NOT_YET_VALID)"],
+    [
+      "ERR_TLS_CERT_ALTNAME_INVALID",
+      "tls-other",
+      "fetch: TLS certificate does not match the host name (ERR_TLS_CERT_ALTNAME_INVALID)",
+    ],
+    ["ECONNRESET", "reset", "fetch: connection reset (ECONNRESET)"],
+    ["ECONNREFUSED", "refused", "fetch: connection refused (ECONNREFUSED)"],
+    ["ENETUNREACH", "unclassified", "fetch: failed (ENETUNREACH)"],
+  ])("%s: %s", (errorCode, kind, description) => {
+    const verdict = classify(attempt({ client: "fetch", errorCode }));
+    expect([verdict.class, verdict.description]).toEqual([kind, description]);
   });
 });
 
