@@ -187,8 +187,9 @@ function wentAroundProxy(attempt: HttpAttempt): boolean {
   if (!DIRECT_CONNECT_CODES.has(attempt.errorCode)) return false;
   // Node names the address it connected to (`connect ECONNREFUSED 127.0.0.1:4873`), resolved: `localhost` in the
   // URL shows as 127.0.0.1. The target's port at an address that is not the proxy's: it went around the proxy.
-  // The runner trims the message (its first line), so the address ends it.
-  const address = attempt.message?.match(/(\S+):(\d+)$/);
+  // The runner trims the message (its first line), so the address ends it, unless Node adds the local end
+  // (`connect ECONNREFUSED 10.0.0.1:443 - Local (10.0.0.2:51234)`).
+  const address = attempt.message?.replace(/ - Local \([^)]*\)$/, "").match(/(\S+):(\d+)$/);
   if (!address) return false;
   const toProxy = authorityOf(attempt.proxy) === `${address[1]}:${address[2]}`;
   return address[2] === targetOf(attempt).port && !toProxy;

@@ -270,6 +270,20 @@ const CASES: Array<[string, Partial<HttpAttempt>, ClassifyContext, string, strin
     "This client does not use HTTPS_PROXY (Node 20's fetch ignores it and NODE_USE_ENV_PROXY): use curl or npm, undici's EnvHttpProxyAgent, or Node 24 with NODE_USE_ENV_PROXY=1.",
   ],
   [
+    "proxy ignored direct, Node names the local end",
+    {
+      client: "fetch",
+      proxy: "http://127.0.0.1:3128",
+      errorCode: "ECONNREFUSED",
+      message: "connect ECONNREFUSED 10.0.0.1:443 - Local (10.0.0.2:51234)",
+    },
+    PROXIED,
+    "proxy-ignored",
+    null,
+    "fetch: ignores the proxy http://127.0.0.1:3128 and resolves the host itself (ECONNREFUSED): connect ECONNREFUSED 10.0.0.1:443 - Local (10.0.0.2:51234)",
+    "This client does not use HTTPS_PROXY (Node 20's fetch ignores it and NODE_USE_ENV_PROXY): use curl or npm, undici's EnvHttpProxyAgent, or Node 24 with NODE_USE_ENV_PROXY=1.",
+  ],
+  [
     "not ignored direct other host",
     {
       client: "node-https",
