@@ -2,7 +2,7 @@ import { defineCheck, outcome } from "../../src/define-check.js";
 import { describeProbe } from "../_shared.js";
 
 /** Refused by the sandbox (Codex binds a mode-000 placeholder), or hidden: not visible inside at all. */
-const UNREADABLE = new Set(["EACCES", "EPERM", "ENOENT"]);
+const UNREADABLE = new Set<string | undefined>(["EACCES", "EPERM", "ENOENT"]);
 
 export default defineCheck({
   id: "fs.auth_json",
@@ -27,7 +27,7 @@ export default defineCheck({
         );
       } else if (!probe) untested.push(`${credential.path} was not probed`);
       else if (probe.open.ok) failures.push(`${credential.path} opened inside the sandbox`);
-      else if (!UNREADABLE.has(probe.open.code ?? "")) {
+      else if (!UNREADABLE.has(probe.open.code)) {
         untested.push(`${credential.path}: open failed for another reason (${describeProbe(probe.open)})`);
       }
     }

@@ -12,9 +12,24 @@ const MOUNT_FAILURE =
  * placeholder there, and its concurrent sandbox helpers race on it (seen with 0.169: "Can't find source path",
  * "Unable to remount destination"): the setup makes Codex refuse to start at random.
  */
-function missingFolderBrokeStart(refusal: string | null, absent: readonly string[]): string | null {
-  const path = refusal ? MOUNT_FAILURE.exec(refusal)?.[1] : undefined;
-  return absent.find((folder) => path?.endsWith(`/${folder}`)) ?? null;
+function missingFolderFailure(
+  refusal: string | null,
+  absent: readonly string[],
+  expected: string,
+): CheckOutcome | null {
+  if (refusal === null) return null;
+  const path = MOUNT_FAILURE.exec(refusal)?.[1];
+  const folder = absent.find((candidate) => path?.endsWith(`/${candidate}`));
+  if (folder === undefined) return null;
+  return {
+    ...outcome(
+      "fail",
+      expected,
+      `Codex could not start its sandbox: ${folder} is missing from the project`,
+      firstLines(refusal, 4),
+    ),
+    remediation: `Create ${folder} in the project (an empty folder will do), or drop its entry from the profile.`,
+  };
 }
 
 function readonlyVerdict(
@@ -69,18 +84,8 @@ export default defineCheck({
   run({ exec, runner, sideEffects }, { expect }) {
     const expected = `writing into ${expect.readonlyPaths.join(", ")} fails with EROFS/EACCES/EPERM, and nothing reaches the host`;
     if (!runner.ok) {
-      const folder = missingFolderBrokeStart(exec.refused, sideEffects.absentBefore);
-      if (folder) {
-        return {
-          ...outcome(
-            "fail",
-            expected,
-            `Codex could not start its sandbox: ${folder} is missing from the project`,
-            [...firstLines(exec.refused ?? "", 4)],
-          ),
-          remediation: `Create ${folder} in the project (an empty folder will do), or drop its entry from the profile.`,
-        };
-      }
+      const failure = missingFolderFailure(exec.refused, sideEffects.absentBefore, expected);
+      if (failure) return failure;
       return outcome("error", expected, `could not test: runner: ${firstLines(runner.error, 1)[0]}`, [
         ...firstLines(runner.error, 4),
       ]);
@@ -90,9 +95,7 @@ export default defineCheck({
       ...sideEffects.restored.map((entry) => `host restored: ${entry}`),
       ...sideEffects.leftAlone.map((entry) => `left alone: ${entry}`),
     ];
-    return verdict.status === "fail" || verdict.status === "pass"
-      ? { ...verdict, evidence: [...verdict.evidence, ...context] }
-      : verdict;
+    return { ...verdict, evidence: [...verdict.evidence, ...context] };
   },
   remediation:
     'Mark each folder `"<folder>" = "read"` under `":project_roots"` in the profile, never `"write"`.',

@@ -696,6 +696,42 @@ testCheck(fsReadonlyPaths, {
       observedIs: "could not test: runner: Codex refused to start: Error: bwrap: Can't get type of source",
     },
     {
+      name: "folder absent on the host, Codex refused to start for another reason",
+      facts: (f) => {
+        f.exec.refused = "Error loading config.toml: invalid transport in `mcp_servers.playwright`";
+        f.sideEffects.absentBefore = ["www.azinstitute4autism.com"];
+      },
+      missing: { runner: "Codex refused to start: Error loading config.toml: invalid transport" },
+      status: "error",
+      observedIs:
+        "could not test: runner: Codex refused to start: Error loading config.toml: invalid transport",
+    },
+    {
+      name: "folder absent on the host, the runner timed out (no refusal)",
+      facts: (f) => {
+        f.sideEffects.absentBefore = ["www.azinstitute4autism.com"];
+      },
+      missing: { runner: "Codex timed out before the runner reported" },
+      status: "error",
+      observedIs: "could not test: runner: Codex timed out before the runner reported",
+    },
+    {
+      name: "folder absent: the host removed Codex's empty placeholder, and says so",
+      facts: (f) => {
+        const www = f.runner.readonlyPaths[1];
+        if (www) www.write = { ok: false, code: "ENOTDIR" };
+        f.sideEffects.absentBefore = ["www.azinstitute4autism.com"];
+        f.sideEffects.restored = ["removed the empty www.azinstitute4autism.com that was not there before"];
+      },
+      status: "warn",
+      evidence: [
+        "write into .codex: EROFS",
+        "write into www.azinstitute4autism.com: ENOTDIR (folder absent)",
+        "Codex mounts a placeholder for a missing read-only folder and can fail to start on it: create the folder",
+        "host restored: removed the empty www.azinstitute4autism.com that was not there before",
+      ],
+    },
+    {
       name: "no runner report and nothing absent",
       missing: { runner: "the runner wrote no report\nexit 1" },
       status: "error",
