@@ -79,15 +79,15 @@ export function readLauncherStatic(path: string, text: string): LauncherStatic {
   }
 }
 
+/** Visited in the order of the script, so the lines come out in order. */
 function syntaxErrorLines(root: SyntaxNode): number[] {
-  if (!root.hasError) return [];
   const lines = new Set<number>();
   const visit = (node: SyntaxNode) => {
     if (node.isError || node.isMissing) lines.add(node.startPosition.row + 1);
     else if (node.hasError) for (const child of node.children) if (child) visit(child);
   };
   visit(root);
-  return [...lines].sort((a, b) => a - b);
+  return [...lines];
 }
 
 // ---- words after expansion ----
@@ -107,7 +107,7 @@ interface Field {
 type Segment = Field | null;
 
 const literal = (text: string, line: number): Field => ({ text, exact: true, several: false, line });
-const unknown = (node: SyntaxNode, quoted = false): Field => ({
+const unknown = (node: SyntaxNode, quoted: boolean): Field => ({
   text: node.text,
   exact: false,
   several: !quoted || LIST_EXPANSION.test(node.text),
@@ -160,7 +160,7 @@ const isCodexProgram = (text: string) => basename(text) === "codex" || /^@openai
 
 const DEFAULT_OPERATORS = new Set([":-", "-", ":=", "="]);
 const ALTERNATIVE_OPERATORS = new Set([":+", "+"]);
-const LIST_EXPANSION = /^\$(@|\{@\}|\{[A-Za-z_][A-Za-z0-9_]*\[[@*]\]\})$/;
+const LIST_EXPANSION = /^\$(@|\{@\}|\{[A-Za-z_][A-Za-z0-9_]*\[@\]\})$/;
 /** Word parts that are quotes or expansions; any other part of a word is its text. */
 const EVALUATED_TYPES = new Set([
   "string",
@@ -184,7 +184,7 @@ interface Reference {
 
 class LauncherReader {
   private readonly lines: string[];
-  private readonly scalars = new Map<string, Segment[]>();
+  private readonly scalars = new Map<string, Field[]>();
   private readonly arrays = new Map<string, Field[]>();
   private positional: Field[] = [{ text: "$@", exact: false, several: true, line: 0 }];
   private readonly findings = new Map<string, LintFinding>();
@@ -238,7 +238,9 @@ class LauncherReader {
 
   private assign(node: SyntaxNode): void {
     const nameNode = node.childForFieldName("name");
-    // `a[0]=x` (one element) is not followed.
+    // `a[0]=x` (one element) is not followed: the array's value is no longer known.
+    const arrayName = nameNode?.type === "subscript" ? nameNode.childForFieldName("name") : null;
+    if (arrayName) this.setUnknown(arrayName);
     if (nameNode?.type !== "variable_name") return;
     const name = nameNode.text;
     const append = node.children.some((child) => child?.type === "+=");
@@ -250,13 +252,16 @@ class LauncherReader {
       this.arrays.set(name, [...before, ...elements]);
       return;
     }
-    // An assignment's value is not split into words; `${a[@]}` joins with spaces.
-    const segments = value
-      ? this.evaluate(value, true).map((s, k, all) => s ?? literal(" ", all[k - 1]?.line ?? 0))
-      : [];
-    const before = append ? (this.scalars.get(name) ?? []) : [];
+    const segments = value ? this.evaluate(value, true) : [];
+    this.setScalar(name, [...(append ? (this.scalars.get(name) ?? []) : []), ...segments]);
+  }
+
+  /** An assigned value is not split into words; `${a[@]}` joins with spaces. Returns the value. */
+  private setScalar(name: string, segments: Segment[]): Field[] {
+    const value = segments.map((s, k, all) => s ?? literal(" ", all[k - 1]?.line ?? 0));
     this.forget(name);
-    this.scalars.set(name, [...before, ...segments]);
+    this.scalars.set(name, value);
+    return value;
   }
 
   private setUnknown(node: SyntaxNode): void {
@@ -282,7 +287,6 @@ class LauncherReader {
 
   private readCommand(node: SyntaxNode): void {
     const name = node.childForFieldName("name");
-    if (!name) return;
     const run = this.unwrap(this.fieldsOf([name, ...node.childrenForFieldName("argument")]));
     if (!run) return;
     const { program, args } = run;
@@ -439,13 +443,10 @@ class LauncherReader {
     const useOperand = value === "unset" || (operator.startsWith(":") && value.every(empty));
     if (DEFAULT_OPERATORS.has(operator)) {
       if (value !== "unset" && !useOperand) return value;
-      const operand = this.evaluateOperand(reference, quoted);
-      if (operator.endsWith("="))
-        this.scalars.set(
-          reference.name.text,
-          operand.filter((s) => s !== null),
-        );
-      return operand;
+      if (!operator.endsWith("=")) return this.evaluateOperand(reference, quoted);
+      // `${x:=word}` assigns the word unsplit, then expands like `$x`.
+      const assigned = this.setScalar(reference.name.text, this.evaluateOperand(reference, quoted, false));
+      return quoted ? assigned : assigned.flatMap(splitWords);
     }
     if (value !== "unset" && !value.every((s) => s === null || s.exact)) return [unknown(node, quoted)];
     return useOperand ? [] : this.evaluateOperand(reference, quoted);
@@ -469,11 +470,10 @@ class LauncherReader {
     return { name, operator, operand: { nodes: operand, start: operatorNode.endIndex, end } };
   }
 
-  /** A default or alternative word: unquoted, its literal text is split into words too. */
-  private evaluateOperand(reference: Reference, quoted: boolean): Segment[] {
+  /** A default or alternative word: unquoted, its literal text is split into words too (unless `split` is off). */
+  private evaluateOperand(reference: Reference, quoted: boolean, split = !quoted): Segment[] {
     const { nodes, start, end } = reference.operand;
-    const segments = this.operandParts(nodes, start, end, quoted, lineOf(reference.name));
-    return segments.filter((s) => s === null || s.text !== "" || !s.exact || quoted);
+    return this.operandParts(nodes, start, end, { quoted, split }, lineOf(reference.name));
   }
 
   /**
@@ -484,22 +484,23 @@ class LauncherReader {
     nodes: Array<SyntaxNode | null>,
     start: number,
     end: number,
-    quoted: boolean,
+    context: { quoted: boolean; split: boolean },
     line: number,
   ): Segment[] {
+    const { quoted, split } = context;
     const segments: Segment[] = [];
     const literalText = (text: string) => {
       const field = literal(quoted ? text : unescapeUnquoted(text), line);
-      segments.push(...(quoted ? [field] : splitWords(field)));
+      segments.push(...(split ? splitWords(field) : [field]));
     };
     let offset = start;
     for (const node of nodes) {
       if (!node) continue;
       literalText(this.source.slice(offset, node.startIndex));
       if (node.type === "concatenation") {
-        segments.push(...this.operandParts(node.children, node.startIndex, node.endIndex, quoted, line));
+        segments.push(...this.operandParts(node.children, node.startIndex, node.endIndex, context, line));
       } else if (EVALUATED_TYPES.has(node.type)) {
-        segments.push(...this.evaluate(node, quoted));
+        segments.push(...this.evaluate(node, !split));
       } else {
         literalText(node.text);
       }
@@ -514,21 +515,24 @@ class LauncherReader {
     if (name.type === "special_variable_name") {
       return name.text === "@" ? this.positional.flatMap((f) => [f, null]).slice(0, -1) : "unknown";
     }
-    if (name.type === "subscript") return this.elementsOf(name);
+    if (name.type === "subscript") return this.elementsOf(name, quoted);
     if (/^\d+$/.test(name.text)) return this.positionalAt(Number(name.text));
     const array = this.arrays.get(name.text);
     if (array) return array[0] ? [array[0]] : [];
     const scalar = this.scalars.get(name.text);
     if (!scalar) return "unset";
-    return quoted ? scalar : scalar.flatMap((s) => (s === null ? [null] : splitWords(s)));
+    return quoted ? scalar : scalar.flatMap(splitWords);
   }
 
-  private elementsOf(subscript: SyntaxNode): Segment[] | "unset" | "unknown" {
+  private elementsOf(subscript: SyntaxNode, quoted: boolean): Segment[] | "unset" | "unknown" {
     const arrayName = subscript.childForFieldName("name")?.text ?? "";
     const index = subscript.childForFieldName("index")?.text ?? "";
     const scalar = this.scalars.get(arrayName);
     const elements = this.arrays.get(arrayName) ?? (scalar ? fold(scalar) : undefined);
     if (!elements) return "unset";
+    // `"${a[*]}"` is one word, the elements joined with spaces.
+    if (index === "*" && quoted)
+      return elements.flatMap((f, k) => (k === 0 ? [f] : [literal(" ", f.line), f]));
     if (index === "@" || index === "*") return elements.flatMap((f) => [f, null]).slice(0, -1);
     const element = /^\d+$/.test(index) ? elements[Number(index)] : undefined;
     return element ? [element] : "unknown";
@@ -570,7 +574,8 @@ const WRAPPERS: Record<string, Wrapper> = {
   npx: (args) => skipOptions(args, ["-p", "--package"]),
   env: (args) => {
     let k = skipOptions(args, ["-u", "-C", "-S"]);
-    while (args[k] && /^[A-Za-z_][A-Za-z0-9_]*=/.test((args[k] as Field).text)) k++;
+    // env takes any word with `=` before the command for an assignment (`env x-y=1` sets `x-y`).
+    while (args[k]?.text.includes("=")) k++;
     return k;
   },
 };
