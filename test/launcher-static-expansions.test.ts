@@ -43,6 +43,9 @@ const OPERATORS: Array<[string, string, string[]]> = [
     'y="g h"\ncodex ${x:-"a b"} ${x:-\'c d\'} ${x:-$\'e\\tf\'} ${x:-$y} ${x:-${y}} ${x:-"$y"}',
     ["a b", "c d", "e\tf", "g", "h", "g", "h", "g h"],
   ],
+  ["an empty quoted value takes the default", 'x=""\ncodex "${x:-d}" "${x:+a}"', ["d", ""]],
+  ["a command substitution in a default is one unknown", "codex ${x:-$(cat f)} z", ["$(cat f)", "z"]],
+  ["an unset array is kept as written", 'codex "${b[@]}" x', ["${b[@]}", "x"]],
   ["a length is kept as written", 'x=abc\ncodex "${#x}"', ["${#x}"]],
   ["an alternative over an array", 'a=(p q)\ncodex "${a[@]:+z}"', ["z"]],
 ];
@@ -60,6 +63,11 @@ const POSITIONALS: Array<[string, string, string[]]> = [
   ["$2 after an unknown unquoted word is unknown", 'set -- $X a\ncodex "$2"', ["$2"]],
   ["a loop variable is one word", 'for p in a b; do :; done\nset -- "$p" x\ncodex "$2"', ["x"]],
   ["a looked-up path is one word", 'set -- "$(which x)" a\ncodex "$2"', ["a"]],
+  ['" $@" keeps the space on the first', 'set -- a b\ncodex " $@"', [" a", "b"]],
+  ['" $@" of none is the space', 'set --\ncodex " $@" "$@"', [" "]],
+  ["$0 is not a positional parameter", 'set -- a\ncodex "$0"', ["$0"]],
+  ["a loop variable is not unset", 'for p in a b; do :; done\ncodex "${p:-d}"', ["$p"]],
+  ["a loop's words are not variables", 'a=1\nfor p in a; do :; done\ncodex "$a"', ["1"]],
   ["$# is not $@", 'set -- a b\ncodex "$#"', ["$#"]],
 ];
 
@@ -76,6 +84,11 @@ const VARIABLES: Array<[string, string, string[]]> = [
   ['"${a[*]}" of an empty array is an empty word', 'a=()\ncodex "${a[*]}" ${a[*]} x', ["", "x"]],
   ["an element assigned makes the array unknown", 'a=x\na[1]=y\ncodex "${a:-d}"', ["$a"]],
   ["unquoted known text is split", 'X=" a "\ncodex $X b b$X', ["a", "b", "b", "a"]],
+  [
+    "spaces before an expansion in a string are text",
+    'x=a\ncodex "$x b" " $x" "a $x c" "$x $x" "\t${x}" " $(cat f)"',
+    ["a b", " a", "a a c", "a a", "\ta", " $(cat f)"],
+  ],
   ["a backslash-newline in double quotes is removed", 'codex "a\\\nb"', ["ab"]],
   ["ANSI-C escapes", "codex $'a\\nb\\rc'", ["a\nb\rc"]],
 ];
@@ -96,6 +109,8 @@ const PROGRAMS: Array<[string, string, string[][]]> = [
   ["a wrapper with nothing to run", "time -p\nexec 2>&1\nE=\n$E\ncommand", []],
   ["command -p runs its argument inside $(…) only", 'exec "$(command -p codex)" -p x', [[]]],
   ["only a lookup names a program", 'exec "$(foo -v codex)" -p x\nexec "$(cat codex)" -p x', []],
+  ["a lookup of a word with other characters", 'exec "$(which a:b/codex)" -p x', []],
+  ["env with only assignments runs nothing", "env A=1", []],
   ["a lookup of an unknown path", 'exec "$(which $HOME/codex)" -p x', []],
   ["a lookup beside a comment", 'exec "$(which codex # c\n)" -p x', [["-p", "x"]]],
   [
@@ -125,6 +140,7 @@ describe("readLauncherStatic: profile and findings", () => {
   it("takes no profile from a -p without its value, nor from a looked-up word", () => {
     const bare = readLauncherStatic("l", "codex --profile\n");
     expect([bare.profile, bare.profileLine]).toEqual([null, null]);
+    expect(readLauncherStatic("l", 'exec codex --profile "$@"\n').profile).toBeNull();
     const looked = readLauncherStatic("l", 'exec codex --profile "$(which x)"\n');
     expect([looked.profile, looked.invocations[0]?.args]).toEqual([null, ["--profile", "x"]]);
   });
@@ -150,6 +166,8 @@ describe("readLauncherStatic: profile and findings", () => {
     const script = [
       "curl --insecure https://e.invalid/",
       "curl -fsS https://e.invalid/a-k",
+      "curl a-k",
+      'command [ "$x" = --insecure ]',
       "printf '%s' --insecure",
       "test --insecure",
       '[ "$x" = --insecure ]',

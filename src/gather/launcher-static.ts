@@ -108,12 +108,15 @@ type Segment = Field | null;
 
 const literal = (text: string, line: number): Field => ({ text, exact: true, several: false, line });
 const unknown = (node: SyntaxNode, quoted: boolean): Field => ({
-  text: node.text,
+  text: textOf(node),
   exact: false,
-  several: !quoted || LIST_EXPANSION.test(node.text),
+  several: !quoted || LIST_EXPANSION.test(textOf(node)),
   line: lineOf(node),
 });
 const lineOf = (node: SyntaxNode) => node.startPosition.row + 1;
+/** In a string the grammar puts the spaces before a `$` into the expansion's node (`" $x"`); they are not its text. */
+const textOf = (node: SyntaxNode) => node.text.trimStart();
+const startOf = (node: SyntaxNode) => node.endIndex - textOf(node).length;
 
 function joinFields(a: Field, b: Field): Field {
   return {
@@ -415,7 +418,7 @@ class LauncherReader {
     const segments: Segment[] = [];
     let offset = node.startIndex + 1;
     for (const part of parts) {
-      const gap = this.source.slice(offset, part.startIndex);
+      const gap = this.source.slice(offset, part.type === "string_content" ? part.startIndex : startOf(part));
       if (gap !== "") segments.push(literal(unescapeDoubleQuoted(gap), lineOf(part)));
       if (part.type === "string_content") {
         segments.push(literal(unescapeDoubleQuoted(part.text), lineOf(part)));
@@ -427,7 +430,8 @@ class LauncherReader {
     const tail = this.source.slice(offset, node.endIndex - 1);
     if (tail !== "") segments.push(literal(unescapeDoubleQuoted(tail), lineOf(node)));
     // "$@" and "${a[@]}" are as many words as there are elements, none for none; any other string is one word.
-    const onlyList = parts.length === 1 && LIST_EXPANSION.test(parts[0]?.text ?? "");
+    const onlyList =
+      parts.length === 1 && LIST_EXPANSION.test(this.source.slice(node.startIndex + 1, node.endIndex - 1));
     return onlyList ? segments : [literal("", lineOf(node)), ...segments];
   }
 
@@ -539,7 +543,8 @@ class LauncherReader {
   }
 
   private positionalAt(n: number): Segment[] | "unknown" {
-    const known = n > 0 && this.positional.slice(0, n).every((field) => !field.several);
+    // `$0` is no positional parameter: positional[-1] is undefined.
+    const known = this.positional.slice(0, n).every((field) => !field.several);
     const field = this.positional[n - 1];
     return known && field ? [field] : "unknown";
   }
@@ -597,7 +602,8 @@ function lookedUpProgram(node: SyntaxNode): Field | null {
 
 /** A curl short-option cluster (`-fsSk`) holds `-k` unless the `k` is the value of a letter before it (`-ok`). */
 function curlClusterHasK(text: string): boolean {
-  for (const letter of text.slice(1)) {
+  // The leading `-` is neither a `k` nor a letter that takes a value.
+  for (const letter of text) {
     if (letter === "k") return true;
     if (CURL_VALUE_SHORTS.has(letter)) return false;
   }
