@@ -11,6 +11,7 @@ export default defineConfig({
       "test/codex-argv.test.ts",
       "test/exec-header.test.ts",
       "test/launcher-static.test.ts",
+      "test/launcher-static-expansions.test.ts",
       "test/mcp-get-parse.test.ts",
       "test/net-checks.test.ts",
       "test/net-classify.test.ts",

@@ -79,15 +79,15 @@ export function readLauncherStatic(path: string, text: string): LauncherStatic {
   }
 }
 
+/** Visited in the order of the script, so the lines come out in order. */
 function syntaxErrorLines(root: SyntaxNode): number[] {
-  if (!root.hasError) return [];
   const lines = new Set<number>();
   const visit = (node: SyntaxNode) => {
     if (node.isError || node.isMissing) lines.add(node.startPosition.row + 1);
     else if (node.hasError) for (const child of node.children) if (child) visit(child);
   };
   visit(root);
-  return [...lines].sort((a, b) => a - b);
+  return [...lines];
 }
 
 // ---- words after expansion ----
@@ -107,13 +107,16 @@ interface Field {
 type Segment = Field | null;
 
 const literal = (text: string, line: number): Field => ({ text, exact: true, several: false, line });
-const unknown = (node: SyntaxNode, quoted = false): Field => ({
-  text: node.text,
+const unknown = (node: SyntaxNode, quoted: boolean): Field => ({
+  text: textOf(node),
   exact: false,
-  several: !quoted || LIST_EXPANSION.test(node.text),
+  several: !quoted || LIST_EXPANSION.test(textOf(node)),
   line: lineOf(node),
 });
 const lineOf = (node: SyntaxNode) => node.startPosition.row + 1;
+/** In a string the grammar puts the spaces before a `$` into the expansion's node (`" $x"`); they are not its text. */
+const textOf = (node: SyntaxNode) => node.text.trimStart();
+const startOf = (node: SyntaxNode) => node.endIndex - textOf(node).length;
 
 function joinFields(a: Field, b: Field): Field {
   return {
@@ -160,7 +163,7 @@ const isCodexProgram = (text: string) => basename(text) === "codex" || /^@openai
 
 const DEFAULT_OPERATORS = new Set([":-", "-", ":=", "="]);
 const ALTERNATIVE_OPERATORS = new Set([":+", "+"]);
-const LIST_EXPANSION = /^\$(@|\{@\}|\{[A-Za-z_][A-Za-z0-9_]*\[[@*]\]\})$/;
+const LIST_EXPANSION = /^\$(@|\{@\}|\{[A-Za-z_][A-Za-z0-9_]*\[@\]\})$/;
 /** Word parts that are quotes or expansions; any other part of a word is its text. */
 const EVALUATED_TYPES = new Set([
   "string",
@@ -184,7 +187,7 @@ interface Reference {
 
 class LauncherReader {
   private readonly lines: string[];
-  private readonly scalars = new Map<string, Segment[]>();
+  private readonly scalars = new Map<string, Field[]>();
   private readonly arrays = new Map<string, Field[]>();
   private positional: Field[] = [{ text: "$@", exact: false, several: true, line: 0 }];
   private readonly findings = new Map<string, LintFinding>();
@@ -238,7 +241,9 @@ class LauncherReader {
 
   private assign(node: SyntaxNode): void {
     const nameNode = node.childForFieldName("name");
-    // `a[0]=x` (one element) is not followed.
+    // `a[0]=x` (one element) is not followed: the array's value is no longer known.
+    const arrayName = nameNode?.type === "subscript" ? nameNode.childForFieldName("name") : null;
+    if (arrayName) this.setUnknown(arrayName);
     if (nameNode?.type !== "variable_name") return;
     const name = nameNode.text;
     const append = node.children.some((child) => child?.type === "+=");
@@ -250,13 +255,16 @@ class LauncherReader {
       this.arrays.set(name, [...before, ...elements]);
       return;
     }
-    // An assignment's value is not split into words; `${a[@]}` joins with spaces.
-    const segments = value
-      ? this.evaluate(value, true).map((s, k, all) => s ?? literal(" ", all[k - 1]?.line ?? 0))
-      : [];
-    const before = append ? (this.scalars.get(name) ?? []) : [];
+    const segments = value ? this.evaluate(value, true) : [];
+    this.setScalar(name, [...(append ? (this.scalars.get(name) ?? []) : []), ...segments]);
+  }
+
+  /** An assigned value is not split into words; `${a[@]}` joins with spaces. Returns the value. */
+  private setScalar(name: string, segments: Segment[]): Field[] {
+    const value = segments.map((s, k, all) => s ?? literal(" ", all[k - 1]?.line ?? 0));
     this.forget(name);
-    this.scalars.set(name, [...before, ...segments]);
+    this.scalars.set(name, value);
+    return value;
   }
 
   private setUnknown(node: SyntaxNode): void {
@@ -282,7 +290,6 @@ class LauncherReader {
 
   private readCommand(node: SyntaxNode): void {
     const name = node.childForFieldName("name");
-    if (!name) return;
     const run = this.unwrap(this.fieldsOf([name, ...node.childrenForFieldName("argument")]));
     if (!run) return;
     const { program, args } = run;
@@ -411,7 +418,7 @@ class LauncherReader {
     const segments: Segment[] = [];
     let offset = node.startIndex + 1;
     for (const part of parts) {
-      const gap = this.source.slice(offset, part.startIndex);
+      const gap = this.source.slice(offset, part.type === "string_content" ? part.startIndex : startOf(part));
       if (gap !== "") segments.push(literal(unescapeDoubleQuoted(gap), lineOf(part)));
       if (part.type === "string_content") {
         segments.push(literal(unescapeDoubleQuoted(part.text), lineOf(part)));
@@ -423,7 +430,8 @@ class LauncherReader {
     const tail = this.source.slice(offset, node.endIndex - 1);
     if (tail !== "") segments.push(literal(unescapeDoubleQuoted(tail), lineOf(node)));
     // "$@" and "${a[@]}" are as many words as there are elements, none for none; any other string is one word.
-    const onlyList = parts.length === 1 && LIST_EXPANSION.test(parts[0]?.text ?? "");
+    const onlyList =
+      parts.length === 1 && LIST_EXPANSION.test(this.source.slice(node.startIndex + 1, node.endIndex - 1));
     return onlyList ? segments : [literal("", lineOf(node)), ...segments];
   }
 
@@ -439,13 +447,10 @@ class LauncherReader {
     const useOperand = value === "unset" || (operator.startsWith(":") && value.every(empty));
     if (DEFAULT_OPERATORS.has(operator)) {
       if (value !== "unset" && !useOperand) return value;
-      const operand = this.evaluateOperand(reference, quoted);
-      if (operator.endsWith("="))
-        this.scalars.set(
-          reference.name.text,
-          operand.filter((s) => s !== null),
-        );
-      return operand;
+      if (!operator.endsWith("=")) return this.evaluateOperand(reference, quoted);
+      // `${x:=word}` assigns the word unsplit, then expands like `$x`.
+      const assigned = this.setScalar(reference.name.text, this.evaluateOperand(reference, quoted, false));
+      return quoted ? assigned : assigned.flatMap(splitWords);
     }
     if (value !== "unset" && !value.every((s) => s === null || s.exact)) return [unknown(node, quoted)];
     return useOperand ? [] : this.evaluateOperand(reference, quoted);
@@ -469,11 +474,10 @@ class LauncherReader {
     return { name, operator, operand: { nodes: operand, start: operatorNode.endIndex, end } };
   }
 
-  /** A default or alternative word: unquoted, its literal text is split into words too. */
-  private evaluateOperand(reference: Reference, quoted: boolean): Segment[] {
+  /** A default or alternative word: unquoted, its literal text is split into words too (unless `split` is off). */
+  private evaluateOperand(reference: Reference, quoted: boolean, split = !quoted): Segment[] {
     const { nodes, start, end } = reference.operand;
-    const segments = this.operandParts(nodes, start, end, quoted, lineOf(reference.name));
-    return segments.filter((s) => s === null || s.text !== "" || !s.exact || quoted);
+    return this.operandParts(nodes, start, end, { quoted, split }, lineOf(reference.name));
   }
 
   /**
@@ -484,22 +488,23 @@ class LauncherReader {
     nodes: Array<SyntaxNode | null>,
     start: number,
     end: number,
-    quoted: boolean,
+    context: { quoted: boolean; split: boolean },
     line: number,
   ): Segment[] {
+    const { quoted, split } = context;
     const segments: Segment[] = [];
     const literalText = (text: string) => {
       const field = literal(quoted ? text : unescapeUnquoted(text), line);
-      segments.push(...(quoted ? [field] : splitWords(field)));
+      segments.push(...(split ? splitWords(field) : [field]));
     };
     let offset = start;
     for (const node of nodes) {
       if (!node) continue;
       literalText(this.source.slice(offset, node.startIndex));
       if (node.type === "concatenation") {
-        segments.push(...this.operandParts(node.children, node.startIndex, node.endIndex, quoted, line));
+        segments.push(...this.operandParts(node.children, node.startIndex, node.endIndex, context, line));
       } else if (EVALUATED_TYPES.has(node.type)) {
-        segments.push(...this.evaluate(node, quoted));
+        segments.push(...this.evaluate(node, !split));
       } else {
         literalText(node.text);
       }
@@ -514,28 +519,32 @@ class LauncherReader {
     if (name.type === "special_variable_name") {
       return name.text === "@" ? this.positional.flatMap((f) => [f, null]).slice(0, -1) : "unknown";
     }
-    if (name.type === "subscript") return this.elementsOf(name);
+    if (name.type === "subscript") return this.elementsOf(name, quoted);
     if (/^\d+$/.test(name.text)) return this.positionalAt(Number(name.text));
     const array = this.arrays.get(name.text);
     if (array) return array[0] ? [array[0]] : [];
     const scalar = this.scalars.get(name.text);
     if (!scalar) return "unset";
-    return quoted ? scalar : scalar.flatMap((s) => (s === null ? [null] : splitWords(s)));
+    return quoted ? scalar : scalar.flatMap(splitWords);
   }
 
-  private elementsOf(subscript: SyntaxNode): Segment[] | "unset" | "unknown" {
+  private elementsOf(subscript: SyntaxNode, quoted: boolean): Segment[] | "unset" | "unknown" {
     const arrayName = subscript.childForFieldName("name")?.text ?? "";
     const index = subscript.childForFieldName("index")?.text ?? "";
     const scalar = this.scalars.get(arrayName);
     const elements = this.arrays.get(arrayName) ?? (scalar ? fold(scalar) : undefined);
     if (!elements) return "unset";
+    // `"${a[*]}"` is one word, the elements joined with spaces.
+    if (index === "*" && quoted)
+      return elements.flatMap((f, k) => (k === 0 ? [f] : [literal(" ", f.line), f]));
     if (index === "@" || index === "*") return elements.flatMap((f) => [f, null]).slice(0, -1);
     const element = /^\d+$/.test(index) ? elements[Number(index)] : undefined;
     return element ? [element] : "unknown";
   }
 
   private positionalAt(n: number): Segment[] | "unknown" {
-    const known = n > 0 && this.positional.slice(0, n).every((field) => !field.several);
+    // `$0` is no positional parameter: positional[-1] is undefined.
+    const known = this.positional.slice(0, n).every((field) => !field.several);
     const field = this.positional[n - 1];
     return known && field ? [field] : "unknown";
   }
@@ -570,7 +579,8 @@ const WRAPPERS: Record<string, Wrapper> = {
   npx: (args) => skipOptions(args, ["-p", "--package"]),
   env: (args) => {
     let k = skipOptions(args, ["-u", "-C", "-S"]);
-    while (args[k] && /^[A-Za-z_][A-Za-z0-9_]*=/.test((args[k] as Field).text)) k++;
+    // env takes any word with `=` before the command for an assignment (`env x-y=1` sets `x-y`).
+    while (args[k]?.text.includes("=")) k++;
     return k;
   },
 };
@@ -592,7 +602,8 @@ function lookedUpProgram(node: SyntaxNode): Field | null {
 
 /** A curl short-option cluster (`-fsSk`) holds `-k` unless the `k` is the value of a letter before it (`-ok`). */
 function curlClusterHasK(text: string): boolean {
-  for (const letter of text.slice(1)) {
+  // The leading `-` is neither a `k` nor a letter that takes a value.
+  for (const letter of text) {
     if (letter === "k") return true;
     if (CURL_VALUE_SHORTS.has(letter)) return false;
   }
