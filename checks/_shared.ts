@@ -1,6 +1,6 @@
 // Small helpers shared by several checks.
-import { outcome } from "../src/define-check.js";
-import type { CheckOutcome, ConfigFacts, ConfigFile } from "../src/model.js";
+import { outcome } from "../src/core/define-check.js";
+import type { CheckOutcome, ConfigFacts, ConfigFile } from "../src/core/model.js";
 import type { ProbeResult } from "../src/runner/types.js";
 
 export { isTable, lookup, tomlValue } from "../src/util/toml.js";

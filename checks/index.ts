@@ -1,5 +1,5 @@
 // The check registry, in the contract's catalogue order; the README table, `list` and `--help` come from it.
-import type { CheckDefinition } from "../src/model.js";
+import type { CheckDefinition } from "../src/core/model.js";
 import bannerApproval from "./banner/approval.js";
 import bannerSandbox from "./banner/sandbox.js";
 import configMcpApprovalTables from "./config/mcp_approval_tables.js";

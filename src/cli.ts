@@ -4,24 +4,24 @@
 // exit codes. An unexpected exception is exit 4: one line on stderr, the details in a log file.
 // Modules load lazily per command: `probe` runs inside the sandbox, where only the runner file itself is
 // guaranteed to load.
-import type { HelpTopic } from "./help.js";
+import type { HelpTopic } from "./commands/help.js";
 
 /** The report directory once the options are known: an internal error's log goes there. */
 let logDir: string | undefined;
 
 async function main(argv: string[]): Promise<number> {
-  (await import("./interrupt.js")).exitOnEarlyInterrupt();
+  (await import("./commands/interrupt.js")).exitOnEarlyInterrupt();
   const [first, ...rest] = argv;
-  const { asksForHelp } = await import("./args.js");
+  const { asksForHelp } = await import("./commands/args.js");
   if (first === "probe") {
     const stage = rest.includes("--stage");
     if (asksForHelp(rest)) return printHelp(stage ? "stage" : "probe");
-    if (stage) return (await import("./probe-stage.js")).stageCommand(rest);
+    if (stage) return (await import("./commands/probe-stage.js")).stageCommand(rest);
     // A DNS lookup abandoned at its timeout would keep the process alive for ~10 s: exit explicitly.
-    process.exit(await (await import("./probe.js")).probeCommand(rest));
+    process.exit(await (await import("./commands/probe.js")).probeCommand(rest));
   }
   if (first === "--version" || first === "-V") {
-    console.log((await import("./version.js")).VERSION);
+    console.log((await import("./core/version.js")).VERSION);
     return 0;
   }
   if (first === undefined || first === "--help" || first === "-h") return printHelp("main");
@@ -33,8 +33,9 @@ async function main(argv: string[]): Promise<number> {
   if (command === "docs") return docs(args);
   if (command === "diff") return diff(args);
   if (command === "demo" || command === "run") return audit(command, args);
-  if (command === "matrix") return (await import("./matrix.js")).matrixCommand(args, { color: useColor() });
-  const { UsageError } = await import("./errors.js");
+  if (command === "matrix")
+    return (await import("./commands/matrix.js")).matrixCommand(args, { color: useColor() });
+  const { UsageError } = await import("./core/errors.js");
   throw new UsageError(
     `unknown command "${first}" (expected run, demo, matrix, list, diff, probe; see --help)`,
   );
@@ -50,25 +51,25 @@ function helpTopic(name: string | undefined): HelpTopic {
 }
 
 async function printHelp(topic: HelpTopic): Promise<number> {
-  const { helpText } = await import("./help.js");
+  const { helpText } = await import("./commands/help.js");
   if (topic !== "main") {
     console.log(helpText(topic, { version: "", catalogue: "" }));
     return 0;
   }
   const { checks } = await import("../checks/index.js");
-  const { VERSION } = await import("./version.js");
-  const { catalogueText } = await import("./catalogue.js");
+  const { VERSION } = await import("./core/version.js");
+  const { catalogueText } = await import("./commands/catalogue.js");
   console.log(helpText("main", { version: VERSION, catalogue: catalogueText(checks, { needs: false }) }));
   return 0;
 }
 
 async function list(args: string[]): Promise<number> {
-  const { UsageError } = await import("./errors.js");
+  const { UsageError } = await import("./core/errors.js");
   if (args.length > 0)
     throw new UsageError(`list: takes no arguments (got "${args[0]}"; see codex-smoke list --help)`);
   const { checks } = await import("../checks/index.js");
-  const { catalogueText } = await import("./catalogue.js");
-  const { PACKAGE_DIR } = await import("./version.js");
+  const { catalogueText } = await import("./commands/catalogue.js");
+  const { PACKAGE_DIR } = await import("./core/version.js");
   console.log(catalogueText(checks, { needs: true, docs: true }));
   // The pages ship in the package: say where this installation keeps them.
   console.log(`\ndocs paths are relative to codex-smoke's package directory, here ${PACKAGE_DIR}`);
@@ -77,12 +78,12 @@ async function list(args: string[]): Promise<number> {
 
 /** `codex-smoke docs` (npm run docs): rewrites the README's check table from the registry. */
 async function docs(args: string[]): Promise<number> {
-  const { UsageError } = await import("./errors.js");
+  const { UsageError } = await import("./core/errors.js");
   if (args.length !== 1 || args[0]?.startsWith("-"))
     throw new UsageError("docs: needs the README path: codex-smoke docs README.md");
   const { readFileSync, writeFileSync } = await import("node:fs");
   const { checks } = await import("../checks/index.js");
-  const { withCatalogue } = await import("./catalogue.js");
+  const { withCatalogue } = await import("./commands/catalogue.js");
   const path = args[0] as string;
   let readme: string;
   try {
@@ -95,13 +96,13 @@ async function docs(args: string[]): Promise<number> {
 }
 
 async function diff(args: string[]): Promise<number> {
-  const { UsageError } = await import("./errors.js");
-  const { parseCommandArgs } = await import("./args.js");
+  const { UsageError } = await import("./core/errors.js");
+  const { parseCommandArgs } = await import("./commands/args.js");
   const { positionals } = parseCommandArgs("diff", {}, args);
   if (positionals.length !== 2)
     throw new UsageError("diff: needs two report files: codex-smoke diff <old.json> <new.json>");
-  const { loadReportInput } = await import("./options.js");
-  const { diffReports, hasRegressions, renderDiff } = await import("./diff.js");
+  const { loadReportInput } = await import("./commands/options.js");
+  const { diffReports, hasRegressions, renderDiff } = await import("./commands/diff.js");
   const [oldFile, newFile] = positionals as [string, string];
   // One after the other, so that with two bad files the first one is named, every time.
   const oldReport = await loadReportInput("diff", oldFile);
@@ -115,30 +116,30 @@ function useColor(): boolean {
 }
 
 async function audit(command: "run" | "demo", args: string[]): Promise<number> {
-  const { parseCommandArgs } = await import("./args.js");
-  const { RUN_OPTIONS, resolveRunOptions } = await import("./options.js");
+  const { parseCommandArgs } = await import("./commands/args.js");
+  const { RUN_OPTIONS, resolveRunOptions } = await import("./commands/options.js");
   const { values, positionals } = parseCommandArgs(command, RUN_OPTIONS, args);
   if (positionals.length > 0) {
-    const { UsageError } = await import("./errors.js");
+    const { UsageError } = await import("./core/errors.js");
     throw new UsageError(
       `${command}: unexpected argument "${positionals[0]}" (see codex-smoke ${command} --help)`,
     );
   }
   const options = await resolveRunOptions(command, values);
   logDir = options.out;
-  const { executeAudit } = await import("./execute.js");
+  const { executeAudit } = await import("./commands/execute.js");
   return executeAudit(command, options, { color: useColor() });
 }
 
 async function fail(error: unknown): Promise<void> {
-  const { UsageError } = await import("./errors.js");
-  const { reportInternalError, usageErrorLine } = await import("./outcome.js");
+  const { UsageError } = await import("./core/errors.js");
+  const { reportInternalError, usageErrorLine } = await import("./commands/outcome.js");
   if (error instanceof UsageError) {
     for (const line of error.lines) process.stderr.write(`${usageErrorLine(line)}\n`);
     process.exitCode = 2;
     return;
   }
-  const { VERSION } = await import("./version.js");
+  const { VERSION } = await import("./core/version.js");
   const line = await reportInternalError(error, {
     dir: logDir,
     argv: process.argv.slice(2),

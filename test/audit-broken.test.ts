@@ -3,8 +3,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Status } from "../src/core/model.js";
 import type { ReferenceSetup } from "../src/demo/reference-setup.js";
-import type { Status } from "../src/model.js";
 import {
   type AuditRun,
   audit,

@@ -5,8 +5,8 @@ import { writeFileSync } from "node:fs";
 import { createServer } from "node:https";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { listenOnLoopback } from "../src/loopback.js";
 import { generateCertificate } from "../src/tls/self-signed.js";
+import { listenOnLoopback } from "../src/util/loopback.js";
 import { audit, launcherPrepends, withSetup } from "./helpers/audit.js";
 
 async function httpsRegistry() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { asksForHelp, parseCommandArgs } from "../src/args.js";
-import { RUN_OPTIONS, selection } from "../src/options.js";
+import { asksForHelp, parseCommandArgs } from "../src/commands/args.js";
+import { RUN_OPTIONS, selection } from "../src/commands/options.js";
 import { runArgs, runCli, withSetup } from "./helpers/audit.js";
 
 describe("parseCommandArgs", () => {

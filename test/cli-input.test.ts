@@ -239,7 +239,7 @@ describe("docs come from the registry", () => {
   it("the README's check table is the registry's (npm run docs regenerates it)", async () => {
     const { readFileSync } = await import("node:fs");
     const { checks } = await import("../checks/index.js");
-    const { withCatalogue } = await import("../src/catalogue.js");
+    const { withCatalogue } = await import("../src/commands/catalogue.js");
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
     expect(readme).toBe(withCatalogue(readme, checks));
   });

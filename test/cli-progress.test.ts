@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { type ProgressEvent, plainProgress, progressMode, tracked } from "../src/commands/progress.js";
 import type { ReferenceSetup } from "../src/demo/reference-setup.js";
-import { type ProgressEvent, plainProgress, progressMode, tracked } from "../src/progress.js";
 import { CLI, loopbackRegistry, runArgs, runCli, withSetup } from "./helpers/audit.js";
 
 /** Runs the CLI on a pseudo-terminal (stdout and stderr a TTY) and returns everything it drew. */

@@ -5,8 +5,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerEnvironment, demoCodex, ownBinDirs, userPath } from "../src/codex/locate.js";
+import { UsageError } from "../src/core/errors.js";
 import { codexInstallFromBin, devDependencyCodex } from "../src/demo/codex-install.js";
-import { UsageError } from "../src/errors.js";
 
 describe("the user's PATH", () => {
   it("lists node_modules/.bin at the package root and at every directory above it", () => {

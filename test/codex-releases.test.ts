@@ -14,7 +14,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installedRelease, latestRelease, parseReleaseList, resolveRelease } from "../src/codex/releases.js";
-import { UsageError } from "../src/errors.js";
+import { UsageError } from "../src/core/errors.js";
 
 describe("parseReleaseList", () => {
   it("release numbers, latest and paths, comma separated or repeated", () => {

@@ -6,9 +6,9 @@ import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerEnvironment } from "../src/codex/locate.js";
 import { installedRelease, releaseCacheDir } from "../src/codex/releases.js";
+import { PACKAGE_DIR } from "../src/core/version.js";
 import { codexInstallFromBin, findCodexInstall } from "../src/demo/codex-install.js";
 import { buildReferenceSetup, type ReferenceSetup } from "../src/demo/reference-setup.js";
-import { PACKAGE_DIR } from "../src/version.js";
 import { audit, loopbackRegistry, runCli } from "./helpers/audit.js";
 import { readReport } from "./helpers/report-schema.js";
 

@@ -13,7 +13,7 @@ import {
   withUnsupportedRelease,
 } from "../src/codex/support.js";
 import { compareVersions, isReleaseNumber, parseCodexVersion } from "../src/codex/version.js";
-import { type Facts, gathered, notGathered } from "../src/model.js";
+import { type Facts, gathered, notGathered } from "../src/core/model.js";
 
 const fixture = (release: string, name: string) =>
   readFileSync(new URL(`./fixtures/codex/${release}/${name}`, import.meta.url), "utf8");

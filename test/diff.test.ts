@@ -2,8 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffReports, hasRegressions, loadReport, recordedExecHeader, renderDiff } from "../src/diff.js";
-import { type CheckResult, type Report, STATUSES, type Status } from "../src/model.js";
+import { diffReports, hasRegressions, loadReport, renderDiff } from "../src/commands/diff.js";
+import { type CheckResult, type Report, STATUSES, type Status } from "../src/core/model.js";
+import { recordedExecHeader } from "../src/gather/exec-header.js";
 
 let before: Report;
 let after: Report;

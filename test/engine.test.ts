@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { defineCheck, outcome } from "../src/define-check.js";
-import { matchesSelector, neededFacts, runCheck, summarize } from "../src/engine.js";
-import type { CheckDefinition, CheckOutcome, FactName, Facts, FactValues } from "../src/model.js";
-import { gathered, notGathered } from "../src/model.js";
+import { defineCheck, outcome } from "../src/core/define-check.js";
+import { matchesSelector, neededFacts, runCheck, summarize } from "../src/core/engine.js";
+import type { CheckDefinition, CheckOutcome, FactName, Facts, FactValues } from "../src/core/model.js";
+import { gathered, notGathered } from "../src/core/model.js";
 
 const NAMES: FactName[] = [
   "launcher",

@@ -16,7 +16,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import type { Report } from "../src/model.js";
+import type { Report } from "../src/core/model.js";
 import { CLI, editFile, loopbackRegistry, withSetup } from "./helpers/audit.js";
 import {
   checkCommand,

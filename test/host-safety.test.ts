@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { ReferenceSetup } from "../src/demo/reference-setup.js";
-import { listenOnLoopback } from "../src/loopback.js";
+import { listenOnLoopback } from "../src/util/loopback.js";
 import {
   audit,
   CLI,

@@ -7,8 +7,8 @@ import {
   type MatrixColumn,
   matrixExitCode,
   renderMatrix,
-} from "../src/matrix-table.js";
-import type { CheckResult, Report, Status } from "../src/model.js";
+} from "../src/commands/matrix-table.js";
+import type { CheckResult, Report, Status } from "../src/core/model.js";
 
 const CHECKS = ["launcher.flags", "tui.permissions", "fs.auth_json"];
 

@@ -1,9 +1,9 @@
 // `codex mcp get` through the launcher: real runs of Codex 0.169.0 on the bundled reference setup (the parser's
 // unit tests are in mcp-get-parse.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redactor } from "../src/core/redact.js";
 import { buildReferenceSetup, type ReferenceSetup } from "../src/demo/reference-setup.js";
 import { runMcpGet } from "../src/gather/mcp-get.js";
-import { Redactor } from "../src/redact.js";
 
 describe("runMcpGet on a real Codex", () => {
   let setup: ReferenceSetup;

@@ -4,9 +4,9 @@
 import { describe, expect, it } from "vitest";
 import netRegistry from "../checks/net/registry.js";
 import netTlsVerify from "../checks/net/tls_verify.js";
-import { runCheck } from "../src/engine.js";
-import { DEFAULT_EXPECTATIONS } from "../src/expectations.js";
-import type { CheckDefinition, CheckResult, FactValues } from "../src/model.js";
+import { runCheck } from "../src/core/engine.js";
+import { DEFAULT_EXPECTATIONS } from "../src/core/expectations.js";
+import type { CheckDefinition, CheckResult, FactValues } from "../src/core/model.js";
 import type { HttpAttempt } from "../src/runner/net-types.js";
 import { factsOf } from "./checks/rule-tester.js";
 import {

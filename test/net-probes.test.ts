@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classify } from "../checks/net/_classify.js";
 import { findCodexInstall } from "../src/demo/codex-install.js";
 import { launch } from "../src/gather/launch.js";
-import { listenOnLoopback } from "../src/loopback.js";
 import {
   curlAttempt,
   fetchAttempt,
@@ -24,6 +23,7 @@ import {
 } from "../src/runner/net.js";
 import type { HttpAttempt, NetEnvironment, TlsControl } from "../src/runner/net-types.js";
 import { generateCertificate, type IssuedCertificate } from "../src/tls/self-signed.js";
+import { listenOnLoopback } from "../src/util/loopback.js";
 
 const NET_JS = fileURLToPath(new URL("../dist/src/runner/net.js", import.meta.url));
 const dir = mkdtempSync(join(homedir(), ".cache", "codex-smoke", "net-probes-"));

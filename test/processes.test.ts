@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { DescendantTracker, killMarked, killSession, MARKER_VAR, markedPids } from "../src/processes.js";
+import { DescendantTracker, killMarked, killSession, MARKER_VAR, markedPids } from "../src/core/processes.js";
 
 const started: ChildProcess[] = [];
 const extraPids: number[] = [];

@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { README_END, README_START } from "../src/catalogue.js";
-import { DEFAULT_EXPECTATIONS, loadExpectations } from "../src/expectations.js";
-import { RUN_OPTIONS } from "../src/options.js";
+import { README_END, README_START } from "../src/commands/catalogue.js";
+import { RUN_OPTIONS } from "../src/commands/options.js";
+import { DEFAULT_EXPECTATIONS, loadExpectations } from "../src/core/expectations.js";
 import { FORMATS } from "../src/reporters/index.js";
 import { checkCommand, fencedBlocks, REPO, type Scratch, simpleCommands } from "./helpers/shell-commands.js";
 

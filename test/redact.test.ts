@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Redactor, secretValues } from "../src/redact.js";
+import { Redactor, secretValues } from "../src/core/redact.js";
 import { isSecretName, secretNames } from "../src/runner/secrets.js";
 
 describe("secret names (decisions §12)", () => {

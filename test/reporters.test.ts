@@ -2,9 +2,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadReport } from "../src/diff.js";
-import type { Report } from "../src/model.js";
-import { makeDir } from "../src/report-dir.js";
+import { loadReport } from "../src/commands/diff.js";
+import type { Report } from "../src/core/model.js";
 import {
   FORMATS,
   type Format,
@@ -13,6 +12,7 @@ import {
   render,
   writeReportFiles,
 } from "../src/reporters/index.js";
+import { makeDir } from "../src/reporters/report-dir.js";
 
 const SAMPLE = "test/fixtures/reports/sample.json";
 let report: Report;

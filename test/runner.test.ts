@@ -17,7 +17,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { killGroup, killMarked, MARKER_VAR } from "../src/processes.js";
+import { killGroup, killMarked, MARKER_VAR } from "../src/core/processes.js";
 import { ownNamespaces } from "../src/runner/attest.js";
 import { runLocalProbes, runNetProbes } from "../src/runner/probes.js";
 import type { LocalReport, NetReport, RunnerInput } from "../src/runner/types.js";

@@ -5,10 +5,10 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, wr
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_EXPECTATIONS, describeSchema, loadExpectations } from "../src/expectations.js";
-import type { Report } from "../src/model.js";
+import { DEFAULT_EXPECTATIONS, describeSchema, loadExpectations } from "../src/core/expectations.js";
+import type { Report } from "../src/core/model.js";
+import { pointerToPath, type SchemaNode, schemaValidator } from "../src/core/schemas.js";
 import { renderJson } from "../src/reporters/json.js";
-import { pointerToPath, type SchemaNode, schemaValidator } from "../src/schemas.js";
 import { runCli } from "./helpers/audit.js";
 import { outDirOf, readReport, validateWrittenReports } from "./helpers/report-schema.js";
 

@@ -1,5 +1,5 @@
-import { defineCheck, outcome } from "../../src/define-check.js";
-import type { ConfigFacts, ConfigFile } from "../../src/model.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
+import type { ConfigFacts, ConfigFile } from "../../src/core/model.js";
 import { fileLineColumn, firstLines, isTable, tomlValue } from "../_shared.js";
 
 const APPROVAL_MODES = new Set(["auto", "prompt", "writes", "approve"]);

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { defineCheck, outcome } from "../../src/define-check.js";
-import type { ConfigFacts, Expectations } from "../../src/model.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
+import type { ConfigFacts, Expectations } from "../../src/core/model.js";
 import { fileLineColumn, isTable, lookup, settingSource, tomlValue } from "../_shared.js";
 
 const DENY = new Set(["none", "deny"]);

@@ -1,4 +1,4 @@
-import { defineCheck, outcome } from "../../src/define-check.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
 import { fileLineColumn, tomlValue } from "../_shared.js";
 
 /** Settings with which a trusted project's own config replaces the profile's sandbox or approval. */

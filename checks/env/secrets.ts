@@ -1,4 +1,4 @@
-import { defineCheck, outcome } from "../../src/define-check.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
 
 export default defineCheck({
   id: "env.secrets",

@@ -1,4 +1,4 @@
-import { defineCheck, outcome } from "../../src/define-check.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
 import { describeProbe } from "../_shared.js";
 
 /** Refused by the sandbox (Codex binds a mode-000 placeholder), or hidden: not visible inside at all. */

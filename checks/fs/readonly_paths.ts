@@ -1,5 +1,5 @@
-import { defineCheck, outcome } from "../../src/define-check.js";
-import type { CheckOutcome, SideEffectFacts } from "../../src/model.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
+import type { CheckOutcome, SideEffectFacts } from "../../src/core/model.js";
 import type { LocalReport } from "../../src/runner/types.js";
 import { blockedByPermission, describeProbe, firstLines } from "../_shared.js";
 

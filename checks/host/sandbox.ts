@@ -1,4 +1,4 @@
-import { defineCheck, outcome } from "../../src/define-check.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
 import { firstLines } from "../_shared.js";
 
 export default defineCheck({

@@ -1,5 +1,5 @@
-import { defineCheck, outcome } from "../../src/define-check.js";
-import type { LaunchKind } from "../../src/model.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
+import type { LaunchKind } from "../../src/core/model.js";
 
 /** Flags and settings that replace the permission profile (codex-sandbox-lab §2.5, §5.1). */
 const LEGACY = new Set<string>([

@@ -1,6 +1,6 @@
-import { defineCheck, outcome } from "../../src/define-check.js";
-import type { ConfigFacts, McpFailure, McpServerStatus } from "../../src/model.js";
-import { NOTE_PREFIX } from "../../src/model.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
+import type { ConfigFacts, McpFailure, McpServerStatus } from "../../src/core/model.js";
+import { NOTE_PREFIX } from "../../src/core/model.js";
 import { isTable, lookup, refusedToStart } from "../_shared.js";
 
 /** One expected server that is not up: the report line and the fix for its cause. */

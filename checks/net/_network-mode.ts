@@ -8,7 +8,7 @@ import {
   type LauncherFacts,
   type NetworkFacts,
   NOTE_PREFIX,
-} from "../../src/model.js";
+} from "../../src/core/model.js";
 import type { NetEnvironment } from "../../src/runner/net-types.js";
 import { isTable, lookup } from "../_shared.js";
 import { CODEX_CA_BUNDLE } from "./_classify.js";

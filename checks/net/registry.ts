@@ -1,5 +1,5 @@
-import { defineCheck, outcome } from "../../src/define-check.js";
-import type { CheckOutcome, Fact, NetworkFacts, RegistryFacts } from "../../src/model.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
+import type { CheckOutcome, Fact, NetworkFacts, RegistryFacts } from "../../src/core/model.js";
 import type { HttpAttempt } from "../../src/runner/net-types.js";
 import { type ClassifyContext, classify, classifyKill, type NetClassification } from "./_classify.js";
 import { networkMode } from "./_network-mode.js";

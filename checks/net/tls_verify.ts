@@ -1,4 +1,4 @@
-import { defineCheck, outcome } from "../../src/define-check.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
 import type { HttpAttempt } from "../../src/runner/net-types.js";
 import { classify } from "./_classify.js";
 import { networkMode } from "./_network-mode.js";

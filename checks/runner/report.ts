@@ -1,4 +1,4 @@
-import { defineCheck, outcome } from "../../src/define-check.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
 import type { Attestation, Namespaces } from "../../src/runner/types.js";
 import { refusedToStart } from "../_shared.js";
 

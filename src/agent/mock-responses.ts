@@ -3,7 +3,7 @@
 // turn. The outputs Codex sends
 // back are recorded: they are the runner's second channel, independent of exec's printed output.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { listenOnLoopback } from "../loopback.js";
+import { listenOnLoopback } from "../util/loopback.js";
 
 export interface MockResponses {
   /** `http://127.0.0.1:PORT/v1` */

@@ -14,7 +14,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import type { CredentialFacts } from "../model.js";
+import type { CredentialFacts } from "../core/model.js";
 import type { CanaryIdentity } from "./record.js";
 
 export interface CredentialPlan {

@@ -1,6 +1,6 @@
 // Phase 7: the selected checks over the facts (the others are `skip`), every text redacted once more.
-import { claimOf, docsPageOf, runCheck } from "../engine.js";
-import type { CheckDefinition, CheckResult, Expectations, Facts } from "../model.js";
+import { claimOf, docsPageOf, runCheck } from "../core/engine.js";
+import type { CheckDefinition, CheckResult, Expectations, Facts } from "../core/model.js";
 
 function redactResult(result: CheckResult, redact: (s: string) => string): CheckResult {
   return {

@@ -1,11 +1,6 @@
 // Phase 6: raw launch outcomes and host observations turned into the facts checks read. Every text that may carry
 // a secret passes through `redact` here, before any check or reporter sees it.
-import { readConfigLayers } from "../gather/config.js";
-import { parseExecHeader, refusalMessage } from "../gather/exec-header.js";
-import type { LaunchResult } from "../gather/launch.js";
-import { parseObservedArgv, readLauncherStatic } from "../gather/launcher-static.js";
-import { parseProxyKill } from "../gather/proxy-kill.js";
-import type { Shim } from "../gather/shim.js";
+
 import type {
   ConfigFacts,
   ExecFacts,
@@ -14,8 +9,14 @@ import type {
   LauncherFacts,
   LaunchKind,
   McpGetFacts,
-} from "../model.js";
-import { gathered, notGathered } from "../model.js";
+} from "../core/model.js";
+import { gathered, notGathered } from "../core/model.js";
+import { readConfigLayers } from "../gather/config.js";
+import { parseExecHeader, refusalMessage } from "../gather/exec-header.js";
+import type { LaunchResult } from "../gather/launch.js";
+import { parseObservedArgv, readLauncherStatic } from "../gather/launcher-static.js";
+import { parseProxyKill } from "../gather/proxy-kill.js";
+import type { Shim } from "../gather/shim.js";
 import { isSecretName } from "../runner/secrets.js";
 import type { LocalReport, NetReport, RunnerInput } from "../runner/types.js";
 import { parseRunnerReport, readRegularFile, UntrustedInputError } from "./untrusted.js";

@@ -10,13 +10,8 @@ import {
   unsupportedReason,
   withUnsupportedRelease,
 } from "../codex/support.js";
-import { recordedExecHeader } from "../diff.js";
-import { summarize } from "../engine.js";
-import { readConfigLayers } from "../gather/config.js";
-import { guardConfig } from "../gather/config-guard.js";
-import { readLauncherStatic } from "../gather/launcher-static.js";
-import { findOnPath, installShim } from "../gather/shim.js";
-import { tuiArgs } from "../gather/tui.js";
+import type { OnProgress } from "../commands/progress.js";
+import { summarize } from "../core/engine.js";
 import type {
   CheckDefinition,
   CheckResult,
@@ -25,12 +20,17 @@ import type {
   Facts,
   Report,
   SideEffectFacts,
-} from "../model.js";
-import { gathered, notGathered } from "../model.js";
-import { MARKER_VAR } from "../processes.js";
-import type { OnProgress } from "../progress.js";
-import { Redactor, secretValues } from "../redact.js";
-import { VERSION } from "../version.js";
+} from "../core/model.js";
+import { gathered, notGathered } from "../core/model.js";
+import { MARKER_VAR } from "../core/processes.js";
+import { Redactor, secretValues } from "../core/redact.js";
+import { VERSION } from "../core/version.js";
+import { readConfigLayers } from "../gather/config.js";
+import { guardConfig } from "../gather/config-guard.js";
+import { recordedExecHeader } from "../gather/exec-header.js";
+import { readLauncherStatic } from "../gather/launcher-static.js";
+import { findOnPath, installShim } from "../gather/shim.js";
+import { tuiArgs } from "../gather/tui.js";
 import { evaluate } from "./evaluate.js";
 import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "./facts.js";
 import { sessionIdOf, watchSessions } from "./history.js";

@@ -3,14 +3,14 @@
 // session, and `mcp get` per server. Each returns its raw outcome; turning outcomes into facts is the next phase.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { type OnProgress, tracked } from "../commands/progress.js";
+import type { Facts, LaunchKind, McpGetFacts } from "../core/model.js";
+import { notGathered } from "../core/model.js";
 import { probeHostSandbox } from "../gather/host-sandbox.js";
 import { type LaunchResult, launch } from "../gather/launch.js";
 import { runMcpGet } from "../gather/mcp-get.js";
 import type { Shim } from "../gather/shim.js";
 import { runTuiSession, tuiArgs } from "../gather/tui.js";
-import type { Facts, LaunchKind, McpGetFacts } from "../model.js";
-import { notGathered } from "../model.js";
-import { type OnProgress, tracked } from "../progress.js";
 import type { AuditPlan } from "./plan.js";
 
 export interface LaunchContext {

@@ -1,7 +1,7 @@
 // Phase 1: what the selected checks need, and so which Codex launches are worth their time.
 import { LAUNCH_FACTS } from "../codex/support.js";
-import { neededFacts } from "../engine.js";
-import type { CheckDefinition, FactName } from "../model.js";
+import { neededFacts } from "../core/engine.js";
+import type { CheckDefinition, FactName } from "../core/model.js";
 
 export interface AuditPlan {
   facts: ReadonlySet<FactName>;

@@ -3,7 +3,7 @@
 // --probe-report` accepts a report only with the nonce of such a record, only once, and restores from the record.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import type { RunnerInput } from "../runner/types.js";
 import type { HostRecord } from "./record.js";
 import { CACHE_DIR } from "./session.js";

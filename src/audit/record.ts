@@ -3,7 +3,7 @@
 import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import type { CredentialFacts } from "../model.js";
+import type { CredentialFacts } from "../core/model.js";
 
 export interface CanaryIdentity {
   dev: number;

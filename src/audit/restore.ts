@@ -4,7 +4,7 @@
 import { lstatSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import type { SideEffectFacts } from "../model.js";
+import type { SideEffectFacts } from "../core/model.js";
 import { PROBE_COMMIT, PROBE_MARKERS } from "../runner/markers.js";
 import { CODEX_MOUNT_DIRS, gitHead, type HostRecord } from "./record.js";
 

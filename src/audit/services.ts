@@ -1,9 +1,9 @@
 // Phase 2: the loopback services the launches talk to (the mock model) and the registry every network check
 // retrieves, with the host's own retrieval of it as the control.
 import { type MockResponses, startMockResponses } from "../agent/mock-responses.js";
+import type { Fact, RegistryFacts } from "../core/model.js";
+import { gathered, notGathered } from "../core/model.js";
 import { hostRegistryControl, registryPackageUrl, resolveRegistryBase } from "../gather/registry.js";
-import type { Fact, RegistryFacts } from "../model.js";
-import { gathered, notGathered } from "../model.js";
 import type { AuditPlan } from "./plan.js";
 import { NETWORK_TIMEOUT_MS } from "./stage.js";
 

@@ -5,8 +5,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, rmdirSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { takeOverInterrupts } from "../interrupt.js";
-import { killMarked } from "../processes.js";
+import { takeOverInterrupts } from "../commands/interrupt.js";
+import { killMarked } from "../core/processes.js";
 
 type Undo = () => Promise<void> | void;
 

@@ -3,10 +3,10 @@
 // the files it put there, and the folder if nothing else appeared in it.
 import { copyFileSync, existsSync, mkdirSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { PACKAGE_DIR } from "../core/version.js";
 import { ownNamespaces } from "../runner/attest.js";
 import { RUNNER_PARTS, type RunnerInput } from "../runner/types.js";
 import { generateCertificate } from "../tls/self-signed.js";
-import { PACKAGE_DIR } from "../version.js";
 import { planCredentials, removeCanaries } from "./credentials.js";
 import { CODEX_MOUNT_DIRS, existenceOf, gitHead, type HostRecord, isGitRepo } from "./record.js";
 

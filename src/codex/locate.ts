@@ -3,10 +3,10 @@
 // with codex-smoke instead of the user's. Those directories are dropped from the PATH of every launch; a
 // project's own `node_modules/.bin` stays.
 import { delimiter, dirname, join, resolve } from "node:path";
+import { UsageError } from "../core/errors.js";
+import { PACKAGE_DIR } from "../core/version.js";
 import { type CodexInstall, codexInstallFromBin, devDependencyCodex } from "../demo/codex-install.js";
-import { UsageError } from "../errors.js";
 import { findOnPath } from "../gather/shim.js";
-import { PACKAGE_DIR } from "../version.js";
 
 /** `node_modules/.bin` directories of codex-smoke's own installation: in its package root and every ancestor. */
 export function ownBinDirs(packageRoot: string): string[] {

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import { isReleaseNumber, parseCodexVersion } from "./version.js";
 
 export type ReleaseSpec =

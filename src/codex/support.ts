@@ -10,9 +10,9 @@
 // A release that cannot load permission profiles cannot run the setup at all: its launch-based checks get one
 // line saying so instead of the same Rust error in every check. An unknown newer release is audited normally.
 import { mkdirSync } from "node:fs";
+import type { FactName, Facts } from "../core/model.js";
+import { notGathered } from "../core/model.js";
 import { launch } from "../gather/launch.js";
-import type { FactName, Facts } from "../model.js";
-import { notGathered } from "../model.js";
 import { compareVersions, parseCodexVersion } from "./version.js";
 
 /** The first release verified to load a permission profile from `$CODEX_HOME/<name>.config.toml` (`--profile`). */

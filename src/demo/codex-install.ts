@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, sep } from "node:path";
-import { PACKAGE_DIR } from "../version.js";
+import { PACKAGE_DIR } from "../core/version.js";
 
 export interface CodexInstall {
   /** The `codex` executable launchers call (a wrapper script or the native binary). */

@@ -3,7 +3,7 @@
 // `mode: "reset"` makes it a broken server for tests: every connection is reset (TCP RST) before any answer.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { listenOnLoopback } from "../loopback.js";
+import { listenOnLoopback } from "../util/loopback.js";
 import {
   createMcpDispatcher,
   type JsonRpcResponse,

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, TomlError } from "smol-toml";
-import type { ConfigFacts, ConfigFile } from "../model.js";
+import type { ConfigFacts, ConfigFile } from "../core/model.js";
 
 export interface ConfigLayerOptions {
   codexHome: string;

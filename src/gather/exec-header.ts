@@ -39,3 +39,12 @@ export function refusalMessage(stderr: string): string | null {
   }
   return message.join(" ").trim();
 }
+
+/** Exec header lines that differ on every run of the same setup: not evidence. */
+const PER_RUN_HEADER_LINES = new Set(["workdir", "session id"]);
+
+/** The exec header as a report keeps it: without its per-run lines. */
+export function recordedExecHeader(header: Record<string, string> | null): Record<string, string> | null {
+  if (header === null) return null;
+  return Object.fromEntries(Object.entries(header).filter(([key]) => !PER_RUN_HEADER_LINES.has(key)));
+}

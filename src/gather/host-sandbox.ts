@@ -1,7 +1,7 @@
 // decisions §14: can this host run Codex's sandbox at all? `codex sandbox -P :workspace -- true` fails when
 // bubblewrap cannot create namespaces; then every check that needs the in-sandbox runner is `error`.
-import type { Fact, HostSandboxFacts } from "../model.js";
-import { gathered, notGathered } from "../model.js";
+import type { Fact, HostSandboxFacts } from "../core/model.js";
+import { gathered, notGathered } from "../core/model.js";
 import { launch } from "./launch.js";
 
 export async function probeHostSandbox(opts: {

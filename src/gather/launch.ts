@@ -1,7 +1,7 @@
 // One way to run a Codex launch through the user's launcher: own process group, closed stdin, a hard timeout
 // that kills the whole group (bwrap's fs helpers ignore SIGTERM, lab §8.3), and the group reaped after exit too.
 import { execa } from "execa";
-import { DescendantTracker, killGroup, killSession } from "../processes.js";
+import { DescendantTracker, killGroup, killSession } from "../core/processes.js";
 
 export interface LaunchResult {
   exitCode: number | null;

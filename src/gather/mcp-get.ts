@@ -1,7 +1,7 @@
 // `<launcher> mcp get <server>`: the only place where the effective `tool_timeout_sec` and
 // `default_tools_approval_mode` of a server are printed (the TUI's `/mcp verbose` shows neither). It reads the
 // config layers with the launcher's overrides applied and starts no server.
-import type { McpGetFacts } from "../model.js";
+import type { McpGetFacts } from "../core/model.js";
 import { launch } from "./launch.js";
 
 /**

@@ -2,7 +2,7 @@
 // reset read the same (reqwest prints no cause). Codex connects to MCP servers from the host, outside the
 // sandbox, so the host asks the URL once more, with the same proxy settings, to name the cause.
 import { request } from "undici";
-import type { McpFailure } from "../model.js";
+import type { McpFailure } from "../core/model.js";
 
 type ReachCause = Extract<McpFailure["cause"], "refused" | "dns" | "tls" | "reset" | "unreachable">;
 

@@ -2,8 +2,8 @@
 // user's ~/.npmrc counts) before anything sets a fake HOME; `--registry` overrides it. The host retrieves the same
 // URL as a control, so an unreachable registry is "could not test", not a sandbox failure.
 import { execa } from "execa";
-import type { Fact, RegistryFacts } from "../model.js";
-import { gathered, notGathered } from "../model.js";
+import type { Fact, RegistryFacts } from "../core/model.js";
+import { gathered, notGathered } from "../core/model.js";
 import { curlAttempt, nodeHttpsAttempt } from "../runner/net.js";
 import type { HttpAttempt } from "../runner/net-types.js";
 

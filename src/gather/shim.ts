@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { delimiter, join } from "node:path";
-import type { LaunchKind } from "../model.js";
+import type { LaunchKind } from "../core/model.js";
 
 /** One call of `codex` as the shim recorded it. */
 interface RecordedLaunch {

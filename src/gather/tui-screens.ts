@@ -3,7 +3,7 @@
 // statuses in 0.139), and the startup warnings (history lines up to 0.150, the F2 overlay from 0.160).
 // Input is rendered screen text (a terminal emulator's view, not the raw byte stream), where lines may be wrapped
 // by the terminal (no indent) or by the TUI itself (indented).
-import type { McpFailure, McpServerStatus } from "../model.js";
+import type { McpFailure, McpServerStatus } from "../core/model.js";
 
 const indentOf = (line: string): number => line.length - line.trimStart().length;
 

@@ -10,9 +10,9 @@
 // not two. The reason a server failed is only in its startup warning, read afterwards.
 import xterm from "@xterm/headless";
 import type { IPty } from "node-pty";
-import type { Fact, McpFailure, McpServerStatus, TuiFacts } from "../model.js";
-import { gathered, notGathered } from "../model.js";
-import { DescendantTracker, killSession } from "../processes.js";
+import type { Fact, McpFailure, McpServerStatus, TuiFacts } from "../core/model.js";
+import { gathered, notGathered } from "../core/model.js";
+import { DescendantTracker, killSession } from "../core/processes.js";
 import { refineUnreachable } from "./mcp-reach.js";
 import {
   composerText,

@@ -1,6 +1,6 @@
 // Human report for a terminal: grouped by area, details only where a claim does not plainly hold.
 import stripAnsi from "strip-ansi";
-import { type CheckResult, NOTE_PREFIX, type Report, type Status } from "../model.js";
+import { type CheckResult, NOTE_PREFIX, type Report, type Status } from "../core/model.js";
 
 const TAGS: Record<Status, string> = {
   pass: "PASS",

@@ -1,18 +1,18 @@
 // Output formats: parsing `--format`, rendering a Report, and writing the report files into `--out`.
 import { unlink, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { Report } from "../model.js";
+import type { Report } from "../core/model.js";
+import { renderConsole } from "./console.js";
+import { renderJson } from "./json.js";
+import { renderJunit } from "./junit.js";
+import { renderMarkdown } from "./markdown.js";
 import {
   INTERNAL_ERROR_LOG,
   makeDir,
   RUNNER_REPORT_FILE,
   TUI_SCREEN_FILE,
   TUI_STREAM_FILE,
-} from "../report-dir.js";
-import { renderConsole } from "./console.js";
-import { renderJson } from "./json.js";
-import { renderJunit } from "./junit.js";
-import { renderMarkdown } from "./markdown.js";
+} from "./report-dir.js";
 import { renderTap } from "./tap.js";
 
 export type Format = "console" | "json" | "junit" | "markdown" | "tap";

@@ -1,6 +1,6 @@
 // The canonical report (contract: `schemaVersion` 1). Built field by field so that nothing outside the
 // schema (and so nothing a caller attached at run time) reaches the file.
-import type { CheckResult, Report } from "../model.js";
+import type { CheckResult, Report } from "../core/model.js";
 
 function resultRecord(r: CheckResult): CheckResult {
   return {

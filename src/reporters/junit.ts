@@ -1,6 +1,6 @@
 // JUnit XML (the Ant/Jenkins shape GitLab and the GitHub reporter actions read): one suite, one testcase per
 // check, classname = area. JUnit has no warning state, so `warn` is a passing testcase with a system-out note.
-import type { CheckResult, Report } from "../model.js";
+import type { CheckResult, Report } from "../core/model.js";
 import { areaOf, plain, seeDocs } from "./console.js";
 
 /** Characters XML 1.0 does not allow at all, not even as character references (lone surrogates included). */

@@ -1,5 +1,5 @@
 // Markdown for a CI step summary or an issue body (GitHub-flavoured tables).
-import type { CheckResult, Report, Status } from "../model.js";
+import type { CheckResult, Report, Status } from "../core/model.js";
 import { plain, summaryText } from "./console.js";
 
 const LABELS: Record<Status, string> = {

@@ -1,5 +1,5 @@
 // TAP version 14: one test point per check, YAML diagnostics for everything that is not a plain pass.
-import type { CheckResult, Report } from "../model.js";
+import type { CheckResult, Report } from "../core/model.js";
 import { plain, seeDocs, summaryText } from "./console.js";
 
 /** TAP 14: `#` and `\` in a description must be escaped, and a test point is one line. */

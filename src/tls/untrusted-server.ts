@@ -1,7 +1,7 @@
 // The negative TLS control: a loopback HTTPS server whose certificate nobody trusts. A client inside the sandbox
 // that reaches it anyway has TLS verification switched off.
 import { createServer } from "node:https";
-import { listenOnLoopback } from "../loopback.js";
+import { listenOnLoopback } from "../util/loopback.js";
 import { generateCertificate } from "./self-signed.js";
 
 export interface UntrustedTlsServer {

@@ -1,7 +1,7 @@
 import configMcpApprovalTables from "../../checks/config/mcp_approval_tables.js";
 import configProfile from "../../checks/config/profile.js";
 import configProjectOverride from "../../checks/config/project_override.js";
-import type { FactValues } from "../../src/model.js";
+import type { FactValues } from "../../src/core/model.js";
 import {
   configFacts,
   effectiveConfig,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_EXPECTATIONS, loadExpectations } from "../../src/expectations.js";
+import { DEFAULT_EXPECTATIONS, loadExpectations } from "../../src/core/expectations.js";
 
 const dir = mkdtempSync(join(tmpdir(), "codex-smoke-expect-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

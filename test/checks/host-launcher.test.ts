@@ -1,6 +1,6 @@
 import hostSandbox from "../../checks/host/sandbox.js";
 import launcherFlags from "../../checks/launcher/flags.js";
-import type { FactValues } from "../../src/model.js";
+import type { FactValues } from "../../src/core/model.js";
 import { configFacts, effectiveConfig, LAUNCHER_OVERRIDES } from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 

@@ -1,7 +1,7 @@
 // net.tls_verify and net.registry, beyond sandbox.test.ts's scenarios: each branch with what the report says.
 import netRegistry from "../../checks/net/registry.js";
 import netTlsVerify from "../../checks/net/tls_verify.js";
-import type { FactValues } from "../../src/model.js";
+import type { FactValues } from "../../src/core/model.js";
 import { attempt, CONTROL_URL, LAUNCHER, REGISTRY_URL } from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 

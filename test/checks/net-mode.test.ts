@@ -3,7 +3,7 @@
 // disagree, each written out for one setup.
 import { describe, expect, it } from "vitest";
 import { networkMode } from "../../checks/net/_network-mode.js";
-import type { FactName, FactValues } from "../../src/model.js";
+import type { FactName, FactValues } from "../../src/core/model.js";
 import type { NetEnvironment } from "../../src/runner/net-types.js";
 import {
   CODEX_HOME,

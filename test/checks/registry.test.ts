@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { areaOf, checks } from "../../checks/index.js";
-import { claimOf, runCheck } from "../../src/engine.js";
-import { DEFAULT_EXPECTATIONS } from "../../src/expectations.js";
+import { claimOf, runCheck } from "../../src/core/engine.js";
+import { DEFAULT_EXPECTATIONS } from "../../src/core/expectations.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
 import { factsOf } from "./rule-tester.js";
 

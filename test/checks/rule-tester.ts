@@ -1,9 +1,16 @@
 // ESLint-RuleTester-like tables: each case mutates a copy of the healthy facts and states the status. Cases run
 // through the engine, as an audit does, so a fact marked missing reaches the check as "not gathered".
 import { describe, expect, it } from "vitest";
-import { runCheck } from "../../src/engine.js";
-import { DEFAULT_EXPECTATIONS } from "../../src/expectations.js";
-import type { CheckDefinition, Expectations, FactName, Facts, FactValues, Status } from "../../src/model.js";
+import { runCheck } from "../../src/core/engine.js";
+import { DEFAULT_EXPECTATIONS } from "../../src/core/expectations.js";
+import type {
+  CheckDefinition,
+  Expectations,
+  FactName,
+  Facts,
+  FactValues,
+  Status,
+} from "../../src/core/model.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
 
 export interface CheckCase {

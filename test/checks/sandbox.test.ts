@@ -9,7 +9,7 @@ import fsReadonlyPaths from "../../checks/fs/readonly_paths.js";
 import netRegistry from "../../checks/net/registry.js";
 import netTlsVerify from "../../checks/net/tls_verify.js";
 import runnerReport from "../../checks/runner/report.js";
-import type { FactValues } from "../../src/model.js";
+import type { FactValues } from "../../src/core/model.js";
 import {
   attempt,
   CODEX_HOME,

@@ -4,8 +4,8 @@ import bannerSandbox from "../../checks/banner/sandbox.js";
 import mcpApproval from "../../checks/mcp/approval.js";
 import mcpServers from "../../checks/mcp/servers.js";
 import tuiPermissions from "../../checks/tui/permissions.js";
-import { DEFAULT_EXPECTATIONS } from "../../src/expectations.js";
-import type { FactValues, McpFailure, McpServerStatus } from "../../src/model.js";
+import { DEFAULT_EXPECTATIONS } from "../../src/core/expectations.js";
+import type { FactValues, McpFailure, McpServerStatus } from "../../src/core/model.js";
 import {
   configFacts,
   effectiveConfig,

@@ -6,9 +6,9 @@ import { createServer, type Server } from "node:http";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Report, Status } from "../../src/core/model.js";
 import { buildReferenceSetup, type ReferenceSetup } from "../../src/demo/reference-setup.js";
-import { listenOnLoopback } from "../../src/loopback.js";
-import type { Report, Status } from "../../src/model.js";
+import { listenOnLoopback } from "../../src/util/loopback.js";
 import { outDirOf, readReport, validateWrittenReports } from "./report-schema.js";
 
 export const CLI = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));

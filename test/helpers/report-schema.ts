@@ -3,8 +3,8 @@
 // read it with `readReport`. A field added to the report without the schema fails here (decisions §22).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Report } from "../../src/model.js";
-import { schemaValidator } from "../../src/schemas.js";
+import type { Report } from "../../src/core/model.js";
+import { schemaValidator } from "../../src/core/schemas.js";
 
 const REPORT_FILE = "codex-smoke.json";
 

@@ -5,10 +5,10 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { asksForHelp, parseCommandArgs } from "../../src/args.js";
 import { parseReleaseList } from "../../src/codex/releases.js";
-import { MATRIX_OPTIONS } from "../../src/matrix.js";
-import { type RawRunOptions, RUN_OPTIONS, resolveRunOptions } from "../../src/options.js";
+import { asksForHelp, parseCommandArgs } from "../../src/commands/args.js";
+import { MATRIX_OPTIONS } from "../../src/commands/matrix.js";
+import { type RawRunOptions, RUN_OPTIONS, resolveRunOptions } from "../../src/commands/options.js";
 import { runCli } from "./audit.js";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));

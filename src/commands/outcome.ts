@@ -3,9 +3,9 @@
 import { writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import type { CheckResult, Report, Status } from "./model.js";
-import { Redactor, secretValues } from "./redact.js";
-import { INTERNAL_ERROR_LOG, makeDir } from "./report-dir.js";
+import type { CheckResult, Report, Status } from "../core/model.js";
+import { Redactor, secretValues } from "../core/redact.js";
+import { INTERNAL_ERROR_LOG, makeDir } from "../reporters/report-dir.js";
 
 /** Ids named in the outcome line before it says how many more there are. */
 const IDS_SHOWN = 5;

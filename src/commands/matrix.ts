@@ -8,26 +8,26 @@ import { availableParallelism, homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
-import { type OptionSpecs, type ParsedValues, parseCommandArgs } from "./args.js";
-import { copyCodexHome, pointCodexGrant } from "./codex/home-copy.js";
-import { callerEnvironment, userCodex } from "./codex/locate.js";
+import { copyCodexHome, pointCodexGrant } from "../codex/home-copy.js";
+import { callerEnvironment, userCodex } from "../codex/locate.js";
 import {
   latestRelease,
   parseReleaseList,
   type Release,
   releaseCacheDir,
   resolveRelease,
-} from "./codex/releases.js";
-import { codexInstallFromBin } from "./demo/codex-install.js";
+} from "../codex/releases.js";
+import { UsageError } from "../core/errors.js";
+import type { Report } from "../core/model.js";
+import { codexInstallFromBin } from "../demo/codex-install.js";
+import { renderJson } from "../reporters/json.js";
+import { type OptionSpecs, type ParsedValues, parseCommandArgs } from "./args.js";
 import { loadReport } from "./diff.js";
-import { UsageError } from "./errors.js";
 import { takeOverInterrupts } from "./interrupt.js";
 import { buildMatrix, type MatrixColumn, matrixExitCode, renderMatrix } from "./matrix-table.js";
-import type { Report } from "./model.js";
 import { type RawRunOptions, RUN_OPTIONS, type RunOptions, resolveRunOptions } from "./options.js";
-import { renderJson } from "./reporters/json.js";
 
-const CLI = fileURLToPath(new URL("./cli.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../cli.js", import.meta.url));
 
 /** `run`'s options that `matrix` passes on to each release's audit (not its report options), and its own. */
 const {

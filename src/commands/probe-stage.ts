@@ -5,11 +5,11 @@ import { randomBytes } from "node:crypto";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { saveStagingRecord } from "./audit/probe-staging.js";
-import { outsideWriteDirs, stageRunner } from "./audit/stage.js";
-import { UsageError } from "./errors.js";
-import { DEFAULT_EXPECTATIONS } from "./expectations.js";
-import { registryPackageUrl, resolveRegistryBase } from "./gather/registry.js";
+import { saveStagingRecord } from "../audit/probe-staging.js";
+import { outsideWriteDirs, stageRunner } from "../audit/stage.js";
+import { UsageError } from "../core/errors.js";
+import { DEFAULT_EXPECTATIONS } from "../core/expectations.js";
+import { registryPackageUrl, resolveRegistryBase } from "../gather/registry.js";
 
 export const STAGE_DIR = ".codex-smoke";
 

@@ -39,7 +39,7 @@ const RUN_OPTIONS = `Options:
   --quiet                print only the one-line outcome (stderr)
   -h, --help             this help`;
 
-/** demo builds its own setup: it rejects the options that name one (src/options.ts). */
+/** demo builds its own setup: it rejects the options that name one (src/commands/options.ts). */
 export const SETUP_OPTIONS = ["launcher", "project", "codex-home", "profile", "probe-report"] as const;
 const DEMO_OPTIONS = RUN_OPTIONS.split("\n")
   .filter((line) => !SETUP_OPTIONS.some((flag) => line.startsWith(`  --${flag} `)))

@@ -1,8 +1,8 @@
 // The check catalogue as users read it (`list`, `--help`, the README table), rendered from the registry only,
 // so the docs cannot drift from the checks.
-import { claimOf, docsPageOf } from "./engine.js";
-import { DEFAULT_EXPECTATIONS } from "./expectations.js";
-import type { CheckDefinition, FactName } from "./model.js";
+import { claimOf, docsPageOf } from "../core/engine.js";
+import { DEFAULT_EXPECTATIONS } from "../core/expectations.js";
+import type { CheckDefinition, FactName } from "../core/model.js";
 
 /** The catalogue words each claim with the README's own values (the built-in expectations). */
 const claim = (check: CheckDefinition) => claimOf(check, DEFAULT_EXPECTATIONS);

@@ -1,7 +1,7 @@
 // Secret values never reach a reporter: evidence passes through `redact` before it is stored. Only whole values of
 // secret-holding variables (decisions §12) and known token formats are replaced, never short or common strings:
 // `TOKENIZERS_PARALLELISM=false` must not turn every "false" in a report into "***".
-import { hasTokenPrefix, isSecretName, TOKEN_PATTERNS } from "./runner/secrets.js";
+import { hasTokenPrefix, isSecretName, TOKEN_PATTERNS } from "../runner/secrets.js";
 
 /** Values too short or too common to be a secret worth hiding (and that would mangle every report). */
 const MIN_SECRET_LENGTH = 8;

@@ -1,7 +1,7 @@
 // Command-line parsing with messages users can act on. node:util's parseArgs cuts `--timeout -5` off as "argument
 // is ambiguous" and names no fix; here a value may start with a dash (a negative number is then rejected by the
 // option's own validation, naming the flag), and a flag that lacks its value says so.
-import { UsageError } from "./errors.js";
+import { UsageError } from "../core/errors.js";
 
 interface OptionSpec {
   type: "string" | "boolean";

@@ -1,10 +1,10 @@
 // The `matrix` verdict and its console table: one check × release table, releases from the earliest to the
 // latest, rows that differ marked, and exit 1 when a check that passed with an earlier release does not pass
 // with a later one.
-import { compareVersions } from "./codex/version.js";
+import { compareVersions } from "../codex/version.js";
+import type { CheckResult, Report, Status } from "../core/model.js";
+import { bold, plain, statusTag } from "../reporters/console.js";
 import { exitCode } from "./execute.js";
-import type { CheckResult, Report, Status } from "./model.js";
-import { bold, plain, statusTag } from "./reporters/console.js";
 
 export interface MatrixColumn {
   /** The column heading: the release number (suffixed `_2`, `_3` when two entries are the same release). */

@@ -1,8 +1,8 @@
 // The vocabulary shared by the engine, the checks and the reporters.
-import type { LintFinding, ObservedArgv } from "./gather/launcher-static.js";
-import type { ProxyKill } from "./gather/proxy-kill.js";
-import type { HttpAttempt } from "./runner/net-types.js";
-import type { LocalReport, NetReport } from "./runner/types.js";
+import type { LintFinding, ObservedArgv } from "../gather/launcher-static.js";
+import type { ProxyKill } from "../gather/proxy-kill.js";
+import type { HttpAttempt } from "../runner/net-types.js";
+import type { LocalReport, NetReport } from "../runner/types.js";
 
 export type Status = "pass" | "fail" | "warn" | "skip" | "error";
 export const STATUSES: readonly Status[] = ["pass", "fail", "warn", "skip", "error"];

@@ -5,15 +5,15 @@
 import { accessSync, constants, type Stats, statfsSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { checks } from "../checks/index.js";
+import { checks } from "../../checks/index.js";
+import type { AuditSettings, AuditTarget } from "../audit/index.js";
+import { UsageError } from "../core/errors.js";
+import { DEFAULT_EXPECTATIONS, loadExpectations } from "../core/expectations.js";
+import { jsonInputError, readJsonInput } from "../core/json-input.js";
+import type { Report } from "../core/model.js";
+import { type Format, parseFormats } from "../reporters/index.js";
 import type { OptionSpecs, ParsedValues } from "./args.js";
-import type { AuditSettings, AuditTarget } from "./audit/index.js";
-import { UsageError } from "./errors.js";
-import { DEFAULT_EXPECTATIONS, loadExpectations } from "./expectations.js";
 import { SETUP_OPTIONS } from "./help.js";
-import { jsonInputError, readJsonInput } from "./json-input.js";
-import type { Report } from "./model.js";
-import { type Format, parseFormats } from "./reporters/index.js";
 
 export const RUN_OPTIONS = {
   launcher: { type: "string" },

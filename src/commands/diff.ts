@@ -1,7 +1,7 @@
 // Comparing two JSON reports (`codex-smoke diff`, `run --baseline`): what broke, what was fixed, what moved.
 import { readFile } from "node:fs/promises";
-import { type CheckResult, type Report, type ReportTarget, STATUSES, type Status } from "./model.js";
-import { bold, plain, statusTag } from "./reporters/console.js";
+import { type CheckResult, type Report, type ReportTarget, STATUSES, type Status } from "../core/model.js";
+import { bold, plain, statusTag } from "../reporters/console.js";
 
 interface StatusChange {
   id: string;
@@ -81,15 +81,6 @@ export function diffReports(oldR: Report, newR: Report): ReportDiff {
     } else diff.otherStatusChanges.push(change(then, now));
   }
   return diff;
-}
-
-/** Exec header lines that differ on every run of the same setup: not evidence. */
-const PER_RUN_HEADER_LINES = new Set(["workdir", "session id"]);
-
-/** The exec header as a report keeps it: without its per-run lines. */
-export function recordedExecHeader(header: Record<string, string> | null): Record<string, string> | null {
-  if (header === null) return null;
-  return Object.fromEntries(Object.entries(header).filter(([key]) => !PER_RUN_HEADER_LINES.has(key)));
 }
 
 function headerChanges(

@@ -3,22 +3,22 @@
 // one-line outcome (when the console report is off, or with --quiet) and errors.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { checks } from "../checks/index.js";
-import { type AuditResult, type AuditTarget, runAudit } from "./audit/index.js";
-import { callerEnvironment, demoCodex } from "./codex/locate.js";
-import { UsageError } from "./errors.js";
-import type { Report } from "./model.js";
-import type { RunOptions } from "./options.js";
-import { outcomeText } from "./outcome.js";
-import { progressMode, progressView } from "./progress.js";
-import { RUNNER_REPORT_FILE, TUI_SCREEN_FILE, TUI_STREAM_FILE } from "./report-dir.js";
+import { checks } from "../../checks/index.js";
+import { type AuditResult, type AuditTarget, runAudit } from "../audit/index.js";
+import { callerEnvironment, demoCodex } from "../codex/locate.js";
+import { UsageError } from "../core/errors.js";
+import type { Report } from "../core/model.js";
 import {
   ReportWriteError,
   removeStaleFiles,
   render,
   reportFileName,
   writeReportFiles,
-} from "./reporters/index.js";
+} from "../reporters/index.js";
+import { RUNNER_REPORT_FILE, TUI_SCREEN_FILE, TUI_STREAM_FILE } from "../reporters/report-dir.js";
+import type { RunOptions } from "./options.js";
+import { outcomeText } from "./outcome.js";
+import { progressMode, progressView } from "./progress.js";
 
 export function exitCode(report: Report, opts: { failOn: "fail" | "warn"; regressions: boolean }): number {
   const { summary } = report;
@@ -35,7 +35,7 @@ async function auditWithProgress(command: "run" | "demo", opts: RunOptions): Pro
     runAudit({ ...opts, ...target, checks, onProgress: view?.onProgress });
   try {
     if (command === "run") return await auditOf({ ...opts, env: callerEnvironment() });
-    const { buildReferenceSetup } = await import("./demo/reference-setup.js");
+    const { buildReferenceSetup } = await import("../demo/reference-setup.js");
     const codex = demoCodex(opts.codex);
     const setup = await buildReferenceSetup({ codex });
     try {
