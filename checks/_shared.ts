@@ -1,6 +1,6 @@
 // Small helpers shared by several checks.
 import { outcome } from "../src/core/define-check.js";
-import type { CheckOutcome, ConfigFacts, ConfigFile } from "../src/core/model.js";
+import type { CheckOutcome, ConfigFacts, ConfigFile, FactName } from "../src/core/model.js";
 import type { ProbeResult } from "../src/runner/types.js";
 
 export { isTable, lookup, tomlValue } from "../src/util/toml.js";
@@ -48,10 +48,17 @@ export function firstLines(text: string, count = 3): string[] {
 
 /** Codex refused to start on the config: a check that needs that launch could not test anything (decisions §10). */
 export function refusedToStart(expected: string, refusal: string): CheckOutcome {
-  return outcome(
-    "error",
-    expected,
-    `could not test: Codex refused to start: ${firstLines(refusal, 1)[0]}`,
-    firstLines(refusal, 4),
-  );
+  return {
+    ...outcome(
+      "error",
+      expected,
+      `could not test: Codex refused to start: ${firstLines(refusal, 1)[0]}`,
+      firstLines(refusal, 4),
+    ),
+    remediation:
+      "Make Codex start on this setup: correct what its error names (evidence); running the launcher by hand shows the same error.",
+  };
 }
+
+/** Launches whose refusal a broken config explains: every launch reads the same config files. */
+export const CONFIG_LAUNCHES: FactName[] = ["exec", "tui", "mcpGet"];

@@ -132,7 +132,7 @@ const variants: Variant[] = [
     breakIt: (s) => editFile(s.profileFile, (t) => t.replace(/^"[^"]*\/vendor" = "read"\n/m, "")),
     args: FS_NET,
     expect: { "runner.report": "fail", "config.profile": "pass", "fs.auth_json": "error" },
-    says: { "runner.report": '/vendor" = "read" to the profile' },
+    says: { "runner.report": "the sandbox cannot run any command: bwrap: execvp" },
   },
   {
     name: "a project that is not a git repository: the git checks skip (Codex mounts a placeholder .git inside)",

@@ -1,6 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import { defineCheck, outcome } from "../src/core/define-check.js";
-import { matchesSelector, neededFacts, runCheck, summarize } from "../src/core/engine.js";
+import {
+  matchesSelector,
+  neededFacts,
+  runCheck,
+  summarize,
+  UNTESTED_REMEDIATION,
+} from "../src/core/engine.js";
 import type { CheckDefinition, CheckOutcome, FactName, Facts, FactValues } from "../src/core/model.js";
 import { gathered, notGathered } from "../src/core/model.js";
 
@@ -50,6 +56,13 @@ describe("runCheck", () => {
     expect(runCheck(general, facts({ exec: {} }), ctx).remediation).toBe("fix it");
   });
 
+  it("gives an error without a fix of its own no claim fix: nothing is known to be broken", () => {
+    const untested = check(["exec"], () => outcome("error", "x", "could not test: y"));
+    expect(runCheck(untested, facts({ exec: {} }), ctx).remediation).toBe(UNTESTED_REMEDIATION);
+    const own = check(["exec"], () => ({ ...outcome("error", "x", "y"), remediation: "start it" }));
+    expect(runCheck(own, facts({ exec: {} }), ctx).remediation).toBe("start it");
+  });
+
   it("gives error naming the missing fact and does not call run", () => {
     const run = vi.fn(() => outcome("pass", "x", "x"));
     const result = runCheck(check(["exec", "tui"], run), facts({ exec: { exitCode: 0 } }), ctx);
@@ -57,11 +70,12 @@ describe("runCheck", () => {
     expect(result.status).toBe("error");
     expect(result.observed).toBe("could not test: tui: tui was not gathered: reason-tui");
     expect(result.evidence).toEqual(["tui: tui was not gathered: reason-tui"]);
+    // "fix it" fixes a broken claim; a claim that could not be tested gets no fix of the check's.
     expect(result).toMatchObject({
       id: "test.check",
       title: "Test check",
       claim: "a claim",
-      remediation: "fix it",
+      remediation: UNTESTED_REMEDIATION,
     });
   });
 

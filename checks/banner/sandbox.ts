@@ -6,6 +6,7 @@ export default defineCheck({
   title: "Exec header shows the profile's sandbox",
   claim: (expect) => `The exec startup header reports \`sandbox: ${expect.sandboxHeader}\`.`,
   needs: ["exec"],
+  owns: ["exec"],
   run({ exec }, { expect }) {
     const expected = `sandbox: ${expect.sandboxHeader}`;
     if (exec.refused) return refusedToStart(expected, exec.refused);

@@ -1,8 +1,10 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
 import type { ConfigFacts, ConfigFile } from "../../src/core/model.js";
-import { fileLineColumn, firstLines, isTable, tomlValue } from "../_shared.js";
+import { CONFIG_LAUNCHES, fileLineColumn, firstLines, isTable, tomlValue } from "../_shared.js";
 
 const APPROVAL_MODES = new Set(["auto", "prompt", "writes", "approve"]);
+const UNDEFINED_SERVER_FIX =
+  "Codex refuses a server that no loaded config layer defines (invalid transport): define each server the launcher's `-c mcp_servers.<server>.…` overrides name (`command` or `url`) in the profile, or drop those overrides.";
 
 export default defineCheck({
   id: "config.mcp_approval_tables",
@@ -52,7 +54,14 @@ export default defineCheck({
       exec.refused && /invalid transport/i.test(exec.refused) ? firstLines(exec.refused, 4) : [];
     if (problems.length > 0 || refusal.length > 0) {
       const observed = problems[0] ?? `Codex refused to start: ${refusal.join(" ")}`;
-      return outcome("fail", expected, observed, [...problems, ...refusal.map((line) => `exec: ${line}`)]);
+      const failed = outcome("fail", expected, observed, [
+        ...problems,
+        ...refusal.map((line) => `exec: ${line}`),
+      ]);
+      // No table to delete: what names the undefined server is a launcher `-c mcp_servers.<server>.…` override.
+      return problems.length > 0
+        ? { ...failed, explains: CONFIG_LAUNCHES }
+        : { ...failed, remediation: UNDEFINED_SERVER_FIX, explains: CONFIG_LAUNCHES };
     }
     const unreadable = [config.base, config.profile, config.projectOverride]
       .map(fileLineColumn)

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { defineCheck, outcome } from "../../src/core/define-check.js";
 import type { ConfigFacts, Expectations } from "../../src/core/model.js";
-import { fileLineColumn, isTable, lookup, settingSource, tomlValue } from "../_shared.js";
+import { CONFIG_LAUNCHES, fileLineColumn, isTable, lookup, settingSource, tomlValue } from "../_shared.js";
 
 const DENY = new Set(["none", "deny"]);
 const WORKSPACE_ROOTS = [":workspace_roots", ":project_roots"];
@@ -17,13 +17,21 @@ export default defineCheck({
   run({ config }, { expect }) {
     const expected = `${config.profile.path}: a [permissions] profile with :minimal read, auth.json denied, the project writable, ${expect.readonlyPaths.join(" and ")} read-only, network on, nothing else writable; approval_policy ${expect.approval}, web_search ${expect.webSearch}`;
     if (!config.profile.exists) {
-      return outcome("fail", `${config.profile.path} exists`, `${config.profile.path} does not exist`, [
-        "Codex silently ignores --profile for a missing file and runs without the permission profile",
-      ]);
+      return {
+        ...outcome("fail", `${config.profile.path} exists`, `${config.profile.path} does not exist`, [
+          "Codex silently ignores --profile for a missing file and runs without the permission profile",
+        ]),
+        remediation: `Create ${config.profile.path} as the README shows (or make the launcher's --profile name the file that exists).`,
+        explains: CONFIG_LAUNCHES,
+      };
     }
     const parseErrors = [config.profile, config.base].map(fileLineColumn).filter((e) => e !== null);
     if (parseErrors.length > 0) {
-      return outcome("fail", `${config.profile.path} parses`, parseErrors[0] as string, parseErrors);
+      return {
+        ...outcome("fail", `${config.profile.path} parses`, parseErrors[0] as string, parseErrors),
+        remediation: "Correct the TOML at the line and column the parse error names.",
+        explains: CONFIG_LAUNCHES,
+      };
     }
     const problems = [...permissionProblems(config, expect), ...settingProblems(config, expect)];
     if (problems.length > 0) return outcome("fail", expected, problems[0] as string, problems);

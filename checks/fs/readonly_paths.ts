@@ -29,6 +29,7 @@ function missingFolderFailure(
       firstLines(refusal, 4),
     ),
     remediation: `Create ${folder} in the project (an empty folder will do), or drop its entry from the profile.`,
+    explains: ["exec"],
   };
 }
 

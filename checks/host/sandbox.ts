@@ -1,12 +1,16 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
 import { firstLines } from "../_shared.js";
 
+const HOST_FIX =
+  "Run on a host where unprivileged user namespaces are enabled (sysctl user.max_user_namespaces > 0) so bubblewrap can start.";
+
 export default defineCheck({
   id: "host.sandbox",
   title: "Host can run the sandbox",
   claim:
     "The host can run Codex's sandbox at all (bubblewrap, user namespaces); otherwise nothing can be tested.",
   needs: ["hostSandbox"],
+  owns: ["hostSandbox"],
   run({ hostSandbox }) {
     const expected = "`codex sandbox` runs a command (exit 0)";
     const version = `${hostSandbox.codexPath} (${hostSandbox.codexVersion})`;
@@ -16,13 +20,15 @@ export default defineCheck({
     }
     // Not a claim failure: the setup cannot be judged on this host (decisions §14).
     const observed = lines.find((line) => /fail|error|denied|not permitted/i.test(line)) ?? lines[0];
-    return outcome(
-      "error",
-      expected,
-      `could not test: sandbox unusable (exit ${hostSandbox.exitCode ?? "none"})${observed ? `: ${observed}` : ""}`,
-      [version, ...lines],
-    );
+    return {
+      ...outcome(
+        "error",
+        expected,
+        `could not test: sandbox unusable (exit ${hostSandbox.exitCode ?? "none"})${observed ? `: ${observed}` : ""}`,
+        [version, ...lines],
+      ),
+      remediation: HOST_FIX,
+    };
   },
-  remediation:
-    "Run on a host where unprivileged user namespaces are enabled (sysctl user.max_user_namespaces > 0) so bubblewrap can start.",
+  remediation: HOST_FIX,
 });

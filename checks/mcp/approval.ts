@@ -7,6 +7,7 @@ export default defineCheck({
   claim: (expect) =>
     `Each expected server (${expect.mcpServers.join(", ")}) has \`default_tools_approval_mode = ${expect.mcpApprovalMode}\` and \`tool_timeout_sec = ${expect.mcpToolTimeoutSec}\` in effect (as \`<launcher> mcp get <server>\` shows with the launcher's overrides).`,
   needs: ["mcpGet"],
+  owns: ["mcpGet"],
   run({ mcpGet }, { expect }) {
     const expected = `default_tools_approval_mode: ${expect.mcpApprovalMode}, tool_timeout_sec: ${expect.mcpToolTimeoutSec}`;
     const problems: string[] = [];

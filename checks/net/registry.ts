@@ -13,6 +13,7 @@ export default defineCheck({
   // The host's own retrieval tells a registry that is down from a sandbox that blocks it; the config and the
   // launcher's argv say whether Codex's managed proxy is meant to be on.
   uses: ["registry", "config", "launcher"],
+  owns: ["registry"],
   run({ network, registry, config, launcher }, { expect }) {
     const url = registry.ok
       ? registry.value.url

@@ -14,6 +14,7 @@ export default defineCheck({
   claim: "The in-sandbox runner ran inside the sandbox and its nonce-stamped report reached the project.",
   needs: ["exec"],
   uses: ["runner"],
+  owns: ["runner", "network", "sideEffects"],
   run({ exec, runner }, _ctx) {
     const expected =
       "the runner's report, from inside Codex's sandbox: own user, mount and pid namespaces, no capabilities, no new privileges";
@@ -24,10 +25,13 @@ export default defineCheck({
         .find((m) => m !== null);
       if (cannotExec) {
         const binary = cannotExec[1] ?? "";
-        return outcome("fail", expected, `the sandbox cannot run any command: ${cannotExec[0]}`, [
-          `fix: add ${JSON.stringify(packageDirOf(binary))} = "read" to the profile's [permissions.<name>.filesystem] table`,
-          "the sandbox must be able to read Codex's own binary to start a command",
-        ]);
+        return {
+          ...outcome("fail", expected, `the sandbox cannot run any command: ${cannotExec[0]}`, [
+            `Codex starts every command through its own binary: ${binary}`,
+            "the sandbox must be able to read it to start a command",
+          ]),
+          remediation: `Add ${JSON.stringify(packageDirOf(binary))} = "read" to the profile's [permissions.<name>.filesystem] table.`,
+        };
       }
       return outcome(
         "error",

@@ -7,6 +7,7 @@ export default defineCheck({
   claim: (expect) =>
     `The interactive session's \`/status\` shows \`(${expect.tuiPermissions})\` (the authority for approval: exec always prints never).`,
   needs: ["tui"],
+  owns: ["tui"],
   run({ tui }, { expect }) {
     const expected = `Permissions: … (${expect.tuiPermissions})`;
     if (tui.refused) return refusedToStart(expected, tui.refused);

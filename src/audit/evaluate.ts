@@ -1,6 +1,8 @@
-// Phase 7: the selected checks over the facts (the others are `skip`), every text redacted once more.
-import { claimOf, docsPageOf, runCheck } from "../core/engine.js";
+// Phase 7: the selected checks over the facts (the others are `skip`), dependents of a failed step pointed at its
+// root cause, every text redacted once more.
+import { claimOf, docsPageOf, judge } from "../core/engine.js";
 import type { CheckDefinition, CheckResult, Expectations, Facts } from "../core/model.js";
+import { withRootCauses } from "../core/root-cause.js";
 
 function redactResult(result: CheckResult, redact: (s: string) => string): CheckResult {
   return {
@@ -11,6 +13,21 @@ function redactResult(result: CheckResult, redact: (s: string) => string): Check
   };
 }
 
+function skipped(check: CheckDefinition, expect: Expectations): CheckResult {
+  return {
+    id: check.id,
+    title: check.title,
+    claim: claimOf(check, expect),
+    remediation: check.remediation,
+    docs: docsPageOf(check.id),
+    status: "skip",
+    expected: "",
+    observed: "not selected (--only/--skip)",
+    evidence: [],
+    durationMs: 0,
+  };
+}
+
 export function evaluate(
   checks: readonly CheckDefinition[],
   selected: ReadonlySet<string>,
@@ -18,20 +35,12 @@ export function evaluate(
   expect: Expectations,
   redact: (s: string) => string,
 ): CheckResult[] {
-  return checks.map((check) =>
-    selected.has(check.id)
-      ? redactResult(runCheck(check, facts, { expect }), redact)
-      : {
-          id: check.id,
-          title: check.title,
-          claim: claimOf(check, expect),
-          remediation: check.remediation,
-          docs: docsPageOf(check.id),
-          status: "skip",
-          expected: "",
-          observed: "not selected (--only/--skip)",
-          evidence: [],
-          durationMs: 0,
-        },
-  );
+  const judged = checks
+    .filter((check) => selected.has(check.id))
+    .map((check) => judge(check, facts, { expect }));
+  const results = new Map(withRootCauses(judged, facts).map((result) => [result.id, result]));
+  return checks.map((check) => {
+    const result = results.get(check.id);
+    return result ? redactResult(result, redact) : skipped(check, expect);
+  });
 }

@@ -121,13 +121,15 @@ export function runnerFacts(
   const local = runnerPart(input, "local", outputs);
   const net = runnerPart(input, "net", outputs);
   const killedBy = outputs.map(parseProxyKill).find((m) => m !== null) ?? null;
+  // Without a runner that ran, the exec launch is why there is no report.
+  const missing = (error: string) => (why ? notGathered<never>(why, "exec") : notGathered<never>(error));
   return {
-    runner: local.ok ? local : notGathered(why ?? local.error),
+    runner: local.ok ? local : missing(local.error),
     network: net.ok
       ? gathered({ report: net.value, killedBy })
       : killedBy
         ? gathered({ report: emptyNetReport(input.nonce), killedBy })
-        : notGathered(why ?? net.error),
+        : missing(net.error),
   };
 }
 

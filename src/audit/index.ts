@@ -290,8 +290,9 @@ function assembleFacts(
     interrupted ? notGathered(`interrupted (${interrupted}) before it was gathered`) : fact;
   const hostUnusable =
     launched.hostSandbox.ok && !launched.hostSandbox.value.usable
-      ? notGathered(
+      ? notGathered<never>(
           `the host cannot run the sandbox: ${launched.hostSandbox.value.output.split("\n")[0] ?? ""}`,
+          "hostSandbox",
         )
       : null;
   return {

@@ -21,13 +21,30 @@ export function docsPageOf(id: string): string {
   return `docs/checks/${id}.md`;
 }
 
+/** A check's result with the facts its failure explains (kept out of the report). */
+export interface Judged {
+  check: CheckDefinition;
+  result: CheckResult;
+  explains: readonly FactName[];
+}
+
+/**
+ * An `error` whose check gave no fix of its own: the check's general remediation fixes a broken claim, and a claim
+ * that could not be tested is not known to be broken, so it would send the reader the wrong way.
+ */
+export const UNTESTED_REMEDIATION =
+  "Nothing to change for this claim yet: it could not be tested. Remove the cause named in `observed`, then audit again.";
+
 export function runCheck(check: CheckDefinition, facts: Facts, ctx: CheckContext): CheckResult {
+  return judge(check, facts, ctx).result;
+}
+
+export function judge(check: CheckDefinition, facts: Facts, ctx: CheckContext): Judged {
   const started = performance.now();
   const base = {
     id: check.id,
     title: check.title,
     claim: claimOf(check, ctx.expect),
-    remediation: check.remediation,
     docs: docsPageOf(check.id),
   };
   const missing = check.needs.filter((name) => !facts[name].ok);
@@ -36,36 +53,42 @@ export function runCheck(check: CheckDefinition, facts: Facts, ctx: CheckContext
       const fact = facts[name];
       return `${name}: ${fact.ok ? "" : fact.error}`;
     });
-    return {
+    const result: CheckResult = {
       ...base,
       status: "error",
       expected: "facts could be gathered",
       observed: `could not test: ${reasons[0]}`,
       evidence: reasons,
+      remediation: UNTESTED_REMEDIATION,
       durationMs: 0,
     };
+    return { check, result, explains: [] };
   }
   const values = Object.fromEntries([
     ...check.needs.map((name) => [name, (facts[name] as { ok: true; value: unknown }).value]),
     ...(check.uses ?? []).map((name) => [name, facts[name]]),
   ]) as CheckFacts<FactName, FactName>;
   try {
-    const outcome = check.run(values, ctx);
-    return {
+    const { explains = [], ...outcome } = check.run(values, ctx);
+    const general = outcome.status === "error" ? UNTESTED_REMEDIATION : check.remediation;
+    const result: CheckResult = {
       ...base,
       ...outcome,
-      remediation: outcome.remediation ?? check.remediation,
+      remediation: outcome.remediation ?? general,
       durationMs: Math.round(performance.now() - started),
     };
+    return { check, result, explains };
   } catch (error) {
-    return {
+    const result: CheckResult = {
       ...base,
       status: "error",
       expected: "the check runs",
       observed: `check crashed: ${error instanceof Error ? error.message : String(error)}`,
       evidence: [],
+      remediation: UNTESTED_REMEDIATION,
       durationMs: Math.round(performance.now() - started),
     };
+    return { check, result, explains: [] };
   }
 }
 

@@ -7,10 +7,15 @@ import type { LocalReport, NetReport } from "../runner/types.js";
 export type Status = "pass" | "fail" | "warn" | "skip" | "error";
 export const STATUSES: readonly Status[] = ["pass", "fail", "warn", "skip", "error"];
 
-/** A fact is either gathered or could not be gathered, with the reason (never a guess). */
-export type Fact<T> = { ok: true; value: T } | { ok: false; error: string };
+/**
+ * A fact is either gathered or could not be gathered, with the reason (never a guess). `because` names the fact
+ * whose failure made this one impossible (the runner's report: the exec launch, or the host's sandbox), so the
+ * report can lead with the step that failed (src/core/root-cause.ts).
+ */
+export type Fact<T> = { ok: true; value: T } | { ok: false; error: string; because?: FactName };
 export const gathered = <T>(value: T): Fact<T> => ({ ok: true, value });
-export const notGathered = <T = never>(error: string): Fact<T> => ({ ok: false, error });
+export const notGathered = <T = never>(error: string, because?: FactName): Fact<T> =>
+  because === undefined ? { ok: false, error } : { ok: false, error, because };
 
 /** What the user expects; defaults are the claims of the seed README, `--expect` overrides them. */
 export interface Expectations {
@@ -245,6 +250,12 @@ export interface CheckOutcome {
   evidence: string[];
   /** The fix for what was observed, when it is more precise than the check's general remediation. */
   remediation?: string;
+  /**
+   * Facts this failure explains: a launch Codex refused, or a fact that could not be gathered, because of what this
+   * check found (a profile that does not parse, a folder the sandbox cannot mount). Dependents then name this check
+   * as their root cause. Never part of the report.
+   */
+  explains?: FactName[];
 }
 
 export interface CheckContext {
@@ -266,11 +277,16 @@ export interface CheckDefinition<N extends FactName = FactName, U extends FactNa
   needs: readonly N[];
   /** Facts `run` reads even when they could not be gathered: why one is missing can itself be the finding. */
   uses?: readonly U[];
+  /**
+   * Facts whose failure this check reports with its fix (the runner's report, the host's sandbox, a launch Codex
+   * refused): a check that could not be tested without one of them names this check as its root cause.
+   */
+  owns?: readonly FactName[];
   run(facts: CheckFacts<N, U>, ctx: CheckContext): CheckOutcome;
   remediation: string;
 }
 
-export interface CheckResult extends CheckOutcome {
+export interface CheckResult extends Omit<CheckOutcome, "explains"> {
   id: string;
   title: string;
   /** The claim as the expectations in force word it. */
@@ -279,6 +295,11 @@ export interface CheckResult extends CheckOutcome {
   /** The check's page, relative to the codex-smoke package root: the same path in a checkout and an install. */
   docs?: string;
   durationMs: number;
+  /**
+   * The check that reports the failed step this one could not be tested without (the runner's report, the host's
+   * sandbox, a launch Codex refused); set only on such a dependent, whose `observed` then says `not tested: …`.
+   */
+  rootCause?: string;
 }
 
 export interface ReportTarget {

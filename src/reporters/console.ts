@@ -90,24 +90,65 @@ function noteLines(evidence: readonly string[], color: boolean): string[] {
   return evidence.filter(isNote).flatMap((note) => labelled("note", note.slice(NOTE_PREFIX.length), color));
 }
 
-function resultLines(result: CheckResult, idWidth: number, color: boolean): string[] {
-  const head = `  ${statusTag(result.status, color)}  ${result.id.padEnd(idWidth)}  ${plain(result.title)}`;
-  const notes = noteLines(result.evidence, color);
-  if (result.status === "pass") return [head, ...notes];
-  // A skip is one line: why it was not run says everything (it has nothing expected or observed).
-  if (result.status === "skip")
-    return [`${head} ${paint(`— ${oneLine(result.observed)}${seeDocs(result)}`, DIM, color)}`, ...notes];
+const headLine = (result: CheckResult, idWidth: number, color: boolean): string =>
+  `  ${statusTag(result.status, color)}  ${result.id.padEnd(idWidth)}  ${plain(result.title)}`;
+
+/** A line that says everything in one: a skip (why it was not run), a dependent (which root cause it waits for). */
+function oneLiner(result: CheckResult, idWidth: number, color: boolean, text: string): string {
+  return `${headLine(result, idWidth, color)} ${paint(`— ${text}`, DIM, color)}`;
+}
+
+/** The full entry. A root cause shows its fix even when it could not test: fixing it is what unblocks the rest. */
+function detailLines(result: CheckResult, idWidth: number, color: boolean, root: boolean): string[] {
   const lines = [
-    head,
+    headLine(result, idWidth, color),
     ...labelled("expected", result.expected, color),
     ...labelled("observed", result.observed, color),
     ...evidenceLines(result.evidence, color),
-    ...notes,
+    ...noteLines(result.evidence, color),
   ];
   // A remediation fixes a broken claim; for "could not test" it would send the reader the wrong way.
-  if (result.status === "fail" || result.status === "warn")
+  if (root || result.status === "fail" || result.status === "warn")
     lines.push(...labelled("fix", result.remediation, color));
   if (result.docs !== undefined) lines.push(...labelled("docs", result.docs, color));
+  return lines;
+}
+
+function resultLines(result: CheckResult, idWidth: number, color: boolean, roots: RootCauses): string[] {
+  const notes = noteLines(result.evidence, color);
+  if (result.status === "pass") return [headLine(result, idWidth, color), ...notes];
+  // A skip is one line: why it was not run says everything (it has nothing expected or observed).
+  if (result.status === "skip")
+    return [oneLiner(result, idWidth, color, `${oneLine(result.observed)}${seeDocs(result)}`), ...notes];
+  if (result.rootCause !== undefined) return [oneLiner(result, idWidth, color, oneLine(result.observed))];
+  if (roots.has(result.id)) return [oneLiner(result, idWidth, color, "root cause, shown first")];
+  return detailLines(result, idWidth, color, false);
+}
+
+/** Root causes by id, with the checks that could not be tested because of each. */
+type RootCauses = Map<string, string[]>;
+
+function rootCausesOf(results: readonly CheckResult[]): RootCauses {
+  const roots: RootCauses = new Map();
+  for (const result of results) {
+    if (result.rootCause === undefined) continue;
+    roots.set(result.rootCause, [...(roots.get(result.rootCause) ?? []), result.id]);
+  }
+  return roots;
+}
+
+/** Each failed step that others could not be tested without, before everything else, with what it blocks. */
+function rootCauseLines(report: Report, roots: RootCauses, idWidth: number, color: boolean): string[] {
+  if (roots.size === 0) return [];
+  const lines = ["", bold(roots.size === 1 ? "root cause" : "root causes", color)];
+  for (const result of report.results) {
+    const blocked = roots.get(result.id);
+    if (blocked === undefined) continue;
+    lines.push(
+      ...detailLines(result, idWidth, color, true),
+      ...labelled("blocks", `${blocked.length} not tested: ${blocked.join(", ")}`, color),
+    );
+  }
   return lines;
 }
 
@@ -132,9 +173,11 @@ export function renderConsole(report: Report, opts: { color: boolean }): string 
     `  profile   ${t.profile}`,
   ];
   const idWidth = Math.max(0, ...report.results.map((r) => r.id.length));
+  const roots = rootCausesOf(report.results);
+  lines.push(...rootCauseLines(report, roots, idWidth, color));
   for (const [area, results] of groupByArea(report.results)) {
     lines.push("", bold(area, color));
-    for (const result of results) lines.push(...resultLines(result, idWidth, color));
+    for (const result of results) lines.push(...resultLines(result, idWidth, color, roots));
   }
   lines.push("", bold(summaryText(report), color));
   return `${lines.join("\n")}\n`;

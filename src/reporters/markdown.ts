@@ -75,7 +75,10 @@ export function renderMarkdown(report: Report): string {
       (r) => `| ${LABELS[r.status]} | \`${r.id}\` | ${cell(r.claim)} | ${cell(r.observed)} |`,
     ),
   ];
+  // Root causes first: the steps the checks marked `not tested` wait for.
+  const roots = new Set(report.results.flatMap((r) => (r.rootCause === undefined ? [] : [r.rootCause])));
   const notPassed = report.results.filter((r) => r.status !== "pass");
-  if (notPassed.length > 0) lines.push("", "## Details", "", ...notPassed.flatMap(details));
+  const ordered = [...notPassed.filter((r) => roots.has(r.id)), ...notPassed.filter((r) => !roots.has(r.id))];
+  if (notPassed.length > 0) lines.push("", "## Details", "", ...ordered.flatMap(details));
   return `${lines.join("\n").trimEnd()}\n`;
 }

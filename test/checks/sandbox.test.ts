@@ -240,9 +240,11 @@ testCheck(runnerReport, {
       observed:
         "the sandbox cannot run any command: bwrap: execvp /opt/codex/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex: No such file or directory",
       evidence: [
-        'fix: add "/opt/codex/node_modules/@openai/codex-linux-x64/vendor" = "read" to the profile\'s [permissions.<name>.filesystem] table',
-        "the sandbox must be able to read Codex's own binary to start a command",
+        "Codex starts every command through its own binary: /opt/codex/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex",
+        "the sandbox must be able to read it to start a command",
       ],
+      remediation:
+        'Add "/opt/codex/node_modules/@openai/codex-linux-x64/vendor" = "read" to the profile\'s [permissions.<name>.filesystem] table.',
     },
     {
       name: "a binary outside a vendor folder: its folder is the grant; a later output counts too",
@@ -254,7 +256,7 @@ testCheck(runnerReport, {
       },
       missing: { runner: "the runner wrote no report" },
       status: "fail",
-      evidence: '"/usr/local/bin" = "read"',
+      remediation: 'Add "/usr/local/bin" = "read" to the profile\'s [permissions.<name>.filesystem] table.',
     },
     {
       name: "a binary at the root",
@@ -263,7 +265,7 @@ testCheck(runnerReport, {
       },
       missing: { runner: "the runner wrote no report" },
       status: "fail",
-      evidence: 'fix: add "/" = "read"',
+      remediation: 'Add "/" = "read" to the profile\'s [permissions.<name>.filesystem] table.',
     },
     {
       name: "a vendor folder at the root",
@@ -272,7 +274,7 @@ testCheck(runnerReport, {
       },
       missing: { runner: "the runner wrote no report" },
       status: "fail",
-      evidence: 'fix: add "/vendor" = "read"',
+      remediation: 'Add "/vendor" = "read" to the profile\'s [permissions.<name>.filesystem] table.',
     },
     {
       name: "no report for another reason",

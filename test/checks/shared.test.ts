@@ -97,6 +97,9 @@ describe("refusedToStart", () => {
       expected: "x in effect",
       observed: "could not test: Codex refused to start: Error: bad config",
       evidence: ["Error: bad config", "in a", "in b", "in c"],
+      // The fix is for the refusal, never the claim's: the claim was not tested.
+      remediation:
+        "Make Codex start on this setup: correct what its error names (evidence); running the launcher by hand shows the same error.",
     });
   });
 });
