@@ -60,5 +60,5 @@ export function refusedToStart(expected: string, refusal: string): CheckOutcome 
   };
 }
 
-/** Launches whose refusal a broken config explains: every launch reads the same config files. */
+/** The launches a broken config (or a host that cannot sandbox) makes Codex refuse: each one reads the same files. */
 export const CONFIG_LAUNCHES: FactName[] = ["exec", "tui", "mcpGet"];

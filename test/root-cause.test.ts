@@ -120,7 +120,7 @@ describe("a runner that could not run", () => {
     expect(lines[rootHeading + 1]).toMatch(/^ {2}FAIL {2}runner\.report +In-sandbox runner ran sandboxed$/);
     expect(text).toContain(`blocks: 10 not tested: ${RUNNER_DEPENDENTS.join(", ")}`);
     expect(text).toMatch(
-      /^ {2}ERR {3}fs\.auth_json +auth\.json unreadable inside — not tested: runner\.report failed$/m,
+      /^ {2}ERR {3}fs\.auth_json +auth\.json unreadable inside — not tested: runner\.report failed; see docs\/checks\/fs\.auth_json\.md$/m,
     );
     expect(text).toMatch(
       /^ {2}FAIL {2}runner\.report +In-sandbox runner ran sandboxed — root cause, shown first$/m,
@@ -163,6 +163,17 @@ describe("the step each failure belongs to", () => {
     }
     // The exec launch itself ran: its header is judged as usual.
     expect(get(results, "banner.sandbox").status).toBe("pass");
+  });
+
+  it("a host that cannot sandbox and a launch refused for it: one root cause, host.sandbox", () => {
+    const facts = hostCannotSandbox();
+    const refusal =
+      "Error: thread/start failed: fs sandbox helper failed: bwrap: Creating new namespace failed (ENOSPC)";
+    if (facts.exec.ok) facts.exec = gathered({ ...facts.exec.value, header: null, refused: refusal });
+    const results = run(facts);
+    for (const id of ["banner.sandbox", "banner.approval", "runner.report", "fs.auth_json"]) {
+      expect(get(results, id).observed, id).toBe("not tested: host.sandbox could not test");
+    }
   });
 
   it("a launch Codex refused: banner.sandbox reports it once, with a fix for the refusal", () => {

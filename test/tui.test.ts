@@ -11,7 +11,7 @@ import mcpServers from "../checks/mcp/servers.js";
 import tuiPermissions from "../checks/tui/permissions.js";
 import { type MockResponses, startMockResponses } from "../src/agent/mock-responses.js";
 import { DEFAULT_EXPECTATIONS } from "../src/core/expectations.js";
-import type { McpFailure, TuiFacts } from "../src/core/model.js";
+import { gathered, type McpFailure, notGathered, type TuiFacts } from "../src/core/model.js";
 import { killMarked, MARKER_VAR, markedPids } from "../src/core/processes.js";
 import { Redactor } from "../src/core/redact.js";
 import { type CodexInstall, codexInstallFromBin } from "../src/demo/codex-install.js";
@@ -120,7 +120,11 @@ function verdicts(setup: ReferenceSetup, tui: TuiFacts) {
     launcherOverrides: [],
   });
   const ctx = { expect: DEFAULT_EXPECTATIONS };
-  return { permissions: tuiPermissions.run({ tui }, ctx), servers: mcpServers.run({ tui, config }, ctx) };
+  const permissions = tuiPermissions.run(
+    { tui, config: gathered(config), launcher: notGathered("not needed") },
+    ctx,
+  );
+  return { permissions, servers: mcpServers.run({ tui, config }, ctx) };
 }
 
 const toml = (value: string) => JSON.stringify(value);

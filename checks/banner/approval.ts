@@ -1,4 +1,5 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
+import { approvalFix } from "../_in-effect.js";
 import { refusedToStart, settingSource, tomlValue } from "../_shared.js";
 
 export default defineCheck({
@@ -16,21 +17,19 @@ export default defineCheck({
       "exec always prints approval: never; the interactive /status is the authority (tui.permissions)",
     ];
     const setting = settingSource(config, "approval_policy");
+    const fix = approvalFix(config, expect.approval);
     if (!setting) {
-      return outcome(
-        "fail",
-        expected,
-        "approval_policy is not set in any layer (interactive sessions ask for approval)",
-        evidence,
-      );
+      const observed = "approval_policy is not set in any layer (interactive sessions ask for approval)";
+      return { ...outcome("fail", expected, observed, evidence), remediation: fix ?? undefined };
     }
     const resolved = `approval_policy = ${tomlValue(setting.value)} (${setting.source})`;
-    if (setting.value !== expect.approval) return outcome("fail", expected, resolved, evidence);
+    if (setting.value !== expect.approval)
+      return { ...outcome("fail", expected, resolved, evidence), remediation: fix ?? undefined };
     if (header !== undefined && header !== expect.approval) {
       return outcome("fail", expected, `exec header: approval: ${header}`, [resolved, ...evidence]);
     }
     return outcome("pass", expected, resolved, evidence);
   },
   remediation:
-    'Set `approval_policy = "never"` in the profile file and keep `-c approval_policy="never"` in the launcher.',
+    'Set `approval_policy = "never"` where the launch reads it: in the profile file, or `-c approval_policy="never"` from the launcher.',
 });

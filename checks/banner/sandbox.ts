@@ -1,4 +1,5 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
+import { sandboxFix } from "../_in-effect.js";
 import { refusedToStart } from "../_shared.js";
 
 export default defineCheck({
@@ -6,8 +7,9 @@ export default defineCheck({
   title: "Exec header shows the profile's sandbox",
   claim: (expect) => `The exec startup header reports \`sandbox: ${expect.sandboxHeader}\`.`,
   needs: ["exec"],
+  uses: ["launcher", "config"],
   owns: ["exec"],
-  run({ exec }, { expect }) {
+  run({ exec, launcher, config }, { expect }) {
     const expected = `sandbox: ${expect.sandboxHeader}`;
     if (exec.refused) return refusedToStart(expected, exec.refused);
     const sandbox = exec.header?.sandbox;
@@ -21,10 +23,13 @@ export default defineCheck({
     }
     const line = `sandbox: ${sandbox}`;
     if (sandbox === expect.sandboxHeader) return outcome("pass", expected, line, [line]);
-    return outcome("fail", expected, line, [line, ...explain(sandbox, expect.sandboxHeader)]);
+    const failed = outcome("fail", expected, line, [line, ...explain(sandbox, expect.sandboxHeader)]);
+    const networkLost = !sandbox.includes("network access enabled");
+    const fix = sandboxFix(launcher, config, networkLost);
+    return fix === null ? failed : { ...failed, remediation: fix };
   },
   remediation:
-    "Remove legacy sandbox settings (`--sandbox`, `-s`, `sandbox_mode`, `extends`, extra writable roots) so the permission profile applies, and keep `network.enabled = true` in it.",
+    "Let the permission profile decide the sandbox: no legacy sandbox flag or `sandbox_mode` setting, no `extends` of a built-in, no extra writable root, and its network switched on.",
 });
 
 /** What a header variant means (codex-sandbox-lab §5.1), so the runtime effect is clear from the report. */

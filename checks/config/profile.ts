@@ -33,8 +33,13 @@ export default defineCheck({
         explains: CONFIG_LAUNCHES,
       };
     }
-    const problems = [...permissionProblems(config, expect), ...settingProblems(config, expect)];
-    if (problems.length > 0) return outcome("fail", expected, problems[0] as string, problems);
+    const found = new Problems();
+    permissionProblems(config, expect, found);
+    settingProblems(config, expect, found);
+    if (found.problems.length > 0) {
+      const failed = outcome("fail", expected, found.problems[0] as string, found.problems);
+      return { ...failed, remediation: found.remediation(config.profile.path) };
+    }
     const name = config.effective.default_permissions as string;
     return outcome("pass", expected, `default_permissions = "${name}" declares the claimed permissions`, [
       config.profile.path,
@@ -46,95 +51,160 @@ export default defineCheck({
     "Make the profile file define `default_permissions` and its `[permissions.<name>]` table as in the README (`:minimal` read, auth.json `none`, `.` write, the read-only folders `read`, network enabled) with no other `write` entry, no `extends` and no `sandbox_mode`.",
 });
 
-function permissionProblems(config: ConfigFacts, expect: Expectations): string[] {
-  const name = config.effective.default_permissions;
-  if (name === undefined)
-    return ["default_permissions is not set in any layer: no permission profile is active"];
-  if (typeof name !== "string") return [`default_permissions = ${tomlValue(name)} is not a profile name`];
-  if (name.startsWith(":"))
-    return [`default_permissions = "${name}" selects a built-in profile, not the README's`];
-  const profile = lookup(config.effective, ["permissions", name]);
-  if (!isTable(profile)) return [`default_permissions = "${name}" but [permissions.${name}] is not defined`];
+/** What is wrong, each with the change that fixes exactly that (a fix never names a rule the file lacks). */
+class Problems {
+  readonly problems: string[] = [];
+  private readonly fixes: string[] = [];
 
-  const problems: string[] = [];
+  add(problem: string, fix: string): void {
+    this.problems.push(problem);
+    if (!this.fixes.includes(fix)) this.fixes.push(fix);
+  }
+
+  remediation(path: string): string {
+    const steps = this.fixes.join("; ");
+    return `${steps.charAt(0).toUpperCase()}${steps.slice(1)} (the profile file: ${path}).`;
+  }
+}
+
+const DEFINE_PROFILE =
+  "set `default_permissions` to a `[permissions.<name>]` table of your own, as the README shows";
+
+/** The permission profile `default_permissions` selects, or null with the problem added. */
+function selectedProfile(config: ConfigFacts, found: Problems): Record<string, unknown> | null {
+  const name = config.effective.default_permissions;
+  let problem: string | null = null;
+  if (name === undefined)
+    problem = "default_permissions is not set in any layer: no permission profile is active";
+  else if (typeof name !== "string")
+    problem = `default_permissions = ${tomlValue(name)} is not a profile name`;
+  else if (name.startsWith(":"))
+    problem = `default_permissions = "${name}" selects a built-in profile, not the README's`;
+  if (problem !== null) {
+    found.add(problem, DEFINE_PROFILE);
+    return null;
+  }
+  const profile = lookup(config.effective, ["permissions", name as string]);
+  if (isTable(profile)) return profile;
+  found.add(
+    `default_permissions = "${name}" but [permissions.${name}] is not defined`,
+    `define [permissions.${name}] as the README shows`,
+  );
+  return null;
+}
+
+function permissionProblems(config: ConfigFacts, expect: Expectations, found: Problems): void {
+  const profile = selectedProfile(config, found);
+  if (profile === null) return;
+  const name = config.effective.default_permissions as string;
   if (profile.extends !== undefined) {
-    problems.push(
+    found.add(
       profile.extends === ":workspace"
         ? 'extends = ":workspace" adds writable /tmp and $TMPDIR and read access to the whole filesystem (:root)'
         : `extends = ${tomlValue(profile.extends)} replaces the profile's limits with a built-in's`,
+      `drop \`extends = ${tomlValue(profile.extends)}\` from [permissions.${name}]`,
     );
   }
   const filesystem = isTable(profile.filesystem) ? profile.filesystem : {};
-  if (filesystem[":minimal"] !== "read") problems.push('filesystem lacks ":minimal" = "read"');
+  if (filesystem[":minimal"] !== "read")
+    found.add('filesystem lacks ":minimal" = "read"', 'add `":minimal" = "read"` to the filesystem table');
   if (filesystem[":root"] !== undefined && filesystem[":root"] !== "none" && filesystem[":root"] !== "deny") {
-    problems.push(
+    found.add(
       `filesystem is not limited to minimal runtime (":root" = ${tomlValue(filesystem[":root"])})`,
+      `drop \`":root" = ${tomlValue(filesystem[":root"])}\``,
     );
   }
   const authKeys = ["~/.codex/auth.json", "~/.codex", join(config.codexHome, "auth.json"), config.codexHome];
   if (!authKeys.some((key) => DENY.has(filesystem[key] as string))) {
-    problems.push(
+    found.add(
       `auth.json is not denied: no "~/.codex/auth.json" = "none" (found ${authRules(filesystem)})`,
+      'add `"~/.codex/auth.json" = "none"` to the filesystem table',
     );
   }
+  workspaceProblems(config, expect, filesystem, found);
+  if (isTable(profile.workspace_roots) && Object.keys(profile.workspace_roots).length > 0) {
+    const extra = Object.keys(profile.workspace_roots).join(", ");
+    found.add(
+      `[permissions.${name}.workspace_roots] adds writable roots outside the project: ${extra}`,
+      `drop [permissions.${name}.workspace_roots]`,
+    );
+  }
+  const enabled = lookup(profile, ["network", "enabled"]);
+  if (enabled !== true) {
+    found.add(
+      `network.enabled = ${tomlValue(enabled ?? "not set")}, expected true`,
+      `set \`enabled = true\` under [permissions.${name}.network]`,
+    );
+  }
+}
+
+/** The project's own entries: `.` writable, the read-only folders read, nothing else writable. */
+function workspaceProblems(
+  config: ConfigFacts,
+  expect: Expectations,
+  filesystem: Record<string, unknown>,
+  found: Problems,
+): void {
   const rootsKey = WORKSPACE_ROOTS.find((key) => isTable(filesystem[key]));
   const roots = rootsKey ? (filesystem[rootsKey] as Record<string, unknown>) : {};
   // A project path may be written relative to the workspace root or as an absolute path: both work in Codex
   // (join(project, ".") is the project itself).
   const accessOf = (relativePath: string) =>
     roots[relativePath] ?? filesystem[join(config.project, relativePath)];
+  const table = JSON.stringify(rootsKey ?? ":workspace_roots");
   if (accessOf(".") !== "write")
-    problems.push(`":workspace_roots" "." = ${tomlValue(accessOf(".") ?? "not set")}, expected "write"`);
+    found.add(
+      `":workspace_roots" "." = ${tomlValue(accessOf(".") ?? "not set")}, expected "write"`,
+      `set \`"." = "write"\` under ${table}`,
+    );
   for (const path of expect.readonlyPaths) {
     const access = accessOf(path);
     // Codex mounts these read-only in every writable root by itself; only an explicit "write" undoes that.
     if (access === undefined && AUTO_PROTECTED.has(path)) continue;
     if (access !== "read") {
-      problems.push(`":workspace_roots" "${path}" = ${tomlValue(access ?? "not set")}, expected "read"`);
+      found.add(
+        `":workspace_roots" "${path}" = ${tomlValue(access ?? "not set")}, expected "read"`,
+        `set \`${JSON.stringify(path)} = "read"\` under ${table}`,
+      );
     }
   }
   for (const [key, access] of Object.entries(filesystem)) {
     if (access === "write" && key !== config.project) {
-      problems.push(`"${key}" = "write" grants write access outside the project`);
+      found.add(
+        `"${key}" = "write" grants write access outside the project`,
+        `drop \`${JSON.stringify(key)} = "write"\``,
+      );
     }
   }
-  if (isTable(profile.workspace_roots) && Object.keys(profile.workspace_roots).length > 0) {
-    const extra = Object.keys(profile.workspace_roots).join(", ");
-    problems.push(`[permissions.${name}.workspace_roots] adds writable roots outside the project: ${extra}`);
-  }
-  if (lookup(profile, ["network", "enabled"]) !== true) {
-    problems.push(
-      `network.enabled = ${tomlValue(lookup(profile, ["network", "enabled"]) ?? "not set")}, expected true`,
-    );
-  }
-  return problems;
 }
 
-function settingProblems(config: ConfigFacts, expect: Expectations): string[] {
-  const problems: string[] = [];
+function settingProblems(config: ConfigFacts, expect: Expectations, found: Problems): void {
   for (const file of [config.base, config.profile]) {
     for (const key of ["sandbox_mode", "sandbox_workspace_write"]) {
       if (file.data?.[key] !== undefined) {
-        problems.push(`${file.path} sets ${key}: legacy sandbox settings replace the permission profile`);
+        found.add(
+          `${file.path} sets ${key}: legacy sandbox settings replace the permission profile`,
+          `remove \`${key}\` from ${file.path}`,
+        );
       }
     }
   }
   for (const o of config.launcherOverrides) {
-    if (/^(sandbox_mode|sandbox_workspace_write)\b/.test(o.key)) problems.push(`launcher passes -c ${o.raw}`);
+    if (/^(sandbox_mode|sandbox_workspace_write)\b/.test(o.key))
+      found.add(`launcher passes -c ${o.raw}`, `remove \`-c ${o.raw}\` from the launcher`);
   }
-  const webSearch = settingSource(config, "web_search");
-  if (webSearch?.value !== expect.webSearch) {
-    problems.push(
-      `web_search = ${webSearch ? `${tomlValue(webSearch.value)} (${webSearch.source})` : "not set"}, expected "${expect.webSearch}"`,
+  for (const [key, wanted] of [
+    ["web_search", expect.webSearch],
+    ["approval_policy", expect.approval],
+  ] as const) {
+    const setting = settingSource(config, key);
+    if (setting?.value === wanted) continue;
+    const now = setting ? `${tomlValue(setting.value)} (${setting.source})` : "not set";
+    found.add(
+      `${key} = ${now}, expected "${wanted}"`,
+      setting ? `change \`${key}\` to "${wanted}" (${setting.source})` : `set \`${key} = "${wanted}"\``,
     );
   }
-  const approval = settingSource(config, "approval_policy");
-  if (approval?.value !== expect.approval) {
-    problems.push(
-      `approval_policy = ${approval ? `${tomlValue(approval.value)} (${approval.source})` : "not set"}, expected "${expect.approval}"`,
-    );
-  }
-  return problems;
 }
 
 function authRules(filesystem: Record<string, unknown>): string {

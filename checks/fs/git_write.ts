@@ -1,4 +1,6 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
+import type { ConfigFacts, Fact } from "../../src/core/model.js";
+import { filesystemRules, observedFix, rule, workspaceRules } from "../_in-effect.js";
 import { blockedByPermission, describeProbe } from "../_shared.js";
 
 export default defineCheck({
@@ -6,7 +8,8 @@ export default defineCheck({
   title: ".git read-only; git add and commit fail",
   claim: "`.git` cannot be written; `git add` and `git commit` fail.",
   needs: ["runner", "sideEffects"],
-  run({ runner, sideEffects }, _ctx) {
+  uses: ["launcher", "config"],
+  run({ runner, sideEffects, launcher, config }, _ctx) {
     const expected =
       "writing into .git, git add and git commit fail with EROFS/EACCES/EPERM, and none of them reaches the host's repository";
     if (!runner.git.isRepo) return outcome("skip", expected, "project is not a git repository");
@@ -36,7 +39,12 @@ export default defineCheck({
       ...sideEffects.leftAlone.map((entry) => `left alone: ${entry}`),
     ];
     if (notBlocked.length > 0) {
-      return outcome("fail", expected, notBlocked[0] as string, [...notBlocked, ...evidence, ...context]);
+      const verdict = outcome("fail", expected, notBlocked[0] as string, [
+        ...notBlocked,
+        ...evidence,
+        ...context,
+      ]);
+      return observedFix(verdict, launcher, () => gitWriteRuleFix(config));
     }
     return outcome("pass", expected, "all blocked, the host's .git unchanged by the probe", [
       ...evidence,
@@ -44,5 +52,15 @@ export default defineCheck({
     ]);
   },
   remediation:
-    "Let the permission profile apply (no legacy sandbox flags, no danger-full-access): Codex then mounts .git read-only in every writable root.",
+    "Keep the permission profile in effect and give `.git` no write rule: Codex then mounts .git read-only in every writable root.",
 });
+
+/** A rule that makes `.git` writable, to change; null when the profile has none. */
+function gitWriteRuleFix(config: Fact<ConfigFacts>): string | null {
+  const rules = filesystemRules(config);
+  if (rules === null) return null;
+  const roots = workspaceRules(rules);
+  const git = roots.table[".git"];
+  if (git !== "write") return null;
+  return `Change \`${rule(".git", git)}\` to \`${rule(".git", "read")}\` under \`${JSON.stringify(roots.key)}\` in the profile's filesystem table (or drop it: Codex keeps .git read-only by itself).`;
+}

@@ -1,6 +1,7 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
-import type { CheckOutcome, SideEffectFacts } from "../../src/core/model.js";
+import type { CheckOutcome, ConfigFacts, Fact, SideEffectFacts } from "../../src/core/model.js";
 import type { LocalReport } from "../../src/runner/types.js";
+import { filesystemRules, observedFix, rule, workspaceRules } from "../_in-effect.js";
 import { blockedByPermission, describeProbe, firstLines } from "../_shared.js";
 
 /** bwrap's errors when a mount source vanished or changed while Codex set up its sandbox. */
@@ -75,14 +76,35 @@ function readonlyVerdict(
   return outcome("pass", expected, "all read-only", evidence);
 }
 
+/** The read-only folders a write went into. */
+function writable(report: LocalReport): string[] {
+  return report.readonlyPaths.filter((probe) => probe.write.ok).map((probe) => probe.path);
+}
+
+/** Each written folder's rule as the profile has it: `"write"` to change, or none to add. */
+function readonlyRuleFix(config: Fact<ConfigFacts>, folders: string[]): string | null {
+  const rules = filesystemRules(config);
+  if (rules === null || folders.length === 0) return null;
+  const roots = workspaceRules(rules);
+  const steps = folders.flatMap((folder) => {
+    const access = roots.table[folder];
+    if (access === "read") return [];
+    const wanted = `\`${rule(folder, "read")}\``;
+    return access === undefined ? [`add ${wanted}`] : [`change \`${rule(folder, access)}\` to ${wanted}`];
+  });
+  return steps.length === 0
+    ? null
+    : `Under \`${JSON.stringify(roots.key)}\` in the profile's filesystem table, ${steps.join(" and ")}.`;
+}
+
 export default defineCheck({
   id: "fs.readonly_paths",
   title: "Read-only folders in the project",
   claim: (expect) =>
     `${expect.readonlyPaths.map((path) => `\`${path}\``).join(" and ")} in the project are read-only.`,
   needs: ["exec", "sideEffects"],
-  uses: ["runner"],
-  run({ exec, runner, sideEffects }, { expect }) {
+  uses: ["runner", "launcher", "config"],
+  run({ exec, runner, sideEffects, launcher, config }, { expect }) {
     const expected = `writing into ${expect.readonlyPaths.join(", ")} fails with EROFS/EACCES/EPERM, and nothing reaches the host`;
     if (!runner.ok) {
       const failure = missingFolderFailure(exec.refused, sideEffects.absentBefore, expected);
@@ -96,8 +118,9 @@ export default defineCheck({
       ...sideEffects.restored.map((entry) => `host restored: ${entry}`),
       ...sideEffects.leftAlone.map((entry) => `left alone: ${entry}`),
     ];
-    return { ...verdict, evidence: [...verdict.evidence, ...context] };
+    const fixed = observedFix(verdict, launcher, () => readonlyRuleFix(config, writable(runner.value)));
+    return { ...fixed, evidence: [...verdict.evidence, ...context] };
   },
   remediation:
-    'Mark each folder `"<folder>" = "read"` under `":project_roots"` in the profile, never `"write"`.',
+    'Mark each folder `"<folder>" = "read"` under `":workspace_roots"` in the profile, never `"write"`.',
 });

@@ -1,5 +1,5 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
-import { firstLines } from "../_shared.js";
+import { CONFIG_LAUNCHES, firstLines } from "../_shared.js";
 
 const HOST_FIX =
   "Run on a host where unprivileged user namespaces are enabled (sysctl user.max_user_namespaces > 0) so bubblewrap can start.";
@@ -28,6 +28,8 @@ export default defineCheck({
         [version, ...lines],
       ),
       remediation: HOST_FIX,
+      // Codex 0.169 sets up its sandbox to start a session (AGENTS.md): a launch it refused is this host's doing.
+      explains: CONFIG_LAUNCHES,
     };
   },
   remediation: HOST_FIX,

@@ -1,5 +1,6 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
 import type { LaunchKind } from "../../src/core/model.js";
+import type { LintFinding } from "../../src/gather/launcher-static.js";
 
 /** Flags and settings that replace the permission profile (codex-sandbox-lab §2.5, §5.1). */
 const LEGACY = new Set<string>([
@@ -65,8 +66,10 @@ export default defineCheck({
     if (observed.length === 0) {
       problems.push(...staticLegacy.map((f) => `launcher passes ${f.flag} (line ${f.line})`));
     }
-    if (problems.length > 0)
-      return outcome("fail", expected, problems[0] as string, [...problems, ...evidence]);
+    if (problems.length > 0) {
+      const failed = outcome("fail", expected, problems[0] as string, [...problems, ...evidence]);
+      return { ...failed, remediation: launcherFix(problems, statics.findings, expect.profile) };
+    }
     if (staticLegacy.length > 0) {
       // The observed launches were clean, but another path through the launcher passes a legacy flag.
       const first = staticLegacy[0] as { line: number; flag: string };
@@ -82,6 +85,29 @@ export default defineCheck({
   remediation:
     "Pass `--profile <name>` in the launcher and remove `--sandbox`/`-s`, `--full-auto`, `--dangerously-bypass-approvals-and-sandbox`, `--add-dir` and `-c sandbox_mode=…`: they replace the permission profile.",
 });
+
+/**
+ * The fix for what the launches passed: each flag or `-c` to remove (with its line where the text shows it), and the
+ * `--profile` to pass or correct. Only what was found is named.
+ */
+function launcherFix(problems: string[], findings: LintFinding[], profile: string): string {
+  const removals = new Set<string>();
+  const steps: string[] = [];
+  for (const problem of problems) {
+    const passed = / passes (.+?)(?: \(line \d+\))?$/.exec(problem)?.[1];
+    if (passed !== undefined) {
+      const lines = findings.filter((f) => passed.startsWith(f.flag)).map((f) => f.line);
+      removals.add(`\`${passed}\`${lines.length > 0 ? ` (line ${lines.join(", ")})` : ""}`);
+    } else if (/selects no profile/.test(problem)) steps.push(`pass \`--profile ${profile}\``);
+    else if (/selects profile/.test(problem)) steps.push(`select \`--profile ${profile}\` (${problem})`);
+  }
+  if (removals.size > 0)
+    steps.unshift(
+      `remove ${[...removals].join(", ")}: ${removals.size === 1 ? "it replaces" : "they replace"} the permission profile`,
+    );
+  const text = [...new Set(steps)].join("; ");
+  return `In the launcher, ${text}.`;
+}
 
 function profileProblems(profile: string | null, expected: string, who: string): string[] {
   if (profile === null)

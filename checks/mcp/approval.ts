@@ -11,6 +11,8 @@ export default defineCheck({
   run({ mcpGet }, { expect }) {
     const expected = `default_tools_approval_mode: ${expect.mcpApprovalMode}, tool_timeout_sec: ${expect.mcpToolTimeoutSec}`;
     const problems: string[] = [];
+    /** The launcher `-c`s that would put the expected values in effect, for the settings that differ. */
+    const overrides: string[] = [];
     const seen: string[] = [];
     const missing: string[] = [];
     for (const name of expect.mcpServers) {
@@ -33,18 +35,28 @@ export default defineCheck({
         problems.push(
           `${name}: default_tools_approval_mode ${mode === undefined ? "not set" : mode}${disabled}`,
         );
+        overrides.push(`-c mcp_servers.${name}.default_tools_approval_mode="${expect.mcpApprovalMode}"`);
       }
       // `mcp get` prints the number as Codex formats it ("300"); compare numerically.
       if (timeout === undefined || Number(timeout) !== expect.mcpToolTimeoutSec) {
         problems.push(`${name}: tool_timeout_sec ${timeout === undefined ? "not set" : timeout}${disabled}`);
+        overrides.push(`-c mcp_servers.${name}.tool_timeout_sec=${expect.mcpToolTimeoutSec}`);
       }
     }
-    if (problems.length > 0) return outcome("fail", expected, problems[0] as string, [...problems, ...seen]);
+    if (problems.length > 0) {
+      const failed = outcome("fail", expected, problems[0] as string, [...problems, ...seen]);
+      if (overrides.length === 0) return failed;
+      const list = overrides.map((override) => `\`${override}\``).join(", ");
+      return {
+        ...failed,
+        remediation: `Make the launcher pass ${list} (a server's own table may set them too).`,
+      };
+    }
     if (missing.length > 0) {
       return outcome("error", expected, `could not test: mcp get not run for ${missing.join(", ")}`, seen);
     }
     return outcome("pass", expected, `in effect for ${expect.mcpServers.join(", ")}`, seen);
   },
   remediation:
-    'Keep the launcher\'s `-c mcp_servers.<server>.default_tools_approval_mode="approve"` and `-c mcp_servers.<server>.tool_timeout_sec=300` overrides for every server.',
+    'Give every server `default_tools_approval_mode = "approve"` and `tool_timeout_sec = 300`, as the README\'s launcher does with `-c mcp_servers.<server>.…` overrides.',
 });

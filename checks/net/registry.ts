@@ -1,6 +1,14 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
-import type { CheckOutcome, Fact, NetworkFacts, RegistryFacts } from "../../src/core/model.js";
+import type {
+  CheckOutcome,
+  ConfigFacts,
+  Fact,
+  LauncherFacts,
+  NetworkFacts,
+  RegistryFacts,
+} from "../../src/core/model.js";
 import type { HttpAttempt } from "../../src/runner/net-types.js";
+import { legacyFlagFix, networkOffFix } from "../_in-effect.js";
 import { type ClassifyContext, classify, classifyKill, type NetClassification } from "./_classify.js";
 import { networkMode } from "./_network-mode.js";
 
@@ -41,7 +49,7 @@ export default defineCheck({
     ];
     if (!curl) {
       if (!inside) return notRun(network, expected, evidence);
-      return judgeFailure(inside, registry, expected, evidence);
+      return judgeFailure(observedNetworkFix(inside, launcher, config), registry, expected, evidence);
     }
     if (curl.verdict.class === "ok") {
       // The README's claim is curl's; another client failing is a risk worth knowing, with its own fix.
@@ -56,11 +64,26 @@ export default defineCheck({
     const proxy = attempts.find(
       (a) => a.attempt.client === "proxy" && a.verdict.class === curl.verdict.class,
     );
-    return judgeFailure(proxy?.verdict ?? curl.verdict, registry, expected, evidence);
+    const verdict = observedNetworkFix(proxy?.verdict ?? curl.verdict, launcher, config);
+    return judgeFailure(verdict, registry, expected, evidence);
   },
   remediation:
     "Enable network in the profile: `[permissions.<name>.network] enabled = true`, no legacy sandbox flags, and with Codex's managed proxy allow the registry's host under `[permissions.<name>.network.domains]`.",
 });
+
+/**
+ * No network at all inside: the legacy flag that replaced the profile, or the profile's own switch when it is off,
+ * is what to change; only when the setup shows neither does the classification's general wording stand.
+ */
+function observedNetworkFix(
+  verdict: NetClassification,
+  launcher: Fact<LauncherFacts>,
+  config: Fact<ConfigFacts>,
+): NetClassification {
+  if (verdict.class !== "network-disabled") return verdict;
+  const fix = legacyFlagFix(launcher) ?? networkOffFix(config) ?? verdict.remediation;
+  return { ...verdict, remediation: fix };
+}
 
 /**
  * A failure inside is the sandbox's, unless the host cannot retrieve the URL either. A policy refusal or a disabled

@@ -29,12 +29,17 @@ export default defineCheck({
     const descriptions = attempts.map((a) => classify(a).description);
     const evidence = [...descriptions, ...networkMode(network, config, launcher)];
     const problems: string[] = [];
-    for (const [name, value] of Object.entries(runner.env.insecureSwitches))
+    /** Only the switches found are named in the fix. */
+    const fixes: string[] = [];
+    for (const [name, value] of Object.entries(runner.env.insecureSwitches)) {
       problems.push(`${name}=${value} visible inside`);
+      fixes.push(`unset \`${name}\` in the environment the launches get`);
+    }
     if (launcher.ok) {
       for (const finding of launcher.value.static.findings) {
-        if (TLS_FINDINGS.has(finding.flag))
-          problems.push(`${launcher.value.path}:${finding.line}: ${finding.text}`);
+        if (!TLS_FINDINGS.has(finding.flag)) continue;
+        problems.push(`${launcher.value.path}:${finding.line}: ${finding.text}`);
+        fixes.push(`remove \`${finding.flag}\` from ${launcher.value.path}:${finding.line}`);
       }
     }
     for (const a of attempts)
@@ -47,8 +52,15 @@ export default defineCheck({
         );
       }
     }
-    if (problems.length > 0)
-      return outcome("fail", expected, problems[0] as string, [...problems, ...evidence]);
+    if (problems.length > 0) {
+      const failed = outcome("fail", expected, problems[0] as string, [...problems, ...evidence]);
+      if (fixes.length === 0) return failed;
+      const steps = [...new Set(fixes)].join("; ");
+      return {
+        ...failed,
+        remediation: `${steps[0]?.toUpperCase()}${steps.slice(1)}; to trust a proxy's CA, point NODE_EXTRA_CA_CERTS / SSL_CERT_FILE at it instead.`,
+      };
+    }
     if (!control) {
       const why = network.killedBy
         ? `Codex killed the command: ${network.killedBy.sentence}`
@@ -89,5 +101,5 @@ export default defineCheck({
     );
   },
   remediation:
-    "Remove NODE_TLS_REJECT_UNAUTHORIZED=0, --insecure and -k from the launcher and environment; trust a proxy's CA with NODE_EXTRA_CA_CERTS / SSL_CERT_FILE instead.",
+    "Nothing may switch verification off (NODE_TLS_REJECT_UNAUTHORIZED=0, curl's --insecure or -k); trust a proxy's CA with NODE_EXTRA_CA_CERTS / SSL_CERT_FILE instead.",
 });

@@ -1,5 +1,6 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
 import type { Attestation, Namespaces } from "../../src/runner/types.js";
+import { sandboxFix } from "../_in-effect.js";
 import { refusedToStart } from "../_shared.js";
 
 const KINDS = ["user", "mnt", "pid"] as const;
@@ -13,9 +14,9 @@ export default defineCheck({
   title: "In-sandbox runner ran sandboxed",
   claim: "The in-sandbox runner ran inside the sandbox and its nonce-stamped report reached the project.",
   needs: ["exec"],
-  uses: ["runner"],
+  uses: ["runner", "launcher", "config"],
   owns: ["runner", "network", "sideEffects"],
-  run({ exec, runner }, _ctx) {
+  run({ exec, runner, launcher, config }, _ctx) {
     const expected =
       "the runner's report, from inside Codex's sandbox: own user, mount and pid namespaces, no capabilities, no new privileges";
     if (exec.refused) return refusedToStart(expected, exec.refused);
@@ -48,12 +49,19 @@ export default defineCheck({
     ];
     const problems = confinementProblems(attestation);
     if (problems.length > 0) {
-      return outcome("fail", expected, `the runner ran unsandboxed: ${problems.join("; ")}`, evidence);
+      const failed = outcome(
+        "fail",
+        expected,
+        `the runner ran unsandboxed: ${problems.join("; ")}`,
+        evidence,
+      );
+      const fix = sandboxFix(launcher, config, false);
+      return fix === null ? failed : { ...failed, remediation: fix };
     }
     return outcome("pass", expected, "report received from inside the sandbox", evidence);
   },
   remediation:
-    "Run Codex with the permission profile (no `--dangerously-bypass-approvals-and-sandbox`, no `danger-full-access`) so commands run under bubblewrap; if no command can start, grant read on Codex's package directory in the profile.",
+    "Keep the permission profile in effect so every command runs under bubblewrap, in namespaces of its own; if no command can start, grant read on Codex's package directory in the profile.",
 });
 
 function signals(a: Attestation): string[] {

@@ -120,7 +120,8 @@ function resultLines(result: CheckResult, idWidth: number, color: boolean, roots
   // A skip is one line: why it was not run says everything (it has nothing expected or observed).
   if (result.status === "skip")
     return [oneLiner(result, idWidth, color, `${oneLine(result.observed)}${seeDocs(result)}`), ...notes];
-  if (result.rootCause !== undefined) return [oneLiner(result, idWidth, color, oneLine(result.observed))];
+  if (result.rootCause !== undefined)
+    return [oneLiner(result, idWidth, color, `${oneLine(result.observed)}${seeDocs(result)}`)];
   if (roots.has(result.id)) return [oneLiner(result, idWidth, color, "root cause, shown first")];
   return detailLines(result, idWidth, color, false);
 }
