@@ -40,7 +40,7 @@ import { acceptProbeReport } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
 import { restoreHost } from "./restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
-import { type AuditSession, openSession } from "./session.js";
+import { type AuditSession, CACHE_DIR, openSession } from "./session.js";
 import { outsideWriteDirs, type Staged, stageRunner, unstage } from "./stage.js";
 import { writableEntries } from "./writable.js";
 
@@ -144,6 +144,7 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
       probeHome: join(session.runDir, "support-probe-home"),
       env: { ...opts.env, [MARKER_VAR]: session.nonce },
       timeoutMs: opts.timeoutMs,
+      cacheFile: join(CACHE_DIR, "codex-support.json"),
     }),
     gatherRegistry(
       planAudit(selected, opts.expect.mcpServers, false),

@@ -13,6 +13,7 @@ import { mkdirSync } from "node:fs";
 import type { FactName, Facts } from "../core/model.js";
 import { notGathered } from "../core/model.js";
 import { launch } from "../gather/launch.js";
+import { cachedSupport, rememberSupport } from "./support-cache.js";
 import { compareVersions, parseCodexVersion } from "./version.js";
 
 /** The first release verified to load a permission profile from `$CODEX_HOME/<name>.config.toml` (`--profile`). */
@@ -104,14 +105,18 @@ export function withUnsupportedRelease(facts: Facts, unsupported: string | null)
 }
 
 /**
- * Probes `codex --version`, `codex features list` and `codex exec --help` (together ~0.3 s). `features list`
- * runs on an empty private Codex home (`probeHome`): the user's config, even a broken one, plays no part.
+ * Probes `codex --version`, `codex features list` and `codex exec --help` (together ~0.3 s), unless `cacheFile`
+ * remembers this very binary (support-cache.ts). `features list` runs on an empty private Codex home
+ * (`probeHome`): the user's config, even a broken one, plays no part. Only a probe where all three answered is
+ * remembered: a timeout on a busy machine must not become what the binary supports.
  */
 export async function probeCodexSupport(
   codex: string | null,
-  opts: { probeHome: string; env: Record<string, string>; timeoutMs: number },
+  opts: { probeHome: string; env: Record<string, string>; timeoutMs: number; cacheFile: string },
 ): Promise<CodexSupport | null> {
   if (codex === null) return null;
+  const cached = cachedSupport(opts.cacheFile, codex);
+  if (cached) return cached;
   mkdirSync(opts.probeHome, { recursive: true });
   const run = (args: string[]) =>
     launch(codex, args, {
@@ -124,9 +129,12 @@ export async function probeCodexSupport(
     run(["features", "list"]),
     run(["exec", "--help"]),
   ]);
-  return supportFrom(codex, {
+  const support = supportFrom(codex, {
     version: version.stdout,
     featuresList: featuresList.exitCode === 0 ? featuresList.stdout : "",
     execHelp: execHelp.stdout,
   });
+  const answered = [version, featuresList, execHelp].every((run) => run.exitCode === 0);
+  if (answered && support.version !== null) rememberSupport(opts.cacheFile, support);
+  return support;
 }
