@@ -43,19 +43,23 @@ function outputText(output: unknown): string {
 
 const RUNNING = /Process running with session ID (\d+)/;
 
+const callOutputs = (input: InputItem[]) =>
+  input.filter((item) => item.type === "function_call_output").map((i) => outputText(i.output));
+
+/** Commands that ended: an output that no longer says "running" ends its command (killed ones included). */
+const finishedCommands = (input: InputItem[]) =>
+  callOutputs(input).filter((output) => !RUNNING.test(output)).length;
+
 /** The next step of the conversation, given the request's `input` items: poll, run the next command, or finish. */
 function nextOutputItem(input: InputItem[], commands: readonly string[], requestNumber: number): OutputItem {
-  const outputs = input
-    .filter((item) => item.type === "function_call_output")
-    .map((i) => outputText(i.output));
+  const outputs = callOutputs(input);
   const callId = `call_codex_smoke_${requestNumber}`;
   const running = outputs.at(-1)?.match(RUNNING);
   if (running) {
     const args = { session_id: Number(running[1]), chars: "", yield_time_ms: YIELD_TIME_MS };
     return { type: "function_call", call_id: callId, name: "write_stdin", arguments: JSON.stringify(args) };
   }
-  // An output that no longer says "running" ends its command (killed ones included).
-  const finished = outputs.filter((output) => !RUNNING.test(output)).length;
+  const finished = finishedCommands(input);
   const next = commands[finished];
   if (next !== undefined) {
     const args = { cmd: next, yield_time_ms: YIELD_TIME_MS, max_output_tokens: MAX_OUTPUT_TOKENS };
@@ -93,7 +97,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function startMockResponses(opts: { commands: readonly string[] }): Promise<MockResponses> {
+/**
+ * `commands` are handed out one per turn step; `before(i)`, when given, is awaited before command `i` is handed out
+ * (the runner's network part waits for its input, see src/audit/stage.ts).
+ */
+export async function startMockResponses(opts: {
+  commands: readonly string[];
+  before?: (index: number) => Promise<void>;
+}): Promise<MockResponses> {
   const outputs: string[] = [];
   let requests = 0;
 
@@ -121,12 +132,12 @@ export async function startMockResponses(opts: { commands: readonly string[] }):
       return;
     }
     // Codex resends the whole conversation each time: record only the outputs not seen before.
-    const seen = input
-      .filter((item) => item.type === "function_call_output")
-      .map((i) => outputText(i.output));
-    outputs.push(...seen.slice(outputs.length));
+    outputs.push(...callOutputs(input).slice(outputs.length));
+    const item = nextOutputItem(input, opts.commands, requestNumber);
+    if (item.type === "function_call" && item.name === "exec_command")
+      await opts.before?.(finishedCommands(input));
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    res.end(sseEvents(nextOutputItem(input, opts.commands, requestNumber), requestNumber));
+    res.end(sseEvents(item, requestNumber));
   };
 
   const server = createServer((req, res) => {

@@ -7,6 +7,7 @@ import {
   type CodexSupport,
   execAppendedArgs,
   probeCodexSupport,
+  SUPPORT_CACHE,
   unsupportedReason,
   withUnsupportedRelease,
 } from "../codex/support.js";
@@ -31,6 +32,7 @@ import { recordedExecHeader } from "../gather/exec-header.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
+import { RUNNER_PARTS } from "../runner/types.js";
 import { evaluate } from "./evaluate.js";
 import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "./facts.js";
 import { sessionIdOf, watchSessions } from "./history.js";
@@ -40,8 +42,16 @@ import { acceptProbeReport } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
 import { restoreHost } from "./restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
-import { type AuditSession, CACHE_DIR, openSession } from "./session.js";
-import { outsideWriteDirs, type Staged, stageRunner, unstage } from "./stage.js";
+import { type AuditSession, openSession } from "./session.js";
+import {
+  type BeforeLaunch,
+  outsideWriteDirs,
+  recordBeforeLaunch,
+  runnerCommands,
+  type Staged,
+  stageRunner,
+  unstage,
+} from "./stage.js";
 import { writableEntries } from "./writable.js";
 
 /** What is audited. */
@@ -97,18 +107,22 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   try {
     const { codex, support, unsupported, plan, registry } = await prepare(opts, session);
     const launcherText = readFileSync(opts.launcher, "utf8");
-    const stageNow = plan.runner && session.interrupted() === null;
-    const staged = accepted ?? (stageNow ? await stage(opts, session, launcherText, registry) : null);
+    const stageNow = !accepted && plan.runner && session.interrupted() === null;
+    const runner = stageNow ? await beginStaging(opts, session, launcherText, registry.url) : null;
     if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));
-    const restore = staged ? restoreOnce(session, staged.record) : null;
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
-    const launched = await launchPhase(opts, session, plan, staged, { codex, support, redact });
+    const launching = launchPhase(opts, session, plan, runner, { codex, support, redact });
+    // Awaited below; a staging failure first ends the audit, and the session then stops the launches.
+    launching.catch(() => undefined);
+    const staged = accepted ?? (runner ? await runner.staged : null);
+    const restore = staged ? restoreOnce(session, staged.record) : null;
+    const launched = await launching;
     const sideEffects: Facts["sideEffects"] = restore ? gathered(await restore()) : notGathered("not needed");
     const sessionId = launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null;
     sessions.forget({ sessionId, startedAt: launchesStarted, endedAt: Date.now() });
     const gatheredFacts = assembleFacts(opts, session, launched, staged, {
-      registry,
+      registry: await registry.facts,
       sideEffects,
       launcherText,
       redact,
@@ -133,29 +147,25 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
 }
 
 /**
- * What the Codex release supports and the registry, found concurrently; then the plan: a release that cannot run
- * the setup gets one line as the reason of every launch-based check, and is not launched.
+ * What the Codex release supports (remembered per binary), and the plan: a release that cannot run the setup gets
+ * one line as the reason of every launch-based check, and is not launched. The registry is being resolved
+ * meanwhile: no launch waits for it (the runner's network part does, see stage.ts).
  */
 async function prepare(opts: AuditOptions, session: AuditSession) {
   const codex = opts.codex ?? findOnPath("codex", opts.env.PATH);
   const selected = opts.checks.filter((check) => opts.selected.has(check.id));
-  const [support, registry] = await Promise.all([
-    probeCodexSupport(codex, {
-      probeHome: join(session.runDir, "support-probe-home"),
-      env: { ...opts.env, [MARKER_VAR]: session.nonce },
-      timeoutMs: opts.timeoutMs,
-      cacheFile: join(CACHE_DIR, "codex-support.json"),
-    }),
-    gatherRegistry(
-      planAudit(selected, opts.expect.mcpServers, false),
-      opts.registry,
-      opts.expect.registryPackage,
-      {
-        ...process.env,
-        [MARKER_VAR]: session.nonce,
-      },
-    ),
-  ]);
+  const registry = gatherRegistry(
+    planAudit(selected, opts.expect.mcpServers, false),
+    opts.registry,
+    opts.expect.registryPackage,
+    { ...process.env, [MARKER_VAR]: session.nonce },
+  );
+  const support = await probeCodexSupport(codex, {
+    probeHome: join(session.runDir, "support-probe-home"),
+    env: { ...opts.env, [MARKER_VAR]: session.nonce },
+    timeoutMs: opts.timeoutMs,
+    cacheFile: SUPPORT_CACHE,
+  });
   const unsupported = unsupportedReason(support);
   return {
     codex,
@@ -166,11 +176,52 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
   };
 }
 
+/** The runner's staging under way, and what the mock agent hands out meanwhile. */
+interface RunnerStaging {
+  staged: Promise<Staged>;
+  commands: string[];
+  /** Awaited before the mock hands out command `index`: its files must be in place. */
+  before: ((index: number) => Promise<void>) | undefined;
+}
+
+/**
+ * Records what the launches may change (that precedes every launch), then stages the runner's files while the
+ * launches start: the mock hands out the runner's first command once they are in place, its network command once
+ * the registry is known too. A live agent is told every command at once: for it, everything is in place first.
+ */
+async function beginStaging(
+  opts: AuditOptions,
+  session: AuditSession,
+  launcherText: string,
+  registry: Promise<Fact<{ url: string }>>,
+): Promise<RunnerStaging> {
+  const before = await recordBeforeLaunch({
+    ...opts,
+    nonce: session.nonce,
+    readonlyPaths: opts.expect.readonlyPaths,
+    placeCanaries: true,
+  });
+  const staged = stage(opts, session, launcherText, registry, before);
+  if (opts.agent === "live") {
+    const done = await staged;
+    return { staged, commands: done.commands, before: undefined };
+  }
+  const filesReady = staged.then(() => undefined);
+  return {
+    staged,
+    commands: runnerCommands(stagingNameOf(session), true),
+    before: (index) => (RUNNER_PARTS[index] === "net" ? staged.then((done) => done.netInput) : filesReady),
+  };
+}
+
+const stagingNameOf = (session: AuditSession) => `.codex-smoke-${session.nonce}`;
+
 async function stage(
   opts: AuditOptions,
   session: AuditSession,
   launcherText: string,
-  registry: Facts["registry"],
+  registry: Promise<Fact<{ url: string }>>,
+  before: BeforeLaunch,
 ): Promise<Staged> {
   const profile =
     opts.profile ?? readLauncherStatic(opts.launcher, launcherText).profile ?? opts.expect.profile;
@@ -180,28 +231,33 @@ async function stage(
     project: opts.project,
     launcherOverrides: [],
   });
+  const url = registry.then((found) => (found.ok ? found.value.url : null));
   const canary = join(session.runDir, `canary-${session.nonce}.txt`);
   // A host-only file (the run dir is private): readable inside means the filesystem is not confined.
   (await import("node:fs")).writeFileSync(
     canary,
     "codex-smoke canary: must not be readable inside the sandbox\n",
   );
-  const staged = await stageRunner({
-    nonce: session.nonce,
-    project: opts.project,
-    home: opts.home,
-    codexHome: opts.codexHome,
-    readonlyPaths: opts.expect.readonlyPaths,
-    outsideWriteDirs: outsideWriteDirs(
-      opts.project,
-      opts.home,
-      writableEntries(preliminary.effective, opts.home),
-    ),
-    outsideReadFiles: [canary],
-    registryUrl: registry.ok ? registry.value.url : null,
-    stagingName: `.codex-smoke-${session.nonce}`,
-    placeCanaries: true,
-  });
+  const staged = await stageRunner(
+    {
+      nonce: session.nonce,
+      project: opts.project,
+      home: opts.home,
+      codexHome: opts.codexHome,
+      readonlyPaths: opts.expect.readonlyPaths,
+      outsideWriteDirs: outsideWriteDirs(
+        opts.project,
+        opts.home,
+        writableEntries(preliminary.effective, opts.home),
+      ),
+      outsideReadFiles: [canary],
+      // The mock hands out the network command once its input is written; a live agent is told every command at once.
+      registryUrl: opts.agent === "mock" ? url : await url,
+      stagingName: stagingNameOf(session),
+      placeCanaries: true,
+    },
+    before,
+  );
   session.onClose(() => void staged.unstage());
   return staged;
 }
@@ -224,13 +280,13 @@ async function launchPhase(
   opts: AuditOptions,
   session: AuditSession,
   plan: AuditPlan,
-  staged: (Pick<Staged, "input"> & { commands?: string[] }) | null,
+  runner: Pick<RunnerStaging, "commands" | "before"> | null,
   codex: { codex: string | null; support: CodexSupport | null; redact: (s: string) => string },
 ): Promise<LaunchPhase> {
   const { redact } = codex;
   // `run --probe-report`: the runner already ran in the live session; the exec launch only reads the header.
-  const commands = opts.probeReport ? [] : (staged?.commands ?? []);
-  const model = await startModel(plan, opts.agent, commands);
+  const commands = runner?.commands ?? [];
+  const model = await startModel(plan, opts.agent, commands, runner?.before);
   if (model) session.onClose(() => model.close());
   const ctx: LaunchContext = {
     launcher: opts.launcher,

@@ -74,6 +74,30 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
     limit(() => (ctx.interrupted() ? Promise.resolve(fallback) : tracked(ctx.onProgress, label, task)));
   const interruptedFact = notGathered(`interrupted before it was gathered`);
 
+  // Queued in this order: the interactive session takes longest and the exec launch next; the short ones (the
+  // host's sandbox control, mcp get) fill whichever slot frees first.
+  const tui: Promise<Facts["tui"]> = plan.tui
+    ? guarded("tui", interruptedFact, () =>
+        runTuiSession({
+          launcher: ctx.launcher,
+          project: ctx.project,
+          env: envFor(ctx, "tui"),
+          extraArgs: [...tuiArgs(ctx.project), ...ctx.providerArgs],
+          timeoutMs: ctx.timeoutMs,
+          expectedServers: [...ctx.expectedServers],
+          redact: ctx.redact,
+        }),
+      )
+    : Promise.resolve(notGathered("not needed"));
+  const exec = plan.exec
+    ? guarded("exec", null, () =>
+        launch(ctx.launcher, appendedExecArgs(ctx), {
+          cwd: ctx.project,
+          env: envFor(ctx, "exec"),
+          timeoutMs: ctx.timeoutMs,
+        }),
+      )
+    : Promise.resolve(null);
   const hostSandbox = plan.hostSandbox
     ? guarded("sandbox", interruptedFact, () => {
         const probeHome = join(ctx.runDir, "host-probe-home");
@@ -87,28 +111,6 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
           redact: ctx.redact,
         });
       })
-    : Promise.resolve(notGathered("not needed"));
-  const exec = plan.exec
-    ? guarded("exec", null, () =>
-        launch(ctx.launcher, appendedExecArgs(ctx), {
-          cwd: ctx.project,
-          env: envFor(ctx, "exec"),
-          timeoutMs: ctx.timeoutMs,
-        }),
-      )
-    : Promise.resolve(null);
-  const tui: Promise<Facts["tui"]> = plan.tui
-    ? guarded("tui", interruptedFact, () =>
-        runTuiSession({
-          launcher: ctx.launcher,
-          project: ctx.project,
-          env: envFor(ctx, "tui"),
-          extraArgs: [...tuiArgs(ctx.project), ...ctx.providerArgs],
-          timeoutMs: ctx.timeoutMs,
-          expectedServers: [...ctx.expectedServers],
-          redact: ctx.redact,
-        }),
-      )
     : Promise.resolve(notGathered("not needed"));
   const mcpGet = Promise.all(
     plan.mcpServers.map(

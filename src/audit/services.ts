@@ -7,22 +7,35 @@ import { hostRegistryControl, registryPackageUrl, resolveRegistryBase } from "..
 import type { AuditPlan } from "./plan.js";
 import { NETWORK_TIMEOUT_MS } from "./stage.js";
 
-/** Registry: resolved with the caller's environment before any launch (decisions §13); host control included. */
-export async function gatherRegistry(
+type RegistryUrl = Fact<Pick<RegistryFacts, "url" | "source">>;
+
+/**
+ * Registry: resolved with the caller's environment (decisions §13), in two steps: the URL (what the runner's network
+ * part needs), then the host's own retrieval of it as the control. Neither waits for the other launches.
+ */
+export function gatherRegistry(
   plan: AuditPlan,
   option: string | undefined,
   pkg: string,
   env: NodeJS.ProcessEnv,
-): Promise<Fact<RegistryFacts>> {
+): { url: Promise<RegistryUrl>; facts: Promise<Fact<RegistryFacts>> } {
+  const url = registryUrl(plan, option, pkg);
+  const facts = url.then(async (found) =>
+    found.ok
+      ? gathered({
+          ...found.value,
+          host: await hostRegistryControl(found.value.url, NETWORK_TIMEOUT_MS, env),
+        })
+      : found,
+  );
+  return { url, facts };
+}
+
+async function registryUrl(plan: AuditPlan, option: string | undefined, pkg: string): Promise<RegistryUrl> {
   if (!plan.registry && !plan.runner) return notGathered("not needed");
   const base = await resolveRegistryBase(option);
   if (!base.ok) return base;
-  const url = registryPackageUrl(base.value.base, pkg);
-  return gathered({
-    url,
-    source: base.value.source,
-    host: await hostRegistryControl(url, NETWORK_TIMEOUT_MS, env),
-  });
+  return gathered({ url: registryPackageUrl(base.value.base, pkg), source: base.value.source });
 }
 
 /** The model the launches use: the mock for `--agent mock` (it runs `commands`), else the configured one. */
@@ -30,9 +43,10 @@ export async function startModel(
   plan: AuditPlan,
   agent: "mock" | "live",
   commands: readonly string[],
+  before?: (index: number) => Promise<void>,
 ): Promise<MockResponses | null> {
   if (agent !== "mock" || (!plan.exec && !plan.tui)) return null;
-  return startMockResponses({ commands });
+  return startMockResponses(before ? { commands, before } : { commands });
 }
 
 /** What the exec launch asks the agent: the mock ignores it; a live model is told the exact commands. */

@@ -1,7 +1,16 @@
 // Phase 3: put the runner into the project for the agent to run, with the host's record of everything the probes
 // may touch. The staging directory is a nonce-named dot-folder that ignores itself in git; the host removes exactly
 // the files it put there, and the folder if nothing else appeared in it.
-import { copyFileSync, existsSync, mkdirSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { PACKAGE_DIR } from "../core/version.js";
 import { ownNamespaces } from "../runner/attest.js";
@@ -11,6 +20,8 @@ import { planCredentials, removeCanaries } from "./credentials.js";
 import { CODEX_MOUNT_DIRS, existenceOf, gitHead, type HostRecord, isGitRepo } from "./record.js";
 
 const RUNNER_FILE = join(PACKAGE_DIR, "dist", "runner.mjs");
+/** The network part's own input, when the registry was still being resolved at staging. */
+const NET_INPUT = "input.net.json";
 export const NETWORK_TIMEOUT_MS = 5_000;
 
 /** What to stage: the record's own choices (the folders the probes may touch), and the runner's other input. */
@@ -21,7 +32,11 @@ export interface StageRequest
   > {
   /** Files only the host can read (canaries in its private run directory). */
   outsideReadFiles: string[];
-  registryUrl: string | null;
+  /**
+   * The registry the network part retrieves. Still being resolved (a promise): the network part gets an input file
+   * of its own, written once the URL is known, so that the exec launch need not wait for it (`netInput`).
+   */
+  registryUrl: string | null | Promise<string | null>;
   /** The folder's name in the project: `.codex-smoke-<nonce>` for `run`, `.codex-smoke` for `probe --stage`. */
   stagingName: string;
   /** Place temporary auth.json canaries where none exists: only when the host removes them minutes later (`run`),
@@ -34,11 +49,13 @@ export interface Staged {
   input: RunnerInput;
   /** The commands the agent runs, relative to the project (the network part is a command of its own). */
   commands: string[];
+  /** Settles once the network command's input is in place: its command must not be handed out before. */
+  netInput: Promise<void>;
   /** Removes the staged files, the canaries and the folder; returns what it left alone. */
   unstage(): string[];
 }
 
-const STAGED_FILES = ["runner.mjs", "input.json", ".gitignore"];
+const STAGED_FILES = ["runner.mjs", "input.json", NET_INPUT, ".gitignore"];
 
 /** Directories a writable-root mistake would expose: the project's parent, $HOME, temp dirs, the profile's extra
  * absolute write entries (the README says only the project is writable). */
@@ -49,10 +66,42 @@ export function outsideWriteDirs(project: string, home: string, writableFromConf
   ];
 }
 
-export async function stageRunner(request: StageRequest): Promise<Staged> {
+/** What the host records before any Codex launch: Codex may create its mount points in the project as it starts,
+ * and every launch must find the canaries already in place. */
+export type BeforeLaunch = Pick<
+  HostRecord,
+  "credentials" | "canaries" | "existedBefore" | "headBefore" | "isRepo"
+>;
+
+export async function recordBeforeLaunch(
+  request: Pick<StageRequest, "nonce" | "project" | "home" | "codexHome" | "readonlyPaths" | "placeCanaries">,
+): Promise<BeforeLaunch> {
+  const { credentials, canaries } = planCredentials(
+    request.codexHome,
+    request.home,
+    request.nonce,
+    request.placeCanaries,
+  );
+  return {
+    credentials,
+    canaries,
+    existedBefore: existenceOf(request.project, [...request.readonlyPaths, ...CODEX_MOUNT_DIRS]),
+    headBefore: await gitHead(request.project),
+    isRepo: isGitRepo(request.project),
+  };
+}
+
+/** The agent's commands, relative to the project; the network part reads an input of its own when it has one. */
+export function runnerCommands(stagingName: string, ownNetInput: boolean): string[] {
+  const inputOf = (part: string) => (part === "net" && ownNetInput ? NET_INPUT : "input.json");
+  return RUNNER_PARTS.map((part) => `node ${stagingName}/runner.mjs ${stagingName}/${inputOf(part)} ${part}`);
+}
+
+/** Stages the runner; `before` is what was recorded before the launches started (recorded now when absent). */
+export async function stageRunner(request: StageRequest, before?: BeforeLaunch): Promise<Staged> {
+  const recorded = before ?? (await recordBeforeLaunch(request));
   const dir = join(request.project, request.stagingName);
   mkdirSync(dir);
-  const credentials = planCredentials(request.codexHome, request.home, request.nonce, request.placeCanaries);
   const reports = Object.fromEntries(RUNNER_PARTS.map((part) => [part, join(dir, `report.${part}.json`)]));
   const { certPem, keyPem } = generateCertificate({
     commonName: "codex-smoke-untrusted",
@@ -65,20 +114,20 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     home: request.home,
     reports: reports as RunnerInput["reports"],
     hostNamespaces: ownNamespaces(),
-    isRepo: isGitRepo(request.project),
-    authJson: credentials.credentials
+    isRepo: recorded.isRepo,
+    authJson: recorded.credentials
       .filter((c) => c.onHost !== "missing")
       .map(({ label, path }) => ({ label, path })),
     readonlyPaths: request.readonlyPaths,
     outsideWriteDirs: request.outsideWriteDirs,
     outsideReadFiles: request.outsideReadFiles,
-    registryUrl: request.registryUrl,
+    registryUrl: typeof request.registryUrl === "string" ? request.registryUrl : null,
     tlsControl: { certPem, keyPem },
     networkTimeoutMs: NETWORK_TIMEOUT_MS,
   };
   writeFileSync(join(dir, ".gitignore"), "*\n");
   copyFileSync(RUNNER_FILE, join(dir, "runner.mjs"));
-  writeFileSync(join(dir, "input.json"), `${JSON.stringify(input, null, 2)}\n`);
+  writeFileSync(join(dir, "input.json"), inputText(input));
   const record: HostRecord = {
     nonce: request.nonce,
     project: request.project,
@@ -87,15 +136,36 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     readonlyPaths: request.readonlyPaths,
     outsideWriteDirs: request.outsideWriteDirs,
     stagingDir: dir,
-    credentials: credentials.credentials,
-    canaries: credentials.canaries,
-    existedBefore: existenceOf(request.project, [...request.readonlyPaths, ...CODEX_MOUNT_DIRS]),
-    headBefore: await gitHead(request.project),
-    isRepo: isGitRepo(request.project),
+    ...recorded,
   };
-  const relative = request.stagingName;
-  const commands = RUNNER_PARTS.map((part) => `node ${relative}/runner.mjs ${relative}/input.json ${part}`);
-  return { record, input, commands, unstage: () => unstage(record, input) };
+  const pending = request.registryUrl instanceof Promise ? request.registryUrl : null;
+  const commands = runnerCommands(request.stagingName, pending !== null);
+  const netInput = pending ? writeNetInput(dir, input, pending) : Promise.resolve();
+  return { record, input, commands, netInput, unstage: () => unstage(record, input) };
+}
+
+const inputText = (input: RunnerInput) => `${JSON.stringify(input, null, 2)}\n`;
+
+/**
+ * The network part's input, with the registry once it is known. By then the agent has run inside the project, so
+ * the host writes only into the staging folder it made (same device and inode, a real directory) and only a new
+ * file (never through a link someone put there, decisions §27). If it cannot, the network part finds no input and
+ * its checks say so.
+ */
+async function writeNetInput(
+  dir: string,
+  input: RunnerInput,
+  registryUrl: Promise<string | null>,
+): Promise<void> {
+  const made = statSync(dir);
+  const url = await registryUrl.catch(() => null);
+  try {
+    const now = lstatSync(dir);
+    if (!now.isDirectory() || now.dev !== made.dev || now.ino !== made.ino) return;
+    writeFileSync(join(dir, NET_INPUT), inputText({ ...input, registryUrl: url }), { flag: "wx" });
+  } catch {
+    // the folder went away or the name is taken: nothing is written
+  }
 }
 
 /** Removes what the host put into the project (and the reports the runner wrote there), never anything else. */

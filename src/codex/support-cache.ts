@@ -3,8 +3,16 @@
 // size, modification and change times): an upgrade writes new files, and since npm extracts packages with a fixed
 // modification time, the inode and change time are what tell a new release from the old one. For npm's `codex.js`
 // wrapper the package's own `package.json` and the native package it starts are part of the key. Any doubt (a file
-// that cannot be read, a cache that does not parse) means probing again; the cache is a private file of the user's.
-import { readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+// that cannot be read, a cache that does not parse) means probing again.
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { codexInstallFromBin } from "../demo/codex-install.js";
 import type { CodexSupport } from "./support.js";
@@ -76,6 +84,9 @@ export function rememberSupport(file: string, support: CodexSupport): void {
   const entries = [{ key, support }, ...readEntries(file).filter((entry) => entry.key !== key)];
   const temporary = `${file}.${process.pid}.tmp`;
   try {
+    // Only inside a node_modules that exists: the cache creates nothing anywhere else.
+    if (!existsSync(dirname(dirname(dirname(file))))) return;
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(temporary, `${JSON.stringify(entries.slice(0, MAX_ENTRIES))}\n`, { mode: 0o600 });
     renameSync(temporary, file);
   } catch {

@@ -10,11 +10,19 @@
 // A release that cannot load permission profiles cannot run the setup at all: its launch-based checks get one
 // line saying so instead of the same Rust error in every check. An unknown newer release is audited normally.
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { FactName, Facts } from "../core/model.js";
 import { notGathered } from "../core/model.js";
+import { PACKAGE_DIR } from "../core/version.js";
 import { launch } from "../gather/launch.js";
 import { cachedSupport, rememberSupport } from "./support-cache.js";
 import { compareVersions, parseCodexVersion } from "./version.js";
+
+/**
+ * Where what each Codex binary supports is remembered: codex-smoke's own `node_modules/.cache`, as build tools keep
+ * theirs, so an audit changes nothing in the user's home. Where that is not writable, every audit probes.
+ */
+export const SUPPORT_CACHE = join(PACKAGE_DIR, "node_modules", ".cache", "codex-smoke", "codex-support.json");
 
 /** The first release verified to load a permission profile from `$CODEX_HOME/<name>.config.toml` (`--profile`). */
 const PERMISSION_PROFILES_SINCE = "0.139.0";
