@@ -76,7 +76,8 @@ describe.concurrent("could not test", () => {
         });
         const report = readReport(join(setup.root, "reports", "codex-smoke.json"));
         const status = (id: string) => report.results.find((r: { id: string }) => r.id === id)?.status;
-        expect(status("banner.sandbox")).toBe("error");
+        // The exec header may come out within 0.3 s (then banner.sandbox judges it); the runner's report never does.
+        expect(status("runner.report")).toBe("error");
         expect(status("tui.permissions")).toBe("error");
         expect(report.summary.pass).toBeGreaterThan(0);
         expect(report.summary.fail).toBe(0);

@@ -109,12 +109,15 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const launcherText = readFileSync(opts.launcher, "utf8");
     const stageNow = !accepted && plan.runner && session.interrupted() === null;
     const runner = stageNow ? await beginStaging(opts, session, launcherText, registry.url) : null;
+    // Loaded now, so that the interactive session spawns before the runner's staging takes the main thread.
+    if (plan.tui) await import("node-pty");
     if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
     const launching = launchPhase(opts, session, plan, runner, { codex, support, redact });
-    // Awaited below; a staging failure first ends the audit, and the session then stops the launches.
-    launching.catch(() => undefined);
+    // Awaited below; a staging failure first ends the audit, and the session then stops the launches. Staging
+    // begins once the launches have spawned, or once they ended without it.
+    void launching.catch(() => undefined).then(() => runner?.start());
     const staged = accepted ?? (runner ? await runner.staged : null);
     const restore = staged ? restoreOnce(session, staged.record) : null;
     const launched = await launching;
@@ -176,9 +179,11 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
   };
 }
 
-/** The runner's staging under way, and what the mock agent hands out meanwhile. */
+/** The runner's staging, and what the mock agent hands out meanwhile. */
 interface RunnerStaging {
+  /** Settles with the staged runner; staging begins with `start` (once the launches have been spawned). */
   staged: Promise<Staged>;
+  start(): void;
   commands: string[];
   /** Awaited before the mock hands out command `index`: its files must be in place. */
   before: ((index: number) => Promise<void>) | undefined;
@@ -201,14 +206,27 @@ async function beginStaging(
     readonlyPaths: opts.expect.readonlyPaths,
     placeCanaries: true,
   });
-  const staged = stage(opts, session, launcherText, registry, before);
   if (opts.agent === "live") {
+    const staged = stage(opts, session, launcherText, registry, before);
     const done = await staged;
-    return { staged, commands: done.commands, before: undefined };
+    return { staged, start: () => {}, commands: done.commands, before: undefined };
   }
-  const filesReady = staged.then(() => undefined);
+  // Staged once, on the first call of `start`.
+  let begin = () => {};
+  const staged = new Promise<Staged>((resolve, reject) => {
+    begin = () => {
+      begin = () => {};
+      void stage(opts, session, launcherText, registry, before).then(resolve, reject);
+    };
+  });
+  // A staging failure ends the audit (runAudit awaits `staged`); the command is handed out regardless.
+  const filesReady = staged.then(
+    () => undefined,
+    () => undefined,
+  );
   return {
     staged,
+    start: () => begin(),
     commands: runnerCommands(stagingNameOf(session), true),
     before: (index) => (RUNNER_PARTS[index] === "net" ? staged.then((done) => done.netInput) : filesReady),
   };
@@ -280,7 +298,7 @@ async function launchPhase(
   opts: AuditOptions,
   session: AuditSession,
   plan: AuditPlan,
-  runner: Pick<RunnerStaging, "commands" | "before"> | null,
+  runner: Pick<RunnerStaging, "commands" | "before" | "start"> | null,
   codex: { codex: string | null; support: CodexSupport | null; redact: (s: string) => string },
 ): Promise<LaunchPhase> {
   const { redact } = codex;
@@ -306,7 +324,11 @@ async function launchPhase(
     interrupted: session.interrupted,
     onProgress: opts.onProgress,
   };
-  const launched = await launchAll(plan, ctx);
+  const launching = launchAll(plan, ctx);
+  // The launches spawn within this turn of the event loop; the runner's files are staged right after, while
+  // Codex starts (its first command waits for them).
+  if (runner) setImmediate(runner.start);
+  const launched = await launching;
   return { ...launched, ctx, commandOutputs: model?.commandOutputs() ?? [] };
 }
 
