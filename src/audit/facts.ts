@@ -14,7 +14,7 @@ import { gathered, notGathered } from "../core/model.js";
 import { readConfigLayers } from "../gather/config.js";
 import { parseExecHeader, refusalMessage } from "../gather/exec-header.js";
 import type { LaunchResult } from "../gather/launch.js";
-import { parseObservedArgv, readLauncherStatic } from "../gather/launcher-static.js";
+import type { parseObservedArgv, readLauncherStatic } from "../gather/launcher-static.js";
 import { parseProxyKill } from "../gather/proxy-kill.js";
 import type { Shim } from "../gather/shim.js";
 import { isSecretName } from "../runner/secrets.js";
@@ -165,7 +165,14 @@ function maskSecretOverride(arg: string): string {
   return eq > 0 && isSecretName(arg.slice(0, eq).split(".").at(-1) ?? "") ? `${arg.slice(0, eq)}=***` : arg;
 }
 
+/** The launcher reader (tree-sitter's bash grammar): loaded once the launches run, see index.ts. */
+export interface LauncherReader {
+  readLauncherStatic: typeof readLauncherStatic;
+  parseObservedArgv: typeof parseObservedArgv;
+}
+
 export function launcherFacts(opts: {
+  reader: LauncherReader;
   path: string;
   text: string;
   shim: Shim | null;
@@ -173,6 +180,7 @@ export function launcherFacts(opts: {
   profileOption: string | undefined;
   redact: (s: string) => string;
 }): LauncherFacts {
+  const { readLauncherStatic, parseObservedArgv } = opts.reader;
   const statics = readLauncherStatic(opts.path, opts.text);
   const observed: LauncherFacts["observed"] = {};
   for (const kind of ["exec", "tui", "mcp"] as const) {

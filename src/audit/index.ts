@@ -29,12 +29,18 @@ import { VERSION } from "../core/version.js";
 import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
-import { readLauncherStatic } from "../gather/launcher-static.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
 import { RUNNER_PARTS } from "../runner/types.js";
 import { evaluate } from "./evaluate.js";
-import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "./facts.js";
+import {
+  configFacts,
+  execFacts,
+  type LauncherReader,
+  launcherFacts,
+  mcpGetFact,
+  runnerFacts,
+} from "./facts.js";
 import { sessionIdOf, watchSessions } from "./history.js";
 import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "./launches.js";
 import { type AuditPlan, planAudit } from "./plan.js";
@@ -114,7 +120,12 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
-    const launching = launchPhase(opts, session, plan, runner, { codex, support, redact });
+    // Once the launches have spawned: the runner's files, and the launcher reader for the facts.
+    const afterSpawn = () => {
+      runner?.start();
+      void launcherReader();
+    };
+    const launching = launchPhase(opts, session, plan, runner, { codex, support, redact, afterSpawn });
     // Awaited below; a staging failure first ends the audit, and the session then stops the launches. Staging
     // begins once the launches have spawned, or once they ended without it.
     void launching.catch(() => undefined).then(() => runner?.start());
@@ -125,6 +136,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const sessionId = launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null;
     sessions.forget({ sessionId, startedAt: launchesStarted, endedAt: Date.now() });
     const gatheredFacts = assembleFacts(opts, session, launched, staged, {
+      reader: await launcherReader(),
       registry: await registry.facts,
       sideEffects,
       launcherText,
@@ -178,6 +190,12 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
     plan: planAudit(selected, opts.expect.mcpServers, unsupported !== null),
   };
 }
+
+/**
+ * The launcher reader: tree-sitter's bash grammar compiles as the module loads, a startup cost that is paid while
+ * the launches run instead of before them.
+ */
+const launcherReader = (): Promise<LauncherReader> => import("../gather/launcher-static.js");
 
 /** The runner's staging, and what the mock agent hands out meanwhile. */
 interface RunnerStaging {
@@ -241,6 +259,7 @@ async function stage(
   registry: Promise<Fact<{ url: string }>>,
   before: BeforeLaunch,
 ): Promise<Staged> {
+  const { readLauncherStatic } = await launcherReader();
   const profile =
     opts.profile ?? readLauncherStatic(opts.launcher, launcherText).profile ?? opts.expect.profile;
   const preliminary = readConfigLayers({
@@ -298,8 +317,13 @@ async function launchPhase(
   opts: AuditOptions,
   session: AuditSession,
   plan: AuditPlan,
-  runner: Pick<RunnerStaging, "commands" | "before" | "start"> | null,
-  codex: { codex: string | null; support: CodexSupport | null; redact: (s: string) => string },
+  runner: Pick<RunnerStaging, "commands" | "before"> | null,
+  codex: {
+    codex: string | null;
+    support: CodexSupport | null;
+    redact: (s: string) => string;
+    afterSpawn: () => void;
+  },
 ): Promise<LaunchPhase> {
   const { redact } = codex;
   // `run --probe-report`: the runner already ran in the live session; the exec launch only reads the header.
@@ -325,9 +349,9 @@ async function launchPhase(
     onProgress: opts.onProgress,
   };
   const launching = launchAll(plan, ctx);
-  // The launches spawn within this turn of the event loop; the runner's files are staged right after, while
-  // Codex starts (its first command waits for them).
-  if (runner) setImmediate(runner.start);
+  // The launches spawn within this turn of the event loop; work that can wait runs right after, while Codex
+  // starts (the runner's first command waits for its files).
+  setImmediate(codex.afterSpawn);
   const launched = await launching;
   return { ...launched, ctx, commandOutputs: model?.commandOutputs() ?? [] };
 }
@@ -340,6 +364,7 @@ function assembleFacts(
   launched: LaunchPhase,
   staged: Pick<Staged, "input" | "record"> | null,
   host: {
+    reader: LauncherReader;
     registry: Facts["registry"];
     sideEffects: Facts["sideEffects"];
     launcherText: string;
@@ -348,6 +373,7 @@ function assembleFacts(
 ): Facts {
   const { ctx } = launched;
   const launcher = launcherFacts({
+    reader: host.reader,
     path: opts.launcher,
     text: host.launcherText,
     shim: ctx.shim,

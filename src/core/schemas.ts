@@ -1,8 +1,9 @@
 // The JSON Schemas codex-smoke ships in `schemas/` (the report, the `--expect` file). They are read from the package
 // at run time, so the file a user's editor or CI validates against is the very one codex-smoke applies.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import type { Ajv2020, ErrorObject } from "ajv/dist/2020.js";
 import { PACKAGE_DIR } from "./version.js";
 
 export type SchemaName = "report" | "expect";
@@ -47,7 +48,9 @@ export function schemaValidator(name: SchemaName): SchemaValidator {
   const known = compiled.get(name);
   if (known) return known;
   const schema = JSON.parse(readFileSync(schemaFile(name), "utf8")) as SchemaNode;
-  const validate = new Ajv2020({ allErrors: true, verbose: true }).compile(schema);
+  // Loaded on first use: an audit without --expect or --baseline never needs it (its load is most of startup's).
+  const { Ajv2020: Ajv } = createRequire(import.meta.url)("ajv/dist/2020.js") as { Ajv2020: typeof Ajv2020 };
+  const validate = new Ajv({ allErrors: true, verbose: true }).compile(schema);
   const validator: SchemaValidator = {
     schema,
     violations: (value) => (validate(value) ? [] : (validate.errors ?? []).map(violation)),

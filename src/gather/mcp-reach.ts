@@ -1,7 +1,6 @@
 // Codex reports an MCP URL it cannot reach only as `error sending request for url (…)`: refused, DNS, TLS and a
 // reset read the same (reqwest prints no cause). Codex connects to MCP servers from the host, outside the
 // sandbox, so the host asks the URL once more, with the same proxy settings, to name the cause.
-import { request } from "undici";
 import type { McpFailure } from "../core/model.js";
 
 type ReachCause = Extract<McpFailure["cause"], "refused" | "dns" | "tls" | "reset" | "unreachable">;
@@ -53,6 +52,8 @@ export async function refineUnreachable(
   if (proxied(url, env))
     return { ...failure, detail: "through the configured proxy (not retried from the host)" };
   try {
+    // Loaded only when a server was unreachable: every audit would pay for it otherwise.
+    const { request } = await import("undici");
     const response = await request(url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
