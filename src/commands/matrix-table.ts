@@ -7,7 +7,7 @@ import { bold, plain, statusTag } from "../reporters/console.js";
 import { exitCode } from "./execute.js";
 
 export interface MatrixColumn {
-  /** The column heading: the release number (suffixed `_2`, `_3` when two entries are the same release). */
+  /** The column heading: the release number. */
   label: string;
   version: string;
   report: Report;
