@@ -21,7 +21,7 @@ import type {
   Report,
   SideEffectFacts,
 } from "../core/model.js";
-import { gathered, notGathered } from "../core/model.js";
+import { expectedMcpServers, gathered, notGathered } from "../core/model.js";
 import { MARKER_VAR } from "../core/processes.js";
 import { Redactor, secretValues } from "../core/redact.js";
 import { VERSION } from "../core/version.js";
@@ -146,7 +146,7 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
       timeoutMs: opts.timeoutMs,
     }),
     gatherRegistry(
-      planAudit(selected, opts.expect.mcpServers, false),
+      planAudit(selected, expectedMcpServers(opts.expect), false),
       opts.registry,
       opts.expect.registryPackage,
       {
@@ -161,7 +161,7 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
     support,
     unsupported,
     registry,
-    plan: planAudit(selected, opts.expect.mcpServers, unsupported !== null),
+    plan: planAudit(selected, expectedMcpServers(opts.expect), unsupported !== null),
   };
 }
 
@@ -244,7 +244,7 @@ async function launchPhase(
     providerArgs: model ? model.providerOverrides() : [],
     execArgs: execAppendedArgs(codex.support),
     prompt: execPrompt(opts.agent, commands),
-    expectedServers: opts.expect.mcpServers,
+    expectedServers: expectedMcpServers(opts.expect),
     redact,
     interrupted: session.interrupted,
     onProgress: opts.onProgress,

@@ -20,7 +20,10 @@ export interface Expectations {
   sandboxHeader: string;
   /** The parenthesis of `/status`'s Permissions line, e.g. "workspace with network access, never". */
   tuiPermissions: string;
+  /** MCP servers that must be connected with at least one tool. */
   mcpServers: string[];
+  /** MCP servers that may fail to connect (a `warn` with the cause); their approval settings are still checked. */
+  mcpOptional: string[];
   mcpApprovalMode: string;
   mcpToolTimeoutSec: number;
   readonlyPaths: string[];
@@ -29,6 +32,11 @@ export interface Expectations {
   envSecrets: "warn" | "fail";
   /** Path under the registry URL that `net.registry` retrieves. */
   registryPackage: string;
+}
+
+/** Every MCP server the audit asks about: the required ones, then the optional ones not already among them. */
+export function expectedMcpServers(expect: Pick<Expectations, "mcpServers" | "mcpOptional">): string[] {
+  return [...new Set([...expect.mcpServers, ...expect.mcpOptional])];
 }
 
 /** How the launcher starts Codex: its text read statically, and the argv each launch really passed. */

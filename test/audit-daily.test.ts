@@ -1,0 +1,31 @@
+// Integration (real Codex): users' daily paths. An MCP server marked optional that cannot be reached is a warning,
+// not a failure (exit 0), and its approval settings are still checked.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { audit, editFile, withSetup } from "./helpers/audit.js";
+
+describe.concurrent("daily paths", () => {
+  it("an optional MCP server nothing listens for: warn with the cause, approval still checked, exit 0", async () => {
+    await withSetup(
+      (s) =>
+        editFile(s.profileFile, (t) =>
+          t.replace(/^(\[mcp_servers\.openaiDeveloperDocs\]\nurl = ).*$/m, '$1"http://127.0.0.1:9/mcp"'),
+        ),
+      async (setup) => {
+        const expectFile = join(setup.root, "expect.json");
+        writeFileSync(expectFile, '{ "mcpOptional": ["openaiDeveloperDocs"] }\n');
+        const run = await audit(setup, ["--only", "mcp.,tui.", "--expect", expectFile]);
+        expect(run.status("mcp.servers"), run.observed("mcp.servers")).toBe("warn");
+        expect(run.observed("mcp.servers")).toContain(
+          "optional openaiDeveloperDocs (http://127.0.0.1:9/mcp): connection refused",
+        );
+        expect(run.status("mcp.approval")).toBe("pass");
+        expect(run.observed("mcp.approval")).toContain(
+          "openaiDeveloperDocs: default_tools_approval_mode: approve, tool_timeout_sec: 300",
+        );
+        expect(run.exitCode).toBe(0);
+      },
+    );
+  });
+});
