@@ -1,5 +1,6 @@
 // Integration (real Codex): users' daily paths. An MCP server marked optional that cannot be reached is a warning,
-// not a failure (exit 0), and its approval settings are still checked.
+// not a failure (exit 0), and its approval settings are still checked; a project config that sets only
+// model_reasoning_effort passes.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -23,6 +24,20 @@ describe.concurrent("daily paths", () => {
         expect(run.status("mcp.approval")).toBe("pass");
         expect(run.observed("mcp.approval")).toContain(
           "openaiDeveloperDocs: default_tools_approval_mode: approve, tool_timeout_sec: 300",
+        );
+        expect(run.exitCode).toBe(0);
+      },
+    );
+  });
+
+  it("a project .codex/config.toml with model_reasoning_effort only: pass, exit 0", async () => {
+    await withSetup(
+      (s) => writeFileSync(join(s.project, ".codex", "config.toml"), 'model_reasoning_effort = "high"\n'),
+      async (setup) => {
+        const run = await audit(setup, ["--only", "config.project_override"]);
+        expect(run.status("config.project_override")).toBe("pass");
+        expect(run.observed("config.project_override")).toContain(
+          ".codex/config.toml sets neither sandbox nor approval (model_reasoning_effort)",
         );
         expect(run.exitCode).toBe(0);
       },
