@@ -202,7 +202,7 @@ describe("the packed tarball", () => {
     const out = join(dir, "demo-reports");
     const args = ["demo", "--registry", await loopbackRegistry(), "--format", "json", "--out", out];
     const demo = await npx(args, userEnv([bin]));
-    expect(demo.stderr).toMatch(/^codex-smoke: 21 passed; report: /);
+    expect(demo.stderr).toMatch(/(^|\n)codex-smoke: 21 passed; report: \S+\n$/);
     expect(demo.exitCode).toBe(0);
     const report = readReport(join(out, "codex-smoke.json"));
     expect(report.target.codexPath).toBe(join(bin, "codex"));
@@ -225,7 +225,7 @@ describe("the packed tarball", () => {
         ...userEnv(setup.env.PATH?.split(delimiter) ?? []),
         ...setup.env,
       });
-      expect(audit.stderr).toMatch(/^codex-smoke: \d+ passed/);
+      expect(audit.stderr).toMatch(/(^|\n)codex-smoke: \d+ passed[^\n]*\n$/);
       expect(audit.exitCode).toBe(0);
       const report = readReport(join(out, "codex-smoke.json"));
       expect(report.target.codexVersion).toBe("0.169.0");

@@ -22,9 +22,9 @@ const EXIT_CODES = `Exit codes:
        inside --out when the options were read, else in ~/.cache/codex-smoke/internal-error.log
   130  interrupted (Ctrl-C) · 143 terminated`;
 
-const OUTPUT = `Output: the console report and the progress of the Codex launches go to stdout (a live line per launch on
-a terminal; plain [progress] lines in CI, with NO_COLOR or when piped). Without the console format, and with
---quiet, stderr gets one outcome line at the end, e.g.
+const OUTPUT = `Output: the console report goes to stdout; the progress of the Codex launches to stderr (a live line
+per launch on a terminal; plain [progress] lines in CI, with NO_COLOR or when piped). Without the console format,
+and with --quiet, stderr gets one outcome line at the end, e.g.
   codex-smoke: 2 failed (fs.auth_json, net.registry), 1 could not be tested; report: reports/codex-smoke.json
 --quiet prints that line only (on stderr; stdout stays empty). --out holds only the latest run's files.`;
 
