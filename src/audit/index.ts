@@ -38,7 +38,7 @@ import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "
 import { type AuditPlan, planAudit } from "./plan.js";
 import { acceptProbeReport } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
-import { restoreHost } from "./restore.js";
+import { removePlaceholders, restoreHost } from "./restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
 import { type AuditSession, openSession } from "./session.js";
 import { outsideWriteDirs, type Staged, stageRunner, unstage } from "./stage.js";
@@ -208,6 +208,9 @@ async function stage(
 /** Restores the host from the record once: in the normal path for the facts, else (a crash, an interrupt before
  * that) when the session closes, before the staging folder goes. */
 function restoreOnce(session: AuditSession, record: HostRecord): () => Promise<SideEffectFacts> {
+  // Last of all (closing kills every marked process first): a sandbox helper that was still mounting when the
+  // restore ran (an interrupt, a race) may have left an empty placeholder since.
+  session.onClose(() => void removePlaceholders(record));
   let restoring: Promise<SideEffectFacts> | null = null;
   const restore = () => {
     restoring ??= restoreHost(record);
