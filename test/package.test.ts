@@ -135,7 +135,7 @@ describe("the packed tarball", () => {
       /^dist\/runner\.mjs$/,
       /^schemas\/(report|expect)\.schema\.json$/,
       /^docs\/(checks\/)?[^/]+\.md$/,
-      /^examples\/(cron\/crontab|github-actions\/codex-smoke\.yml|nightly\/codex-smoke-nightly\.sh|systemd\/codex-smoke\.(service|timer))$/,
+      /^examples\/(cron\/crontab|github-actions\/codex-smoke\.yml|github-actions\/codex-home\/(config|azi4a2-autonomous\.config)\.toml|nightly\/codex-smoke-nightly\.sh|systemd\/codex-smoke\.(service|timer))$/,
       /^(package\.json|README\.md|LICENSE)$/,
     ];
     expect(paths.filter((p) => !allowed.some((pattern) => pattern.test(p)))).toEqual([]);
@@ -148,6 +148,7 @@ describe("the packed tarball", () => {
       "dist/checks/index.js",
       "docs/checks/fs.auth_json.md",
       "examples/nightly/codex-smoke-nightly.sh",
+      "examples/github-actions/codex-home/azi4a2-autonomous.config.toml",
       "schemas/report.schema.json",
       "schemas/expect.schema.json",
       "LICENSE",
