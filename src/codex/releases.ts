@@ -1,6 +1,7 @@
 // The Codex releases `matrix --codex <list>` audits: release numbers (installed once with npm into
 // ~/.cache/codex-smoke/codex/<version> and reused), `latest` (resolved with npm at run time), or paths to
-// binaries. npm runs with the caller's environment, so the user's registry configuration applies.
+// binaries; one audit per release, the user's own from the user's binary (nothing installed for it). npm runs
+// with the caller's environment, so the user's registry configuration applies.
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
