@@ -1,11 +1,12 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
+import { expectedMcpServers } from "../../src/core/model.js";
 import { firstLines } from "../_shared.js";
 
 export default defineCheck({
   id: "mcp.approval",
   title: "MCP approval and timeout in effect",
   claim: (expect) =>
-    `Each expected server (${expect.mcpServers.join(", ")}) has \`default_tools_approval_mode = ${expect.mcpApprovalMode}\` and \`tool_timeout_sec = ${expect.mcpToolTimeoutSec}\` in effect (as \`<launcher> mcp get <server>\` shows with the launcher's overrides).`,
+    `Each expected server (${expectedMcpServers(expect).join(", ")}) has \`default_tools_approval_mode = ${expect.mcpApprovalMode}\` and \`tool_timeout_sec = ${expect.mcpToolTimeoutSec}\` in effect (as \`<launcher> mcp get <server>\` shows with the launcher's overrides).`,
   needs: ["mcpGet"],
   owns: ["mcpGet"],
   run({ mcpGet }, { expect }) {
@@ -15,7 +16,8 @@ export default defineCheck({
     const overrides: string[] = [];
     const seen: string[] = [];
     const missing: string[] = [];
-    for (const name of expect.mcpServers) {
+    // Optional servers too: one that may fail to connect still runs its tools with these settings when it does.
+    for (const name of expectedMcpServers(expect)) {
       const get = mcpGet[name];
       if (!get) {
         missing.push(name);
@@ -55,7 +57,7 @@ export default defineCheck({
     if (missing.length > 0) {
       return outcome("error", expected, `could not test: mcp get not run for ${missing.join(", ")}`, seen);
     }
-    return outcome("pass", expected, `in effect for ${expect.mcpServers.join(", ")}`, seen);
+    return outcome("pass", expected, `in effect for ${expectedMcpServers(expect).join(", ")}`, seen);
   },
   remediation:
     'Give every server `default_tools_approval_mode = "approve"` and `tool_timeout_sec = 300`, as the README\'s launcher does with `-c mcp_servers.<server>.…` overrides.',

@@ -17,7 +17,7 @@ import { ownNamespaces } from "../runner/attest.js";
 import { RUNNER_PARTS, type RunnerInput } from "../runner/types.js";
 import { generateCertificate } from "../tls/self-signed.js";
 import { planCredentials, removeCanaries } from "./credentials.js";
-import { CODEX_MOUNT_DIRS, existenceOf, gitHead, type HostRecord, isGitRepo } from "./record.js";
+import { existenceOf, gitHead, type HostRecord, isGitRepo, placeholderPaths } from "./record.js";
 
 const RUNNER_FILE = join(PACKAGE_DIR, "dist", "runner.mjs");
 /** The network part's own input, when the registry was still being resolved at staging. */
@@ -85,7 +85,7 @@ export async function recordBeforeLaunch(
   return {
     credentials,
     canaries,
-    existedBefore: existenceOf(request.project, [...request.readonlyPaths, ...CODEX_MOUNT_DIRS]),
+    existedBefore: existenceOf(request.project, placeholderPaths(request.readonlyPaths)),
     headBefore: await gitHead(request.project),
     isRepo: isGitRepo(request.project),
   };

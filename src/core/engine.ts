@@ -1,5 +1,6 @@
 // Runs checks over gathered facts. A check whose needed fact could not be gathered is `error` with the reason,
-// so "could not test" can never turn into a pass or a fail.
+// so "could not test" can never turn into a pass or a fail; only a fact that could not be gathered because the
+// setup itself cannot work (`brokenSetup`: a Codex release too old for it) fails the checks that need it.
 import type {
   CheckContext,
   CheckDefinition,
@@ -48,6 +49,19 @@ export function judge(check: CheckDefinition, facts: Facts, ctx: CheckContext): 
     docs: docsPageOf(check.id),
   };
   const missing = check.needs.filter((name) => !facts[name].ok);
+  const broken = missing.map((name) => facts[name]).find((fact) => !fact.ok && fact.breaks !== undefined);
+  if (broken && !broken.ok && broken.breaks) {
+    const result: CheckResult = {
+      ...base,
+      status: "fail",
+      expected: broken.breaks.expected,
+      observed: broken.error,
+      evidence: [broken.error],
+      remediation: broken.breaks.remediation,
+      durationMs: 0,
+    };
+    return { check, result, explains: [] };
+  }
   if (missing.length > 0) {
     const reasons = missing.map((name) => {
       const fact = facts[name];
