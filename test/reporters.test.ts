@@ -12,7 +12,7 @@ import {
   render,
   writeReportFiles,
 } from "../src/reporters/index.js";
-import { makeDir } from "../src/reporters/report-dir.js";
+import { openReportDir } from "../src/reporters/report-dir.js";
 
 const SAMPLE = "test/fixtures/reports/sample.json";
 let report: Report;
@@ -313,8 +313,43 @@ describe("writeReportFiles", () => {
       await writeReportFiles(report, ["json"], dir);
       await import("node:fs/promises").then((fs) => fs.writeFile(blocker, ""));
       await expect(writeReportFiles(report, ["json"], join(blocker, "out"))).rejects.toThrow(
-        `${join(blocker, "out")}: cannot write report files (ENOTDIR)`,
+        `${join(blocker, "out")}: cannot write report files (${blocker} is a symbolic link or not a directory)`,
       );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("replaces a symlink planted at a report name instead of writing through it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "codex-smoke-reports-"));
+    try {
+      const fs = await import("node:fs/promises");
+      const victim = join(dir, "bashrc");
+      await fs.writeFile(victim, "keep me\n");
+      const out = join(dir, "reports");
+      await fs.mkdir(out);
+      await fs.symlink(victim, join(out, "codex-smoke.json"));
+      await fs.symlink(victim, join(out, "codex-smoke.md"));
+      await writeReportFiles(report, ["json"], out);
+      expect(await fs.readFile(victim, "utf8")).toBe("keep me\n");
+      expect((await fs.lstat(join(out, "codex-smoke.json"))).isFile()).toBe(true);
+      // The stale-file removal removed the planted link itself.
+      expect((await fs.readdir(out)).sort()).toEqual(["codex-smoke.json"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a report directory with a symlink in its path", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "codex-smoke-reports-"));
+    try {
+      const fs = await import("node:fs/promises");
+      await fs.mkdir(join(dir, "elsewhere"));
+      await fs.symlink(join(dir, "elsewhere"), join(dir, "reports"));
+      await expect(writeReportFiles(report, ["json"], join(dir, "reports", "ci"))).rejects.toThrow(
+        `${join(dir, "reports")} is a symbolic link or not a directory`,
+      );
+      expect(await fs.readdir(join(dir, "elsewhere"))).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -322,9 +357,9 @@ describe("writeReportFiles", () => {
 });
 
 describe("report directory housekeeping", () => {
-  it("makeDir refuses procfs at once instead of spinning (Node's recursive mkdir never returns there)", async () => {
+  it("the report directory refuses procfs at once instead of spinning (Node's recursive mkdir never returns there)", () => {
     const started = Date.now();
-    await expect(makeDir("/proc/codex-smoke-test/reports")).rejects.toThrow(/ENOENT/);
+    expect(() => openReportDir("/proc/codex-smoke-test/reports")).toThrow(/ENOENT/);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -341,7 +376,9 @@ describe("report directory housekeeping", () => {
       ];
       const fs = await import("node:fs/promises");
       for (const name of names) await fs.writeFile(join(dir, name), "x");
-      const removed = await removeStaleFiles(dir, [join(dir, "codex-smoke.json")]);
+      const opened = openReportDir(dir);
+      const removed = removeStaleFiles(opened, ["codex-smoke.json"]);
+      opened.close();
       expect(removed.sort()).toEqual(
         ["codex-smoke.md", "codex-smoke.tui-screen.txt", "codex-smoke.tui-stream.log"].map((n) =>
           join(dir, n),

@@ -1,11 +1,11 @@
 // The last word of a run: the one-line outcome on stderr (when the console report is off, and with --quiet),
 // and for an internal error the one line that points at its log file (the stack trace goes only there).
-import { writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import type { CheckResult, Report, Status } from "../core/model.js";
 import { Redactor, secretValues } from "../core/redact.js";
-import { INTERNAL_ERROR_LOG, makeDir } from "../reporters/report-dir.js";
+import { INTERNAL_ERROR_LOG, openReportDir } from "../reporters/report-dir.js";
 
 /** Ids named in the outcome line before it says how many more there are. */
 const IDS_SHOWN = 5;
@@ -95,9 +95,20 @@ export async function reportInternalError(
   const redact = redactor();
   const message = redact((error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "");
   const file = opts.dir ? join(opts.dir, INTERNAL_ERROR_LOG) : FALLBACK_LOG;
+  const text = redact(details(error, opts.argv, opts.version));
   try {
-    await makeDir(dirname(file));
-    await writeFile(file, redact(details(error, opts.argv, opts.version)));
+    if (opts.dir) {
+      // --out may lie in the project the agent shapes: written like the reports, never through a symlink.
+      const dir = openReportDir(opts.dir);
+      try {
+        dir.writeFile(INTERNAL_ERROR_LOG, text);
+      } finally {
+        dir.close();
+      }
+    } else {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
   } catch (writeError) {
     const code = (writeError as NodeJS.ErrnoException).code ?? String(writeError);
     return `codex-smoke: internal error: ${message}; details could not be saved to ${file} (${code})`;
