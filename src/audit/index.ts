@@ -31,6 +31,7 @@ import { recordedExecHeader } from "../gather/exec-header.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
+import type { RunnerPart } from "../runner/types.js";
 import { evaluate } from "./evaluate.js";
 import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "./facts.js";
 import { sessionIdOf, watchSessions } from "./history.js";
@@ -41,7 +42,7 @@ import type { HostRecord } from "./record.js";
 import { restoreHost } from "./restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
 import { type AuditSession, openSession } from "./session.js";
-import { outsideWriteDirs, type Staged, stageRunner, unstage } from "./stage.js";
+import { outsideWriteDirs, readStagedReport, type Staged, stageRunner, unstage } from "./stage.js";
 import { writableEntries } from "./writable.js";
 
 /** What is audited. */
@@ -99,7 +100,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const launcherText = readFileSync(opts.launcher, "utf8");
     const stageNow = plan.runner && session.interrupted() === null;
     const staged = accepted ?? (stageNow ? await stage(opts, session, launcherText, registry) : null);
-    if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));
+    if (accepted) session.onClose(() => void unstage(accepted.record));
     const restore = staged ? restoreOnce(session, staged.record) : null;
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
@@ -283,7 +284,11 @@ function assembleFacts(
     launcher,
   });
   const exec = execFacts(launched.exec, launched.commandOutputs, host.redact, opts.timeoutMs);
-  const { runner, network } = runnerFacts(staged?.input ?? null, exec);
+  const reports = staged && {
+    input: staged.input,
+    read: (part: RunnerPart) => readStagedReport(staged.record, part),
+  };
+  const { runner, network } = runnerFacts(reports, exec);
   const interrupted = session.interrupted();
   // After an interrupt, what the launches gave is not a finding: every launch-based fact says so instead.
   const cut = <T>(fact: Fact<T>): Fact<T> =>

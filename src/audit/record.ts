@@ -4,12 +4,19 @@ import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import type { CredentialFacts } from "../core/model.js";
+import type { Identity } from "../core/safe-dir.js";
 
 export interface CanaryIdentity {
   dev: number;
   ino: number;
   size: number;
   mtimeNs: string;
+}
+
+/** What the host made in the staging folder, by identity: only these are ever removed as the host's own. */
+export interface StagedFiles {
+  dir: Identity;
+  files: Record<string, Identity>;
 }
 
 export interface HostRecord {
@@ -23,6 +30,8 @@ export interface HostRecord {
   outsideWriteDirs: string[];
   /** The staging directory the host created in the project (runner, input, reports). */
   stagingDir: string;
+  /** The staging folder and the files in it as the host made them (absent: nothing there is removed). */
+  staged?: StagedFiles;
   credentials: CredentialFacts[];
   /** Canaries the host placed where no credentials file existed, with what identifies them as still its own. */
   canaries: Array<{ path: string; identity: CanaryIdentity }>;

@@ -104,6 +104,11 @@ export class SafeDir {
     }
   }
 
+  /** Makes the folder `name`, which must not exist (EEXIST otherwise). */
+  makeDir(name: string, mode?: number): void {
+    mkdirSync(this.entry(name), mode);
+  }
+
   /** Writes `name` through a new temporary file renamed over it: whatever was at `name` (a symlink too) is
    * replaced, never written through. Returns the identity of the file written. */
   writeFile(name: string, data: string | Uint8Array, mode = 0o666): Identity {
