@@ -2,9 +2,9 @@
 // before the runner started. Restore reads only this record, never a report from inside (decisions §8a).
 import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import type { CredentialFacts } from "../core/model.js";
 import type { Identity } from "../core/safe-dir.js";
+import { type HostGitRepo, hostGit } from "./host-git.js";
 
 export interface CanaryIdentity {
   dev: number;
@@ -40,13 +40,15 @@ export interface HostRecord {
   /** `HEAD` before the probe ran, or null (no repository, or no commit yet). */
   headBefore: string | null;
   isRepo: boolean;
+  /** `.git`'s device and inode before the probe ran: restore runs git only in that very folder. */
+  gitDir?: Identity;
 }
 
 /** Codex's bwrap mount points for these are sometimes left as empty folders in the project (lab §8.8). */
 export const CODEX_MOUNT_DIRS = [".agents", ".aws"];
 
-export async function gitHead(project: string): Promise<string | null> {
-  const result = await execa("git", ["rev-parse", "--verify", "-q", "HEAD"], { cwd: project, reject: false });
+export async function gitHead(repo: HostGitRepo): Promise<string | null> {
+  const result = await hostGit(repo, ["rev-parse", "--verify", "-q", "HEAD"]);
   return result.exitCode === 0 ? result.stdout.trim() : null;
 }
 

@@ -15,6 +15,7 @@ import { ownNamespaces } from "../runner/attest.js";
 import { RUNNER_PARTS, type RunnerInput, type RunnerPart } from "../runner/types.js";
 import { generateCertificate } from "../tls/self-signed.js";
 import { planCredentials, removeCanaries } from "./credentials.js";
+import { gitDirIdentity } from "./host-git.js";
 import {
   CODEX_MOUNT_DIRS,
   existenceOf,
@@ -108,8 +109,9 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     credentials: credentials.credentials,
     canaries: credentials.canaries,
     existedBefore: existenceOf(request.project, [...request.readonlyPaths, ...CODEX_MOUNT_DIRS]),
-    headBefore: await gitHead(request.project),
+    headBefore: await gitHead({ project: request.project }),
     isRepo: isGitRepo(request.project),
+    gitDir: gitDirIdentity(request.project) ?? undefined,
   };
   const relative = request.stagingName;
   const commands = RUNNER_PARTS.map((part) => `node ${relative}/runner.mjs ${relative}/input.json ${part}`);
