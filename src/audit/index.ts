@@ -93,7 +93,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const session = openSession();
   const redact = (text: string) => redactor.redact(text);
   const redactor = new Redactor(secretValues(opts.env));
-  const guard = guardConfig(opts.codexHome, [join(opts.project, ".codex", "config.toml")]);
+  const guard = guardConfig(opts.codexHome, opts.project);
   session.onClose(() => void guard.restore());
   try {
     const { codex, support, unsupported, plan, registry } = await prepare(opts, session);

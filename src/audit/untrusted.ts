@@ -23,7 +23,7 @@ export function readRegularFile(path: string): string {
     );
   }
   try {
-    return readCapped(fd, path, MAX_REPORT_BYTES);
+    return readCapped(fd, path, MAX_REPORT_BYTES).toString("utf8");
   } catch (error) {
     if (error instanceof FileLimitError) throw new UntrustedInputError(error.message);
     throw error;

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import {
   closeSync,
   constants,
+  fchmodSync,
   fstatSync,
   lstatSync,
   mkdirSync,
@@ -162,11 +163,26 @@ export class SafeDir {
     }
   }
 
-  /** The text of the regular file `name` (no symlink, no FIFO or device), at most `maxBytes`. */
-  readRegularFile(name: string, maxBytes: number): string {
+  /** The bytes of the regular file `name` (no symlink, no FIFO or device), at most `maxBytes`. */
+  readBytes(name: string, maxBytes: number): Buffer {
     const fd = openSync(this.entry(name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
       return readCapped(fd, join(this.path, name), maxBytes);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The text of the regular file `name` (no symlink, no FIFO or device), at most `maxBytes`. */
+  readRegularFile(name: string, maxBytes: number): string {
+    return this.readBytes(name, maxBytes).toString("utf8");
+  }
+
+  /** Sets the mode of the regular file `name` exactly (a symlink there is not followed: nothing changes). */
+  chmod(name: string, mode: number): void {
+    const fd = openSync(this.entry(name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    try {
+      if (fstatSync(fd).isFile()) fchmodSync(fd, mode);
     } finally {
       closeSync(fd);
     }
@@ -183,7 +199,7 @@ export class FileLimitError extends Error {
 }
 
 /** Reads the open `fd` whole, refusing anything but a regular file of at most `maxBytes`. */
-export function readCapped(fd: number, where: string, maxBytes: number): string {
+export function readCapped(fd: number, where: string, maxBytes: number): Buffer {
   const stat = fstatSync(fd);
   if (!stat.isFile()) throw new FileLimitError(`${where}: not a regular file`);
   if (stat.size > maxBytes) throw new FileLimitError(`${where}: larger than ${maxBytes} bytes`);
@@ -193,5 +209,5 @@ export function readCapped(fd: number, where: string, maxBytes: number): string 
   for (let n = -1; n !== 0 && read < buffer.length; read += n)
     n = readSync(fd, buffer, read, buffer.length - read, read);
   if (read > maxBytes) throw new FileLimitError(`${where}: larger than ${maxBytes} bytes`);
-  return buffer.subarray(0, read).toString("utf8");
+  return buffer.subarray(0, read);
 }
