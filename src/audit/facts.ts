@@ -119,13 +119,15 @@ function runnerPart<P extends "local" | "net">(
   return notGathered(fileProblem);
 }
 
+/** The runner's facts from its reports; `exec` is the launch that ran it, null when it ran in a live session
+ * (`--probe-report`), where the report file is all there is. */
 export function runnerFacts(
   staged: StagedReports | null,
-  exec: Facts["exec"],
+  exec: Facts["exec"] | null,
 ): { runner: Facts["runner"]; network: Facts["network"] } {
   if (!staged) return { runner: notGathered("not needed"), network: notGathered("not needed") };
-  const outputs = exec.ok ? exec.value.commandOutputs : [];
-  const why = whyNoReport(exec, outputs);
+  const outputs = exec?.ok ? exec.value.commandOutputs : [];
+  const why = exec ? whyNoReport(exec, outputs) : null;
   const local = runnerPart(staged, "local", outputs);
   const net = runnerPart(staged, "net", outputs);
   const killedBy = outputs.map(parseProxyKill).find((m) => m !== null) ?? null;

@@ -288,7 +288,7 @@ function assembleFacts(
     input: staged.input,
     read: (part: RunnerPart) => readStagedReport(staged.record, part),
   };
-  const { runner, network } = runnerFacts(reports, exec);
+  const { runner, network } = runnerFacts(reports, opts.probeReport ? null : exec);
   const interrupted = session.interrupted();
   // After an interrupt, what the launches gave is not a finding: every launch-based fact says so instead.
   const cut = <T>(fact: Fact<T>): Fact<T> =>
