@@ -54,12 +54,9 @@ export function outcomeText(
 /** Where an internal error's details go when no report directory is known yet. */
 const FALLBACK_LOG = join(homedir(), ".cache", "codex-smoke", "internal-error.log");
 
-/** `user:password@` in a URL (a registry given with credentials) is a secret too. */
-const URL_CREDENTIALS = /(\/\/)[^/@\s:]+:[^/@\s]+@/g;
-
 function redactor(): (text: string) => string {
   const redactor = new Redactor(secretValues(process.env));
-  return (text) => redactor.redact(text).replace(URL_CREDENTIALS, "$1***@");
+  return (text) => redactor.redact(text);
 }
 
 /** A usage error's one line, redacted like everything else codex-smoke prints (it may echo a value given). */
