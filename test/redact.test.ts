@@ -145,9 +145,9 @@ describe("Redactor", () => {
     );
   });
 
-  it("masks the password of a URL, keeping the user and host", () => {
+  it("masks a URL's user and password, keeping the host", () => {
     expect(new Redactor().redact("registry https://alice:s3cr3t-pass@npm.example.invalid/astro failed")).toBe(
-      "registry https://alice:***@npm.example.invalid/astro failed",
+      "registry https://***@npm.example.invalid/astro failed",
     );
   });
 

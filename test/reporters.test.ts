@@ -96,7 +96,7 @@ describe("console", () => {
     expect(block.some((l) => l.startsWith("fix:"))).toBe(fix);
   });
 
-  it("shows at most three evidence lines and strips escape codes from evidence", () => {
+  it("shows at most three evidence lines and escapes control characters in evidence", () => {
     const text = out();
     expect(text).toContain("evidence: stderr:");
     expect(text).toContain("third line");
@@ -104,7 +104,7 @@ describe("console", () => {
     expect(text).toContain("… 1 more line in the JSON report");
     const controls = [...text].filter((c) => c < " " && c !== "\n");
     expect(controls).toEqual([]);
-    expect(text).toContain("evidence: stderr: bell and NUL # hash \\ backslash");
+    expect(text).toContain("evidence: stderr: \\x07bell and NUL\\x00 # hash \\ backslash");
     expect(text).toMatch(
       /observed: could not be tested: the exec launch timed out after 60 s\n +runner report missing/,
     );
@@ -174,10 +174,10 @@ describe("junit", () => {
     expect(text).toMatch(/name="env.secrets"[^>]*>\n\s*<system-out>WARNING: /);
   });
 
-  it("escapes markup and drops characters XML cannot carry", () => {
+  it("escapes markup, and control characters (which XML cannot carry) as text", () => {
     const text = out();
     expect(text).toContain("HEAD moved &lt;abc123 &amp; def456&gt;");
-    expect(text).toContain("stderr: bell and NUL # hash \\ backslash");
+    expect(text).toContain("stderr: \\x07bell and NUL\\x00 # hash \\ backslash");
     expect(text).toContain("[main def456] probe commit");
     expect(text).toContain(
       'message="The npm registry is reachable: could not be tested: the exec launch timed out',
@@ -205,10 +205,12 @@ describe("markdown", () => {
     expect(text).toContain("timed out after 60 s<br>runner report missing");
   });
 
-  it("keeps Markdown punctuation in values literal", () => {
+  it("keeps Markdown punctuation in values literal, and a code span as code", () => {
     const first = report.results[0] as Report["results"][number];
-    const odd = { ...report, results: [{ ...first, observed: "wrote *.toml via `tee` [x]" }] };
-    expect(render("markdown", odd, { color: false })).toContain("wrote \\*.toml via \\`tee\\` \\[x\\] |");
+    const odd = { ...report, results: [{ ...first, observed: "wrote *.toml via `tee` [x] and a ` alone" }] };
+    expect(render("markdown", odd, { color: false })).toContain(
+      "wrote \\*.toml via `tee` \\[x\\] and a \\` alone |",
+    );
   });
 
   it("details every result that is not a pass", () => {

@@ -24,6 +24,7 @@ import type {
 import { gathered, notGathered } from "../core/model.js";
 import { MARKER_VAR } from "../core/processes.js";
 import { Redactor, secretValues } from "../core/redact.js";
+import { jsonText } from "../core/terminal-safe.js";
 import { VERSION } from "../core/version.js";
 import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
@@ -345,5 +346,5 @@ function buildReport(
 function runnerEvidence(facts: Facts, redact: (s: string) => string): string | null {
   if (!facts.runner.ok) return null;
   const network = facts.network.ok ? facts.network.value : null;
-  return redact(`${JSON.stringify({ local: facts.runner.value, net: network }, null, 2)}\n`);
+  return redact(`${jsonText({ local: facts.runner.value, net: network }, 2)}\n`);
 }

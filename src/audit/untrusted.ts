@@ -10,7 +10,7 @@ import type { LocalReport, NetReport } from "../runner/types.js";
 /** The most a runner report may weigh: a real one is a few kilobytes. */
 export const MAX_REPORT_BYTES = 2 * 1024 * 1024;
 /** The deepest nesting a runner report may have: a real one is 4 levels deep. */
-export const MAX_REPORT_DEPTH = 32;
+const MAX_REPORT_DEPTH = 32;
 
 export class UntrustedInputError extends Error {
   override name = "UntrustedInputError";

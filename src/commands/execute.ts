@@ -7,6 +7,7 @@ import { type AuditResult, type AuditTarget, runAudit } from "../audit/index.js"
 import { callerEnvironment, demoCodex } from "../codex/locate.js";
 import { UsageError } from "../core/errors.js";
 import type { Report } from "../core/model.js";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 import {
   type ExtraFile,
   ReportWriteError,
@@ -90,11 +91,13 @@ export async function executeAudit(
   }
   if (result.interrupted) {
     const partial = join(opts.out, reportFileName("json"));
-    process.stderr.write(`codex-smoke: interrupted (${result.interrupted}); partial report: ${partial}\n`);
+    process.stderr.write(
+      `${terminalSafeLine(`codex-smoke: interrupted (${result.interrupted}); partial report: ${partial}`)}\n`,
+    );
     return result.interrupted === "SIGINT" ? 130 : 143;
   }
   if (consoleOn) {
-    for (const path of written) process.stdout.write(`report: ${path}\n`);
+    for (const path of written) process.stdout.write(`report: ${terminalSafeLine(path)}\n`);
   } else {
     const reportFile = join(opts.out, reportFileName("json"));
     process.stderr.write(`${outcomeText(report, { regressions, reportFile })}\n`);

@@ -20,6 +20,7 @@ import {
 import { UsageError } from "../core/errors.js";
 import type { Report } from "../core/model.js";
 import type { SafeDir } from "../core/safe-dir.js";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 import { codexInstallFromBin } from "../demo/codex-install.js";
 import { renderJson } from "../reporters/json.js";
 import { openReportDir } from "../reporters/report-dir.js";
@@ -200,7 +201,11 @@ export async function matrixCommand(args: string[], ui: { color: boolean }): Pro
     for (const child of leftovers.children) child.kill(signal);
     void Promise.allSettled(leftovers.children).finally(() => {
       leftovers.removeDirs();
-      console.error(`codex-smoke: matrix interrupted (${signal}); reports written so far are in ${opts.out}`);
+      console.error(
+        terminalSafeLine(
+          `codex-smoke: matrix interrupted (${signal}); reports written so far are in ${opts.out}`,
+        ),
+      );
       process.exit(signal === "SIGINT" ? 130 : 143);
     });
   };

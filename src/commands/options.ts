@@ -156,7 +156,13 @@ function existingAncestor(dir: string): { path: string; stats: Stats } {
 /** The first component of `dir` that is a symlink: `dir` itself wherever it is, and every component below the
  * project (the agent's tree, decisions §27); links above the project are the user's own. */
 function symlinkIn(dir: string, project: string): string | null {
-  const isLink = (path: string) => lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+  const isLink = (path: string) => {
+    try {
+      return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+    } catch {
+      return false; // a file in the way (ENOTDIR): the writable-directory check names it
+    }
+  };
   if (isLink(dir)) return dir;
   let realProject = project;
   try {
@@ -205,9 +211,9 @@ function checkOutDir(raw: string, project: string): string {
 /** A schemaVersion 1 report given by `label` (`--baseline`, `diff`): one line with the file and position. */
 export async function loadReportInput(label: string, file: string): Promise<Report> {
   const input = await readJsonInput(label, file);
-  const { loadReport } = await import("./diff.js");
+  const { reportFrom } = await import("./diff.js");
   try {
-    return await loadReport(file);
+    return reportFrom(input.value, file);
   } catch (error) {
     // loadReport's message is "<file>: <problem>", the problem naming `results[i]` where it lies.
     const problem = (error instanceof Error ? error.message : String(error)).replace(`${file}: `, "");

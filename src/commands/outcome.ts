@@ -5,6 +5,7 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import type { CheckResult, Report, Status } from "../core/model.js";
 import { Redactor, secretValues } from "../core/redact.js";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 import { INTERNAL_ERROR_LOG, openReportDir } from "../reporters/report-dir.js";
 
 /** Ids named in the outcome line before it says how many more there are. */
@@ -48,7 +49,7 @@ export function outcomeText(
     parts.unshift(`${report.summary.pass} passed`);
     if (report.summary.skip > 0) parts.push(`${report.summary.skip} skipped`);
   }
-  return `codex-smoke: ${parts.join(", ")}; report: ${displayPath(opts.reportFile)}`;
+  return terminalSafeLine(`codex-smoke: ${parts.join(", ")}; report: ${displayPath(opts.reportFile)}`);
 }
 
 /** Where an internal error's details go when no report directory is known yet. */
@@ -61,7 +62,7 @@ function redactor(): (text: string) => string {
 
 /** A usage error's one line, redacted like everything else codex-smoke prints (it may echo a value given). */
 export function usageErrorLine(message: string): string {
-  return `codex-smoke: ${redactor()(message.split("\n")[0] ?? "")}`;
+  return terminalSafeLine(`codex-smoke: ${redactor()(message.split("\n")[0] ?? "")}`);
 }
 
 function details(error: unknown, argv: readonly string[], version: string): string {
@@ -108,7 +109,11 @@ export async function reportInternalError(
     }
   } catch (writeError) {
     const code = (writeError as NodeJS.ErrnoException).code ?? String(writeError);
-    return `codex-smoke: internal error: ${message}; details could not be saved to ${file} (${code})`;
+    return terminalSafeLine(
+      `codex-smoke: internal error: ${message}; details could not be saved to ${file} (${code})`,
+    );
   }
-  return `codex-smoke: internal error: ${message}; details in ${opts.dir ? displayPath(file) : file}`;
+  return terminalSafeLine(
+    `codex-smoke: internal error: ${message}; details in ${opts.dir ? displayPath(file) : file}`,
+  );
 }

@@ -17,17 +17,12 @@ export function secretValues(env: NodeJS.ProcessEnv): string[] {
 const GLOBAL_TOKEN_PATTERNS = TOKEN_PATTERNS.map((pattern) => new RegExp(pattern.source, "g"));
 const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
 /** A URL's userinfo in any form (a registry or proxy URL may carry one): `https://TOKEN@host`, `TOKEN:@`,
- * `user:password@`. A password is masked after its user; a lone user part is the credential itself. */
-const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]*)@/gi;
+ * `user:password@`. All of it is masked: the user part is as often the credential itself. */
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi;
 /** A query parameter whose name says it carries a credential: `?token=…`, `&access_token=…`, `X-Amz-Signature=…`. */
 const TOKEN_QUERY =
   /([?&][^\s=&#]*(?:token|key|secret|passw|pwd|auth|sig|signature|credential|session)[^\s=&#]*=)[^\s&#"'<>]+/gi;
 
-function maskUserinfo(_match: string, scheme: string, userinfo: string): string {
-  const colon = userinfo.indexOf(":");
-  if (colon > 0 && colon < userinfo.length - 1) return `${scheme}${userinfo.slice(0, colon)}:***@`;
-  return `${scheme}***@`;
-}
 const PRIVATE_KEY = /(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----)/g;
 
 export class Redactor {
@@ -46,7 +41,7 @@ export class Redactor {
     return out
       .replace(BEARER, "$1***")
       .replace(PRIVATE_KEY, "$1***$2")
-      .replace(URL_USERINFO, maskUserinfo)
+      .replace(URL_USERINFO, "$1***@")
       .replace(TOKEN_QUERY, "$1***");
   }
 }

@@ -196,18 +196,26 @@ export class SafeDir {
 /** A file's content is too big or the file is not a regular file: the message names the file, never its bytes. */
 export class FileLimitError extends Error {
   override name = "FileLimitError";
+
+  constructor(
+    where: string,
+    /** The reason alone: `not a regular file`, `larger than <n> bytes`. */
+    readonly reason: string,
+  ) {
+    super(`${where}: ${reason}`);
+  }
 }
 
 /** Reads the open `fd` whole, refusing anything but a regular file of at most `maxBytes`. */
 export function readCapped(fd: number, where: string, maxBytes: number): Buffer {
   const stat = fstatSync(fd);
-  if (!stat.isFile()) throw new FileLimitError(`${where}: not a regular file`);
-  if (stat.size > maxBytes) throw new FileLimitError(`${where}: larger than ${maxBytes} bytes`);
+  if (!stat.isFile()) throw new FileLimitError(where, "not a regular file");
+  if (stat.size > maxBytes) throw new FileLimitError(where, `larger than ${maxBytes} bytes`);
   // One byte more than the cap: a file that grows while it is read is caught too.
   const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
   let read = 0;
   for (let n = -1; n !== 0 && read < buffer.length; read += n)
     n = readSync(fd, buffer, read, buffer.length - read, read);
-  if (read > maxBytes) throw new FileLimitError(`${where}: larger than ${maxBytes} bytes`);
+  if (read > maxBytes) throw new FileLimitError(where, `larger than ${maxBytes} bytes`);
   return buffer.subarray(0, read);
 }
