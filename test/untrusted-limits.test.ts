@@ -1,9 +1,11 @@
 // Issue 19: everything read from the sandbox is bounded in size and depth. A 400k-deep nested array (800 KB, under
 // the size cap) in a runner report crashed the host with exit 4; now the report breaks a limit, the checks that
 // need it are `error` with one line, and the audit's report is still written (exit 3).
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runnerFacts } from "../src/audit/facts.js";
 import { MAX_REPORT_BYTES, parseRunnerReport, UntrustedInputError } from "../src/audit/untrusted.js";
 import { parseBoundedJson } from "../src/core/bounded-json.js";
@@ -102,5 +104,37 @@ describe("a depth bomb in a live session's report (real CLI)", () => {
         expect(result.observed("fs.auth_json")).toContain("nested deeper than 32 levels");
       },
     );
+  });
+});
+
+describe("JSON input files the user names get the same caps (--expect, --baseline, diff)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "codex-smoke-inputs-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const env = { PATH: process.env.PATH ?? "", HOME: dir };
+  const launcher = join(dir, "codex-auto");
+  writeFileSync(launcher, "#!/bin/sh\n", { mode: 0o755 });
+  const fifo = join(dir, "fifo.json");
+  execFileSync("mkfifo", [fifo]);
+  const big = join(dir, "big.json");
+  writeFileSync(big, `[${"0,".repeat(1024 * 1024)}0]`);
+  const deep = join(dir, "deep.json");
+  writeFileSync(deep, depthBomb());
+
+  it.each([
+    ["a FIFO", fifo, "not a regular file"],
+    ["a file over 2 MB", big, "larger than 2097152 bytes"],
+    ["a 400k-deep nesting", deep, "nested deeper than 64 levels"],
+  ])("%s is one line naming the file (exit 2), never a hang or a crash", async (_kind, file, why) => {
+    for (const args of [
+      ["diff", file, file],
+      ["run", "--launcher", launcher, "--expect", file],
+      ["run", "--launcher", launcher, "--baseline", file],
+    ]) {
+      const result = await runCli(args, { env, cwd: dir, timeoutMs: 20_000 });
+      expect(result.exitCode, args.join(" ")).toBe(2);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).toContain(file);
+      expect(result.stderr).toContain(why);
+    }
   });
 });
