@@ -3,14 +3,14 @@
 // unstaging). The host must never write or remove anything through the swapped folder: the host folder stays
 // byte-identical on every try.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { restoreHost } from "../src/audit/restore.js";
 import { readStagedReport, stageRunner, unstage } from "../src/audit/stage.js";
 import type { ReferenceSetup } from "../src/demo/reference-setup.js";
 import { healthyFacts } from "./fixtures/facts/healthy.js";
-import { loopbackRegistry, runArgs, runCli, withSetup } from "./helpers/audit.js";
+import { loopbackRegistry, runCli, withSetup } from "./helpers/audit.js";
 import { treeState } from "./helpers/tree.js";
 
 const TRIES = 50;
@@ -172,40 +172,6 @@ describe("staging and unstaging against an agent swapping the folder", () => {
         }
         console.info(`judging against the racing agent: ${swaps} swaps`);
         expect(swaps).toBeGreaterThan(TRIES / 2);
-      },
-    );
-  });
-
-  it("run --probe-report, end to end: the host folder stays byte-identical, whatever the agent swapped when", async () => {
-    await withSetup(
-      () => {},
-      async (setup) => {
-        const hostDir = hostFolder(setup);
-        const before = treeState(hostDir);
-        const registry = await loopbackRegistry();
-        for (let i = 0; i < 2; i++) {
-          const staged = await runCli(["probe", "--stage", "--registry", registry], {
-            env: setup.env,
-            cwd: setup.project,
-          });
-          expect(staged.exitCode, staged.stderr).toBe(0);
-          const input = JSON.parse(readFileSync(join(setup.project, STAGING, "input.json"), "utf8"));
-          const report = { ...healthyFacts().runner, nonce: input.nonce };
-          writeFileSync(input.reports.local, JSON.stringify(report));
-          const racer = await startRacer(setup, hostDir);
-          const judged = await runCli(
-            [
-              ...runArgs(setup, "--probe-report", join(STAGING, "report.local.json")),
-              ...["--only", "runner.report", "--registry", registry, "--format", "json"],
-            ],
-            { env: setup.env, cwd: setup.project },
-          );
-          expect(await racer.stop()).toBeGreaterThan(0);
-          // Accepted and judged (exit 0, 1 or 3), or refused because the report was not where the host put it (2).
-          expect([0, 1, 2, 3], judged.stderr).toContain(judged.exitCode);
-          expect(treeState(hostDir), `try ${i}`).toEqual(before);
-          cleanStaging(setup);
-        }
       },
     );
   });
