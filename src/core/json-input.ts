@@ -3,7 +3,7 @@
 // a character offset or none at all, newer ones a line), so the position comes from our own syntax scan.
 // Such a file may lie in the project the agent shapes (a baseline in `reports/`): it gets the caps of a report
 // from the sandbox — a regular file (a FIFO would block, a device never end), at most 2 MB, at most 64 levels deep.
-import { closeSync, constants, openSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync } from "node:fs";
 import { UsageError } from "./errors.js";
 import { FileLimitError, readCapped } from "./safe-dir.js";
 
@@ -232,8 +232,10 @@ export function readInputFile(file: string): string {
     throw new InputFileError(code === "ENOENT" ? "no such file" : `cannot read (${code})`, { cause: error });
   }
   try {
+    if (fstatSync(fd).isDirectory()) throw new InputFileError("is a directory");
     return readCapped(fd, file, MAX_INPUT_BYTES).toString("utf8");
   } catch (error) {
+    if (error instanceof InputFileError) throw error;
     if (error instanceof FileLimitError) throw new InputFileError(error.reason);
     throw new InputFileError(`cannot read (${(error as NodeJS.ErrnoException).code})`, { cause: error });
   } finally {
