@@ -3,7 +3,7 @@
 // unstaging). The host must never write or remove anything through the swapped folder: the host folder stays
 // byte-identical on every try.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { restoreHost } from "../src/audit/restore.js";
