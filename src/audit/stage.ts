@@ -17,11 +17,11 @@ import { generateCertificate } from "../tls/self-signed.js";
 import { planCredentials, removeCanaries } from "./credentials.js";
 import { gitDirIdentity } from "./host-git.js";
 import {
-  CODEX_MOUNT_DIRS,
   existenceOf,
   gitHead,
   type HostRecord,
   isGitRepo,
+  placeholderPaths,
   type StagedFiles,
 } from "./record.js";
 import { MAX_REPORT_BYTES, UntrustedInputError } from "./untrusted.js";
@@ -108,7 +108,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     staged,
     credentials: credentials.credentials,
     canaries: credentials.canaries,
-    existedBefore: existenceOf(request.project, [...request.readonlyPaths, ...CODEX_MOUNT_DIRS]),
+    existedBefore: existenceOf(request.project, placeholderPaths(request.readonlyPaths)),
     headBefore: await gitHead({ project: request.project }),
     isRepo: isGitRepo(request.project),
     gitDir: gitDirIdentity(request.project) ?? undefined,
