@@ -25,13 +25,14 @@ import type {
 import { expectedMcpServers, gathered, notGathered } from "../core/model.js";
 import { MARKER_VAR } from "../core/processes.js";
 import { Redactor, secretValues } from "../core/redact.js";
+import { jsonText } from "../core/terminal-safe.js";
 import { VERSION } from "../core/version.js";
 import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
-import { RUNNER_PARTS } from "../runner/types.js";
+import { RUNNER_PARTS, type RunnerPart } from "../runner/types.js";
 import { evaluate } from "./evaluate.js";
 import {
   configFacts,
@@ -52,6 +53,7 @@ import { type AuditSession, openSession } from "./session.js";
 import {
   type BeforeLaunch,
   outsideWriteDirs,
+  readStagedReport,
   recordBeforeLaunch,
   runnerCommands,
   type Staged,
@@ -108,7 +110,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const session = openSession();
   const redact = (text: string) => redactor.redact(text);
   const redactor = new Redactor(secretValues(opts.env));
-  const guard = guardConfig(opts.codexHome, [join(opts.project, ".codex", "config.toml")]);
+  const guard = guardConfig(opts.codexHome, opts.project);
   session.onClose(() => void guard.restore());
   try {
     const { codex, support, unsupported, plan, registry } = await prepare(opts, session);
@@ -117,7 +119,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const runner = stageNow ? await beginStaging(opts, session, launcherText, registry.url) : null;
     // Loaded now, so that the interactive session spawns before the runner's staging takes the main thread.
     if (plan.tui) await import("node-pty");
-    if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));
+    if (accepted) session.onClose(() => void unstage(accepted.record));
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
     // Once the launches have spawned: the runner's files, and the launcher reader for the facts.
@@ -391,7 +393,11 @@ function assembleFacts(
     launcher,
   });
   const exec = execFacts(launched.exec, launched.commandOutputs, host.redact, opts.timeoutMs);
-  const { runner, network } = runnerFacts(staged?.input ?? null, exec);
+  const reports = staged && {
+    input: staged.input,
+    read: (part: RunnerPart) => readStagedReport(staged.record, part),
+  };
+  const { runner, network } = runnerFacts(reports, opts.probeReport ? null : exec);
   const interrupted = session.interrupted();
   // After an interrupt, what the launches gave is not a finding: every launch-based fact says so instead.
   const cut = <T>(fact: Fact<T>): Fact<T> =>
@@ -449,5 +455,5 @@ function buildReport(
 function runnerEvidence(facts: Facts, redact: (s: string) => string): string | null {
   if (!facts.runner.ok) return null;
   const network = facts.network.ok ? facts.network.value : null;
-  return redact(`${JSON.stringify({ local: facts.runner.value, net: network }, null, 2)}\n`);
+  return redact(`${jsonText({ local: facts.runner.value, net: network }, 2)}\n`);
 }
