@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { MOCK_FINAL_MESSAGE, type MockResponses, startMockResponses } from "../src/agent/mock-responses.js";
-import { killGroup, killMarked, MARKER_VAR } from "../src/core/processes.js";
+import { killGroup } from "../src/core/processes.js";
+import { killMarked, MARKER_VAR } from "./helpers/marked.js";
 
 const CODEX = join(import.meta.dirname, "../node_modules/.bin/codex");
 

@@ -17,11 +17,12 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { killGroup, killMarked, MARKER_VAR } from "../src/core/processes.js";
+import { killGroup } from "../src/core/processes.js";
 import { ownNamespaces } from "../src/runner/attest.js";
 import { runLocalProbes, runNetProbes } from "../src/runner/probes.js";
 import type { LocalReport, NetReport, RunnerInput } from "../src/runner/types.js";
 import { generateCertificate } from "../src/tls/self-signed.js";
+import { killMarked, MARKER_VAR } from "./helpers/marked.js";
 
 const REPO = join(import.meta.dirname, "..");
 const CODEX = join(REPO, "node_modules/.bin/codex");

@@ -22,7 +22,6 @@ import type {
   SideEffectFacts,
 } from "../core/model.js";
 import { gathered, notGathered } from "../core/model.js";
-import { MARKER_VAR } from "../core/processes.js";
 import { Redactor, secretValues } from "../core/redact.js";
 import { VERSION } from "../core/version.js";
 import { readConfigLayers } from "../gather/config.js";
@@ -142,17 +141,14 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
   const [support, registry] = await Promise.all([
     probeCodexSupport(codex, {
       probeHome: join(session.runDir, "support-probe-home"),
-      env: { ...opts.env, [MARKER_VAR]: session.nonce },
+      env: opts.env,
       timeoutMs: opts.timeoutMs,
     }),
     gatherRegistry(
       planAudit(selected, opts.expect.mcpServers, false),
       opts.registry,
       opts.expect.registryPackage,
-      {
-        ...process.env,
-        [MARKER_VAR]: session.nonce,
-      },
+      process.env,
     ),
   ]);
   const unsupported = unsupportedReason(support);
@@ -234,7 +230,7 @@ async function launchPhase(
   const ctx: LaunchContext = {
     launcher: opts.launcher,
     project: opts.project,
-    env: { ...opts.env, [MARKER_VAR]: session.nonce },
+    env: opts.env,
     shim: codex.codex ? installShim(session.runDir, codex.codex) : null,
     codex: codex.codex,
     codexVersion: codex.support?.version ?? null,
