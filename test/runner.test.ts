@@ -84,6 +84,7 @@ function inputFor(setup: ReturnType<typeof makeSetup>, extra: Partial<RunnerInpu
     registryUrl: null,
     tlsControl: { certPem, keyPem },
     networkTimeoutMs: 3000,
+    launcherFiles: [],
     ...extra,
   };
 }

@@ -4,6 +4,7 @@ import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import type { CredentialFacts } from "../core/model.js";
+import type { Namespaces } from "../runner/types.js";
 
 export interface CanaryIdentity {
   dev: number;
@@ -31,6 +32,9 @@ export interface HostRecord {
   /** `HEAD` before the probe ran, or null (no repository, or no commit yet). */
   headBefore: string | null;
   isRepo: boolean;
+  /** The host's own namespaces, read on the host at staging: what runner.report compares the runner's with (never
+   * the copy a report carries). */
+  namespaces: Namespaces;
 }
 
 /** Codex's bwrap mount points for these are sometimes left as empty folders in the project (lab §8.8). */

@@ -27,6 +27,11 @@ export interface StageRequest
   /** Place temporary auth.json canaries where none exists: only when the host removes them minutes later (`run`),
    * never for a live session that may never be completed. */
   placeCanaries: boolean;
+  /** The launcher and the files it sources or runs, resolved by the host: probed for append, never written. */
+  launcherFiles: string[];
+  /** `run` watches its launch and restores from its record, so its runner probes even when it finds itself
+   * outside a sandbox (`--force`); the live session's runner refuses there. */
+  watched: boolean;
 }
 
 export interface Staged {
@@ -52,6 +57,7 @@ export function outsideWriteDirs(project: string, home: string, writableFromConf
 export async function stageRunner(request: StageRequest): Promise<Staged> {
   const dir = join(request.project, request.stagingName);
   mkdirSync(dir);
+  const namespaces = ownNamespaces();
   const credentials = planCredentials(request.codexHome, request.home, request.nonce, request.placeCanaries);
   const reports = Object.fromEntries(RUNNER_PARTS.map((part) => [part, join(dir, `report.${part}.json`)]));
   const { certPem, keyPem } = generateCertificate({
@@ -64,7 +70,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     project: request.project,
     home: request.home,
     reports: reports as RunnerInput["reports"],
-    hostNamespaces: ownNamespaces(),
+    hostNamespaces: namespaces,
     isRepo: isGitRepo(request.project),
     authJson: credentials.credentials
       .filter((c) => c.onHost !== "missing")
@@ -75,6 +81,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     registryUrl: request.registryUrl,
     tlsControl: { certPem, keyPem },
     networkTimeoutMs: NETWORK_TIMEOUT_MS,
+    launcherFiles: request.launcherFiles,
   };
   writeFileSync(join(dir, ".gitignore"), "*\n");
   copyFileSync(RUNNER_FILE, join(dir, "runner.mjs"));
@@ -92,9 +99,13 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     existedBefore: existenceOf(request.project, [...request.readonlyPaths, ...CODEX_MOUNT_DIRS]),
     headBefore: await gitHead(request.project),
     isRepo: isGitRepo(request.project),
+    namespaces,
   };
   const relative = request.stagingName;
-  const commands = RUNNER_PARTS.map((part) => `node ${relative}/runner.mjs ${relative}/input.json ${part}`);
+  const force = request.watched ? " --force" : "";
+  const commands = RUNNER_PARTS.map(
+    (part) => `node ${relative}/runner.mjs ${relative}/input.json ${part}${force}`,
+  );
   return { record, input, commands, unstage: () => unstage(record, input) };
 }
 
