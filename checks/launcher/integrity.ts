@@ -2,7 +2,6 @@ import { isAbsolute, relative } from "node:path";
 import { defineCheck, outcome } from "../../src/core/define-check.js";
 import type { ConfigFacts, Fact, LauncherFacts, StagingFacts } from "../../src/core/model.js";
 import type { LauncherFileProbe, LocalReport } from "../../src/runner/types.js";
-import { describeProbe } from "../_shared.js";
 
 const HIDDEN_FIX =
   // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, shown to the user
@@ -40,7 +39,10 @@ export default defineCheck({
     if (problems.length > 0) {
       const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
       return {
-        ...outcome(expect.launcherIntegrity, expected, `${problems[0]}${more}`, [...problems, ...evidence]),
+        ...outcome(expect.launcherIntegrity, expected, `${problems[0]}${more}`, [
+          ...(problems.length > 1 ? problems : []),
+          ...evidence,
+        ]),
         remediation: remediationFor(
           probed.changeable.map((p) => p.path),
           hidden.length > 0,
@@ -108,16 +110,19 @@ function writability(
 function changeableBy(probe: LauncherFileProbe): string | null {
   if (probe.append.ok) return "it opens for append";
   if (probe.folderWritable.ok && probe.mount === null)
-    return `its folder is writable, so it can be replaced (append: ${describeProbe(probe.append)})`;
+    return `its folder is writable and it is no mount of its own, so it can be replaced (append: ${codeOf(probe.append)})`;
   return null;
 }
 
+/** Codes only: the runner's error details repeat the path. */
+const codeOf = (probe: LauncherFileProbe["append"]) => (probe.ok ? "ok" : (probe.code ?? "failed"));
+
 function describe(probe: LauncherFileProbe): string {
-  const folder = probe.folderWritable.ok ? "writable" : describeProbe(probe.folderWritable);
+  const folder = probe.folderWritable.ok ? "writable" : `not writable (${codeOf(probe.folderWritable)})`;
   const mount = probe.mount
     ? `a ${probe.mount === "ro" ? "read-only" : "writable"} mount of its own`
     : "no mount of its own";
-  return `append ${describeProbe(probe.append)}, folder ${folder}, ${mount}`;
+  return `append ${codeOf(probe.append)}, folder ${folder}, ${mount}`;
 }
 
 function defaultsNoted(launcher: LauncherFacts, where: (path: string) => string): string[] {
