@@ -355,7 +355,7 @@ class LauncherReader {
     const run = this.unwrap(this.fieldsOf([name, ...node.childrenForFieldName("argument")]));
     if (!run) return;
     const { program, args } = run;
-    this.recordFile(program, args);
+    this.recordFile(lineOf(node), program, args);
     if (program.text === "eval") this.reportHidden({ line: lineOf(node), flag: "eval" });
     if (isCodexProgram(program.text)) {
       this.readInvocation(lineOf(node), args);
@@ -383,9 +383,9 @@ class LauncherReader {
   }
 
   /** `source x`, `. x`, `./x`, `bash x`: a file whose content decides too (its writability is probed). */
-  private recordFile(program: Field, args: Field[]): void {
+  private recordFile(line: number, program: Field, args: Field[]): void {
     const base = basename(program.text);
-    let file: LauncherStatic["files"][number] | null = null;
+    let file: ReturnType<typeof fileOf> = null;
     if (program.text === "source" || program.text === ".") file = fileOf(args[0]);
     else if (INTERPRETERS.has(base)) {
       const operand = args.findIndex((arg) => !arg.text.startsWith("-"));
@@ -394,7 +394,7 @@ class LauncherReader {
         .some((a) => INLINE_PROGRAM.has(a.text));
       if (!inline && operand >= 0) file = fileOf(args[operand]);
     } else if (program.text.includes("/")) file = fileOf(program);
-    if (file) this.files.set(`${file.from}\0${file.path}`, file);
+    if (file) this.files.set(`${file.from}\0${file.path}`, { ...file, line });
   }
 
   // ---- what Codex's arguments depend on ----
@@ -427,17 +427,20 @@ class LauncherReader {
     }
   }
 
+  /** What a branch's conditions hide, at the line of the branch (where the value came from is another line). */
   private conditionDependences(conditions: SyntaxNode[]): Dependence[] {
+    const [first] = conditions;
+    if (!first) return [];
+    const line = lineOf(first);
     const found = this.dependencesOf(conditions);
-    const hidden = found.hidden
-      // An environment variable is named below, with or without a default.
-      .filter((d) => !/^\$\w+$/.test(d.flag))
-      .map((d) => (d.flag.startsWith("branch on ") ? d : { line: d.line, flag: `branch on ${d.flag}` }));
-    return [
-      ...hidden,
-      ...found.env.map(({ line, name }) => ({ line, flag: `branch on $${name}` })),
-      ...runtimeTests(conditions),
+    const flags = [
+      ...found.hidden
+        // An environment variable is named below, with or without a default.
+        .filter((d) => !/^\$\w+$/.test(d.flag))
+        .map((d) => (d.flag.startsWith("branch on ") ? d.flag : `branch on ${d.flag}`)),
+      ...found.env.map(({ name }) => `branch on $${name}`),
     ];
+    return [...flags.map((flag) => ({ line, flag })), ...runtimeTests(conditions)];
   }
 
   /** The hidden things and environment variables the words' values come from. */
@@ -803,11 +806,11 @@ function runtimeTests(conditions: SyntaxNode[]): Dependence[] {
 }
 
 /** A word naming a file: as written, relative to the working directory, or to the launcher's own folder. */
-function fileOf(field: Field | undefined): LauncherStatic["files"][number] | null {
+function fileOf(field: Field | undefined): Omit<LauncherStatic["files"][number], "line"> | null {
   if (!field || field.several) return null;
-  if (field.exact) return field.text === "" ? null : { line: field.line, path: field.text, from: "cwd" };
+  if (field.exact) return field.text === "" ? null : { path: field.text, from: "cwd" };
   const relative = LAUNCHER_DIR.exec(field.text)?.[1];
-  return relative && !relative.includes("$") ? { line: field.line, path: relative, from: "launcher" } : null;
+  return relative && !relative.includes("$") ? { path: relative, from: "launcher" } : null;
 }
 
 /** `$(command -v codex)`, `$(which codex)`, `$(type -P codex)`: a path to that program. */
