@@ -19,8 +19,9 @@ export default defineCheck({
       "the launcher and the project files it runs are read-only inside the sandbox; Codex's arguments are written in the launcher (no $(…), eval or branch on the environment)";
     const changed = changedDuringSession(staging);
     if (changed.length > 0) {
+      const more = changed.length > 1 ? ` (and ${changed.length - 1} more)` : "";
       return {
-        ...outcome("fail", expected, changed[0] as string, changed),
+        ...outcome("fail", expected, `${changed[0]}${more}`, changed),
         remediation:
           "Something changed the launcher or the profile during the live session: look at what changed (git diff, the profile file), restore it, and stage again.",
         // The host compared its own hashes: nothing from inside decided this.
