@@ -192,7 +192,12 @@ describe("the probes outside any sandbox", () => {
 async function runBundle(input: RunnerInput, part: string, cwd: string, env: Record<string, string> = {}) {
   const inputFile = join(input.project, `.codex-smoke-${input.nonce}`, "input.json");
   writeFileSync(inputFile, JSON.stringify(input));
-  return execa("node", [BUNDLE, inputFile, part], { cwd, reject: false, env: { ...process.env, ...env } });
+  // Outside a sandbox the runner refuses unless told to probe anyway.
+  return execa("node", [BUNDLE, inputFile, part, "--force"], {
+    cwd,
+    reject: false,
+    env: { ...process.env, ...env },
+  });
 }
 
 describe("the bundled runner file", () => {
