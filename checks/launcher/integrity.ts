@@ -28,6 +28,12 @@ export default defineCheck({
         evidenceFrom: "host",
       };
     }
+    // A release too old for the setup: the cause, once, with its fix (the engine does the same for needed facts).
+    const broken = [runner, staging].find((fact) => !fact.ok && fact.breaks !== undefined);
+    if (broken && !broken.ok && broken.breaks) {
+      const { expected: why, remediation } = broken.breaks;
+      return { ...outcome("fail", why, broken.error, [broken.error]), remediation };
+    }
     // Paths as the host resolved them (real paths): shown relative to the project's real path.
     const project = staging.ok ? staging.value.project : config.project;
     const where = (path: string) => shown(project, path);

@@ -1,10 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: launcher lines and fixes quote shell syntax
 // launcher.integrity over recorded facts: the runner's append probes of the files the host chose, the launcher's
 // hidden arguments from the static read, and in a live session the host's hashes at staging against judging.
+
+import { describe, expect, it } from "vitest";
 import launcherIntegrity from "../../checks/launcher/integrity.js";
-import type { FactValues } from "../../src/core/model.js";
-import { LAUNCHER, PROFILE_PATH, PROJECT } from "../fixtures/facts/healthy.js";
-import { testCheck } from "./rule-tester.js";
+import { runCheck } from "../../src/core/engine.js";
+import { DEFAULT_EXPECTATIONS } from "../../src/core/expectations.js";
+import { brokenSetup, type FactValues } from "../../src/core/model.js";
+import { healthyFacts, LAUNCHER, PROFILE_PATH, PROJECT } from "../fixtures/facts/healthy.js";
+import { factsOf, testCheck } from "./rule-tester.js";
 
 const ok = { ok: true };
 const READ_RULE = `Add "codex-auto" = "read" to [permissions.azi4a2-autonomous.filesystem.":workspace_roots"] in ${PROFILE_PATH}.`;
@@ -209,4 +213,23 @@ testCheck(launcherIntegrity, {
       observedIs: "could not test: not needed",
     },
   ],
+});
+
+describe("launcher.integrity with a Codex release too old for the setup", () => {
+  it("fails with the release's one line and the upgrade, not could-not-test (root cause first)", () => {
+    const values = healthyFacts();
+    values.launcher.static.hidden = [HIDDEN];
+    const cause = "Codex 0.133.0 cannot load permission profiles; this setup needs 0.139 or newer";
+    const breaks = {
+      expected: "a Codex release that loads permission profiles",
+      remediation: "Upgrade Codex.",
+    };
+    const facts = {
+      ...factsOf(values),
+      runner: brokenSetup(cause, breaks),
+      staging: brokenSetup(cause, breaks),
+    };
+    const result = runCheck(launcherIntegrity, facts, { expect: DEFAULT_EXPECTATIONS });
+    expect([result.status, result.observed, result.remediation]).toEqual(["fail", cause, "Upgrade Codex."]);
+  });
 });
