@@ -18,32 +18,7 @@ const noBreak = () => {};
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("live session: judged against the host's own record, each result labelled", () => {
-  it("a genuine run passes; every result says where its evidence came from, the console says so once", async () => {
-    await withSetup(noBreak, async (setup) => {
-      const { report } = await stage(setup);
-      await runnerInside(setup);
-      const result = await judge(setup, report);
-      expect(result.status("runner.report"), describeRun(result)).toBe("pass");
-      expect(result.status("launcher.integrity")).toBe("pass");
-      const from = Object.fromEntries(
-        (result.report?.results ?? []).filter((r) => r.status !== "skip").map((r) => [r.id, r.evidenceFrom]),
-      );
-      expect(from).toEqual({
-        "launcher.flags": "host",
-        "launcher.integrity": "inside",
-        "runner.report": "inside",
-        "fs.auth_json": "inside",
-        "fs.git_write": "inside",
-        "env.secrets": "inside",
-      });
-      expect(result.stdout.split("\n").filter((line) => line.includes("live session:"))).toEqual([
-        "  evidence  live session: 5 results as reported from inside the session (an agent there could have invented them), 1 verified on the host",
-      ]);
-      expect(result.exitCode).toBe(0);
-    });
-  });
-
-  it("the launcher and the profile changed between staging and judging: launcher.integrity fails, verified on the host", async () => {
+  it("a genuine run passes runner.report; a launcher and profile changed since staging fail launcher.integrity (verified on the host); every result says where its evidence came from, the console says so once", async () => {
     await withSetup(noBreak, async (setup) => {
       const { report } = await stage(setup);
       await runnerInside(setup);
@@ -51,8 +26,9 @@ describe("live session: judged against the host's own record, each result labell
       for (const [i, file] of [setup.launcher, setup.profileFile].entries())
         writeFileSync(file, `${originals[i]}# x\n`);
       const result = await judge(setup, report);
+      expect(result.status("runner.report"), describeRun(result)).toBe("pass");
       const integrity = result.report?.results.find((r) => r.id === "launcher.integrity");
-      expect(integrity?.status, describeRun(result)).toBe("fail");
+      expect(integrity?.status).toBe("fail");
       expect(integrity?.observed).toMatch(
         new RegExp(
           `^${escaped(setup.launcher)} changed during the live session \\(sha256 [0-9a-f]{12} at staging, sha256 [0-9a-f]{12} now\\) \\(and 1 more\\)$`,
@@ -61,7 +37,20 @@ describe("live session: judged against the host's own record, each result labell
       expect(integrity?.evidence.join("\n")).toContain(
         `${setup.profileFile} changed during the live session`,
       );
-      expect(integrity?.evidenceFrom).toBe("host");
+      const from = Object.fromEntries(
+        (result.report?.results ?? []).filter((r) => r.status !== "skip").map((r) => [r.id, r.evidenceFrom]),
+      );
+      expect(from).toEqual({
+        "launcher.flags": "host",
+        "launcher.integrity": "host",
+        "runner.report": "inside",
+        "fs.auth_json": "inside",
+        "fs.git_write": "inside",
+        "env.secrets": "inside",
+      });
+      expect(result.stdout.split("\n").filter((line) => line.startsWith("  evidence  "))).toEqual([
+        "  evidence  live session: 4 results as reported from inside the session (an agent there could have invented them), 2 verified on the host",
+      ]);
       expect(result.exitCode).toBe(1);
     });
   });

@@ -52,17 +52,10 @@ const ALL_PASS = Object.fromEntries(INSIDE.map((id) => [id, "pass" as Status]));
 const variants: Variant[] = [
   { name: "the reference setup", breakIt: () => {}, expected: ALL_PASS, exitCode: 0 },
   {
-    name: "a secret-looking variable in the session",
+    name: "a secret-looking variable and TLS verification switched off in the session",
     breakIt: () => {},
-    env: { DEPLOY_API_KEY: "not-a-real-key-but-long-enough" },
-    expected: { ...ALL_PASS, "env.secrets": "warn" },
-    exitCode: 0,
-  },
-  {
-    name: "TLS verification switched off in the session",
-    breakIt: () => {},
-    env: { NODE_TLS_REJECT_UNAUTHORIZED: "0" },
-    expected: { ...ALL_PASS, "net.tls_verify": "fail" },
+    env: { DEPLOY_API_KEY: "not-a-real-key-but-long-enough", NODE_TLS_REJECT_UNAUTHORIZED: "0" },
+    expected: { ...ALL_PASS, "env.secrets": "warn", "net.tls_verify": "fail" },
     exitCode: 1,
   },
 ];
