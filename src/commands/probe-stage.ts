@@ -12,6 +12,7 @@ import { expireStagings, saveStagingRecord } from "../audit/probe-staging.js";
 import { outsideWriteDirs, stageRunner } from "../audit/stage.js";
 import { UsageError } from "../core/errors.js";
 import { DEFAULT_EXPECTATIONS } from "../core/expectations.js";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
 import { registryPackageUrl, resolveRegistryBase } from "../gather/registry.js";
 
@@ -89,7 +90,7 @@ export async function stageCommand(args: string[]): Promise<number> {
     launcher: options.launcher,
     hashes: hashFiles([...files, profileFile]),
   });
-  console.log(`Staged the runner in ${staged.record.stagingDir} (git-ignored).`);
+  console.log(`Staged the runner in ${terminalSafeLine(staged.record.stagingDir)} (git-ignored).`);
   console.log(
     "Ask the agent in your ./codex-auto session to run exactly these two commands, one after the other:",
   );
@@ -97,6 +98,8 @@ export async function stageCommand(args: string[]): Promise<number> {
   console.log("Then judge the facts on the host:");
   const launcherOption =
     options.launcher === realPathOf("codex-auto") ? "" : ` --launcher ${options.launcher}`;
-  console.log(`  codex-smoke run --probe-report ${STAGE_DIR}/report.local.json${launcherOption}`);
+  console.log(
+    `  codex-smoke run --probe-report ${STAGE_DIR}/report.local.json${terminalSafeLine(launcherOption)}`,
+  );
   return 0;
 }
