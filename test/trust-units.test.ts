@@ -2,7 +2,16 @@
 // the host resolves the launcher's files and hashes them (a swapped-in symlink or FIFO is no file), stagings
 // expire, live-session results are labelled, and every reporter shows the label.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -95,7 +104,7 @@ describe("the host's choice of files and their hashes", () => {
 describe("stagings expire", () => {
   it("a record older than a week is removed, a newer one kept", () => {
     const stages = join(CACHE_DIR, "stages");
-    mkdirSync(stages, { recursive: true });
+    const created = mkdirSync(stages, { recursive: true });
     const old = join(stages, `${"0".repeat(11)}a.json`);
     const fresh = join(stages, `${"0".repeat(11)}b.json`);
     for (const path of [old, fresh]) writeFileSync(path, "{}\n");
@@ -106,6 +115,7 @@ describe("stagings expire", () => {
       expect([existsSync(old), existsSync(fresh)]).toEqual([false, true]);
     } finally {
       rmSync(fresh, { force: true });
+      if (created) rmdirSync(created);
     }
   });
 });
