@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { type LayerConflict, type RuntimeFacts, readLayerSettings } from "../../src/audit/settings.js";
 import { defineCheck, outcome } from "../../src/core/define-check.js";
 import type { ConfigFacts, Expectations } from "../../src/core/model.js";
 import { fileLineColumn, isTable, lookup, settingSource, tomlValue } from "../_shared.js";
@@ -14,7 +15,9 @@ export default defineCheck({
   claim:
     "The profile file exists, parses, declares the permissions the claims need, and grants write access to nothing outside the project (an extra writable root breaks the README's filesystem claim).",
   needs: ["config"],
-  run({ config }, { expect }) {
+  // A legacy sandbox setting the launches show overridden is a latent hazard (warn), not a broken profile (§25).
+  uses: ["runner", "tui", "exec", "network"],
+  run({ config, runner, tui, exec, network }, { expect }) {
     const expected = `${config.profile.path}: a [permissions] profile with :minimal read, auth.json denied, the project writable, ${expect.readonlyPaths.join(" and ")} read-only, network on, nothing else writable; approval_policy ${expect.approval}, web_search ${expect.webSearch}`;
     if (!config.profile.exists) {
       return outcome("fail", `${config.profile.path} exists`, `${config.profile.path} does not exist`, [
@@ -25,9 +28,29 @@ export default defineCheck({
     if (parseErrors.length > 0) {
       return outcome("fail", `${config.profile.path} parses`, parseErrors[0] as string, parseErrors);
     }
-    const problems = [...permissionProblems(config, expect), ...settingProblems(config, expect)];
+    const legacy = legacySettings(config, { runner, tui, exec, network });
+    const problems = [
+      ...permissionProblems(config, expect),
+      ...legacy
+        .filter((c) => c.overridden !== true)
+        .map((c) => `${c.text}: legacy sandbox settings replace the permission profile`),
+      ...settingProblems(config, expect),
+    ];
     if (problems.length > 0) return outcome("fail", expected, problems[0] as string, problems);
     const name = config.effective.default_permissions as string;
+    const overridden = legacy[0];
+    if (overridden) {
+      return {
+        ...outcome(
+          "warn",
+          expected,
+          `${overridden.text}: overridden by the profile at runtime; latent: ${overridden.hazard}`,
+          legacy.map((c) => `${c.text}: ${c.hazard}`),
+        ),
+        remediation:
+          "Remove `sandbox_mode` and `[sandbox_workspace_write]` from every config file: the permission profile alone should decide the sandbox.",
+      };
+    }
     return outcome("pass", expected, `default_permissions = "${name}" declares the claimed permissions`, [
       config.profile.path,
       // A pass means permissionProblems found a filesystem table with ":minimal" in it.
@@ -102,18 +125,13 @@ function permissionProblems(config: ConfigFacts, expect: Expectations): string[]
   return problems;
 }
 
+/** Legacy sandbox settings in the layers Codex loads, each judged by what the launches ran (decisions §25). */
+function legacySettings(config: ConfigFacts, runtime: RuntimeFacts): LayerConflict[] {
+  return readLayerSettings(config, runtime).conflicts.filter((c) => c.setting === "sandbox");
+}
+
 function settingProblems(config: ConfigFacts, expect: Expectations): string[] {
   const problems: string[] = [];
-  for (const file of [config.base, config.profile]) {
-    for (const key of ["sandbox_mode", "sandbox_workspace_write"]) {
-      if (file.data?.[key] !== undefined) {
-        problems.push(`${file.path} sets ${key}: legacy sandbox settings replace the permission profile`);
-      }
-    }
-  }
-  for (const o of config.launcherOverrides) {
-    if (/^(sandbox_mode|sandbox_workspace_write)\b/.test(o.key)) problems.push(`launcher passes -c ${o.raw}`);
-  }
   const webSearch = settingSource(config, "web_search");
   if (webSearch?.value !== expect.webSearch) {
     problems.push(

@@ -18,8 +18,9 @@ import { parseObservedArgv, readLauncherStatic } from "../gather/launcher-static
 import { parseProxyKill } from "../gather/proxy-kill.js";
 import type { Shim } from "../gather/shim.js";
 import { isSecretName } from "../runner/secrets.js";
-import type { LocalReport, NetReport, RunnerInput } from "../runner/types.js";
-import { parseRunnerReport, readRegularFile, UntrustedInputError } from "./untrusted.js";
+import type { NetReport, RunnerInput } from "../runner/types.js";
+import { partOutputs } from "./rule-facts.js";
+import { parseRunnerReport, type ReportOf, readRegularFile, UntrustedInputError } from "./untrusted.js";
 
 /** The shell's exit code for a command it cannot find: Codex is missing, so nothing about the setup was learnt. */
 const COMMAND_NOT_FOUND = 127;
@@ -89,7 +90,7 @@ function runnerPart<P extends "local" | "net">(
   input: RunnerInput,
   part: P,
   outputs: string[],
-): Fact<P extends "local" ? LocalReport : NetReport> {
+): Fact<ReportOf<P>> {
   const path = input.reports[part];
   let fileProblem: string;
   try {
@@ -120,7 +121,11 @@ export function runnerFacts(
   const why = whyNoReport(exec, outputs);
   const local = runnerPart(input, "local", outputs);
   const net = runnerPart(input, "net", outputs);
-  const killedBy = outputs.map(parseProxyKill).find((m) => m !== null) ?? null;
+  // The net part's own kill: a domain probe's command (after the runner's parts) is killed for its own domain.
+  const killedBy =
+    partOutputs(outputs)
+      .map(parseProxyKill)
+      .find((m) => m !== null) ?? null;
   return {
     runner: local.ok ? local : notGathered(why ?? local.error),
     network: net.ok
@@ -207,12 +212,14 @@ export function launcherFacts(opts: {
 
 export function configFacts(opts: {
   codexHome: string;
+  home: string;
   project: string;
   profile: string;
   launcher: LauncherFacts;
 }): ConfigFacts {
   return readConfigLayers({
     codexHome: opts.codexHome,
+    home: opts.home,
     profileName: opts.profile,
     project: opts.project,
     launcherOverrides: (opts.launcher.observed.exec?.parsed.overrides ?? []).map((o) => o.raw),

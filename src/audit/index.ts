@@ -29,6 +29,7 @@ import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
+import { activeProfile } from "../gather/profile-rules.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
 import { evaluate } from "./evaluate.js";
@@ -39,8 +40,10 @@ import { type AuditPlan, planAudit } from "./plan.js";
 import { acceptProbeReport } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
 import { restoreHost } from "./restore.js";
+import { domainRuleFacts } from "./rule-facts.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
 import { type AuditSession, openSession } from "./session.js";
+import { readLayerSettings } from "./settings.js";
 import { outsideWriteDirs, type Staged, stageRunner, unstage } from "./stage.js";
 import { writableEntries } from "./writable.js";
 
@@ -171,13 +174,14 @@ async function stage(
   launcherText: string,
   registry: Facts["registry"],
 ): Promise<Staged> {
-  const profile =
-    opts.profile ?? readLauncherStatic(opts.launcher, launcherText).profile ?? opts.expect.profile;
+  const statics = readLauncherStatic(opts.launcher, launcherText);
+  const profile = opts.profile ?? statics.profile ?? opts.expect.profile;
   const preliminary = readConfigLayers({
     codexHome: opts.codexHome,
+    home: opts.home,
     profileName: profile,
     project: opts.project,
-    launcherOverrides: [],
+    launcherOverrides: statics.overrides.map((override) => override.raw),
   });
   const canary = join(session.runDir, `canary-${session.nonce}.txt`);
   // A host-only file (the run dir is private): readable inside means the filesystem is not confined.
@@ -200,6 +204,14 @@ async function stage(
     registryUrl: registry.ok ? registry.value.url : null,
     stagingName: `.codex-smoke-${session.nonce}`,
     placeCanaries: true,
+    rules: {
+      profile: activeProfile(preliminary.effective, {
+        home: opts.home,
+        project: opts.project,
+        tmpdir: opts.env.TMPDIR,
+      }),
+      effective: preliminary.effective,
+    },
   });
   session.onClose(() => void staged.unstage());
   return staged;
@@ -278,6 +290,7 @@ function assembleFacts(
   });
   const config = configFacts({
     codexHome: opts.codexHome,
+    home: opts.home,
     project: opts.project,
     profile: launcher.profile ?? opts.expect.profile,
     launcher,
@@ -303,9 +316,33 @@ function assembleFacts(
     runner: cut(hostUnusable ?? runner),
     network: cut(hostUnusable ?? network),
     credentials: staged ? gathered(staged.record.credentials) : notGathered("not needed"),
+    ...ruleFacts(staged, exec, (fact) => cut(hostUnusable ?? fact)),
     sideEffects: cut(hostUnusable ?? host.sideEffects),
     tui: cut(launched.tui),
     mcpGet: cut(launched.mcpGet.length > 0 ? mcpGetFact(launched.mcpGet) : notGathered("not needed")),
+  };
+}
+
+/** The setup's own rules: what the host listed and planned at staging, and the domain probes' outcomes. */
+function ruleFacts(
+  staged: Pick<Staged, "input" | "record"> | null,
+  exec: Facts["exec"],
+  launchBased: <T>(fact: Fact<T>) => Fact<T>,
+): Pick<Facts, "credentialFiles" | "profileRules" | "domainRules"> {
+  const record = staged?.record;
+  const liveSession = "staged for a live session without probes for the profile's own rules";
+  if (!record) {
+    const none = notGathered("not needed");
+    return { credentialFiles: none, profileRules: none, domainRules: none };
+  }
+  return {
+    credentialFiles: record.credentialFiles ? gathered(record.credentialFiles) : notGathered(liveSession),
+    profileRules: record.rules
+      ? gathered({ profile: record.rulesProfile ?? null, rules: record.rules })
+      : notGathered(liveSession),
+    domainRules: record.domains
+      ? launchBased(domainRuleFacts(staged.input, record.domains, exec))
+      : notGathered(liveSession),
   };
 }
 
@@ -330,6 +367,16 @@ function buildReport(
       codexVersion: run.codex.version ?? hostSandbox?.codexVersion ?? header?.version ?? "unknown",
       codexPath: run.codex.path ?? "not found",
       execHeader: recordedExecHeader(header),
+      ...(facts.config.ok
+        ? {
+            settings: readLayerSettings(facts.config.value, {
+              runner: facts.runner,
+              tui: facts.tui,
+              exec: facts.exec,
+              network: facts.network,
+            }).settings,
+          }
+        : {}),
     },
     summary: summarize(results),
     incomplete: run.incomplete,

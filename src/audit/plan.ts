@@ -16,7 +16,15 @@ export interface AuditPlan {
   registry: boolean;
 }
 
-const RUNNER_FACTS: readonly FactName[] = ["runner", "network", "sideEffects", "credentials"];
+const RUNNER_FACTS: readonly FactName[] = [
+  "runner",
+  "network",
+  "sideEffects",
+  "credentials",
+  "credentialFiles",
+  "profileRules",
+  "domainRules",
+];
 
 export function planAudit(
   selected: readonly CheckDefinition[],

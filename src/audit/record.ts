@@ -4,6 +4,9 @@ import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import type { CredentialFacts } from "../core/model.js";
+import type { CredentialFile } from "./credential-files.js";
+import type { DomainPlan } from "./domain-plan.js";
+import type { PlannedRule } from "./rule-plan.js";
 
 export interface CanaryIdentity {
   dev: number;
@@ -31,6 +34,16 @@ export interface HostRecord {
   /** `HEAD` before the probe ran, or null (no repository, or no commit yet). */
   headBefore: string | null;
   isRepo: boolean;
+  /** Credential files that existed on the host at staging (names only): what the runner tried to open. */
+  credentialFiles?: CredentialFile[];
+  /** The custom permission profile whose entries were planned (null: none in effect). */
+  rulesProfile?: string | null;
+  /** The probe planned for each filesystem entry of the profile (fs.profile_rules). */
+  rules?: PlannedRule[];
+  /** Files the rule probes may create (host-chosen): restore removes exactly these. */
+  ruleWrites?: string[];
+  /** The domain-rule probes (net.profile_rules), one command each. */
+  domains?: DomainPlan;
 }
 
 /** Codex's bwrap mount points for these are sometimes left as empty folders in the project (lab §8.8). */

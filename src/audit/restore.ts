@@ -7,6 +7,7 @@ import { execa } from "execa";
 import type { SideEffectFacts } from "../core/model.js";
 import { PROBE_COMMIT, PROBE_MARKERS } from "../runner/markers.js";
 import { CODEX_MOUNT_DIRS, gitHead, type HostRecord } from "./record.js";
+import { restoreRuleWrites } from "./rule-restore.js";
 
 type Persisted = SideEffectFacts["persisted"][number];
 
@@ -138,5 +139,13 @@ export async function restoreHost(record: HostRecord): Promise<SideEffectFacts> 
     }
   }
   const absentBefore = record.readonlyPaths.filter((path) => record.existedBefore[path] === false);
-  return { persisted, git: gitOutcome.git, restored, leftAlone: gitOutcome.leftAlone, absentBefore };
+  const rules = restoreRuleWrites(record.ruleWrites ?? [], record.nonce);
+  return {
+    persisted,
+    git: gitOutcome.git,
+    restored: [...restored, ...rules.restored],
+    leftAlone: [...gitOutcome.leftAlone, ...rules.leftAlone],
+    absentBefore,
+    ruleWrites: rules.outcomes,
+  };
 }

@@ -2,7 +2,14 @@
 // huge. It is opened without following symlinks, size-capped, parsed, checked field by field, and accepted only with
 // the nonce this host issued. A rejection says which field, never the content.
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import type { LocalReport, NetReport } from "../runner/types.js";
+import type { DomainsReport, LocalReport, NetReport } from "../runner/types.js";
+
+type ReportPart = "local" | "net" | "domains";
+export type ReportOf<P extends ReportPart> = P extends "local"
+  ? LocalReport
+  : P extends "net"
+    ? NetReport
+    : DomainsReport;
 
 const MAX_BYTES = 2 * 1024 * 1024;
 
@@ -124,6 +131,21 @@ const LOCAL: Check = object({
     reads: array(object({ path: str, open: probe })),
   }),
   env: object({ secretNames: array(str), insecureSwitches: record(str) }),
+  permissionProfile: optional(nullable(str)),
+  credentialFiles: optional(array(object({ path: str, open: probe }))),
+  rules: optional(
+    array(
+      object({
+        read: array(object({ path: str, open: probe })),
+        append: nullable(object({ path: str, open: probe })),
+        create: nullable(object({ path: str, write: probe, readBack: probe })),
+      }),
+    ),
+  ),
+});
+
+const DOMAINS: Check = object({
+  results: array(object({ index: num, host: str, proxyActive: bool, attempt: nullable(attempt) })),
 });
 
 const NET: Check = object({
@@ -142,12 +164,12 @@ const NET: Check = object({
 });
 
 /** Parses `text` as the `part` report of the run with `nonce`; throws an UntrustedInputError naming the field. */
-export function parseRunnerReport<P extends "local" | "net">(
+export function parseRunnerReport<P extends ReportPart>(
   text: string,
   where: string,
   part: P,
   nonce: string,
-): P extends "local" ? LocalReport : NetReport {
+): ReportOf<P> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -160,6 +182,6 @@ export function parseRunnerReport<P extends "local" | "net">(
     fail(where, "not a codex-smoke runner report");
   if (header.part !== part) fail(`${where}.part`, `expected "${part}"`);
   if (header.nonce !== nonce) fail(`${where}.nonce`, "not the nonce this host issued");
-  (part === "local" ? LOCAL : NET)(value, where);
-  return value as P extends "local" ? LocalReport : NetReport;
+  ({ local: LOCAL, net: NET, domains: DOMAINS })[part](value, where);
+  return value as ReportOf<P>;
 }

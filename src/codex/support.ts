@@ -91,6 +91,9 @@ export const LAUNCH_FACTS: readonly FactName[] = [
   "network",
   "sideEffects",
   "credentials",
+  "credentialFiles",
+  "profileRules",
+  "domainRules",
   "tui",
   "mcpGet",
 ];

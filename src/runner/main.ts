@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { localRows, netRows, table } from "./describe.js";
 import { errorCode } from "./kit.js";
 import { runLocalProbes, runNetProbes } from "./probes.js";
+import { runDomainProbe } from "./rules.js";
 import {
   type LocalReport,
   type NetReport,
@@ -40,7 +41,7 @@ function readInput(path: string): RunnerInput {
 
 export async function runPart(
   input: RunnerInput,
-  part: RunnerPart,
+  part: Exclude<RunnerPart, "domains">,
 ): Promise<{ report: LocalReport | NetReport; writeError: string | null }> {
   const path = input.reports[part];
   if (part === "local") {
@@ -55,9 +56,10 @@ export async function runPart(
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [inputPath, part] = argv;
-  if (!inputPath || !RUNNER_PARTS.includes(part as RunnerPart)) {
-    process.stderr.write("usage: node runner.mjs <input.json> local|net\n");
+  const [inputPath, part, index] = argv;
+  const domainProbe = part === "domains" && /^\d+$/.test(index ?? "");
+  if (!inputPath || !(RUNNER_PARTS.includes(part as RunnerPart) || domainProbe)) {
+    process.stderr.write("usage: node runner.mjs <input.json> local|net|domains <index>\n");
     return 2;
   }
   let input: RunnerInput;
@@ -69,7 +71,8 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const { report, writeError } = await runPart(input, part as RunnerPart);
+  if (domainProbe) return domainCommand(input, Number(index));
+  const { report, writeError } = await runPart(input, part as "local" | "net");
   // The first line is short and early: the model channel may cut long command output.
   process.stdout.write(
     `${STATUS_LINE_PREFIX}nonce=${input.nonce} part=${part} report=${writeError ? `failed:${writeError}` : "written"}\n`,
@@ -81,6 +84,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(
       `Facts only. Verdicts on the host: codex-smoke run --probe-report ${input.reports.local}\n`,
     );
+  return 0;
+}
+
+/** One domain probe: a short line only (Codex kills the command when its proxy blocks the request). */
+async function domainCommand(input: RunnerInput, index: number): Promise<number> {
+  const { writeError } = await runDomainProbe(input, index);
+  process.stdout.write(
+    `${STATUS_LINE_PREFIX}nonce=${input.nonce} part=domains ${index} report=${writeError ? `failed:${writeError}` : "written"}\n`,
+  );
   return 0;
 }
 

@@ -13,6 +13,7 @@ import {
 } from "./fs.js";
 import { probeGit } from "./git.js";
 import { curlAttempt, fetchAttempt, netEnvironment, proxyAnswerAttempt, tlsNegativeControl } from "./net.js";
+import { probeCredentialFiles, probeRules } from "./rules.js";
 import type { LocalReport, NetReport, RunnerInput } from "./types.js";
 
 export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
@@ -24,6 +25,8 @@ export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
   const readonlyPaths = probeReadonlyPaths(input);
   const home = probeHome(input);
   const outside = probeOutside(input);
+  const credentialFiles = probeCredentialFiles(input);
+  const rules = probeRules(input);
   const remove = removeProjectMarker(input, written.write.ok);
   return {
     schema: 2,
@@ -43,6 +46,9 @@ export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
     home,
     outside,
     env: environmentFacts(process.env, input.home),
+    permissionProfile: process.env.CODEX_PERMISSION_PROFILE ?? null,
+    credentialFiles,
+    rules,
   };
 }
 
