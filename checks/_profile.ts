@@ -3,16 +3,16 @@ import { relative, sep } from "node:path";
 import type { ConfigFacts, Fact } from "../src/core/model.js";
 import { activeProfile, governingRule } from "../src/gather/profile-rules.js";
 
-/** The entry of the effective profile that decides access to `path`, as written; a sentence when none does. */
-export function ruleFor(path: string, config: Fact<ConfigFacts>): string {
+/** Why the sandbox let `path` through: `allowed by <the entry that decides it>`, or why no entry explains it. */
+export function allowedBy(path: string, config: Fact<ConfigFacts>): string {
   if (!config.ok) return "the profile's entries are unknown (config not read)";
   const { effective, home, project } = config.value;
   const profile = activeProfile(effective, { home, project, tmpdir: undefined });
   if (profile === null) return "no permission profile is in effect";
-  return (
-    governingRule(path, profile.rules)?.text ??
-    `no entry of [permissions.${profile.name}.filesystem] covers it`
-  );
+  const rule = governingRule(path, profile.rules);
+  return rule
+    ? `allowed by ${rule.text}`
+    : `no entry of [permissions.${profile.name}.filesystem] covers it: the sandbox in force is not the profile's (config.layers)`;
 }
 
 /** The profile key that denies the folder a file under $HOME lives in (`~/.ssh`, `~/.config/gcloud`), else the file. */

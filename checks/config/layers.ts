@@ -70,7 +70,7 @@ export default defineCheck({
         ...outcome(
           "warn",
           expected,
-          `${overridden.text}: overridden, ${inForce}; latent: ${overridden.hazard}`,
+          `${overridden.text}: harmless with this release and --profile (${inForce}); latent: ${overridden.hazard}`,
           [...conflictLines, ...evidence],
         ),
         remediation:

@@ -44,7 +44,7 @@ export default defineCheck({
         ...outcome(
           "warn",
           expected,
-          `${overridden.text}: overridden by the profile at runtime; latent: ${overridden.hazard}`,
+          `${overridden.text}: harmless with this release and --profile (the launches run the profile); latent: ${overridden.hazard}`,
           legacy.map((c) => `${c.text}: ${c.hazard}`),
         ),
         remediation:

@@ -1,6 +1,6 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
 import type { ProbeResult } from "../../src/runner/types.js";
-import { denyKey, ruleFor } from "../_profile.js";
+import { allowedBy, denyKey } from "../_profile.js";
 import { describeProbe } from "../_shared.js";
 
 /** Refused by the sandbox (a mode-000 placeholder), or hidden: not mounted inside at all. */
@@ -37,7 +37,7 @@ export default defineCheck({
       );
       if (!open) untested.push(`${file.path} was not tried`);
       else if (open.ok)
-        leaks.push(`${file.path} (${file.kind}) opened inside: allowed by ${ruleFor(file.path, config)}`);
+        leaks.push(`${file.path} (${file.kind}) opened inside: ${allowedBy(file.path, config)}`);
       else if (!UNREADABLE.has(open.code))
         untested.push(`${file.path}: open failed for another reason (${describeProbe(open)})`);
     }

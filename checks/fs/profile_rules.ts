@@ -5,6 +5,10 @@ import type { SideEffectFacts } from "../../src/core/model.js";
 import type { ProbeResult, RuleOutcome } from "../../src/runner/types.js";
 import { blockedByPermission, describeProbe } from "../_shared.js";
 
+/** The errno alone: the message repeats the path. */
+const code = (probe: ProbeResult | undefined): string =>
+  probe ? (probe.ok ? "ok" : (probe.code ?? "failed")) : "not run";
+
 /** Refused, or not mounted inside at all. */
 const UNREADABLE = new Set<string | undefined>(["EACCES", "EPERM", "ENOENT"]);
 
@@ -43,7 +47,7 @@ function denyVerdict(outcome: RuleOutcome, sideEffects: SideEffectFacts): Verdic
   }
   if (created)
     parts.push(
-      `created after launch: ${created.write.ok ? `open ${describeProbe(created.readBack)}` : `not created (${describeProbe(created.write)})`}`,
+      `created after launch: ${created.write.ok ? `open ${code(created.readBack)}` : `not created (${code(created.write)})`}`,
     );
   if (refused.length === 0 && !created)
     return { kind: "untested", line: `could not tell: ${odd.join("; ")}` };
@@ -59,7 +63,7 @@ function readVerdict(outcome: RuleOutcome, sideEffects: SideEffectFacts): Verdic
   if (unreadable[0])
     return {
       kind: "broken",
-      line: `${unreadable[0].path} cannot be opened inside (${describeProbe(unreadable[0].open)})`,
+      line: `${unreadable[0].path} cannot be opened inside (${code(unreadable[0].open)})`,
     };
   const { append, create } = outcome;
   if (append?.open.ok) return { kind: "broken", line: `${append.path} opens for writing inside` };
@@ -72,7 +76,7 @@ function readVerdict(outcome: RuleOutcome, sideEffects: SideEffectFacts): Verdic
   if (!writeProbe || !writeBlocked(writeProbe))
     return {
       kind: "untested",
-      line: `could not tell whether it is writable: ${write?.path ?? "no file"} ${describeProbe(writeProbe)}`,
+      line: `could not tell whether it is writable: ${write?.path ?? "no file"} ${code(writeProbe)}`,
     };
   const opened = outcome.read.map((r) => basename(r.path));
   const readable = opened.length > 0 ? `${opened.join(", ")} readable; ` : "";
@@ -88,13 +92,13 @@ function writeVerdict(outcome: RuleOutcome, sideEffects: SideEffectFacts): Verdi
       ? { kind: "holds", line: `holds: ${outcome.append.path} opens for writing` }
       : {
           kind: "broken",
-          line: `${outcome.append.path} does not open for writing (${describeProbe(outcome.append.open)})`,
+          line: `${outcome.append.path} does not open for writing (${code(outcome.append.open)})`,
         };
   }
   const created = outcome.create;
   if (!created) return { kind: "untested", line: "nothing to test" };
   if (!created.write.ok)
-    return { kind: "broken", line: `cannot write ${created.path} inside (${describeProbe(created.write)})` };
+    return { kind: "broken", line: `cannot write ${created.path} inside (${code(created.write)})` };
   if (!landedOn(sideEffects, created.path))
     return {
       kind: "broken",

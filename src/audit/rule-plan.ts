@@ -4,7 +4,7 @@
 // folder the entry covers (a write rule must land on the host; a read rule must refuse it). For a deny glob inside
 // a writable root, also a file created after launch that the glob matches: Codex 0.169 applies deny globs to the
 // files present at launch only. Every created path is in the host record; restore removes it from there.
-import { statSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import {
   globToRegExp,
@@ -66,6 +66,20 @@ function governedSamples(rule: ProfileRule, ctx: PlanContext, max: number): stri
   return samples;
 }
 
+/** Why a path entry has nothing to try: absent, or a link the host does not follow. */
+function missing(rule: ProfileRule): string {
+  const link = rule.paths.some((path) => {
+    try {
+      return lstatSync(path).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  });
+  return link
+    ? "not tested: the path is a symbolic link on the host (the host never follows links)"
+    : "nothing to test: the path does not exist on the host";
+}
+
 const existingDir = (rule: ProfileRule) => rule.paths.find((path) => isDirectory(path)) ?? null;
 
 function planPathRule(
@@ -86,7 +100,7 @@ function planPathRule(
     const file = rule.paths.find(isRegularFile);
     if (file)
       return { probe: { read: [], append: file, create: null }, note: null, createdAfterLaunch: false };
-    return { ...none, note: "nothing to test: the path does not exist on the host" };
+    return { ...none, note: missing(rule) };
   }
   const samples = governedSamples(rule, ctx, rule.access === "read" ? 2 : SAMPLES);
   if (rule.access === "none") {
@@ -94,15 +108,12 @@ function planPathRule(
       return { probe: { read: samples, append: null, create: null }, note: null, createdAfterLaunch: false };
     return {
       ...none,
-      note: dir
-        ? "nothing to test: no file under it on the host"
-        : "nothing to test: the path does not exist on the host",
+      note: dir ? "nothing to test: no file under it on the host" : missing(rule),
     };
   }
   const append = samples[0] ?? null;
   const create = append === null && dir ? marker(dir) : null;
-  if (samples.length === 0 && create === null)
-    return { ...none, note: "nothing to test: the path does not exist on the host" };
+  if (samples.length === 0 && create === null) return { ...none, note: missing(rule) };
   return { probe: { read: samples, append, create }, note: null, createdAfterLaunch: false };
 }
 
