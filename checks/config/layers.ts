@@ -25,7 +25,7 @@ export default defineCheck({
   id: "config.layers",
   title: "One config layer decides, none conflicts",
   claim:
-    "Which config layer decides sandbox, approval, permission profile and network; a conflicting setting the launches show overridden is `warn`, one that takes effect `fail` (decisions §25).",
+    "Which config layer decides sandbox, approval, permission profile and network; a conflicting setting the launches show overridden is `warn`, one that takes effect `fail`.",
   needs: ["config"],
   // What the launches applied: the profile inside the sandbox, /status, the exec header, the network inside.
   uses: ["runner", "tui", "exec", "network"],
@@ -35,7 +35,11 @@ export default defineCheck({
       "the layers ask for one permission profile, the launches run it, and nothing that would replace it is set anywhere";
     const evidence = [...settingLines(reading), ...reading.layers];
     const profile = reading.settings.permissionProfile;
-    const conflictLines = reading.conflicts.map((c) => `${c.text}: ${c.hazard}`);
+    const conflictLines = reading.conflicts.map((c) =>
+      c.overridden === true
+        ? `${c.text}: overridden; latent: ${c.hazard}`
+        : `${c.text}: ${c.overridden === false ? "in force" : "no launch showed whether it applies"}`,
+    );
     const ranOther =
       profile.appliedFrom !== null && profile.requested !== null && profile.applied !== profile.requested;
     if (ranOther) {
@@ -65,7 +69,7 @@ export default defineCheck({
     }
     const overridden = reading.conflicts[0];
     if (overridden) {
-      const inForce = `"${profile.applied}" is in force (${profile.appliedFrom})`;
+      const inForce = `"${profile.applied}" in force per ${profile.appliedFrom}`;
       return {
         ...outcome(
           "warn",

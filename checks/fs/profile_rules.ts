@@ -169,5 +169,5 @@ export default defineCheck({
     );
   },
   remediation:
-    "Make the entry say what the sandbox should do and check that its path exists on the host: a `read` entry for a path Codex cannot mount is skipped, a `write` entry under a `:minimal` root writes into a throw-away layer, and a deny glob covers only the files present at launch.",
+    "Make each entry hold: a `read` entry must not lie inside a writable root (a `--add-dir`, or a more specific `write` entry), a `write` entry needs a folder the sandboxed user can write, and a deny glob covers only the files present at launch: deny a secrets folder by its path.",
 });
