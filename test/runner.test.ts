@@ -73,7 +73,11 @@ function inputFor(setup: ReturnType<typeof makeSetup>, extra: Partial<RunnerInpu
     nonce,
     project: setup.project,
     home: setup.home,
-    reports: { local: join(staging, "report.local.json"), net: join(staging, "report.net.json") },
+    reports: {
+      local: join(staging, "report.local.json"),
+      net: join(staging, "report.net.json"),
+      domains: join(staging, "report.domains.json"),
+    },
     hostNamespaces: ownNamespaces(),
     isRepo: existsSync(join(setup.project, ".git")),
     authJson: [{ label: "~/.codex/auth.json", path: join(setup.home, ".codex/auth.json") }],

@@ -60,11 +60,15 @@ export default defineCheck({
     const unconfirmed = reading.conflicts.find((c) => c.overridden !== true);
     if (unconfirmed) {
       return {
-        ...outcome("fail", expected, `${unconfirmed.text}: no launch showed the profile in force over it`, [
-          ...conflictLines,
-          ...evidence,
-        ]),
-        remediation: REMOVE_LEGACY,
+        ...outcome(
+          "fail",
+          expected,
+          `${unconfirmed.text}: ${unconfirmed.overridden === false ? `took effect (${unconfirmed.hazard})` : "no launch showed the profile in force over it"}`,
+          [...conflictLines, ...evidence],
+        ),
+        remediation: unconfirmed.text.includes("forces default_permissions")
+          ? "Ask whoever manages requirements.toml to allow the profile (`allowed_permission_profiles`), or select one it allows."
+          : REMOVE_LEGACY,
       };
     }
     const overridden = reading.conflicts[0];
@@ -85,9 +89,9 @@ export default defineCheck({
     }
     if (profile.requested === null)
       return outcome(
-        "pass",
+        "skip",
         expected,
-        `no permission profile is requested; ${evidence[0]} (config.profile reports it)`,
+        "no permission profile is requested (config.profile reports it): nothing for the layers to override",
         evidence,
       );
     if (profile.appliedFrom === null)

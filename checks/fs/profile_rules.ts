@@ -50,7 +50,7 @@ function denyVerdict(outcome: RuleOutcome, sideEffects: SideEffectFacts): Verdic
       `created after launch: ${created.write.ok ? `open ${code(created.readBack)}` : `not created (${code(created.write)})`}`,
     );
   if (refused.length === 0 && !created)
-    return { kind: "untested", line: `could not tell: ${odd.join("; ")}` };
+    return { kind: "unknown", line: `could not tell: ${odd.join("; ")}` };
   return { kind: "holds", line: `holds: ${parts.filter(Boolean).join("; ")}` };
 }
 
@@ -75,7 +75,7 @@ function readVerdict(outcome: RuleOutcome, sideEffects: SideEffectFacts): Verdic
   const writeProbe = append?.open ?? create?.write;
   if (!writeProbe || !writeBlocked(writeProbe))
     return {
-      kind: "untested",
+      kind: "unknown",
       line: `could not tell whether it is writable: ${write?.path ?? "no file"} ${code(writeProbe)}`,
     };
   const opened = outcome.read.map((r) => basename(r.path));

@@ -99,7 +99,7 @@ const requirementsOf = (config: ConfigFacts): Record<string, unknown> => config.
 function requestedProfile(
   config: ConfigFacts,
   layers: readonly Layer[],
-): { value: string | null; by: string | null } {
+): { value: string | null; by: string | null; user: string | null } {
   const found = highest(layers, ["default_permissions"]);
   const value = typeof found?.value === "string" ? found.value : null;
   const requirements = requirementsOf(config);
@@ -107,9 +107,9 @@ function requestedProfile(
   const forced = requirements.default_permissions;
   const path = config.system[2]?.path ?? "requirements.toml";
   if (isTable(allowed) && value !== null && allowed[value] !== true && typeof forced === "string")
-    return { value: forced, by: `${path} (allowed_permission_profiles leaves "${value}" out)` };
-  if (value === null && typeof forced === "string") return { value: forced, by: path };
-  return { value, by: found?.layer.label ?? null };
+    return { value: forced, by: `${path} (allowed_permission_profiles leaves "${value}" out)`, user: value };
+  if (value === null && typeof forced === "string") return { value: forced, by: path, user: null };
+  return { value, by: found?.layer.label ?? null, user: value };
 }
 
 /** The profile the launches ran: the runner's CODEX_PERMISSION_PROFILE (null: none), else /status's `Profile <name>`. */
@@ -204,7 +204,16 @@ function conflictsOf(
   profileApplied: boolean | null,
 ): LayerConflict[] {
   const conflicts: LayerConflict[] = [];
-  const profile = requested.profile.value;
+  const { user, value: forced, by } = requested.profile;
+  if (user !== null && forced !== user) {
+    conflicts.push({
+      setting: "permissionProfile",
+      text: `${by} forces default_permissions = ${tomlValue(forced)}`,
+      overridden: profileApplied,
+      hazard: `Codex runs "${forced}" instead of "${user}"`,
+    });
+  }
+  const profile = user;
   for (const layer of profile === null ? [] : layers) {
     for (const key of LEGACY_KEYS.filter((k) => layer.data[k] !== undefined)) {
       const value = isTable(layer.data[key]) ? "" : ` = ${tomlValue(layer.data[key])}`;
@@ -265,8 +274,9 @@ export function readLayerSettings(config: ConfigFacts, runtime: RuntimeFacts): L
   const layers = loadedLayers(config);
   const requested = requestedSettings(config, layers);
   const profile = appliedProfile(runtime);
-  const profileApplied =
-    profile === null || requested.profile.value === null ? null : profile.value === requested.profile.value;
+  // Whether the user's own profile (the one their files ask for) is what ran.
+  const wanted = requested.profile.user;
+  const profileApplied = profile === null || wanted === null ? null : profile.value === wanted;
   const [system, managed, requirements] = config.system;
   const trusted = projectTrusted(config);
   const launcher = config.launcherOverrides.map((o) => o.raw);
