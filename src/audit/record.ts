@@ -42,6 +42,9 @@ export interface HostRecord {
   rules?: PlannedRule[];
   /** Files the rule probes may create (host-chosen): restore removes exactly these. */
   ruleWrites?: string[];
+  /** The writable roots write entries add outside the project, with the protected names (`.git`, `.codex`, …) absent
+   * there before the launch: Codex leaves empty placeholders for them. */
+  ruleRoots?: Array<{ dir: string; absent: string[] }>;
   /** The domain-rule probes (net.profile_rules), one command each. */
   domains?: DomainPlan;
 }

@@ -7,7 +7,7 @@ import { execa } from "execa";
 import type { SideEffectFacts } from "../core/model.js";
 import { PROBE_COMMIT, PROBE_MARKERS } from "../runner/markers.js";
 import { CODEX_MOUNT_DIRS, gitHead, type HostRecord } from "./record.js";
-import { restoreRuleWrites } from "./rule-restore.js";
+import { removePlaceholders, restoreRuleWrites } from "./rule-restore.js";
 
 type Persisted = SideEffectFacts["persisted"][number];
 
@@ -143,7 +143,7 @@ export async function restoreHost(record: HostRecord): Promise<SideEffectFacts> 
   return {
     persisted,
     git: gitOutcome.git,
-    restored: [...restored, ...rules.restored],
+    restored: [...restored, ...rules.restored, ...removePlaceholders(record.ruleRoots ?? [])],
     leftAlone: [...gitOutcome.leftAlone, ...rules.leftAlone],
     absentBefore,
     ruleWrites: rules.outcomes,

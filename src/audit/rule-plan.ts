@@ -199,3 +199,11 @@ export function planRuleProbes(
 /** Every file the probes may create on the host: restore removes exactly these. */
 export const plannedWrites = (plan: readonly PlannedRule[]): string[] =>
   plan.flatMap((rule) => (rule.probe?.create ? [rule.probe.create] : []));
+
+/** The folders write entries make writable besides the project (where Codex mounts its protected placeholders). */
+export const writableRoots = (plan: readonly PlannedRule[], project: string): string[] =>
+  plan.flatMap((rule) =>
+    rule.access === "write" && rule.probe?.create && dirname(rule.probe.create) !== project
+      ? [dirname(rule.probe.create)]
+      : [],
+  );

@@ -1,8 +1,19 @@
 // After the launch: which of the files the rule probes may create reached the host, and removing them. Only the
 // paths in the host's record are looked at (decisions §8a); a path whose folder is no longer the real folder the
 // host chose (a symlink swapped in) is left alone and reported, never followed.
-import { closeSync, constants, lstatSync, openSync, readSync, realpathSync, unlinkSync } from "node:fs";
-import { dirname } from "node:path";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  rmdirSync,
+  unlinkSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
 import { markerContent } from "../runner/markers.js";
 
 export interface RuleWriteOutcome {
@@ -65,4 +76,37 @@ export function restoreRuleWrites(
     restored.push(`removed ${path}`);
   }
   return { outcomes, restored, leftAlone };
+}
+
+/** What Codex mounts read-only in every writable root, and leaves behind as empty placeholders where it was absent. */
+const PROTECTED_NAMES = [".agents", ".aws", ".codex", ".git"];
+
+/** For each writable root a write entry adds (besides the project, which restore covers): the protected names absent
+ * in it before the launch. */
+export function placeholdersBefore(dirs: readonly string[]): Array<{ dir: string; absent: string[] }> {
+  return dirs.map((dir) => ({ dir, absent: PROTECTED_NAMES.filter((name) => !existsSync(join(dir, name))) }));
+}
+
+/** An empty folder or empty regular file, never through a link: what Codex's mount points leave. */
+function removeEmpty(path: string): boolean {
+  try {
+    const entry = lstatSync(path);
+    if (entry.isDirectory() && readdirSync(path).length === 0) rmdirSync(path);
+    else if (entry.isFile() && entry.size === 0) unlinkSync(path);
+    else return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes the empty placeholders Codex left in those roots where nothing was before. */
+export function removePlaceholders(roots: ReadonlyArray<{ dir: string; absent: string[] }>): string[] {
+  return roots.flatMap(({ dir, absent }) =>
+    realFolder(join(dir, "x"))
+      ? absent
+          .filter((name) => removeEmpty(join(dir, name)))
+          .map((name) => `removed the empty ${join(dir, name)} Codex left`)
+      : [],
+  );
 }

@@ -12,7 +12,8 @@ import { listCredentialFiles } from "./credential-files.js";
 import { planCredentials, removeCanaries } from "./credentials.js";
 import { type DomainPlan, planDomainProbes } from "./domain-plan.js";
 import { CODEX_MOUNT_DIRS, existenceOf, gitHead, type HostRecord, isGitRepo } from "./record.js";
-import { plannedWrites, planRuleProbes } from "./rule-plan.js";
+import { plannedWrites, planRuleProbes, writableRoots } from "./rule-plan.js";
+import { placeholdersBefore } from "./rule-restore.js";
 
 const RUNNER_FILE = join(PACKAGE_DIR, "dist", "runner.mjs");
 export const NETWORK_TIMEOUT_MS = 5_000;
@@ -113,6 +114,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     rulesProfile: request.rules?.profile?.name ?? null,
     rules,
     ruleWrites: plannedWrites(rules),
+    ruleRoots: placeholdersBefore(writableRoots(rules, request.project)),
     domains,
   };
   const relative = request.stagingName;
