@@ -1,6 +1,7 @@
 // Phase 6: raw launch outcomes and host observations turned into the facts checks read. Every text that may carry
 // a secret passes through `redact` here, before any check or reporter sees it.
 
+import { gunzipSync } from "node:zlib";
 import type {
   ConfigFacts,
   ExecFacts,
@@ -25,6 +26,14 @@ import { parseRunnerReport, type ReportOf, readRegularFile, UntrustedInputError 
 /** The shell's exit code for a command it cannot find: Codex is missing, so nothing about the setup was learnt. */
 const COMMAND_NOT_FOUND = 127;
 const REPORT_LINE_PREFIX = "CODEX_SMOKE_REPORT ";
+/** A report is at most this big unpacked, as a report file (untrusted.ts): a gzip bomb stops here. */
+const MAX_REPORT_BYTES = 2 * 1024 * 1024;
+
+/** The model channel's report: base64 of the gzipped JSON (the runner's), or plain JSON (a runner before that). */
+function channelReport(payload: string): string {
+  if (payload.startsWith("{")) return payload;
+  return gunzipSync(Buffer.from(payload, "base64"), { maxOutputLength: MAX_REPORT_BYTES }).toString("utf8");
+}
 
 function joinedLines(text: string, count: number): string {
   return text
@@ -103,7 +112,12 @@ function runnerPart<P extends "local" | "net">(
     if (!line.startsWith(REPORT_LINE_PREFIX)) continue;
     try {
       return gathered(
-        parseRunnerReport(line.slice(REPORT_LINE_PREFIX.length), "model channel", part, input.nonce),
+        parseRunnerReport(
+          channelReport(line.slice(REPORT_LINE_PREFIX.length)),
+          "model channel",
+          part,
+          input.nonce,
+        ),
       );
     } catch {
       // another part's line, or not ours

@@ -162,7 +162,7 @@ function requestedNetwork(config: ConfigFacts, layers: readonly Layer[], profile
     ? ["permissions", profile, "network", "enabled"]
     : ["sandbox_workspace_write", "network_access"];
   const found = highest(layers, path);
-  if (!found) return { value: "disabled (not set)", by: null };
+  if (!found) return { value: null, by: null };
   const enabled = found.value === true;
   return {
     value: enabled ? (proxyOn ? "enabled, Codex's managed proxy" : "enabled") : "disabled",

@@ -4,6 +4,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import { localRows, netRows, table } from "./describe.js";
 import { errorCode } from "./kit.js";
 import { runLocalProbes, runNetProbes } from "./probes.js";
@@ -16,7 +17,11 @@ import {
   type RunnerPart,
 } from "./types.js";
 
-/** The prefix of the line carrying the whole report when the report file could not be written (the model channel). */
+/**
+ * The prefix of the line carrying the whole report, gzipped and base64-encoded, when the report file could not be
+ * written (the model channel). Codex hands the model at most ~5 000 characters of a command's head and ~5 000 of its
+ * tail (measured on 0.169: "…10000 chars truncated…" in between): the line is the last one and must fit its tail.
+ */
 export const REPORT_LINE_PREFIX = "CODEX_SMOKE_REPORT ";
 export const STATUS_LINE_PREFIX = "CODEX_SMOKE_RUNNER ";
 
@@ -79,7 +84,8 @@ export async function main(argv: string[]): Promise<number> {
   );
   const rows = report.part === "local" ? localRows(report) : netRows(report);
   process.stdout.write(`${table(rows)}\n`);
-  if (writeError) process.stdout.write(`${REPORT_LINE_PREFIX}${JSON.stringify(report)}\n`);
+  if (writeError)
+    process.stdout.write(`${REPORT_LINE_PREFIX}${gzipSync(JSON.stringify(report)).toString("base64")}\n`);
   else
     process.stdout.write(
       `Facts only. Verdicts on the host: codex-smoke run --probe-report ${input.reports.local}\n`,

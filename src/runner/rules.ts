@@ -14,22 +14,26 @@ import type {
   RunnerInput,
 } from "./types.js";
 
+/** The errno alone: the message only repeats the path, and the report must stay small (the model channel). */
+const bare = (result: ProbeResult): ProbeResult =>
+  result.ok || result.code === undefined ? result : { ok: false, code: result.code };
+
 /** Opens and closes at once: proves readability without reading a byte. */
-const openOnly = (path: string): ProbeResult => attempt(() => closeSync(openSync(path, "r")));
+const openOnly = (path: string): ProbeResult => bare(attempt(() => closeSync(openSync(path, "r"))));
 
 /** Opens for append and closes without writing: proves writability and changes nothing (decisions §23). */
 const appendOnly = (path: string): ProbeResult =>
-  attempt(() => closeSync(openSync(path, constants.O_WRONLY | constants.O_APPEND)));
+  bare(attempt(() => closeSync(openSync(path, constants.O_WRONLY | constants.O_APPEND))));
 
 function create(path: string, nonce: string): RuleOutcome["create"] {
   // "wx": never an existing file, never through a link planted at that name.
-  const write = attempt(() => writeFileSync(path, markerContent(nonce), { flag: "wx" }));
+  const write = bare(attempt(() => writeFileSync(path, markerContent(nonce), { flag: "wx" })));
   if (!write.ok) return { path, write, readBack: SKIPPED };
   try {
     const same = readFileSync(path, "utf8") === markerContent(nonce);
     return { path, write, readBack: same ? { ok: true } : { ok: false, code: "MISMATCH" } };
   } catch (error) {
-    return { path, write, readBack: failed(error) };
+    return { path, write, readBack: bare(failed(error)) };
   }
 }
 
