@@ -111,11 +111,16 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     headBefore: await gitHead(request.project),
     isRepo: isGitRepo(request.project),
     credentialFiles,
-    rulesProfile: request.rules?.profile?.name ?? null,
-    rules,
-    ruleWrites: plannedWrites(rules),
-    ruleRoots: placeholdersBefore(writableRoots(rules, request.project)),
-    domains,
+    // A live session's staging plans no rule probes: their facts are then "not gathered", never an empty pass.
+    ...(request.rules
+      ? {
+          rulesProfile: request.rules.profile?.name ?? null,
+          rules,
+          ruleWrites: plannedWrites(rules),
+          ruleRoots: placeholdersBefore(writableRoots(rules, request.project)),
+          domains,
+        }
+      : {}),
   };
   const relative = request.stagingName;
   const command = (part: string) => `node ${relative}/runner.mjs ${relative}/input.json ${part}`;
