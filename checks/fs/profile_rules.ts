@@ -49,8 +49,7 @@ function denyVerdict(outcome: RuleOutcome, sideEffects: SideEffectFacts): Verdic
     parts.push(
       `created after launch: ${created.write.ok ? `open ${code(created.readBack)}` : `not created (${code(created.write)})`}`,
     );
-  if (refused.length === 0 && !created)
-    return { kind: "unknown", line: `could not tell: ${odd.join("; ")}` };
+  if (refused.length === 0 && !created) return { kind: "unknown", line: `could not tell: ${odd.join("; ")}` };
   return { kind: "holds", line: `holds: ${parts.filter(Boolean).join("; ")}` };
 }
 
