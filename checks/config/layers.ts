@@ -94,13 +94,18 @@ export default defineCheck({
         "no permission profile is requested (config.profile reports it): nothing for the layers to override",
         evidence,
       );
-    if (profile.appliedFrom === null)
+    if (profile.appliedFrom === null) {
+      // Why no launch showed it, in the engine's words for a missing fact (a release too old, a refusal, …).
+      const why = Object.entries({ runner, tui, exec }).find(([, fact]) => !fact.ok);
+      if (why && !why[1].ok)
+        return outcome("error", expected, `could not test: ${why[0]}: ${why[1].error}`, evidence);
       return outcome(
         "error",
         expected,
         "could not test: no launch showed which permission profile is in force",
         evidence,
       );
+    }
     return outcome(
       "pass",
       expected,

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { type LayerConflict, type RuntimeFacts, readLayerSettings } from "../../src/audit/settings.js";
+import { type LayerConflict, readLayerSettings } from "../../src/audit/settings.js";
 import { defineCheck, outcome } from "../../src/core/define-check.js";
-import type { ConfigFacts, Expectations } from "../../src/core/model.js";
+import { type ConfigFacts, type Expectations, notGathered } from "../../src/core/model.js";
 import { fileLineColumn, isTable, lookup, settingSource, tomlValue } from "../_shared.js";
 
 const DENY = new Set(["none", "deny"]);
@@ -15,9 +15,7 @@ export default defineCheck({
   claim:
     "The profile file exists, parses, declares the permissions the claims need, and grants write access to nothing outside the project (an extra writable root breaks the README's filesystem claim).",
   needs: ["config"],
-  // A legacy sandbox setting the launches show overridden is a latent hazard (warn), not a broken profile (§25).
-  uses: ["runner", "tui", "exec", "network"],
-  run({ config, runner, tui, exec, network }, { expect }) {
+  run({ config }, { expect }) {
     const expected = `${config.profile.path}: a [permissions] profile with :minimal read, auth.json denied, the project writable, ${expect.readonlyPaths.join(" and ")} read-only, network on, nothing else writable; approval_policy ${expect.approval}, web_search ${expect.webSearch}`;
     if (!config.profile.exists) {
       return outcome("fail", `${config.profile.path} exists`, `${config.profile.path} does not exist`, [
@@ -28,14 +26,8 @@ export default defineCheck({
     if (parseErrors.length > 0) {
       return outcome("fail", `${config.profile.path} parses`, parseErrors[0] as string, parseErrors);
     }
-    const legacy = legacySettings(config, { runner, tui, exec, network });
-    const problems = [
-      ...permissionProblems(config, expect),
-      ...legacy
-        .filter((c) => c.overridden !== true)
-        .map((c) => `${c.text}: legacy sandbox settings replace the permission profile`),
-      ...settingProblems(config, expect),
-    ];
+    const legacy = legacySettings(config);
+    const problems = [...permissionProblems(config, expect), ...settingProblems(config, expect)];
     if (problems.length > 0) return outcome("fail", expected, problems[0] as string, problems);
     const name = config.effective.default_permissions as string;
     const overridden = legacy[0];
@@ -44,7 +36,7 @@ export default defineCheck({
         ...outcome(
           "warn",
           expected,
-          `${overridden.text}: harmless with this release and --profile (the launches run the profile); latent: ${overridden.hazard}`,
+          `${overridden.text}: a legacy sandbox setting; config.layers judges from the launches whether it replaces the profile; latent: ${overridden.hazard}`,
           legacy.map((c) => `${c.text}: ${c.hazard}`),
         ),
         remediation:
@@ -125,8 +117,13 @@ function permissionProblems(config: ConfigFacts, expect: Expectations): string[]
   return problems;
 }
 
-/** Legacy sandbox settings in the layers Codex loads, each judged by what the launches ran (decisions §25). */
-function legacySettings(config: ConfigFacts, runtime: RuntimeFacts): LayerConflict[] {
+/**
+ * Legacy sandbox settings in the layers Codex loads. Read statically they are a warning: whether one replaces the
+ * profile is the launches' to show (decisions §25), which config.layers judges; this check stays launch-free.
+ */
+function legacySettings(config: ConfigFacts): LayerConflict[] {
+  const unseen = notGathered("config.profile reads the files only");
+  const runtime = { runner: unseen, tui: unseen, exec: unseen, network: unseen };
   return readLayerSettings(config, runtime).conflicts.filter((c) => c.setting === "sandbox");
 }
 

@@ -211,6 +211,7 @@ async function stage(
         tmpdir: opts.env.TMPDIR,
       }),
       effective: preliminary.effective,
+      probeDomains: true,
     },
   });
   session.onClose(() => void staged.unstage());

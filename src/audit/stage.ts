@@ -4,16 +4,12 @@
 import { copyFileSync, existsSync, mkdirSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { PACKAGE_DIR } from "../core/version.js";
-import type { PermissionProfile } from "../gather/profile-rules.js";
 import { ownNamespaces } from "../runner/attest.js";
 import { REPORT_PARTS, RUNNER_PARTS, type RunnerInput } from "../runner/types.js";
 import { generateCertificate } from "../tls/self-signed.js";
-import { listCredentialFiles } from "./credential-files.js";
 import { planCredentials, removeCanaries } from "./credentials.js";
-import { type DomainPlan, planDomainProbes } from "./domain-plan.js";
 import { CODEX_MOUNT_DIRS, existenceOf, gitHead, type HostRecord, isGitRepo } from "./record.js";
-import { plannedWrites, planRuleProbes, writableRoots } from "./rule-plan.js";
-import { placeholdersBefore } from "./rule-restore.js";
+import { type RuleStagingRequest, stageRules } from "./rule-staging.js";
 
 const RUNNER_FILE = join(PACKAGE_DIR, "dist", "runner.mjs");
 export const NETWORK_TIMEOUT_MS = 5_000;
@@ -32,9 +28,8 @@ export interface StageRequest
   /** Place temporary auth.json canaries where none exists: only when the host removes them minutes later (`run`),
    * never for a live session that may never be completed. */
   placeCanaries: boolean;
-  /** The effective config's permission profile and the config itself: the profile's filesystem entries and network
-   * rules get probes of their own. Absent (a live session's staging): no rule probes. */
-  rules?: { profile: PermissionProfile | null; effective: Record<string, unknown> };
+  /** The effective profile and config: the profile's own rules get probes (src/audit/rule-staging.ts). */
+  rules?: RuleStagingRequest["rules"];
 }
 
 export interface Staged {
@@ -62,13 +57,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
   mkdirSync(dir);
   const credentials = planCredentials(request.codexHome, request.home, request.nonce, request.placeCanaries);
   const reports = Object.fromEntries(REPORT_PARTS.map((part) => [part, join(dir, `report.${part}.json`)]));
-  const credentialFiles = listCredentialFiles(request.home, request.codexHome);
-  const rules = request.rules?.profile
-    ? planRuleProbes(request.rules.profile, { project: request.project, nonce: request.nonce })
-    : [];
-  const domains: DomainPlan = request.rules
-    ? planDomainProbes(request.rules.effective, { nonce: request.nonce, registryUrl: request.registryUrl })
-    : { probes: [], untested: [] };
+  const own = stageRules(request);
   const { certPem, keyPem } = generateCertificate({
     commonName: "codex-smoke-untrusted",
     ipAddresses: ["127.0.0.1"],
@@ -87,9 +76,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     readonlyPaths: request.readonlyPaths,
     outsideWriteDirs: request.outsideWriteDirs,
     outsideReadFiles: request.outsideReadFiles,
-    credentialFiles: credentialFiles.map((file) => file.path),
-    rules: rules.flatMap((rule) => (rule.probe ? [rule.probe] : [])),
-    domains: domains.probes.map(({ host, url }) => ({ host, url })),
+    ...own.input,
     registryUrl: request.registryUrl,
     tlsControl: { certPem, keyPem },
     networkTimeoutMs: NETWORK_TIMEOUT_MS,
@@ -110,24 +97,11 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     existedBefore: existenceOf(request.project, [...request.readonlyPaths, ...CODEX_MOUNT_DIRS]),
     headBefore: await gitHead(request.project),
     isRepo: isGitRepo(request.project),
-    credentialFiles,
-    // A live session's staging plans no rule probes: their facts are then "not gathered", never an empty pass.
-    ...(request.rules
-      ? {
-          rulesProfile: request.rules.profile?.name ?? null,
-          rules,
-          ruleWrites: plannedWrites(rules),
-          ruleRoots: placeholdersBefore(writableRoots(rules, request.project)),
-          domains,
-        }
-      : {}),
+    ...own.record,
   };
   const relative = request.stagingName;
   const command = (part: string) => `node ${relative}/runner.mjs ${relative}/input.json ${part}`;
-  const commands = [
-    ...RUNNER_PARTS.map(command),
-    ...domains.probes.map((_, index) => command(`domains ${index}`)),
-  ];
+  const commands = [...RUNNER_PARTS.map(command), ...own.parts.map(command)];
   return { record, input, commands, unstage: () => unstage(record, input) };
 }
 

@@ -9,6 +9,8 @@ import { saveStagingRecord } from "../audit/probe-staging.js";
 import { outsideWriteDirs, stageRunner } from "../audit/stage.js";
 import { UsageError } from "../core/errors.js";
 import { DEFAULT_EXPECTATIONS } from "../core/expectations.js";
+import { readConfigLayers } from "../gather/config.js";
+import { activeProfile } from "../gather/profile-rules.js";
 import { registryPackageUrl, resolveRegistryBase } from "../gather/registry.js";
 
 export const STAGE_DIR = ".codex-smoke";
@@ -31,12 +33,13 @@ export async function stageCommand(args: string[]): Promise<number> {
   }
   const project = resolve(".");
   const home = process.env.HOME ?? homedir();
+  const codexHome = resolve(process.env.CODEX_HOME ?? join(home, ".codex"));
   const registry = await resolveRegistryBase(registryOption);
   const staged = await stageRunner({
     nonce: randomBytes(6).toString("hex"),
     project,
     home,
-    codexHome: resolve(process.env.CODEX_HOME ?? join(home, ".codex")),
+    codexHome,
     readonlyPaths: DEFAULT_EXPECTATIONS.readonlyPaths,
     outsideWriteDirs: outsideWriteDirs(project, home, []),
     outsideReadFiles: [],
@@ -45,6 +48,7 @@ export async function stageCommand(args: string[]): Promise<number> {
       : null,
     stagingName: STAGE_DIR,
     placeCanaries: false,
+    rules: ownRules(codexHome, home, project),
   });
   saveStagingRecord({ record: staged.record, input: staged.input });
   console.log(`Staged the runner in ${staged.record.stagingDir} (git-ignored).`);
@@ -55,4 +59,17 @@ export async function stageCommand(args: string[]): Promise<number> {
   console.log("Then judge the facts on the host:");
   console.log(`  codex-smoke run --probe-report ${STAGE_DIR}/report.local.json`);
   return 0;
+}
+
+/** The README profile's own rules, for the runner to prove in the live session (the launcher is not known here). */
+function ownRules(codexHome: string, home: string, project: string) {
+  const config = readConfigLayers({
+    codexHome,
+    home,
+    profileName: DEFAULT_EXPECTATIONS.profile,
+    project,
+    launcherOverrides: [],
+  });
+  const profile = activeProfile(config.effective, { home, project, tmpdir: process.env.TMPDIR });
+  return { profile, effective: config.effective, probeDomains: false };
 }

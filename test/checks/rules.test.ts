@@ -570,8 +570,17 @@ testCheck(configLayers, {
       observedIs: `${CODEX_HOME}/config.toml sets sandbox_mode = "workspace-write": no launch showed the profile in force over it`,
     },
     {
-      name: "nothing conflicts but no launch showed the profile",
-      missing: { runner: "not needed", tui: "not needed" },
+      name: "nothing conflicts but no launch ran: the missing fact's reason",
+      missing: { runner: "Codex 0.133.0 cannot load permission profiles", tui: "the same" },
+      status: "error",
+      observedIs: "could not test: runner: Codex 0.133.0 cannot load permission profiles",
+    },
+    {
+      name: "the launches ran but showed no profile name (an older runner, a /status without one)",
+      facts: (f) => {
+        f.runner.permissionProfile = undefined;
+        f.tui.permissions = "Custom (workspace with network access, never)";
+      },
       status: "error",
       observedIs: "could not test: no launch showed which permission profile is in force",
     },
