@@ -101,7 +101,7 @@ function removeEmpty(path: string): boolean {
 }
 
 /** Removes the empty placeholders Codex left in those roots where nothing was before. */
-export function removePlaceholders(roots: ReadonlyArray<{ dir: string; absent: string[] }>): string[] {
+export function removeRootPlaceholders(roots: ReadonlyArray<{ dir: string; absent: string[] }>): string[] {
   return roots.flatMap(({ dir, absent }) =>
     realFolder(join(dir, "x"))
       ? absent

@@ -1,22 +1,27 @@
 // The setup's own rules, from written-out facts: credential files (fs.credentials), each filesystem entry of the
 // profile (fs.profile_rules), the domain rules under Codex's proxy (net.profile_rules), the config layers
 // (config.layers). The facts are the lab's shapes (0.169.0): errno codes, Codex's kill sentences, /status lines.
+
+import { describe, expect, it } from "vitest";
 import configLayers from "../../checks/config/layers.js";
 import fsCredentials from "../../checks/fs/credentials.js";
 import fsProfileRules from "../../checks/fs/profile_rules.js";
 import netProfileRules from "../../checks/net/profile_rules.js";
-import type { DomainRuleFacts, FactValues } from "../../src/core/model.js";
+import { runCheck } from "../../src/core/engine.js";
+import { DEFAULT_EXPECTATIONS } from "../../src/core/expectations.js";
+import { brokenSetup, type DomainRuleFacts, type FactValues } from "../../src/core/model.js";
 import {
   attempt,
   CODEX_HOME,
   configFacts,
   effectiveConfig,
   HOME,
+  healthyFacts,
   PROFILE_PATH,
   PROJECT,
   profileData,
 } from "../fixtures/facts/healthy.js";
-import { testCheck } from "./rule-tester.js";
+import { factsOf, testCheck } from "./rule-tester.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests mutate parsed TOML documents freely
 type Table = Record<string, any>;
@@ -585,4 +590,23 @@ testCheck(configLayers, {
       observedIs: "could not test: no launch showed which permission profile is in force",
     },
   ],
+});
+
+describe("config.layers on a release too old for the setup", () => {
+  it("fails with the engine's one line and the upgrade, as the checks that need a launch do", () => {
+    const broken = brokenSetup(
+      "Codex 0.133.0 cannot load permission profiles; this setup needs 0.139 or newer",
+      {
+        expected: "a Codex release that can run this setup (0.139 or newer)",
+        remediation: "Upgrade Codex to 0.139 or newer.",
+      },
+    );
+    const facts = { ...factsOf(healthyFacts()), runner: broken, tui: broken, exec: broken, network: broken };
+    const result = runCheck(configLayers, facts, { expect: DEFAULT_EXPECTATIONS });
+    expect([result.status, result.observed, result.remediation]).toEqual([
+      "fail",
+      "Codex 0.133.0 cannot load permission profiles; this setup needs 0.139 or newer",
+      "Upgrade Codex to 0.139 or newer.",
+    ]);
+  });
 });
