@@ -45,7 +45,10 @@ describe("config layers, judged by what the launches ran", () => {
         expect(result(run.report, "config.layers").observed).toContain(
           `${hazard} ("azi4a2-autonomous" in force per CODEX_PERMISSION_PROFILE inside the sandbox); latent: a plain \`codex\` start (without --profile) would run the legacy sandbox instead of "azi4a2-autonomous"`,
         );
-        expect(result(run.report, "config.profile").observed).toContain(hazard);
+        // config.profile reads only the files: a warning too, the verdict is config.layers'.
+        expect(result(run.report, "config.profile").observed).toContain(
+          `${setup.baseConfigFile} sets sandbox_mode = "workspace-write": a legacy sandbox setting; config.layers judges from the launches whether it replaces the profile; latent:`,
+        );
         expect(run.report?.target.settings?.permissionProfile).toEqual({
           requested: "azi4a2-autonomous",
           decidedBy: setup.profileFile,
