@@ -24,6 +24,7 @@ import type {
 import { expectedMcpServers, gathered, notGathered } from "../core/model.js";
 import { MARKER_VAR } from "../core/processes.js";
 import { Redactor, secretValues } from "../core/redact.js";
+import { jsonText } from "../core/terminal-safe.js";
 import { VERSION } from "../core/version.js";
 import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
@@ -32,6 +33,7 @@ import { readLauncherStatic } from "../gather/launcher-static.js";
 import { activeProfile } from "../gather/profile-rules.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
+import type { RunnerPart } from "../runner/types.js";
 import { evaluate } from "./evaluate.js";
 import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "./facts.js";
 import { sessionIdOf, watchSessions } from "./history.js";
@@ -45,7 +47,7 @@ import { removeRootPlaceholders } from "./rule-restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
 import { type AuditSession, openSession } from "./session.js";
 import { readLayerSettings } from "./settings.js";
-import { outsideWriteDirs, type Staged, stageRunner, unstage } from "./stage.js";
+import { outsideWriteDirs, readStagedReport, type Staged, stageRunner, unstage } from "./stage.js";
 import { writableEntries } from "./writable.js";
 
 /** What is audited. */
@@ -96,14 +98,14 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const session = openSession();
   const redact = (text: string) => redactor.redact(text);
   const redactor = new Redactor(secretValues(opts.env));
-  const guard = guardConfig(opts.codexHome, [join(opts.project, ".codex", "config.toml")]);
+  const guard = guardConfig(opts.codexHome, opts.project);
   session.onClose(() => void guard.restore());
   try {
     const { codex, support, unsupported, plan, registry } = await prepare(opts, session);
     const launcherText = readFileSync(opts.launcher, "utf8");
     const stageNow = plan.runner && session.interrupted() === null;
     const staged = accepted ?? (stageNow ? await stage(opts, session, launcherText, registry) : null);
-    if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));
+    if (accepted) session.onClose(() => void unstage(accepted.record));
     const restore = staged ? restoreOnce(session, staged.record) : null;
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
@@ -304,7 +306,11 @@ function assembleFacts(
     launcher,
   });
   const exec = execFacts(launched.exec, launched.commandOutputs, host.redact, opts.timeoutMs);
-  const { runner, network } = runnerFacts(staged?.input ?? null, exec);
+  const reports = staged && {
+    input: staged.input,
+    read: (part: RunnerPart) => readStagedReport(staged.record, part),
+  };
+  const { runner, network } = runnerFacts(reports, opts.probeReport ? null : exec);
   const interrupted = session.interrupted();
   // After an interrupt, what the launches gave is not a finding: every launch-based fact says so instead.
   const cut = <T>(fact: Fact<T>): Fact<T> =>
@@ -349,7 +355,13 @@ function ruleFacts(
       ? gathered({ profile: record.rulesProfile ?? null, rules: record.rules })
       : notGathered(liveSession),
     domainRules: record.domains
-      ? launchBased(domainRuleFacts(staged.input, record.domains, exec))
+      ? launchBased(
+          domainRuleFacts(
+            { input: staged.input, read: () => readStagedReport(record, "domains") },
+            record.domains,
+            exec,
+          ),
+        )
       : notGathered(liveSession),
   };
 }
@@ -395,5 +407,5 @@ function buildReport(
 function runnerEvidence(facts: Facts, redact: (s: string) => string): string | null {
   if (!facts.runner.ok) return null;
   const network = facts.network.ok ? facts.network.value : null;
-  return redact(`${JSON.stringify({ local: facts.runner.value, net: network }, null, 2)}\n`);
+  return redact(`${jsonText({ local: facts.runner.value, net: network }, 2)}\n`);
 }

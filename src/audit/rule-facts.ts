@@ -6,7 +6,7 @@ import { gathered, notGathered } from "../core/model.js";
 import { parseProxyKill } from "../gather/proxy-kill.js";
 import { type DomainsReport, RUNNER_PARTS, type RunnerInput } from "../runner/types.js";
 import type { DomainPlan } from "./domain-plan.js";
-import { parseRunnerReport, readRegularFile, UntrustedInputError } from "./untrusted.js";
+import { parseRunnerReport, UntrustedInputError } from "./untrusted.js";
 
 /**
  * The outputs that ended a command, in the order the mock ran them: the runner's parts first, then one per domain
@@ -20,14 +20,16 @@ function commandEnds(outputs: readonly string[]): string[] {
 export const partOutputs = (outputs: readonly string[]): string[] =>
   commandEnds(outputs).slice(0, RUNNER_PARTS.length);
 
-function domainsReport(input: RunnerInput): DomainsReport | null {
+/** Where the domain probes' report is read from: inside the staging folder the host made (stage.ts). */
+export interface DomainReportSource {
+  input: RunnerInput;
+  read(): string;
+}
+
+function domainsReport(source: DomainReportSource): DomainsReport | null {
+  const { input } = source;
   try {
-    return parseRunnerReport(
-      readRegularFile(input.reports.domains),
-      input.reports.domains,
-      "domains",
-      input.nonce,
-    );
+    return parseRunnerReport(source.read(), input.reports.domains, "domains", input.nonce);
   } catch (error) {
     if (error instanceof UntrustedInputError) return null;
     throw error;
@@ -35,17 +37,17 @@ function domainsReport(input: RunnerInput): DomainsReport | null {
 }
 
 export function domainRuleFacts(
-  input: RunnerInput | null,
+  source: DomainReportSource | null,
   plan: DomainPlan | undefined,
   exec: Facts["exec"],
 ): Facts["domainRules"] {
-  if (!input || !plan) return notGathered("not needed");
+  if (!source || !plan) return notGathered("not needed");
   const empty: DomainRuleFacts = { plan, results: [], kills: [], finished: [] };
   if (plan.probes.length === 0) return gathered(empty);
   if (!exec.ok) return notGathered(exec.error);
   if (exec.value.refused) return notGathered(`Codex refused to start: ${exec.value.refused}`);
   const ends = commandEnds(exec.value.commandOutputs).slice(RUNNER_PARTS.length);
-  const report = domainsReport(input);
+  const report = domainsReport(source);
   return gathered({
     plan,
     results: plan.probes.map(

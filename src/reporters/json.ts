@@ -2,6 +2,7 @@
 // schema (and so nothing a caller attached at run time) reaches the file.
 import type { SettingReading } from "../audit/settings.js";
 import type { CheckResult, Report, ReportTarget } from "../core/model.js";
+import { jsonText } from "../core/terminal-safe.js";
 
 function resultRecord(r: CheckResult): CheckResult {
   return {
@@ -58,5 +59,6 @@ export function renderJson(report: Report): string {
     incomplete: report.incomplete,
     results: report.results.map(resultRecord),
   };
-  return `${JSON.stringify(record, null, 2)}\n`;
+  // Control characters stay JSON escapes, U+0080–U+009F and U+2028/9 too (JSON.stringify leaves those raw).
+  return `${jsonText(record, 2)}\n`;
 }
