@@ -7,6 +7,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -17,7 +18,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listCredentialFiles } from "../src/audit/credential-files.js";
 import { planDomainProbes } from "../src/audit/domain-plan.js";
 import { plannedWrites, planRuleProbes } from "../src/audit/rule-plan.js";
-import { restoreRuleWrites } from "../src/audit/rule-restore.js";
+import { recordRuleWrites, restoreRuleWrites } from "../src/audit/rule-restore.js";
 import { activeProfile, globToRegExp, governingRule } from "../src/gather/profile-rules.js";
 import { markerContent } from "../src/runner/markers.js";
 import { probeCredentialFiles, probeRules, runDomainProbe } from "../src/runner/rules.js";
@@ -268,10 +269,9 @@ describe("on a real tree", () => {
     expect(readFileSync(created, "utf8")).toBe(markerContent(nonce));
     // A second run never overwrites what is there ("wx").
     expect(probeRules(input)[1]?.create?.write.code).toBe("EEXIST");
-    const restored = restoreRuleWrites(
-      [created, join(root, "shared", ".codex-smoke-rule-0123456789ab-9")],
-      nonce,
-    );
+    // The host's record is taken at staging, before the runner ran.
+    const record = recordRuleWrites([created, join(root, "shared", ".codex-smoke-rule-0123456789ab-9")]);
+    const restored = restoreRuleWrites(record, nonce);
     expect(restored.outcomes).toEqual([
       { path: created, landed: true },
       { path: join(root, "shared", ".codex-smoke-rule-0123456789ab-9"), landed: false },
@@ -279,22 +279,31 @@ describe("on a real tree", () => {
     expect(existsSync(created)).toBe(false);
   });
 
-  it("restore leaves a path alone whose folder became a symlink, and a file with other content did not land", () => {
+  it("restore leaves a path alone whose folder was swapped for a symlink, and a file with other content did not land", () => {
     const nonce = "0123456789ab";
+    mkdirSync(join(root, "swapped"));
+    mkdirSync(join(root, "replaced"));
+    const record = recordRuleWrites([
+      join(root, "cache", ".codex-smoke-rule-0123456789ab-1"),
+      join(root, "swapped", ".codex-smoke-rule-0123456789ab-2"),
+      join(root, "replaced", ".codex-smoke-rule-0123456789ab-3"),
+    ]);
+    // Another folder under the same name is not the one the host recorded (the old one is kept: no inode reuse).
+    renameSync(join(root, "replaced"), join(root, "replaced-before"));
+    mkdirSync(join(root, "replaced"));
+    writeFileSync(join(root, "replaced", ".codex-smoke-rule-0123456789ab-3"), markerContent(nonce));
+    // During the launch: someone else's file at the probe's name, and the folder swapped for a link elsewhere.
     writeFileSync(join(root, "cache", ".codex-smoke-rule-0123456789ab-1"), "someone else's\n");
+    rmSync(join(root, "swapped"), { recursive: true });
     symlinkSync(join(root, "shared"), join(root, "swapped"));
     writeFileSync(join(root, "shared", ".codex-smoke-rule-0123456789ab-2"), markerContent(nonce));
-    const restored = restoreRuleWrites(
-      [
-        join(root, "cache", ".codex-smoke-rule-0123456789ab-1"),
-        join(root, "swapped", ".codex-smoke-rule-0123456789ab-2"),
-      ],
-      nonce,
-    );
-    expect(restored.outcomes.map((o) => o.landed)).toEqual([false, false]);
+    const restored = restoreRuleWrites(record, nonce);
+    expect(restored.outcomes.map((o) => o.landed)).toEqual([false, false, false]);
     expect(restored.leftAlone).toEqual([
       `${join(root, "swapped", ".codex-smoke-rule-0123456789ab-2")}: its folder changed during the audit; left as it is`,
+      `${join(root, "replaced", ".codex-smoke-rule-0123456789ab-3")}: its folder changed during the audit; left as it is`,
     ]);
+    expect(existsSync(join(root, "replaced", ".codex-smoke-rule-0123456789ab-3"))).toBe(true);
     expect(existsSync(join(root, "shared", ".codex-smoke-rule-0123456789ab-2"))).toBe(true);
   });
 

@@ -8,6 +8,7 @@ import type { CredentialFile } from "./credential-files.js";
 import type { DomainPlan } from "./domain-plan.js";
 import { type HostGitRepo, hostGit } from "./host-git.js";
 import type { PlannedRule } from "./rule-plan.js";
+import type { RootPlaceholders, RuleWrite } from "./rule-restore.js";
 
 export interface CanaryIdentity {
   dev: number;
@@ -51,11 +52,12 @@ export interface HostRecord {
   rulesProfile?: string | null;
   /** The probe planned for each filesystem entry of the profile (fs.profile_rules). */
   rules?: PlannedRule[];
-  /** Files the rule probes may create (host-chosen): restore removes exactly these. */
-  ruleWrites?: string[];
+  /** Files the rule probes may create (host-chosen), with their folders as found at staging: restore removes
+   * exactly these. */
+  ruleWrites?: RuleWrite[];
   /** The writable roots write entries add outside the project, with the protected names (`.git`, `.codex`, …) absent
    * there before the launch: Codex leaves empty placeholders for them. */
-  ruleRoots?: Array<{ dir: string; absent: string[] }>;
+  ruleRoots?: RootPlaceholders[];
   /** The domain-rule probes (net.profile_rules), one command each. */
   domains?: DomainPlan;
 }

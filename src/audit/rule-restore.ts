@@ -1,20 +1,19 @@
-// After the launch: which of the files the rule probes may create reached the host, and removing them. Only the
-// paths in the host's record are looked at (decisions §8a); a path whose folder is no longer the real folder the
-// host chose (a symlink swapped in) is left alone and reported, never followed.
-import {
-  closeSync,
-  constants,
-  existsSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readSync,
-  realpathSync,
-  rmdirSync,
-  unlinkSync,
-} from "node:fs";
-import { dirname, join } from "node:path";
+// After the launch: which of the files the rule probes may create reached the host, and removing them; and the
+// empty placeholders Codex leaves in the extra writable roots a write entry adds. Only the paths in the host's record
+// are looked at (decisions §8a), each inside the folder the host recorded at staging: the folder is opened by its
+// real path without following a link and must still be the very folder (device and inode), so a folder the agent
+// swapped for a symlink is left alone and reported, never followed (decisions §27).
+import { realpathSync, rmdirSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import { type Identity, SafeDir, sameIdentity } from "../core/safe-dir.js";
 import { markerContent } from "../runner/markers.js";
+
+/** A file a rule probe may create, with the folder it goes in as the host found it at staging. */
+export interface RuleWrite {
+  path: string;
+  /** The folder's real path and identity at staging; null when it could not be resolved then. */
+  folder: { real: string; identity: Identity } | null;
+}
 
 export interface RuleWriteOutcome {
   path: string;
@@ -22,58 +21,68 @@ export interface RuleWriteOutcome {
   landed: boolean;
 }
 
-/** The first bytes of a regular file, without following a link at that name. */
-function head(path: string, bytes: number): string | null {
-  let fd: number;
+/** The folder's real path and identity now (at staging), to find it again after the launch. */
+function folderOf(dir: string): RuleWrite["folder"] {
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const real = realpathSync(dir);
+    const folder = SafeDir.open(real, { create: false });
+    try {
+      return { real, identity: folder.identity() };
+    } finally {
+      folder.close();
+    }
   } catch {
     return null;
   }
-  try {
-    const buffer = Buffer.alloc(bytes);
-    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0)).toString("utf8");
-  } finally {
-    closeSync(fd);
-  }
 }
 
-function realFolder(path: string): boolean {
+/** The record of the files the probes may create: each with its folder as it is now. */
+export const recordRuleWrites = (paths: readonly string[]): RuleWrite[] =>
+  paths.map((path) => ({ path, folder: folderOf(dirname(path)) }));
+
+/** The recorded folder, opened again and still the same one; null when it is gone or was replaced. */
+function reopen(folder: RuleWrite["folder"]): SafeDir | null {
+  if (!folder) return null;
   try {
-    return realpathSync(dirname(path)) === dirname(path);
+    const dir = SafeDir.open(folder.real, { create: false });
+    if (sameIdentity(dir.identity(), folder.identity)) return dir;
+    dir.close();
   } catch {
-    return false;
+    // gone, or a link now
+  }
+  return null;
+}
+
+function removeOne(write: RuleWrite, content: string): { landed: boolean; note: string | null } {
+  const folder = reopen(write.folder);
+  if (!folder)
+    return { landed: false, note: `${write.path}: its folder changed during the audit; left as it is` };
+  const name = basename(write.path);
+  try {
+    const entry = folder.lstat(name);
+    if (!entry) return { landed: false, note: null };
+    if (entry.isDirectory())
+      return { landed: false, note: `${write.path} is a folder now, not the probe's file: left as it is` };
+    const landed = entry.isFile() && folder.readRegularFile(name, content.length + 1) === content;
+    folder.unlink(name);
+    return { landed, note: `removed ${write.path}` };
+  } finally {
+    folder.close();
   }
 }
 
 export function restoreRuleWrites(
-  paths: readonly string[],
+  writes: readonly RuleWrite[],
   nonce: string,
 ): { outcomes: RuleWriteOutcome[]; restored: string[]; leftAlone: string[] } {
   const outcomes: RuleWriteOutcome[] = [];
   const restored: string[] = [];
   const leftAlone: string[] = [];
-  const content = markerContent(nonce);
-  for (const path of paths) {
-    let entry: ReturnType<typeof lstatSync>;
-    try {
-      entry = lstatSync(path);
-    } catch {
-      outcomes.push({ path, landed: false });
-      continue;
-    }
-    if (!realFolder(path)) {
-      leftAlone.push(`${path}: its folder changed during the audit; left as it is`);
-      outcomes.push({ path, landed: false });
-      continue;
-    }
-    outcomes.push({ path, landed: entry.isFile() && head(path, content.length + 1) === content });
-    if (entry.isDirectory()) {
-      leftAlone.push(`${path} is a folder now, not the probe's file: left as it is`);
-      continue;
-    }
-    unlinkSync(path);
-    restored.push(`removed ${path}`);
+  for (const write of writes) {
+    const { landed, note } = removeOne(write, markerContent(nonce));
+    outcomes.push({ path: write.path, landed });
+    if (note?.startsWith("removed ")) restored.push(note);
+    else if (note) leftAlone.push(note);
   }
   return { outcomes, restored, leftAlone };
 }
@@ -81,32 +90,51 @@ export function restoreRuleWrites(
 /** What Codex mounts read-only in every writable root, and leaves behind as empty placeholders where it was absent. */
 const PROTECTED_NAMES = [".agents", ".aws", ".codex", ".git"];
 
+export interface RootPlaceholders {
+  folder: RuleWrite["folder"];
+  dir: string;
+  absent: string[];
+}
+
 /** For each writable root a write entry adds (besides the project, which restore covers): the protected names absent
  * in it before the launch. */
-export function placeholdersBefore(dirs: readonly string[]): Array<{ dir: string; absent: string[] }> {
-  return dirs.map((dir) => ({ dir, absent: PROTECTED_NAMES.filter((name) => !existsSync(join(dir, name))) }));
+export function placeholdersBefore(dirs: readonly string[]): RootPlaceholders[] {
+  return dirs.map((dir) => {
+    const folder = folderOf(dir);
+    const open = reopen(folder);
+    if (!open) return { folder, dir, absent: [] };
+    try {
+      return { folder, dir, absent: PROTECTED_NAMES.filter((name) => open.lstat(name) === null) };
+    } finally {
+      open.close();
+    }
+  });
 }
 
 /** An empty folder or empty regular file, never through a link: what Codex's mount points leave. */
-function removeEmpty(path: string): boolean {
+function removeEmpty(folder: SafeDir, name: string): boolean {
+  const entry = folder.lstat(name);
+  if (entry?.isFile() && entry.size === 0) return folder.unlink(name);
+  if (!entry?.isDirectory()) return false;
   try {
-    const entry = lstatSync(path);
-    if (entry.isDirectory() && readdirSync(path).length === 0) rmdirSync(path);
-    else if (entry.isFile() && entry.size === 0) unlinkSync(path);
-    else return false;
+    rmdirSync(folder.entry(name));
     return true;
   } catch {
-    return false;
+    return false; // not empty: not Codex's placeholder
   }
 }
 
 /** Removes the empty placeholders Codex left in those roots where nothing was before. */
-export function removeRootPlaceholders(roots: ReadonlyArray<{ dir: string; absent: string[] }>): string[] {
-  return roots.flatMap(({ dir, absent }) =>
-    realFolder(join(dir, "x"))
-      ? absent
-          .filter((name) => removeEmpty(join(dir, name)))
-          .map((name) => `removed the empty ${join(dir, name)} Codex left`)
-      : [],
-  );
+export function removeRootPlaceholders(roots: readonly RootPlaceholders[]): string[] {
+  return roots.flatMap(({ folder, dir, absent }) => {
+    const open = reopen(folder);
+    if (!open) return [];
+    try {
+      return absent
+        .filter((name) => removeEmpty(open, name))
+        .map((name) => `removed the empty ${dir}/${name} Codex left`);
+    } finally {
+      open.close();
+    }
+  });
 }

@@ -7,7 +7,7 @@ import { listCredentialFiles } from "./credential-files.js";
 import { planDomainProbes } from "./domain-plan.js";
 import type { HostRecord } from "./record.js";
 import { plannedWrites, planRuleProbes, writableRoots } from "./rule-plan.js";
-import { placeholdersBefore } from "./rule-restore.js";
+import { placeholdersBefore, recordRuleWrites } from "./rule-restore.js";
 
 export interface RuleStagingRequest {
   nonce: string;
@@ -59,7 +59,7 @@ export function stageRules(request: RuleStagingRequest): {
       credentialFiles,
       rulesProfile: own.profile?.name ?? null,
       rules,
-      ruleWrites: plannedWrites(rules),
+      ruleWrites: recordRuleWrites(plannedWrites(rules)),
       ruleRoots: placeholdersBefore(writableRoots(rules, request.project)),
       ...(domains ? { domains } : {}),
     },
