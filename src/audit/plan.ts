@@ -21,6 +21,7 @@ const RUNNER_FACTS: readonly FactName[] = [
   "network",
   "sideEffects",
   "credentials",
+  "staging",
   "credentialFiles",
   "profileRules",
   "domainRules",

@@ -4,6 +4,7 @@ import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import type { CredentialFacts } from "../core/model.js";
 import type { Identity } from "../core/safe-dir.js";
+import type { Namespaces } from "../runner/types.js";
 import type { CredentialFile } from "./credential-files.js";
 import type { DomainPlan } from "./domain-plan.js";
 import { type HostGitRepo, hostGit } from "./host-git.js";
@@ -46,6 +47,9 @@ export interface HostRecord {
   isRepo: boolean;
   /** `.git`'s device and inode before the probe ran: restore runs git only in that very folder. */
   gitDir?: Identity;
+  /** The host's own namespaces, read on the host at staging: what runner.report compares the runner's with (never
+   * the copy a report carries). */
+  namespaces: Namespaces;
   /** Credential files that existed on the host at staging (names only): what the runner tried to open. */
   credentialFiles?: CredentialFile[];
   /** The custom permission profile whose entries were planned (null: none in effect). */

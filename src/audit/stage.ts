@@ -44,6 +44,11 @@ export interface StageRequest
   /** Place temporary auth.json canaries where none exists: only when the host removes them minutes later (`run`),
    * never for a live session that may never be completed. */
   placeCanaries: boolean;
+  /** The launcher and the files it sources or runs, resolved by the host: probed for append, never written. */
+  launcherFiles: string[];
+  /** `run` watches its launch and restores from its record, so its runner probes even when it finds itself
+   * outside a sandbox (`--force`); the live session's runner refuses there. */
+  watched: boolean;
   /** The effective profile and config: the profile's own rules get probes (src/audit/rule-staging.ts). */
   rules?: RuleStagingRequest["rules"];
 }
@@ -71,6 +76,7 @@ export function outsideWriteDirs(project: string, home: string, writableFromConf
 
 export async function stageRunner(request: StageRequest): Promise<Staged> {
   const dir = join(request.project, request.stagingName);
+  const namespaces = ownNamespaces();
   const credentials = planCredentials(request.codexHome, request.home, request.nonce, request.placeCanaries);
   const reports = Object.fromEntries(REPORT_PARTS.map((part) => [part, join(dir, reportName(part))]));
   const own = stageRules(request);
@@ -84,7 +90,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     project: request.project,
     home: request.home,
     reports: reports as RunnerInput["reports"],
-    hostNamespaces: ownNamespaces(),
+    hostNamespaces: namespaces,
     isRepo: isGitRepo(request.project),
     authJson: credentials.credentials
       .filter((c) => c.onHost !== "missing")
@@ -96,6 +102,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     registryUrl: request.registryUrl,
     tlsControl: { certPem, keyPem },
     networkTimeoutMs: NETWORK_TIMEOUT_MS,
+    launcherFiles: request.launcherFiles,
   };
   const staged = writeStagingFolder(request.project, request.stagingName, {
     ".gitignore": "*\n",
@@ -117,10 +124,12 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     headBefore: await gitHead({ project: request.project }),
     isRepo: isGitRepo(request.project),
     gitDir: gitDirIdentity(request.project) ?? undefined,
+    namespaces,
     ...own.record,
   };
   const relative = request.stagingName;
-  const command = (part: string) => `node ${relative}/runner.mjs ${relative}/input.json ${part}`;
+  const force = request.watched ? " --force" : "";
+  const command = (part: string) => `node ${relative}/runner.mjs ${relative}/input.json ${part}${force}`;
   const commands = [...RUNNER_PARTS.map(command), ...own.parts.map(command)];
   return { record, input, commands, unstage: () => unstage(record) };
 }

@@ -103,6 +103,11 @@ const attempt: Check = object({
 });
 
 const LOCAL: Check = object({
+  startedAt: str,
+  durationMs: num,
+  node: str,
+  uid: num,
+  cwd: str,
   attestation: object({
     namespaces,
     hostNamespaces: nullable(namespaces),
@@ -130,6 +135,14 @@ const LOCAL: Check = object({
     reads: array(object({ path: str, open: probe })),
   }),
   env: object({ secretNames: array(str), insecureSwitches: record(str) }),
+  launcherFiles: array(
+    object({
+      path: str,
+      append: probe,
+      folderWritable: probe,
+      mount: nullable((v, at) => (v === "ro" || v === "rw" ? undefined : fail(at, 'expected "ro" or "rw"'))),
+    }),
+  ),
   permissionProfile: optional(nullable(str)),
   credentialFiles: optional(array(object({ path: str, open: probe }))),
   rules: optional(

@@ -97,6 +97,7 @@ export const LAUNCH_FACTS: readonly FactName[] = [
   "domainRules",
   "tui",
   "mcpGet",
+  "staging",
 ];
 
 /**

@@ -1,10 +1,13 @@
-// The staged runner: `node <dir>/runner.mjs <input.json> local|net`. Bundled at build time into one
-// dependency-free file (decisions §6, §21). It writes the part's report next to the input and prints what it found
-// and the host command that turns the facts into verdicts. It exits 0 whenever it could run: failures are data.
+// The staged runner: `node <dir>/runner.mjs <input.json> local|net [--force]`. Bundled at build time into one
+// dependency-free file (decisions §6, §21). It attests first and refuses to probe outside a sandbox (exit 3,
+// nothing written) unless `--force`: its probes would land on the real machine (a commit in the user's repository,
+// files in read-only folders). Inside, it writes the part's report next to the input and prints what it found and
+// the host command that turns the facts into verdicts; it exits 0 whenever it could run: failures are data.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { attest, sandboxVerdict } from "./attest.js";
 import { localRows, netRows, table } from "./describe.js";
 import { errorCode } from "./kit.js";
 import { runLocalProbes, runNetProbes } from "./probes.js";
@@ -60,11 +63,16 @@ export async function runPart(
   return { report, writeError };
 }
 
+/** Exit code of a run refused outside a sandbox. */
+const REFUSED = 3;
+
 export async function main(argv: string[]): Promise<number> {
-  const [inputPath, part, index] = argv;
-  const domainProbe = part === "domains" && /^\d+$/.test(index ?? "");
-  if (!inputPath || !(RUNNER_PARTS.includes(part as RunnerPart) || domainProbe)) {
-    process.stderr.write("usage: node runner.mjs <input.json> local|net|domains <index>\n");
+  const force = argv.includes("--force");
+  const [inputPath, part, ...rest] = argv.filter((arg) => arg !== "--force");
+  const domainProbe = part === "domains" && rest.length === 1 && /^\d+$/.test(rest[0] ?? "");
+  const localOrNet = RUNNER_PARTS.includes(part as RunnerPart) && rest.length === 0;
+  if (!inputPath || !(localOrNet || domainProbe)) {
+    process.stderr.write("usage: node runner.mjs <input.json> local|net|domains <index> [--force]\n");
     return 2;
   }
   let input: RunnerInput;
@@ -76,7 +84,15 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  if (domainProbe) return domainCommand(input, Number(index));
+  const where = sandboxVerdict(attest(input.hostNamespaces));
+  if (!where.inside && !force) {
+    process.stdout.write(`${STATUS_LINE_PREFIX}nonce=${input.nonce} part=${part} report=refused\n`);
+    process.stderr.write(
+      `runner: not inside a Codex sandbox (${where.why}); nothing was written (run it inside the session, or pass --force)\n`,
+    );
+    return REFUSED;
+  }
+  if (domainProbe) return domainCommand(input, Number(rest[0]));
   const { report, writeError } = await runPart(input, part as "local" | "net");
   // The first line is short and early: the model channel may cut long command output.
   process.stdout.write(
