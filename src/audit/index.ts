@@ -29,6 +29,7 @@ import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
+import { activeProfile } from "../gather/profile-rules.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
 import type { RunnerPart } from "../runner/types.js";
@@ -41,8 +42,11 @@ import { type AuditPlan, planAudit } from "./plan.js";
 import { acceptProbeReport, type StagingRecord } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
 import { removePlaceholders, restoreHost } from "./restore.js";
+import { domainRuleFacts } from "./rule-facts.js";
+import { removeRootPlaceholders } from "./rule-restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
 import { type AuditSession, openSession } from "./session.js";
+import { readLayerSettings } from "./settings.js";
 import { outsideWriteDirs, readStagedReport, type Staged, stageRunner, unstage } from "./stage.js";
 import { writableEntries } from "./writable.js";
 
@@ -175,9 +179,10 @@ async function stage(
   const profile = opts.profile ?? statics.profile ?? opts.expect.profile;
   const preliminary = readConfigLayers({
     codexHome: opts.codexHome,
+    home: opts.home,
     profileName: profile,
     project: opts.project,
-    launcherOverrides: [],
+    launcherOverrides: statics.overrides.map((override) => override.raw),
   });
   const canary = join(session.runDir, `canary-${session.nonce}.txt`);
   // A host-only file (the run dir is private): readable inside means the filesystem is not confined.
@@ -202,6 +207,15 @@ async function stage(
     placeCanaries: true,
     launcherFiles: launcherFiles(opts.launcher, opts.project, statics.files),
     watched: true,
+    rules: {
+      profile: activeProfile(preliminary.effective, {
+        home: opts.home,
+        project: opts.project,
+        tmpdir: opts.env.TMPDIR,
+      }),
+      effective: preliminary.effective,
+      probeDomains: true,
+    },
   });
   session.onClose(() => void staged.unstage());
   return staged;
@@ -212,7 +226,10 @@ async function stage(
 function restoreOnce(session: AuditSession, record: HostRecord): () => Promise<SideEffectFacts> {
   // Last of all (closing kills every marked process first): a sandbox helper that was still mounting when the
   // restore ran (an interrupt, a race) may have left an empty placeholder since.
-  session.onClose(() => void removePlaceholders(record));
+  session.onClose(() => {
+    removePlaceholders(record);
+    removeRootPlaceholders(record.ruleRoots ?? []);
+  });
   let restoring: Promise<SideEffectFacts> | null = null;
   const restore = () => {
     restoring ??= restoreHost(record);
@@ -284,6 +301,7 @@ function assembleFacts(
   });
   const config = configFacts({
     codexHome: opts.codexHome,
+    home: opts.home,
     project: opts.project,
     profile: launcher.profile ?? opts.expect.profile,
     launcher,
@@ -313,10 +331,40 @@ function assembleFacts(
     runner: cut(hostUnusable ?? runner),
     network: cut(hostUnusable ?? network),
     credentials: staged ? gathered(staged.record.credentials) : notGathered("not needed"),
+    ...ruleFacts(staged, exec, (fact) => cut(hostUnusable ?? fact)),
     sideEffects: cut(hostUnusable ?? host.sideEffects),
     tui: cut(launched.tui),
     mcpGet: cut(launched.mcpGet.length > 0 ? mcpGetFact(launched.mcpGet) : notGathered("not needed")),
     staging: host.staging,
+  };
+}
+
+/** The setup's own rules: what the host listed and planned at staging, and the domain probes' outcomes. */
+function ruleFacts(
+  staged: Pick<Staged, "input" | "record"> | null,
+  exec: Facts["exec"],
+  launchBased: <T>(fact: Fact<T>) => Fact<T>,
+): Pick<Facts, "credentialFiles" | "profileRules" | "domainRules"> {
+  const record = staged?.record;
+  const liveSession = "staged for a live session without probes for the profile's own rules";
+  if (!record) {
+    const none = notGathered("not needed");
+    return { credentialFiles: none, profileRules: none, domainRules: none };
+  }
+  return {
+    credentialFiles: record.credentialFiles ? gathered(record.credentialFiles) : notGathered(liveSession),
+    profileRules: record.rules
+      ? gathered({ profile: record.rulesProfile ?? null, rules: record.rules })
+      : notGathered(liveSession),
+    domainRules: record.domains
+      ? launchBased(
+          domainRuleFacts(
+            { input: staged.input, read: () => readStagedReport(record, "domains") },
+            record.domains,
+            exec,
+          ),
+        )
+      : notGathered(liveSession),
   };
 }
 
@@ -378,6 +426,16 @@ function buildReport(
       codexVersion: run.codex.version ?? hostSandbox?.codexVersion ?? header?.version ?? "unknown",
       codexPath: run.codex.path ?? "not found",
       execHeader: recordedExecHeader(header),
+      ...(facts.config.ok
+        ? {
+            settings: readLayerSettings(facts.config.value, {
+              runner: facts.runner,
+              tui: facts.tui,
+              exec: facts.exec,
+              network: facts.network,
+            }).settings,
+          }
+        : {}),
     },
     summary: summarize(results),
     incomplete: run.incomplete,
