@@ -16,6 +16,7 @@ import fsReadonlyPaths from "./fs/readonly_paths.js";
 import hostSandbox from "./host/sandbox.js";
 import launcherFlags from "./launcher/flags.js";
 import mcpApproval from "./mcp/approval.js";
+import mcpRuntime from "./mcp/runtime.js";
 import mcpServers from "./mcp/servers.js";
 import netRegistry from "./net/registry.js";
 import netTlsVerify from "./net/tls_verify.js";
@@ -32,6 +33,7 @@ export const checks = [
   tuiPermissions,
   mcpServers,
   mcpApproval,
+  mcpRuntime,
   runnerReport,
   fsAuthJson,
   fsGitWrite,

@@ -29,6 +29,7 @@ import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
+import { type McpTransport, serverTransports } from "../gather/mcp-runtime.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
 import { evaluate } from "./evaluate.js";
@@ -103,10 +104,13 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const restore = staged ? restoreOnce(session, staged.record) : null;
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
-    const launched = await launchPhase(opts, session, plan, staged, { codex, support, redact });
+    const launched = await launchPhase(opts, session, plan, staged, { codex, support, redact, launcherText });
     const sideEffects: Facts["sideEffects"] = restore ? gathered(await restore()) : notGathered("not needed");
-    const sessionId = launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null;
-    sessions.forget({ sessionId, startedAt: launchesStarted, endedAt: Date.now() });
+    sessions.forget({
+      sessionIds: interactiveSessions(launched),
+      startedAt: launchesStarted,
+      endedAt: Date.now(),
+    });
     const gatheredFacts = assembleFacts(opts, session, launched, staged, {
       registry,
       sideEffects,
@@ -224,7 +228,12 @@ async function launchPhase(
   session: AuditSession,
   plan: AuditPlan,
   staged: (Pick<Staged, "input"> & { commands?: string[] }) | null,
-  codex: { codex: string | null; support: CodexSupport | null; redact: (s: string) => string },
+  codex: {
+    codex: string | null;
+    support: CodexSupport | null;
+    redact: (s: string) => string;
+    launcherText: string;
+  },
 ): Promise<LaunchPhase> {
   const { redact } = codex;
   // `run --probe-report`: the runner already ran in the live session; the exec launch only reads the header.
@@ -245,6 +254,7 @@ async function launchPhase(
     execArgs: execAppendedArgs(codex.support),
     prompt: execPrompt(opts.agent, commands),
     expectedServers: opts.expect.mcpServers,
+    runtimeServers: runtimeServers(opts, codex.launcherText),
     redact,
     interrupted: session.interrupted,
     onProgress: opts.onProgress,
@@ -306,6 +316,7 @@ function assembleFacts(
     sideEffects: cut(hostUnusable ?? host.sideEffects),
     tui: cut(launched.tui),
     mcpGet: cut(launched.mcpGet.length > 0 ? mcpGetFact(launched.mcpGet) : notGathered("not needed")),
+    mcpRuntime: cut(launched.mcpRuntime.fact),
   };
 }
 
@@ -335,6 +346,34 @@ function buildReport(
     incomplete: run.incomplete,
     results,
   };
+}
+
+/** The id of each interactive session the audit started (null where it was not seen), for their traces. */
+function interactiveSessions(launched: Launched): Array<string | null> {
+  const ids: Array<string | null> = [];
+  if (launched.started.has("tui"))
+    ids.push(launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null);
+  if (launched.started.has("mcp runtime")) ids.push(launched.mcpRuntime.sessionId);
+  return ids;
+}
+
+/** Each expected server's transport as the config files and the launcher's own `-c`s give it (read statically). */
+function runtimeServers(
+  opts: AuditOptions,
+  launcherText: string,
+): Array<{ name: string; transport: McpTransport | null }> | { unavailable: string } {
+  if (opts.agent !== "mock")
+    return {
+      unavailable: "the MCP runtime turn needs the mock agent (--agent mock) to call the probe tools",
+    };
+  const launcher = readLauncherStatic(opts.launcher, launcherText);
+  const config = readConfigLayers({
+    codexHome: opts.codexHome,
+    profileName: opts.profile ?? launcher.profile ?? opts.expect.profile,
+    project: opts.project,
+    launcherOverrides: launcher.overrides.map((override) => override.raw),
+  });
+  return serverTransports(config.effective, opts.expect.mcpServers);
 }
 
 function runnerEvidence(facts: Facts, redact: (s: string) => string): string | null {

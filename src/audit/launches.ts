@@ -1,14 +1,15 @@
 // Phase 4: every Codex launch the plan asks for, through the user's launcher, concurrently (bounded by
 // --concurrency): the host's own `codex sandbox` control, one `exec` whose agent runs the runner, one interactive
-// session, and `mcp get` per server. Each returns its raw outcome; turning outcomes into facts is the next phase.
+// session, a second one whose turn calls MCP stand-ins (src/gather/mcp-runtime.ts), and `mcp get` per server. Each returns its raw outcome; turning outcomes into facts is the next phase.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type OnProgress, tracked } from "../commands/progress.js";
-import type { Facts, LaunchKind, McpGetFacts } from "../core/model.js";
+import type { Fact, Facts, LaunchKind, McpGetFacts } from "../core/model.js";
 import { notGathered } from "../core/model.js";
 import { probeHostSandbox } from "../gather/host-sandbox.js";
 import { type LaunchResult, launch } from "../gather/launch.js";
 import { runMcpGet } from "../gather/mcp-get.js";
+import { type McpRuntimeOutcome, type McpTransport, runMcpRuntime } from "../gather/mcp-runtime.js";
 import type { Shim } from "../gather/shim.js";
 import { runTuiSession, tuiArgs } from "../gather/tui.js";
 import type { AuditPlan } from "./plan.js";
@@ -30,6 +31,8 @@ export interface LaunchContext {
   execArgs: string[];
   prompt: string;
   expectedServers: readonly string[];
+  /** Each expected server's transport, for the MCP runtime session's stand-ins, or why that session cannot run. */
+  runtimeServers: Array<{ name: string; transport: McpTransport | null }> | { unavailable: string };
   redact: (text: string) => string;
   interrupted: () => NodeJS.Signals | null;
   onProgress: OnProgress | undefined;
@@ -39,7 +42,10 @@ export interface Launched {
   hostSandbox: Facts["hostSandbox"];
   exec: LaunchResult | null;
   tui: Facts["tui"];
+  mcpRuntime: McpRuntimeOutcome;
   mcpGet: Array<[string, McpGetFacts]>;
+  /** The labels of the launches that started (an interrupt stops the others before they start). */
+  started: ReadonlySet<string>;
 }
 
 /** A tiny semaphore: `--concurrency` bounds parallel Codex launches. */
@@ -69,9 +75,14 @@ export function appendedExecArgs(ctx: LaunchContext): string[] {
 
 export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<Launched> {
   const limit = limiter(Math.max(1, ctx.concurrency));
+  const started = new Set<string>();
   // A launch not started before an interrupt is not started at all.
   const guarded = <T>(label: string, fallback: T, task: () => Promise<T>) =>
-    limit(() => (ctx.interrupted() ? Promise.resolve(fallback) : tracked(ctx.onProgress, label, task)));
+    limit(() => {
+      if (ctx.interrupted()) return Promise.resolve(fallback);
+      started.add(label);
+      return tracked(ctx.onProgress, label, task);
+    });
   const interruptedFact = notGathered(`interrupted before it was gathered`);
 
   const hostSandbox = plan.hostSandbox
@@ -110,6 +121,7 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
         }),
       )
     : Promise.resolve(notGathered("not needed"));
+  const mcpRuntime = runtimeLaunch(plan, ctx, guarded, interruptedFact);
   const mcpGet = Promise.all(
     plan.mcpServers.map(
       async (server): Promise<[string, McpGetFacts]> => [
@@ -127,11 +139,45 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
       ],
     ),
   );
-  const [hostSandboxFact, execResult, tuiFact, mcpGetResults] = await Promise.all([
+  const [hostSandboxFact, execResult, tuiFact, mcpRuntimeOutcome, mcpGetResults] = await Promise.all([
     hostSandbox,
     exec,
     tui,
+    mcpRuntime,
     mcpGet,
   ]);
-  return { hostSandbox: hostSandboxFact, exec: execResult, tui: tuiFact, mcpGet: mcpGetResults };
+  return {
+    hostSandbox: hostSandboxFact,
+    exec: execResult,
+    tui: tuiFact,
+    mcpRuntime: mcpRuntimeOutcome,
+    mcpGet: mcpGetResults,
+    started,
+  };
+}
+
+type Guarded = <T>(label: string, fallback: T, task: () => Promise<T>) => Promise<T>;
+
+/** The MCP runtime session, when the plan asks for it and the mock agent can drive its turn. */
+function runtimeLaunch(
+  plan: AuditPlan,
+  ctx: LaunchContext,
+  guarded: Guarded,
+  interrupted: Fact<never>,
+): Promise<McpRuntimeOutcome> {
+  const servers = ctx.runtimeServers;
+  if (!plan.mcpRuntime) return Promise.resolve({ fact: notGathered("not needed"), sessionId: null });
+  if (!Array.isArray(servers))
+    return Promise.resolve({ fact: notGathered(servers.unavailable), sessionId: null });
+  return guarded("mcp runtime", { fact: interrupted, sessionId: null }, () =>
+    runMcpRuntime({
+      launcher: ctx.launcher,
+      project: ctx.project,
+      env: ctx.shim ? ctx.shim.envFor("mcp-runtime", ctx.env) : ctx.env,
+      timeoutMs: ctx.timeoutMs,
+      servers,
+      dir: join(ctx.runDir, "mcp-runtime"),
+      redact: ctx.redact,
+    }),
+  );
 }

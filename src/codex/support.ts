@@ -93,6 +93,7 @@ export const LAUNCH_FACTS: readonly FactName[] = [
   "credentials",
   "tui",
   "mcpGet",
+  "mcpRuntime",
 ];
 
 /** The launch-based facts as "could not test" with the one-line reason, when the release cannot run the setup. */

@@ -87,6 +87,7 @@ export function insideVerdicts(
     sideEffects: hostOnly,
     tui: hostOnly,
     mcpGet: hostOnly,
+    mcpRuntime: hostOnly,
   };
   const results: CheckResult[] = [];
   const hostSide: string[] = [];

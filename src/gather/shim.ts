@@ -24,7 +24,7 @@ export interface Shim {
   /** The real Codex the shim forwards to. */
   realCodex: string;
   /** Environment for a launch of `kind`: the shim dir first on PATH, plus the shim's own variables. */
-  envFor(kind: LaunchKind, env: Record<string, string>): Record<string, string>;
+  envFor(kind: LaunchKind | "mcp-runtime", env: Record<string, string>): Record<string, string>;
   /** The last recorded call of `kind`, or undefined when the launcher never called `codex` through PATH. */
   observed(kind: LaunchKind): RecordedLaunch | undefined;
 }
