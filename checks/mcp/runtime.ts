@@ -38,9 +38,11 @@ export default defineCheck({
     'Keep the launcher\'s `-c approval_policy="never"` and `-c mcp_servers.<server>.default_tools_approval_mode="approve"` overrides for every server.',
 });
 
+/** One call in one line: whether the stand-in got it, and what Codex returned to the model (on one line). */
 function describeCall(label: string, call: McpRuntimeCall): string {
   const arrived = call.received ? "received the call" : "received no call";
-  return `${label}: ${call.transport ?? "no"} stand-in ${arrived}; Codex returned: ${call.result ?? "nothing"}`;
+  const result = call.result === null ? "nothing" : call.result.replace(/\s+/g, " ");
+  return `${label}: ${call.transport ?? "no"} stand-in ${arrived}; Codex returned: ${result}`;
 }
 
 function judgeServer(name: string, turn: McpRuntimeFacts, found: Findings): void {
@@ -54,7 +56,7 @@ function judgeServer(name: string, turn: McpRuntimeFacts, found: Findings): void
   if (call.result !== null && /requires approval/i.test(call.result)) {
     found.problems.push(`${name}: ${call.result}`);
     found.fixes.add(approveFix(name));
-  } else if (turn.blocker?.includes(`${name}.`)) {
+  } else if (turn.blocker?.includes(`Allow the ${name} MCP server`)) {
     found.fixes.add(approveFix(name));
   } else if (call.transport === null) {
     found.unknowns.push(

@@ -1,10 +1,11 @@
 // Leave Codex's history as it was (issue 14): exec runs with `--ephemeral`; the interactive session has no such flag
 // and leaves a thread reference and a writer lock named after its session id (a UUIDv7: its first 48 bits are the
 // creation time in ms); the MCP runtime session, which has a turn, also a rollout (`sessions/YYYY/MM/DD/rollout-
-// <time>-<id>.jsonl`) and a shell snapshot (`shell_snapshots/<id>.<n>.sh`). Only the audit's own are removed: the
+// <time>-<id>.jsonl`), a shell snapshot (`shell_snapshots/<id>.<n>.sh`) and, up to 0.150, a line naming it in
+// `session_index.jsonl` (its thread name). Only the audit's own are removed: the
 // ids its sessions showed (`/status`, the runtime turn's requests), else, for a session whose id was not seen (an
 // interrupted one), the entries created while the audit's sessions ran, if exactly that many were.
-import { existsSync, readdirSync, rmdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const REFERENCES = "tui-thread-reference-capabilities";
@@ -12,6 +13,7 @@ const LOCKS = "thread-writer-locks";
 const COORDINATION_LOCK = ".coordination.lock";
 const ROLLOUTS = "sessions";
 const SNAPSHOTS = "shell_snapshots";
+const SESSION_INDEX = "session_index.jsonl";
 const UUID_V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SESSION_LINE = /^\s*│?\s*Session:\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/m;
 
@@ -76,6 +78,41 @@ function removeSession(codexHome: string, id: string): void {
   for (const rollout of rolloutsOf(codexHome, id)) rmSync(rollout, { force: true });
 }
 
+/** The size of a file, or null when there is none. */
+function sizeOf(file: string): number | null {
+  try {
+    return statSync(file).size;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Takes back what the audit's sessions appended to Codex's session index: only when every line appended since
+ * `sizeBefore` names one of `ids` (a line someone else appended keeps the file as it is).
+ */
+function restoreSessionIndex(file: string, sizeBefore: number | null, ids: readonly string[]): void {
+  let appended: string;
+  try {
+    appended = readFileSync(file)
+      .subarray(sizeBefore ?? 0)
+      .toString("utf8");
+  } catch {
+    return;
+  }
+  const lines = appended.split("\n").filter((line) => line.trim() !== "");
+  const ours = (line: string) => {
+    try {
+      return ids.includes((JSON.parse(line) as { id?: unknown }).id as string);
+    } catch {
+      return false;
+    }
+  };
+  if (lines.length === 0 || !lines.every(ours)) return;
+  if (sizeBefore === null) rmSync(file, { force: true });
+  else truncateSync(file, sizeBefore);
+}
+
 /** Removes `folder` if it is empty (someone else's entry, or an existing folder, keeps it). */
 function removeIfEmpty(folder: string): void {
   try {
@@ -98,6 +135,7 @@ export function watchSessions(codexHome: string): SessionWatch {
   const before = sessionIds(codexHome);
   // Folders Codex creates for the first session ever (or day) are the audit's too, if they end up empty.
   const foldersBefore = new Map([REFERENCES, LOCKS].map((name) => [name, existsSync(join(codexHome, name))]));
+  const indexSizeBefore = sizeOf(join(codexHome, SESSION_INDEX));
   const traceFoldersBefore = new Set([
     ...[ROLLOUTS, SNAPSHOTS].filter((name) => existsSync(join(codexHome, name))),
     ...folders(codexHome, join(codexHome, ROLLOUTS), 3),
@@ -117,6 +155,7 @@ export function watchSessions(codexHome: string): SessionWatch {
         ...(unseen > 0 && during.length === unseen ? during : []),
       ];
       for (const id of ours) removeSession(codexHome, id);
+      restoreSessionIndex(join(codexHome, SESSION_INDEX), indexSizeBefore, ours);
       for (const [name, existed] of foldersBefore) {
         if (existed) continue;
         const folder = join(codexHome, name);

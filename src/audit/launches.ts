@@ -108,20 +108,11 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
         }),
       )
     : Promise.resolve(null);
-  const tui: Promise<Facts["tui"]> = plan.tui
-    ? guarded("tui", interruptedFact, () =>
-        runTuiSession({
-          launcher: ctx.launcher,
-          project: ctx.project,
-          env: envFor(ctx, "tui"),
-          extraArgs: [...tuiArgs(ctx.project), ...ctx.providerArgs],
-          timeoutMs: ctx.timeoutMs,
-          expectedServers: [...ctx.expectedServers],
-          redact: ctx.redact,
-        }),
-      )
-    : Promise.resolve(notGathered("not needed"));
-  const mcpRuntime = runtimeLaunch(plan, ctx, guarded, interruptedFact);
+  const { tui, ready } = tuiLaunch(plan, ctx, guarded, interruptedFact);
+  // Two sessions starting at once on a Codex home whose state database is new (a first launch, a release with new
+  // migrations) race on its migration: 0.150 then refuses to start one of them ("local database appears to be
+  // damaged"). The second session starts once the first is ready, its database set up.
+  const mcpRuntime = ready.then(() => runtimeLaunch(plan, ctx, guarded, interruptedFact));
   const mcpGet = Promise.all(
     plan.mcpServers.map(
       async (server): Promise<[string, McpGetFacts]> => [
@@ -157,6 +148,35 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
 }
 
 type Guarded = <T>(label: string, fallback: T, task: () => Promise<T>) => Promise<T>;
+
+/** The interactive session, and a promise kept once it is ready (or over, or not run). */
+function tuiLaunch(
+  plan: AuditPlan,
+  ctx: LaunchContext,
+  guarded: Guarded,
+  interrupted: Fact<never>,
+): { tui: Promise<Facts["tui"]>; ready: Promise<void> } {
+  if (!plan.tui) return { tui: Promise.resolve(notGathered("not needed")), ready: Promise.resolve() };
+  let isReady = () => {};
+  const ready = new Promise<void>((resolve) => {
+    isReady = resolve;
+  });
+  const tui = guarded("tui", interrupted, () =>
+    runTuiSession({
+      launcher: ctx.launcher,
+      project: ctx.project,
+      env: envFor(ctx, "tui"),
+      extraArgs: [...tuiArgs(ctx.project), ...ctx.providerArgs],
+      timeoutMs: ctx.timeoutMs,
+      expectedServers: [...ctx.expectedServers],
+      redact: ctx.redact,
+      onStep: (step) => {
+        if (step === "ready") isReady();
+      },
+    }),
+  ).finally(isReady);
+  return { tui, ready };
+}
 
 /** The MCP runtime session, when the plan asks for it and the mock agent can drive its turn. */
 function runtimeLaunch(

@@ -1,21 +1,19 @@
 // What the interactive session shows during the MCP runtime turn, read from the rendered screen (pure). A tool call
-// that needs an answer draws a form under its `• Calling <server>.<tool>(…)` line and waits: `Field 1/1`, the
-// question, the choices, `enter to submit | esc to cancel` (0.150 → 0.171). The question tells the two kinds
-// apart: `Allow the <server> MCP server to run tool "<tool>"?` is an approval prompt; anything else is the form of an
-// elicitation (its message).
+// that needs an answer draws a form below the running calls and waits: `Field 1/1`, the question, the choices,
+// `enter to submit | esc to cancel` (0.150 → 0.171). The question tells the two kinds apart: `Allow the <server>
+// MCP server to run tool "<tool>"?` is an approval prompt; anything else is the form of an elicitation (its
+// message). With calls running in parallel, the `• Calling …` line above the form need not be its call: the
+// question is what is quoted.
 
 /** A prompt on the screen that waits for a human. */
 export interface ScreenBlocker {
   kind: "approval prompt" | "elicitation form";
-  /** The call it belongs to, e.g. `playwright.codex_smoke_probe({})`, when shown. */
-  call: string | null;
   /** The question, e.g. `Allow the playwright MCP server to run tool "codex_smoke_probe"?`. */
   question: string;
 }
 
 const SUBMIT_LINE = /^\s*enter to submit \| esc to cancel\s*$/;
 const FIELD_LINE = /^\s*Field \d+\/\d+\b/;
-const CALLING_LINE = /^\s*• Calling (.+?)\s*$/;
 const APPROVAL_QUESTION = /^Allow the .+ MCP server to run tool /;
 
 /** Index of the last line before `end` that matches, or -1. */
@@ -36,16 +34,10 @@ export function screenBlocker(screen: string): ScreenBlocker | null {
     .map((line) => line.trim())
     .find((line) => line !== "");
   if (question === undefined) return null;
-  const calling = lastMatch(lines, CALLING_LINE, field);
-  return {
-    kind: APPROVAL_QUESTION.test(question) ? "approval prompt" : "elicitation form",
-    call: calling < 0 ? null : (CALLING_LINE.exec(lines[calling] as string)?.[1] ?? null),
-    question,
-  };
+  return { kind: APPROVAL_QUESTION.test(question) ? "approval prompt" : "elicitation form", question };
 }
 
 /** The blocker in one line, as a finding quotes it. */
 export function describeBlocker(blocker: ScreenBlocker): string {
-  const call = blocker.call === null ? "" : ` (calling ${blocker.call})`;
-  return `${blocker.kind} on screen${call}: "${blocker.question}"`;
+  return `${blocker.kind} on screen: "${blocker.question}"`;
 }
