@@ -67,6 +67,8 @@ describe("stdio stand-in (playwright), run as the reference setup configures it"
       params: { name: "browser_navigate", arguments: { url: "http://a.test/" } },
     });
     expect((await next()).result.content[0].text).toContain("http://a.test/");
+    // Its --log: a caller can tell which calls the setup's own server received.
+    expect(setup.mcpCalls().playwright).toEqual(["browser_navigate"]);
 
     send({ jsonrpc: "2.0", id: 3, method: "ping" });
     expect(await next()).toEqual({ jsonrpc: "2.0", id: 3, result: {} });
