@@ -89,11 +89,11 @@ describe("mcp.runtime with Codex 0.169 (dev dependency)", () => {
           /^playwright, openaiDeveloperDocs: the stand-ins received their calls with no prompt; elicitation answered decline in \d+ ms; a 1-s tool timeout was enforced /,
         );
         // The stand-ins' own logs: the calls really arrived.
-        expect(run.observed("mcp.runtime")).toContain("playwright: stdio stand-in received the call");
-        expect(run.observed("mcp.runtime")).toContain("openaiDeveloperDocs: http stand-in received the call");
-        expect(run.observed("mcp.runtime")).toMatch(
-          /a call past tool_timeout_sec = 1 was cancelled after 1\.\d s/,
+        expect(run.observed("mcp.runtime")).toContain("playwright (stdio stand-in): received the call");
+        expect(run.observed("mcp.runtime")).toContain(
+          "openaiDeveloperDocs (http stand-in): received the call",
         );
+        expect(run.observed("mcp.runtime")).toMatch(/tool_timeout_sec = 1\): cancelled after 1\.\d s/);
         expect(run.exitCode).toBe(0);
       },
     );
@@ -103,7 +103,7 @@ describe("mcp.runtime with Codex 0.169 (dev dependency)", () => {
     await auditWith(null, removeApprove, (_setup, run) => {
       expect(run.status("mcp.runtime")).toBe("fail");
       expect(run.report?.results.find((r) => r.id === "mcp.runtime")?.observed).toBe(REJECTED);
-      expect(run.observed("mcp.runtime")).toContain("openaiDeveloperDocs: http stand-in received the call");
+      expect(run.observed("mcp.runtime")).toContain("openaiDeveloperDocs (http stand-in): received the call");
     });
   });
 

@@ -38,11 +38,17 @@ export default defineCheck({
     'Keep the launcher\'s `-c approval_policy="never"` and `-c mcp_servers.<server>.default_tools_approval_mode="approve"` overrides for every server.',
 });
 
-/** One call in one line: whether the stand-in got it, and what Codex returned to the model (on one line). */
-function describeCall(label: string, call: McpRuntimeCall): string {
+/** What Codex returned to the model for a call, on one line. */
+function returned(call: McpRuntimeCall): string {
+  return call.result === null
+    ? "Codex returned no result"
+    : `Codex returned "${call.result.replace(/\s+/g, " ")}"`;
+}
+
+/** One call in one line: whether the stand-in got it, and what Codex returned. */
+function describeCall(name: string, call: McpRuntimeCall): string {
   const arrived = call.received ? "received the call" : "received no call";
-  const result = call.result === null ? "nothing" : call.result.replace(/\s+/g, " ");
-  return `${label}: ${call.transport ?? "no"} stand-in ${arrived}; Codex returned: ${result}`;
+  return `${name} (${call.transport ?? "no"} stand-in): ${arrived}; ${returned(call)}`;
 }
 
 function judgeServer(name: string, turn: McpRuntimeFacts, found: Findings): void {
@@ -75,11 +81,14 @@ function judgeServer(name: string, turn: McpRuntimeFacts, found: Findings): void
 
 function judgeElicitation(turn: McpRuntimeFacts, found: Findings): void {
   const { elicitation } = turn;
-  const answer = elicitation.answer ?? "none";
   const timing = elicitation.answeredInMs === null ? "" : ` in ${elicitation.answeredInMs} ms`;
-  found.evidence.push(
-    `elicitation: answered ${answer}${timing}; ${describeCall("probe server", elicitation)}`,
-  );
+  const what =
+    elicitation.answer !== null
+      ? `answered ${elicitation.answer}${timing}`
+      : elicitation.received
+        ? "received the call, no answer"
+        : "received no call";
+  found.evidence.push(`elicitation (probe server): ${what}; ${returned(elicitation)}`);
   if (elicitation.answer === "decline" || elicitation.answer === "cancel") return;
   if (elicitation.answer !== null) {
     found.problems.push(`the elicitation was answered ${elicitation.answer}, with nobody there to answer`);
@@ -97,8 +106,9 @@ function judgeTimeout(turn: McpRuntimeFacts, found: Findings): void {
   const { timeout } = turn;
   const cancelled = timeout.result !== null && /timed out/i.test(timeout.result);
   const after = timeout.cancelledInMs === null ? "" : ` after ${(timeout.cancelledInMs / 1000).toFixed(1)} s`;
+  const what = cancelled ? `cancelled${after}` : timeout.received ? "not cancelled" : "received no call";
   found.evidence.push(
-    `tool timeout: ${cancelled ? `a call past tool_timeout_sec = ${timeout.limitSec} was cancelled${after}` : "not shown"}; ${describeCall("probe server", timeout)}`,
+    `tool timeout (probe server, tool_timeout_sec = ${timeout.limitSec}): ${what}; ${returned(timeout)}`,
   );
   if (cancelled || turn.blocker || turn.unanswered) return;
   if (timeout.received && timeout.result !== null)

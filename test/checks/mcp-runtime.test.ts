@@ -33,10 +33,10 @@ testCheck(mcpRuntime, {
       observedIs:
         "playwright, openaiDeveloperDocs: the stand-ins received their calls with no prompt; elicitation answered decline in 2 ms; a 1-s tool timeout was enforced",
       evidence: [
-        "playwright: stdio stand-in received the call; Codex returned: codex-smoke stand-in: call received",
-        "openaiDeveloperDocs: http stand-in received the call; Codex returned: codex-smoke stand-in: call received",
-        "elicitation: answered decline in 2 ms; probe server: stdio stand-in received the call; Codex returned: elicitation answered: decline",
-        "tool timeout: a call past tool_timeout_sec = 1 was cancelled after 1.0 s; probe server: stdio stand-in received the call; Codex returned: tool call error: tool call failed for `codex_smoke_probe/codex_smoke_sleep` Caused by: timed out awaiting tools/call after 1000ms",
+        'playwright (stdio stand-in): received the call; Codex returned "codex-smoke stand-in: call received"',
+        'openaiDeveloperDocs (http stand-in): received the call; Codex returned "codex-smoke stand-in: call received"',
+        'elicitation (probe server): answered decline in 2 ms; Codex returned "elicitation answered: decline"',
+        'tool timeout (probe server, tool_timeout_sec = 1): cancelled after 1.0 s; Codex returned "tool call error: tool call failed for `codex_smoke_probe/codex_smoke_sleep` Caused by: timed out awaiting tools/call after 1000ms"',
       ],
     },
     {
@@ -63,7 +63,7 @@ testCheck(mcpRuntime, {
       },
       status: "fail",
       observedIs: `playwright: ${REJECTED}`,
-      evidence: `playwright: stdio stand-in received no call; Codex returned: ${REJECTED}`,
+      evidence: `playwright (stdio stand-in): received no call; Codex returned "${REJECTED}"`,
       remediation: APPROVE_FIX,
     },
     {
@@ -83,8 +83,7 @@ testCheck(mcpRuntime, {
       facts: (f) => stoppedAtForm(f, FORM),
       status: "fail",
       observedIs: `${FORM}: the session would wait for nobody`,
-      evidence:
-        "elicitation: answered none; probe server: stdio stand-in received the call; Codex returned: nothing",
+      evidence: "elicitation (probe server): received the call, no answer; Codex returned no result",
       remediation: POLICY_FIX,
     },
     {
