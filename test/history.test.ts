@@ -132,6 +132,18 @@ describe("watchSessions", () => {
     expect(readdirSync(join(home, "shell_snapshots"))).toEqual([`${users}.1.sh`]);
   });
 
+  it("a seen id goes even without a thread reference or lock (0.139); an id that is no UUID is never a path", () => {
+    const watch = watchSessions(home);
+    const ours = uuidV7(t0 + 100);
+    mkdirSync(join(home, "shell_snapshots"));
+    writeFileSync(join(home, "shell_snapshots", `${ours}.1.sh`), "");
+    writeFileSync(join(home, "keep.1.sh"), "");
+    expect(watch.forget({ sessionIds: [ours, "../keep"], startedAt: t0, endedAt: t0 + 3_000 })).toEqual([
+      ours,
+    ]);
+    expect(readdirSync(home)).toEqual(["keep.1.sh"]);
+  });
+
   it("folders Codex created for the audit's sessions go when they end up empty", () => {
     const watch = watchSessions(home);
     const ours = uuidV7(t0 + 100);

@@ -25,11 +25,11 @@ export default defineCheck({
     const expected = `${expect.mcpServers.join(", ")}: called with no prompt; elicitation: decline or cancel; tool timeout enforced`;
     if (turn.refused) return refusedToStart(expected, turn.refused);
     const found: Findings = { problems: [], fixes: new Set(), unknowns: [], evidence: [] };
-    if (turn.blocker) {
-      found.problems.push(`${turn.blocker}: the session would wait for nobody`);
-      found.fixes.add(POLICY_FIX);
-    }
+    if (turn.blocker) found.problems.push(`${turn.blocker}: the session would wait for nobody`);
     for (const name of expect.mcpServers) judgeServer(name, turn, found);
+    // After the servers' own fixes: an approval prompt is first the server's approval mode (0.139 prompts even
+    // under `never`), an elicitation form only the policy.
+    if (turn.blocker) found.fixes.add(POLICY_FIX);
     judgeElicitation(turn, found);
     judgeTimeout(turn, found);
     return verdict(expected, expect.mcpServers, turn, found);

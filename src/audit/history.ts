@@ -15,6 +15,7 @@ const ROLLOUTS = "sessions";
 const SNAPSHOTS = "shell_snapshots";
 const SESSION_INDEX = "session_index.jsonl";
 const UUID_V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SESSION_LINE = /^\s*│?\s*Session:\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/m;
 
 /** The session id `/status` showed, or null. */
@@ -144,16 +145,15 @@ export function watchSessions(codexHome: string): SessionWatch {
     forget({ sessionIds: seen, startedAt, endedAt }) {
       // An interrupted session may have left its lock but not yet its reference: both name the session.
       const created = [...sessionIds(codexHome)].filter((id) => !before.has(id));
-      const known = seen.filter((id): id is string => id !== null);
+      // Ids are file names here: only the UUIDs Codex names sessions with.
+      const known = seen.filter((id): id is string => id !== null && UUID.test(id));
       const unseen = seen.length - known.length;
       const during = created.filter((id) => {
         const time = uuidV7Time(id);
         return time !== null && time >= startedAt - 1_000 && time <= endedAt + 1_000 && !known.includes(id);
       });
-      const ours = [
-        ...created.filter((id) => known.includes(id)),
-        ...(unseen > 0 && during.length === unseen ? during : []),
-      ];
+      // A seen id is the audit's own session even where it left no thread reference or lock (0.139).
+      const ours = [...known, ...(unseen > 0 && during.length === unseen ? during : [])];
       for (const id of ours) removeSession(codexHome, id);
       restoreSessionIndex(join(codexHome, SESSION_INDEX), indexSizeBefore, ours);
       for (const [name, existed] of foldersBefore) {

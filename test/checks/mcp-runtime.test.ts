@@ -76,7 +76,7 @@ testCheck(mcpRuntime, {
       },
       status: "fail",
       observedIs: `${APPROVAL}: the session would wait for nobody`,
-      remediation: `${POLICY_FIX} ${APPROVE_FIX}`,
+      remediation: `${APPROVE_FIX} ${POLICY_FIX}`,
     },
     {
       name: "on-request with approve: the elicitation form, quoted",
