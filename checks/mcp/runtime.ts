@@ -135,7 +135,7 @@ function verdict(
   const observed = [
     `${servers.join(", ")}: the stand-ins received their calls with no prompt`,
     `elicitation answered ${elicitation.answer}${elicitation.answeredInMs === null ? "" : ` in ${elicitation.answeredInMs} ms`}`,
-    `a ${timeout.limitSec}-s tool timeout was enforced`,
+    `a tool timeout of ${timeout.limitSec} s was enforced`,
   ].join("; ");
   return { status: "pass", expected, observed, evidence };
 }

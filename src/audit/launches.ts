@@ -9,7 +9,12 @@ import { notGathered } from "../core/model.js";
 import { probeHostSandbox } from "../gather/host-sandbox.js";
 import { type LaunchResult, launch } from "../gather/launch.js";
 import { runMcpGet } from "../gather/mcp-get.js";
-import { type McpRuntimeOutcome, type McpTransport, runMcpRuntime } from "../gather/mcp-runtime.js";
+import {
+  type McpRuntimeOptions,
+  type McpRuntimeOutcome,
+  type McpTransport,
+  runMcpRuntime,
+} from "../gather/mcp-runtime.js";
 import type { Shim } from "../gather/shim.js";
 import { runTuiSession, tuiArgs } from "../gather/tui.js";
 import type { AuditPlan } from "./plan.js";
@@ -32,7 +37,7 @@ export interface LaunchContext {
   prompt: string;
   expectedServers: readonly string[];
   /** Each expected server's transport, for the MCP runtime session's stand-ins, or why that session cannot run. */
-  runtimeServers: Array<{ name: string; transport: McpTransport | null }> | { unavailable: string };
+  runtimeServers: RuntimeServers | { unavailable: string };
   redact: (text: string) => string;
   interrupted: () => NodeJS.Signals | null;
   onProgress: OnProgress | undefined;
@@ -76,13 +81,16 @@ export function appendedExecArgs(ctx: LaunchContext): string[] {
 export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<Launched> {
   const limit = limiter(Math.max(1, ctx.concurrency));
   const started = new Set<string>();
-  // A launch not started before an interrupt is not started at all.
-  const guarded = <T>(label: string, fallback: T, task: () => Promise<T>) =>
-    limit(() => {
-      if (ctx.interrupted()) return Promise.resolve(fallback);
+  const run: Run = {
+    // A launch not started before an interrupt is not started at all.
+    slot: (fallback, task) => limit(() => (ctx.interrupted() ? Promise.resolve(fallback) : task())),
+    track: (label, task) => {
       started.add(label);
       return tracked(ctx.onProgress, label, task);
-    });
+    },
+  };
+  const guarded = <T>(label: string, fallback: T, task: () => Promise<T>) =>
+    run.slot(fallback, () => run.track(label, task));
   const interruptedFact = notGathered(`interrupted before it was gathered`);
 
   const hostSandbox = plan.hostSandbox
@@ -108,11 +116,7 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
         }),
       )
     : Promise.resolve(null);
-  const { tui, ready } = tuiLaunch(plan, ctx, guarded, interruptedFact);
-  // Two sessions starting at once on a Codex home whose state database is new (a first launch, a release with new
-  // migrations) race on its migration: 0.150 then refuses to start one of them ("local database appears to be
-  // damaged"). The second session starts once the first is ready, its database set up.
-  const mcpRuntime = ready.then(() => runtimeLaunch(plan, ctx, guarded, interruptedFact));
+  const { tui, mcpRuntime } = interactiveLaunches(plan, ctx, run, interruptedFact);
   const mcpGet = Promise.all(
     plan.mcpServers.map(
       async (server): Promise<[string, McpGetFacts]> => [
@@ -147,57 +151,85 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
   };
 }
 
-type Guarded = <T>(label: string, fallback: T, task: () => Promise<T>) => Promise<T>;
-
-/** The interactive session, and a promise kept once it is ready (or over, or not run). */
-function tuiLaunch(
-  plan: AuditPlan,
-  ctx: LaunchContext,
-  guarded: Guarded,
-  interrupted: Fact<never>,
-): { tui: Promise<Facts["tui"]>; ready: Promise<void> } {
-  if (!plan.tui) return { tui: Promise.resolve(notGathered("not needed")), ready: Promise.resolve() };
-  let isReady = () => {};
-  const ready = new Promise<void>((resolve) => {
-    isReady = resolve;
-  });
-  const tui = guarded("tui", interrupted, () =>
-    runTuiSession({
-      launcher: ctx.launcher,
-      project: ctx.project,
-      env: envFor(ctx, "tui"),
-      extraArgs: [...tuiArgs(ctx.project), ...ctx.providerArgs],
-      timeoutMs: ctx.timeoutMs,
-      expectedServers: [...ctx.expectedServers],
-      redact: ctx.redact,
-      onStep: (step) => {
-        if (step === "ready") isReady();
-      },
-    }),
-  ).finally(isReady);
-  return { tui, ready };
+/** A slot under `--concurrency` (skipped after an interrupt), and a launch tracked under its progress label. */
+interface Run {
+  slot<T>(fallback: T, task: () => Promise<T>): Promise<T>;
+  track<T>(label: string, task: () => Promise<T>): Promise<T>;
 }
 
-/** The MCP runtime session, when the plan asks for it and the mock agent can drive its turn. */
-function runtimeLaunch(
+const notNeeded: McpRuntimeOutcome = { fact: notGathered("not needed"), sessionId: null };
+
+/**
+ * The interactive step: the session for `/status` and `/mcp verbose`, and the MCP runtime session, in one
+ * `--concurrency` slot (mostly they wait on Codex, not on a core). The runtime session starts once the first is
+ * ready: two sessions starting at once on a Codex home whose state database is new (a first launch, a release with
+ * new migrations) race on its migration, and 0.150 then refuses to start one of them ("local database appears to be
+ * damaged"). With `--concurrency 1` it starts after the first has ended.
+ */
+function interactiveLaunches(
   plan: AuditPlan,
   ctx: LaunchContext,
-  guarded: Guarded,
+  run: Run,
   interrupted: Fact<never>,
-): Promise<McpRuntimeOutcome> {
+): { tui: Promise<Facts["tui"]>; mcpRuntime: Promise<McpRuntimeOutcome> } {
+  const skipped = notGathered("not needed");
+  const runtimeFallback = { fact: interrupted, sessionId: null };
   const servers = ctx.runtimeServers;
-  if (!plan.mcpRuntime) return Promise.resolve({ fact: notGathered("not needed"), sessionId: null });
-  if (!Array.isArray(servers))
-    return Promise.resolve({ fact: notGathered(servers.unavailable), sessionId: null });
-  return guarded("mcp runtime", { fact: interrupted, sessionId: null }, () =>
-    runMcpRuntime({
-      launcher: ctx.launcher,
-      project: ctx.project,
-      env: ctx.shim ? ctx.shim.envFor("mcp-runtime", ctx.env) : ctx.env,
-      timeoutMs: ctx.timeoutMs,
-      servers,
-      dir: join(ctx.runDir, "mcp-runtime"),
-      redact: ctx.redact,
-    }),
-  );
+  // Not launched at all: not needed, or it cannot run (the reason is the fact).
+  const noRuntime: McpRuntimeOutcome | null = !plan.mcpRuntime
+    ? notNeeded
+    : Array.isArray(servers)
+      ? null
+      : { fact: notGathered(servers.unavailable), sessionId: null };
+  const runtime = () => runMcpRuntime(runtimeOptions(ctx, servers as RuntimeServers));
+  if (!plan.tui) {
+    const mcpRuntime = noRuntime
+      ? Promise.resolve(noRuntime)
+      : run.slot(runtimeFallback, () => run.track("mcp runtime", runtime));
+    return { tui: Promise.resolve(skipped), mcpRuntime };
+  }
+  let ready = () => {};
+  const isReady = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
+  const both = run.slot({ tui: interrupted as Facts["tui"], mcpRuntime: runtimeFallback }, async () => {
+    const tui = run.track("tui", () => tuiSession(ctx, ready)).finally(ready);
+    const mcpRuntime = noRuntime
+      ? Promise.resolve(noRuntime)
+      : (ctx.concurrency > 1 ? isReady : tui).then(() =>
+          ctx.interrupted() ? runtimeFallback : run.track("mcp runtime", runtime),
+        );
+    const [tuiFact, runtimeOutcome] = await Promise.all([tui, mcpRuntime]);
+    return { tui: tuiFact, mcpRuntime: runtimeOutcome };
+  });
+  return { tui: both.then((done) => done.tui), mcpRuntime: both.then((done) => done.mcpRuntime) };
+}
+
+function tuiSession(ctx: LaunchContext, ready: () => void): Promise<Facts["tui"]> {
+  return runTuiSession({
+    launcher: ctx.launcher,
+    project: ctx.project,
+    env: envFor(ctx, "tui"),
+    extraArgs: [...tuiArgs(ctx.project), ...ctx.providerArgs],
+    timeoutMs: ctx.timeoutMs,
+    expectedServers: [...ctx.expectedServers],
+    redact: ctx.redact,
+    onStep: (step) => {
+      if (step === "ready") ready();
+    },
+  });
+}
+
+type RuntimeServers = Array<{ name: string; transport: McpTransport | null }>;
+
+function runtimeOptions(ctx: LaunchContext, servers: RuntimeServers): McpRuntimeOptions {
+  return {
+    launcher: ctx.launcher,
+    project: ctx.project,
+    env: ctx.shim ? ctx.shim.envFor("mcp-runtime", ctx.env) : ctx.env,
+    timeoutMs: ctx.timeoutMs,
+    servers,
+    dir: join(ctx.runDir, "mcp-runtime"),
+    redact: ctx.redact,
+  };
 }

@@ -1,6 +1,6 @@
 // The MCP runtime turn (`mcp.runtime`): a second interactive session through the user's launcher, in parallel with
 // the first, whose one model turn calls a non-read-only tool of each expected server and two read-only tools of
-// codex-smoke's own probe server (one asks for input, one outlasts a 1-s tool timeout). Each expected server's
+// codex-smoke's own probe server (one asks for input, one outlasts a 0.5-s tool timeout). Each expected server's
 // command (stdio) or URL (HTTP) is pointed at a loopback stand-in by appended `-c` overrides of that key only: the
 // last `-c` for a key wins, so the launcher's approval and timeout overrides for the name stay in force, and the
 // user's real servers never receive a probe call. Why a second session and not the first: `/mcp verbose` in the
@@ -35,8 +35,12 @@ import { refusal, Stop, TuiDriver, tuiArgs } from "./tui.js";
 
 /** codex-smoke's own server: its name is the audit's, never one of the user's. */
 export const PROBE_SERVER = "codex_smoke_probe";
-/** The probe server's tool timeout: short, so showing that Codex enforces one costs at most this. */
-const PROBE_TIMEOUT_SEC = 1;
+/**
+ * The probe server's tool timeout: short, so showing that Codex enforces one costs at most this (the calls run in
+ * parallel). It cannot cut the elicitation short: Codex does not time out a call while an elicitation waits
+ * (reference/mcp-runtime.md Q3), and its answer takes milliseconds.
+ */
+const PROBE_TIMEOUT_SEC = 0.5;
 /** How long the calls may go unanswered before the turn counts as hung (a hidden prompt, a stuck call). */
 const ANSWER_MS = 5_000;
 const EXIT_DRAIN_MS = 200;

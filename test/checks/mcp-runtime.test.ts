@@ -31,12 +31,12 @@ testCheck(mcpRuntime, {
       name: "every stand-in got its call, the elicitation was declined, the timeout enforced",
       status: "pass",
       observedIs:
-        "playwright, openaiDeveloperDocs: the stand-ins received their calls with no prompt; elicitation answered decline in 2 ms; a 1-s tool timeout was enforced",
+        "playwright, openaiDeveloperDocs: the stand-ins received their calls with no prompt; elicitation answered decline in 2 ms; a tool timeout of 0.5 s was enforced",
       evidence: [
         'playwright (stdio stand-in): received the call; Codex returned "codex-smoke stand-in: call received"',
         'openaiDeveloperDocs (http stand-in): received the call; Codex returned "codex-smoke stand-in: call received"',
         'elicitation (probe server): answered decline in 2 ms; Codex returned "elicitation answered: decline"',
-        'tool timeout (probe server, tool_timeout_sec = 1): cancelled after 1.0 s; Codex returned "tool call error: tool call failed for `codex_smoke_probe/codex_smoke_sleep` Caused by: timed out awaiting tools/call after 1000ms"',
+        'tool timeout (probe server, tool_timeout_sec = 0.5): cancelled after 0.5 s; Codex returned "tool call error: tool call failed for `codex_smoke_probe/codex_smoke_sleep` Caused by: timed out awaiting tools/call after 500ms"',
       ],
     },
     {
@@ -114,7 +114,7 @@ testCheck(mcpRuntime, {
         f.mcpRuntime.timeout.cancelledInMs = null;
       },
       status: "fail",
-      observedIs: "Codex did not enforce tool_timeout_sec = 1: the call returned slept",
+      observedIs: "Codex did not enforce tool_timeout_sec = 0.5: the call returned slept",
     },
     {
       name: "a call that reached nothing for another reason",
