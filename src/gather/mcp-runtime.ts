@@ -34,7 +34,7 @@ import { describeBlocker, screenBlocker } from "./mcp-runtime-screens.js";
 import { refusal, Stop, TuiDriver, tuiArgs } from "./tui.js";
 
 /** codex-smoke's own server: its name is the audit's, never one of the user's. */
-export const PROBE_SERVER = "codex_smoke_probe";
+const PROBE_SERVER = "codex_smoke_probe";
 /**
  * The probe server's tool timeout: short, so showing that Codex enforces one costs at most this (the calls run in
  * parallel). It cannot cut the elicitation short: Codex does not time out a call while an elicitation waits
