@@ -81,7 +81,12 @@ describe("mcp.runtime with Codex 0.169 (dev dependency)", () => {
   it("the reference setup passes: both stand-ins got their call, the elicitation was declined", async () => {
     await auditWith(
       null,
-      () => {},
+      // A server the user has besides the expected ones: the runtime session turns it off (`enabled=false`).
+      (setup) =>
+        editFile(setup.profileFile, (text) => {
+          const table = /\[mcp_servers\.playwright\]\n(command = .*\nargs = .*)\n/.exec(text)?.[1];
+          return `${text}\n[mcp_servers.extra]\n${table}\n`;
+        }),
       (_setup, run) => {
         expect(run.status("mcp.runtime"), run.observed("mcp.runtime")).toBe("pass");
         expect(run.status("mcp.servers")).toBe("pass");

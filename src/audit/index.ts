@@ -29,7 +29,7 @@ import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
-import { type McpTransport, serverTransports } from "../gather/mcp-runtime.js";
+import { type RuntimeServers, runtimeServers } from "../gather/mcp-runtime.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
 import { evaluate } from "./evaluate.js";
@@ -254,7 +254,7 @@ async function launchPhase(
     execArgs: execAppendedArgs(codex.support),
     prompt: execPrompt(opts.agent, commands),
     expectedServers: opts.expect.mcpServers,
-    runtimeServers: runtimeServers(opts, codex.launcherText),
+    runtimeServers: runtimePlan(opts, codex.launcherText),
     redact,
     interrupted: session.interrupted,
     onProgress: opts.onProgress,
@@ -357,11 +357,11 @@ function interactiveSessions(launched: Launched): Array<string | null> {
   return ids;
 }
 
-/** Each expected server's transport as the config files and the launcher's own `-c`s give it (read statically). */
-function runtimeServers(
-  opts: AuditOptions,
-  launcherText: string,
-): Array<{ name: string; transport: McpTransport | null }> | { unavailable: string } {
+/**
+ * Each expected server's transport, and the other servers, as the config files and the launcher's own `-c`s give
+ * them (read statically), for the MCP runtime session.
+ */
+function runtimePlan(opts: AuditOptions, launcherText: string): RuntimeServers | { unavailable: string } {
   if (opts.agent !== "mock")
     return {
       unavailable: "the MCP runtime turn needs the mock agent (--agent mock) to call the probe tools",
@@ -373,7 +373,7 @@ function runtimeServers(
     project: opts.project,
     launcherOverrides: launcher.overrides.map((override) => override.raw),
   });
-  return serverTransports(config.effective, opts.expect.mcpServers);
+  return runtimeServers(config.effective, opts.expect.mcpServers);
 }
 
 function runnerEvidence(facts: Facts, redact: (s: string) => string): string | null {

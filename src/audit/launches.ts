@@ -12,7 +12,7 @@ import { runMcpGet } from "../gather/mcp-get.js";
 import {
   type McpRuntimeOptions,
   type McpRuntimeOutcome,
-  type McpTransport,
+  type RuntimeServers,
   runMcpRuntime,
 } from "../gather/mcp-runtime.js";
 import type { Shim } from "../gather/shim.js";
@@ -178,9 +178,9 @@ function interactiveLaunches(
   // Not launched at all: not needed, or it cannot run (the reason is the fact).
   const noRuntime: McpRuntimeOutcome | null = !plan.mcpRuntime
     ? notNeeded
-    : Array.isArray(servers)
-      ? null
-      : { fact: notGathered(servers.unavailable), sessionId: null };
+    : "unavailable" in servers
+      ? { fact: notGathered(servers.unavailable), sessionId: null }
+      : null;
   const runtime = () => runMcpRuntime(runtimeOptions(ctx, servers as RuntimeServers));
   if (!plan.tui) {
     const mcpRuntime = noRuntime
@@ -220,15 +220,13 @@ function tuiSession(ctx: LaunchContext, ready: () => void): Promise<Facts["tui"]
   });
 }
 
-type RuntimeServers = Array<{ name: string; transport: McpTransport | null }>;
-
 function runtimeOptions(ctx: LaunchContext, servers: RuntimeServers): McpRuntimeOptions {
   return {
     launcher: ctx.launcher,
     project: ctx.project,
     env: ctx.shim ? ctx.shim.envFor("mcp-runtime", ctx.env) : ctx.env,
     timeoutMs: ctx.timeoutMs,
-    servers,
+    ...servers,
     dir: join(ctx.runDir, "mcp-runtime"),
     redact: ctx.redact,
   };

@@ -9,7 +9,7 @@
 // The prompt is passed as the session's initial prompt, so nothing is typed. The session ends as soon as the turn
 // ended (the agent got every call's result), a form waits on the screen (quoted), or the calls went unanswered for
 // ANSWER_MS; then it is killed. Its traces in CODEX_HOME are named after the session id the agent saw.
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type ProbeCallRecord,
@@ -46,7 +46,7 @@ const ANSWER_MS = 5_000;
 const EXIT_DRAIN_MS = 200;
 const PROMPT = "codex-smoke: call each MCP probe tool once";
 
-export type McpTransport = "stdio" | "http";
+type McpTransport = "stdio" | "http";
 
 export interface McpRuntimeOptions {
   launcher: string;
@@ -56,6 +56,8 @@ export interface McpRuntimeOptions {
   timeoutMs: number;
   /** Each expected server with the transport its config gives it (null: none, so no stand-in is put there). */
   servers: ReadonlyArray<{ name: string; transport: McpTransport | null }>;
+  /** The other servers the config defines: not started in this session (they would only slow its turn down). */
+  others: readonly string[];
   /** A private directory for the stand-ins' logs. */
   dir: string;
   redact: (text: string) => string;
@@ -67,17 +69,30 @@ export interface McpRuntimeOutcome {
   sessionId: string | null;
 }
 
-/** The transport each server's effective config gives it: `url` → http, `command` → stdio, else null. */
-export function serverTransports(
+/** What the runtime session puts where: each expected server's transport, and the servers it leaves off. */
+export interface RuntimeServers {
+  servers: Array<{ name: string; transport: McpTransport | null }>;
+  others: string[];
+}
+
+/**
+ * The transport each expected server's effective config gives it (`url` → http, `command` → stdio, else null),
+ * and the other servers it defines.
+ */
+export function runtimeServers(
   effective: Record<string, unknown>,
-  names: readonly string[],
-): Array<{ name: string; transport: McpTransport | null }> {
-  return names.map((name) => {
-    const server = lookup(effective, ["mcp_servers", name]);
+  expected: readonly string[],
+): RuntimeServers {
+  const defined = lookup(effective, ["mcp_servers"]);
+  const tables = isTable(defined) ? defined : {};
+  const servers = expected.map((name) => {
+    const server = tables[name];
     if (!isTable(server)) return { name, transport: null };
-    if (typeof server.url === "string") return { name, transport: "http" };
-    return { name, transport: typeof server.command === "string" ? "stdio" : null };
+    if (typeof server.url === "string") return { name, transport: "http" as const };
+    return { name, transport: typeof server.command === "string" ? ("stdio" as const) : null };
   });
+  const others = Object.keys(tables).filter((name) => !expected.includes(name) && isTable(tables[name]));
+  return { servers, others };
 }
 
 /** The stand-ins the session runs on: started, with the `-c` overrides that put them behind the names. */
@@ -91,43 +106,67 @@ interface Standins {
 const tomlArray = (values: readonly string[]) =>
   `[${values.map((value) => JSON.stringify(value)).join(",")}]`;
 
+/** Where each stand-in is: an HTTP stand-in's URL, or a stdio stand-in's script and log file. */
+export interface StandinPlaces {
+  node: string;
+  script: string;
+  urls: ReadonlyMap<string, string>;
+  logs: ReadonlyMap<string, string>;
+}
+
+/**
+ * The appended `-c`s: one key per expected server (`url`, or `command` and `args`) so its other settings stay the
+ * launcher's and the config's; the other servers off; codex-smoke's probe server with its short tool timeout.
+ */
+export function standinOverrides(
+  opts: Pick<McpRuntimeOptions, "servers" | "others">,
+  places: StandinPlaces,
+): string[] {
+  const { node, script, urls, logs } = places;
+  const stdio = (mode: string, log: string | undefined) =>
+    tomlArray([script, `--mode=${mode}`, `--log=${log}`]);
+  const overrides: string[] = [];
+  for (const { name, transport } of opts.servers) {
+    if (transport === "http")
+      overrides.push("-c", `mcp_servers.${name}.url=${JSON.stringify(urls.get(name))}`);
+    if (transport === "stdio")
+      overrides.push(
+        "-c",
+        `mcp_servers.${name}.command=${JSON.stringify(node)}`,
+        "-c",
+        `mcp_servers.${name}.args=${stdio("probe", logs.get(name))}`,
+      );
+  }
+  for (const name of opts.others) overrides.push("-c", `mcp_servers.${name}.enabled=false`);
+  const probe = `{command=${JSON.stringify(node)},args=${stdio("elicit", logs.get(PROBE_SERVER))},tool_timeout_sec=${PROBE_TIMEOUT_SEC}}`;
+  return [...overrides, "-c", `mcp_servers.${PROBE_SERVER}=${probe}`];
+}
+
 async function startStandins(opts: McpRuntimeOptions): Promise<Standins> {
   mkdirSync(opts.dir, { recursive: true });
   const script = await stdioStandinScript(opts.dir);
-  const node = process.execPath;
   const http = new Map<string, McpHttpStandin>();
   const logs = new Map<string, string>();
-  const overrides: string[] = [];
-  const logFor = (key: string, index: number) => {
+  const stdioNames = opts.servers
+    .filter((server) => server.transport === "stdio")
+    .map((server) => server.name);
+  for (const [index, name] of [...stdioNames, PROBE_SERVER].entries()) {
     const file = join(opts.dir, `standin-${index}.jsonl`);
-    appendFileSync(file, "");
-    logs.set(key, file);
-    return file;
-  };
-  for (const [index, { name, transport }] of opts.servers.entries()) {
-    if (transport === "http") {
-      const standin = await startMcpHttpStandin({ tools: PROBE_TOOLS, name: "codex-smoke-probe-standin" });
-      http.set(name, standin);
-      overrides.push("-c", `mcp_servers.${name}.url=${JSON.stringify(standin.url)}`);
-    } else if (transport === "stdio") {
-      const args = [script, "--mode=probe", `--log=${logFor(name, index)}`];
-      overrides.push("-c", `mcp_servers.${name}.command=${JSON.stringify(node)}`);
-      overrides.push("-c", `mcp_servers.${name}.args=${tomlArray(args)}`);
-    }
+    writeFileSync(file, "");
+    logs.set(name, file);
   }
-  const probeArgs = [script, "--mode=elicit", `--log=${logFor(PROBE_SERVER, opts.servers.length)}`];
-  overrides.push(
-    "-c",
-    `mcp_servers.${PROBE_SERVER}={command=${JSON.stringify(node)},args=${tomlArray(probeArgs)},tool_timeout_sec=${PROBE_TIMEOUT_SEC}}`,
-  );
-  return {
-    overrides,
-    http,
-    logs,
-    close: async () => {
-      await Promise.all([...http.values()].map((standin) => standin.close()));
-    },
-  };
+  const close = () => Promise.all([...http.values()].map((standin) => standin.close())).then(() => {});
+  try {
+    for (const { name, transport } of opts.servers)
+      if (transport === "http")
+        http.set(name, await startMcpHttpStandin({ tools: PROBE_TOOLS, name: "codex-smoke-probe-standin" }));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const urls = new Map([...http].map(([name, standin]) => [name, standin.url]));
+  const overrides = standinOverrides(opts, { node: process.execPath, script, urls, logs });
+  return { overrides, http, logs, close };
 }
 
 /** The stand-ins' own record of what arrived: tool calls, the elicitation's answer, a cancellation. */
@@ -167,7 +206,10 @@ function targets(opts: McpRuntimeOptions): ProbeTarget[] {
 
 export async function runMcpRuntime(opts: McpRuntimeOptions): Promise<McpRuntimeOutcome> {
   const standins = await startStandins(opts);
-  const agent = await startProbeTurnAgent(targets(opts));
+  const agent = await startProbeTurnAgent(targets(opts)).catch(async (error: unknown) => {
+    await standins.close();
+    throw error;
+  });
   try {
     const driver = await TuiDriver.start({
       launcher: opts.launcher,
