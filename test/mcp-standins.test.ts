@@ -23,10 +23,10 @@ describe("stdio stand-in (playwright), run as the reference setup configures it"
   beforeAll(async () => {
     setup = await buildReferenceSetup();
     const profile = parse(await readFile(setup.profileFile, "utf8")) as {
-      mcp_servers: { playwright: { command: string; args: string[] } };
+      mcp_servers: { playwright: { command: string; args: string[]; env: Record<string, string> } };
     };
-    const { command, args } = profile.mcp_servers.playwright;
-    child = spawn(command, args, { stdio: ["pipe", "pipe", "inherit"] });
+    const { command, args, env } = profile.mcp_servers.playwright;
+    child = spawn(command, args, { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...env } });
     replies = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
   });
 

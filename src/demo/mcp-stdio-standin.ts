@@ -3,9 +3,9 @@
 // It imports only node builtins so the file runs on its own, compiled or transpiled. `--mode=hang` and
 // `--mode=exit` make it a broken server for tests: one stuck in startup, one that dies at once. `--mode=probe`
 // and `--mode=elicit` serve the audit's MCP runtime turn (src/gather/mcp-runtime.ts): the stand-in put behind an
-// expected server's name, and codex-smoke's own probe server that asks the client for input. `--log=<file>`
-// appends one JSON line per tool call received, elicitation answer and cancellation, so a caller can tell that a
-// call really arrived.
+// expected server's name, and codex-smoke's own probe server that asks the client for input. `--log=<file>` (or
+// the variable CODEX_SMOKE_STANDIN_LOG, which keeps a server's command line short where it is shown) appends one
+// JSON line per tool call received, elicitation answer and cancellation, so a caller can tell a call arrived.
 import { appendFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
@@ -296,5 +296,6 @@ function serveStdio(mode: StdioStandinMode, logFile: string | undefined): void {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const argv = process.argv.slice(2);
-  serveStdio(standinMode(argv), argv.find((arg) => arg.startsWith("--log="))?.slice("--log=".length));
+  const log = argv.find((arg) => arg.startsWith("--log="))?.slice("--log=".length);
+  serveStdio(standinMode(argv), log ?? process.env.CODEX_SMOKE_STANDIN_LOG);
 }

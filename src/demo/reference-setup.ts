@@ -60,7 +60,9 @@ function profileToml(p: {
   vendorDir: string;
   nodePrefix: string | null;
   playwrightCommand: string;
-  playwrightArgs: string[];
+  playwrightScript: string;
+  /** Where the stand-in logs the calls it receives (a variable: `/mcp verbose` and failures show the command line). */
+  playwrightLog: string;
   docsUrl: string;
 }): string {
   const name = REFERENCE_PROFILE;
@@ -94,7 +96,8 @@ enabled = true
 # Defined here so the launcher's -c mcp_servers.* overrides (approval mode, tool timeout) have servers to apply to.
 [mcp_servers.playwright]
 command = ${tomlString(p.playwrightCommand)}
-args = [${p.playwrightArgs.map(tomlString).join(", ")}]
+args = [${tomlString(p.playwrightScript)}]
+env = { CODEX_SMOKE_STANDIN_LOG = ${tomlString(p.playwrightLog)} }
 
 [mcp_servers.openaiDeveloperDocs]
 url = ${tomlString(p.docsUrl)}
@@ -299,7 +302,8 @@ export async function buildReferenceSetup(
         vendorDir: install.vendorDir,
         nodePrefix: nodePrefixOutsideMinimal(),
         playwrightCommand: process.execPath,
-        playwrightArgs: [await stdioStandinScript(join(root, "mcp")), `--log=${playwrightLog}`],
+        playwrightScript: await stdioStandinScript(join(root, "mcp")),
+        playwrightLog,
         docsUrl: docs.url,
       }),
     );
