@@ -151,6 +151,21 @@ describe("mcp.runtime with Codex 0.169 (dev dependency)", () => {
   });
 });
 
+describe("mcp.runtime with --agent live", () => {
+  it("still runs: the turn's model is codex-smoke's own, whoever runs the in-sandbox runner", async () => {
+    await withSetup(
+      () => {},
+      async (setup) => {
+        const run = await audit(setup, ["--only", "mcp.runtime", "--agent", "live"]);
+        expect(run.status("mcp.runtime"), run.observed("mcp.runtime")).toBe("pass");
+        expect(run.stdout).toContain("[progress] mcp runtime started");
+        expect(run.exitCode).toBe(0);
+        leftNothing(setup);
+      },
+    );
+  });
+});
+
 describe(`mcp.runtime with Codex ${SECOND_RELEASE}`, () => {
   it("the reference setup passes", async () => {
     await auditWith(

@@ -361,11 +361,7 @@ function interactiveSessions(launched: Launched): Array<string | null> {
  * Each expected server's transport, and the other servers, as the config files and the launcher's own `-c`s give
  * them (read statically), for the MCP runtime session.
  */
-function runtimePlan(opts: AuditOptions, launcherText: string): RuntimeServers | { unavailable: string } {
-  if (opts.agent !== "mock")
-    return {
-      unavailable: "the MCP runtime turn needs the mock agent (--agent mock) to call the probe tools",
-    };
+function runtimePlan(opts: AuditOptions, launcherText: string): RuntimeServers {
   const launcher = readLauncherStatic(opts.launcher, launcherText);
   const config = readConfigLayers({
     codexHome: opts.codexHome,

@@ -36,8 +36,8 @@ export interface LaunchContext {
   execArgs: string[];
   prompt: string;
   expectedServers: readonly string[];
-  /** Each expected server's transport, for the MCP runtime session's stand-ins, or why that session cannot run. */
-  runtimeServers: RuntimeServers | { unavailable: string };
+  /** Each expected server's transport, and the other servers, for the MCP runtime session's stand-ins. */
+  runtimeServers: RuntimeServers;
   redact: (text: string) => string;
   interrupted: () => NodeJS.Signals | null;
   onProgress: OnProgress | undefined;
@@ -174,14 +174,8 @@ function interactiveLaunches(
 ): { tui: Promise<Facts["tui"]>; mcpRuntime: Promise<McpRuntimeOutcome> } {
   const skipped = notGathered("not needed");
   const runtimeFallback = { fact: interrupted, sessionId: null };
-  const servers = ctx.runtimeServers;
-  // Not launched at all: not needed, or it cannot run (the reason is the fact).
-  const noRuntime: McpRuntimeOutcome | null = !plan.mcpRuntime
-    ? notNeeded
-    : "unavailable" in servers
-      ? { fact: notGathered(servers.unavailable), sessionId: null }
-      : null;
-  const runtime = () => runMcpRuntime(runtimeOptions(ctx, servers as RuntimeServers));
+  const noRuntime = plan.mcpRuntime ? null : notNeeded;
+  const runtime = () => runMcpRuntime(runtimeOptions(ctx, ctx.runtimeServers));
   if (!plan.tui) {
     const mcpRuntime = noRuntime
       ? Promise.resolve(noRuntime)
