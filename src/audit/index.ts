@@ -348,12 +348,17 @@ function buildReport(
   };
 }
 
-/** The id of each interactive session the audit started (null where it was not seen), for their traces. */
+/**
+ * The id of each interactive session the audit started (null where it was not seen), for their traces. A session
+ * Codex refused to start left none.
+ */
 function interactiveSessions(launched: Launched): Array<string | null> {
+  const { tui, mcpRuntime } = launched;
   const ids: Array<string | null> = [];
-  if (launched.started.has("tui"))
-    ids.push(launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null);
-  if (launched.started.has("mcp runtime")) ids.push(launched.mcpRuntime.sessionId);
+  if (launched.started.has("tui") && !(tui.ok && tui.value.refused))
+    ids.push(tui.ok ? sessionIdOf(tui.value.statusScreen) : null);
+  if (launched.started.has("mcp runtime") && !(mcpRuntime.fact.ok && mcpRuntime.fact.value.refused))
+    ids.push(mcpRuntime.sessionId);
   return ids;
 }
 

@@ -3,7 +3,7 @@
 // codex-smoke's own probe server (one asks for input, one outlasts a 0.5-s tool timeout). Each expected server's
 // command (stdio) or URL (HTTP) is pointed at a loopback stand-in by appended `-c` overrides of that key only: the
 // last `-c` for a key wins, so the launcher's approval and timeout overrides for the name stay in force, and the
-// user's real servers never receive a probe call. Why a second session and not the first: `/mcp verbose` in the
+// user's real servers never receive a probe call (the others are turned off in this session). Why a second session and not the first: `/mcp verbose` in the
 // first must show the user's real servers (mcp.servers), and a stand-in behind their names would hide them.
 //
 // The prompt is passed as the session's initial prompt, so nothing is typed. The session ends as soon as the turn
@@ -56,7 +56,7 @@ export interface McpRuntimeOptions {
   timeoutMs: number;
   /** Each expected server with the transport its config gives it (null: none, so no stand-in is put there). */
   servers: ReadonlyArray<{ name: string; transport: McpTransport | null }>;
-  /** The other servers the config defines: not started in this session (they would only slow its turn down). */
+  /** The other servers the config defines: off in this session (nothing of the user's starts twice). */
   others: readonly string[];
   /** A private directory for the stand-ins' logs. */
   dir: string;
