@@ -158,7 +158,7 @@ describe("mcp.runtime with --agent live", () => {
       async (setup) => {
         const run = await audit(setup, ["--only", "mcp.runtime", "--agent", "live"]);
         expect(run.status("mcp.runtime"), run.observed("mcp.runtime")).toBe("pass");
-        expect(run.stdout).toContain("[progress] mcp runtime started");
+        expect(run.stderr).toContain("[progress] mcp runtime started");
         expect(run.exitCode).toBe(0);
         leftNothing(setup);
       },

@@ -1,5 +1,10 @@
 import { defineCheck } from "../../src/core/define-check.js";
-import type { CheckOutcome, McpRuntimeCall, McpRuntimeFacts } from "../../src/core/model.js";
+import {
+  type CheckOutcome,
+  expectedMcpServers,
+  type McpRuntimeCall,
+  type McpRuntimeFacts,
+} from "../../src/core/model.js";
 import { refusedToStart } from "../_shared.js";
 
 /** What was seen: `fail` findings (with their fix), things that could not be tested, and the evidence. */
@@ -19,20 +24,22 @@ export default defineCheck({
   id: "mcp.runtime",
   title: "MCP tools run unattended",
   claim: (expect) =>
-    `In an interactive session, a tool of each expected server (${expect.mcpServers.join(", ")}) runs without an approval prompt, an MCP elicitation is declined instead of shown, and Codex cancels a call that outlasts its \`tool_timeout_sec\` (codex-smoke's stand-ins take the servers' places; the real servers get no call).`,
+    `In an interactive session, a tool of each expected server (${expectedMcpServers(expect).join(", ")}) runs without an approval prompt, an MCP elicitation is declined instead of shown, and Codex cancels a call that outlasts its \`tool_timeout_sec\` (codex-smoke's stand-ins take the servers' places; the real servers get no call).`,
   needs: ["mcpRuntime"],
   run({ mcpRuntime: turn }, { expect }) {
-    const expected = `${expect.mcpServers.join(", ")}: called with no prompt; elicitation: decline or cancel; tool timeout enforced`;
+    // Optional servers too: one that may fail to connect still must run its tools unattended when it does.
+    const servers = expectedMcpServers(expect);
+    const expected = `${servers.join(", ")}: called with no prompt; elicitation: decline or cancel; tool timeout enforced`;
     if (turn.refused) return refusedToStart(expected, turn.refused);
     const found: Findings = { problems: [], fixes: new Set(), unknowns: [], evidence: [] };
     if (turn.blocker) found.problems.push(`${turn.blocker}: the session would wait for nobody`);
-    for (const name of expect.mcpServers) judgeServer(name, turn, found);
+    for (const name of servers) judgeServer(name, turn, found);
     // After the servers' own fixes: an approval prompt is first the server's approval mode (0.139 prompts even
     // under `never`), an elicitation form only the policy.
     if (turn.blocker) found.fixes.add(POLICY_FIX);
     judgeElicitation(turn, found);
     judgeTimeout(turn, found);
-    return verdict(expected, expect.mcpServers, turn, found);
+    return verdict(expected, servers, turn, found);
   },
   remediation:
     'Keep the launcher\'s `-c approval_policy="never"` and `-c mcp_servers.<server>.default_tools_approval_mode="approve"` overrides for every server.',

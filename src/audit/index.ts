@@ -21,7 +21,7 @@ import type {
   Report,
   SideEffectFacts,
 } from "../core/model.js";
-import { gathered, notGathered } from "../core/model.js";
+import { expectedMcpServers, gathered, notGathered } from "../core/model.js";
 import { MARKER_VAR } from "../core/processes.js";
 import { Redactor, secretValues } from "../core/redact.js";
 import { VERSION } from "../core/version.js";
@@ -39,7 +39,7 @@ import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "
 import { type AuditPlan, planAudit } from "./plan.js";
 import { acceptProbeReport } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
-import { restoreHost } from "./restore.js";
+import { removePlaceholders, restoreHost } from "./restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
 import { type AuditSession, openSession } from "./session.js";
 import { outsideWriteDirs, type Staged, stageRunner, unstage } from "./stage.js";
@@ -150,7 +150,7 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
       timeoutMs: opts.timeoutMs,
     }),
     gatherRegistry(
-      planAudit(selected, opts.expect.mcpServers, false),
+      planAudit(selected, expectedMcpServers(opts.expect), false),
       opts.registry,
       opts.expect.registryPackage,
       {
@@ -165,7 +165,7 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
     support,
     unsupported,
     registry,
-    plan: planAudit(selected, opts.expect.mcpServers, unsupported !== null),
+    plan: planAudit(selected, expectedMcpServers(opts.expect), unsupported !== null),
   };
 }
 
@@ -212,6 +212,9 @@ async function stage(
 /** Restores the host from the record once: in the normal path for the facts, else (a crash, an interrupt before
  * that) when the session closes, before the staging folder goes. */
 function restoreOnce(session: AuditSession, record: HostRecord): () => Promise<SideEffectFacts> {
+  // Last of all (closing kills every marked process first): a sandbox helper that was still mounting when the
+  // restore ran (an interrupt, a race) may have left an empty placeholder since.
+  session.onClose(() => void removePlaceholders(record));
   let restoring: Promise<SideEffectFacts> | null = null;
   const restore = () => {
     restoring ??= restoreHost(record);
@@ -253,7 +256,7 @@ async function launchPhase(
     providerArgs: model ? model.providerOverrides() : [],
     execArgs: execAppendedArgs(codex.support),
     prompt: execPrompt(opts.agent, commands),
-    expectedServers: opts.expect.mcpServers,
+    expectedServers: expectedMcpServers(opts.expect),
     runtimeServers: runtimePlan(opts, codex.launcherText),
     redact,
     interrupted: session.interrupted,
@@ -374,7 +377,7 @@ function runtimePlan(opts: AuditOptions, launcherText: string): RuntimeServers {
     project: opts.project,
     launcherOverrides: launcher.overrides.map((override) => override.raw),
   });
-  return runtimeServers(config.effective, opts.expect.mcpServers);
+  return runtimeServers(config.effective, expectedMcpServers(opts.expect));
 }
 
 function runnerEvidence(facts: Facts, redact: (s: string) => string): string | null {

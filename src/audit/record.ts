@@ -26,15 +26,31 @@ export interface HostRecord {
   credentials: CredentialFacts[];
   /** Canaries the host placed where no credentials file existed, with what identifies them as still its own. */
   canaries: Array<{ path: string; identity: CanaryIdentity }>;
-  /** Project entries whose existence the probes or Codex may change: read-only folders, `.agents`, `.aws`. */
+  /** Project entries whose existence the probes or Codex may change (`placeholderPaths`). */
   existedBefore: Record<string, boolean>;
   /** `HEAD` before the probe ran, or null (no repository, or no commit yet). */
   headBefore: string | null;
   isRepo: boolean;
 }
 
-/** Codex's bwrap mount points for these are sometimes left as empty folders in the project (lab §8.8). */
-export const CODEX_MOUNT_DIRS = [".agents", ".aws"];
+/** What Codex protects in every writable root: a missing one gets a placeholder to mount over (lab §2.3), which is
+ * sometimes left behind as an empty folder or file (lab §8.8: a race; an interrupt that kills the helper). */
+const CODEX_MOUNT_POINTS = [".agents", ".aws", ".codex", ".git"];
+
+/**
+ * Project-relative paths where Codex (or a probe) may leave an empty entry: the read-only folders themselves, and
+ * Codex's mount points in the project root and in each read-only folder (one made writable by mistake is a
+ * writable root of its own). Deepest first, so that a folder is emptied before it is looked at.
+ */
+export function placeholderPaths(readonlyPaths: readonly string[]): string[] {
+  const roots = ["", ...readonlyPaths];
+  const paths = [
+    ...readonlyPaths,
+    ...roots.flatMap((root) => CODEX_MOUNT_POINTS.map((name) => join(root, name))),
+  ];
+  const depth = (path: string) => path.split("/").length;
+  return [...new Set(paths)].sort((a, b) => depth(b) - depth(a));
+}
 
 export async function gitHead(project: string): Promise<string | null> {
   const result = await execa("git", ["rev-parse", "--verify", "-q", "HEAD"], { cwd: project, reject: false });

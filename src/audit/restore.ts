@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import type { SideEffectFacts } from "../core/model.js";
 import { PROBE_COMMIT, PROBE_MARKERS } from "../runner/markers.js";
-import { CODEX_MOUNT_DIRS, gitHead, type HostRecord } from "./record.js";
+import { gitHead, type HostRecord } from "./record.js";
 
 type Persisted = SideEffectFacts["persisted"][number];
 
@@ -113,6 +113,36 @@ async function restoreGit(record: HostRecord): Promise<GitOutcome> {
   return { git: { headBefore, headAfter, probeCommit, markerStaged: staged }, restored, leftAlone };
 }
 
+/**
+ * Removes what the probe created (a read-only path absent before) or Codex left (its mount points, inside read-only
+ * folders too): only entries the record says were absent before, and only while empty. Returns what went. Safe to
+ * call again: the audit does so after the last process is gone, for a helper that outlived the restore.
+ */
+export function removePlaceholders(record: Pick<HostRecord, "project" | "existedBefore">): string[] {
+  const removed: string[] = [];
+  for (const [path, existed] of Object.entries(record.existedBefore)) {
+    if (existed !== false || !insideRealDirs(record.project, path)) continue;
+    if (removeEmptyPlaceholder(join(record.project, path))) {
+      removed.push(`removed the empty ${path} that was not there before`);
+    }
+  }
+  return removed;
+}
+
+/** True when every folder between `project` and `path` is a real directory: the agent may have swapped one for a
+ * symlink to lead the host elsewhere (decisions §27). */
+function insideRealDirs(project: string, path: string): boolean {
+  const parts = path.split("/").slice(0, -1);
+  return parts.every((_, i) => {
+    try {
+      const entry = lstatSync(join(project, ...parts.slice(0, i + 1)));
+      return entry.isDirectory() && !entry.isSymbolicLink();
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Compares the host with the record and undoes what the probes did; returns what was seen and done. */
 export async function restoreHost(record: HostRecord): Promise<SideEffectFacts> {
   const gitOutcome = record.isRepo
@@ -130,13 +160,7 @@ export async function restoreHost(record: HostRecord): Promise<SideEffectFacts> 
     if (marker.where !== "project") persisted.push(marker);
     restored.push(`removed ${marker.path}`);
   }
-  // What the probe created (a read-only path absent before) or Codex left (its mount points and placeholders):
-  // only if it was absent before and is empty.
-  for (const path of [...record.readonlyPaths, ...CODEX_MOUNT_DIRS]) {
-    if (record.existedBefore[path] === false && removeEmptyPlaceholder(join(record.project, path))) {
-      restored.push(`removed the empty ${path} that was not there before`);
-    }
-  }
+  restored.push(...removePlaceholders(record));
   const absentBefore = record.readonlyPaths.filter((path) => record.existedBefore[path] === false);
   return { persisted, git: gitOutcome.git, restored, leftAlone: gitOutcome.leftAlone, absentBefore };
 }

@@ -8,7 +8,7 @@ import { ownNamespaces } from "../runner/attest.js";
 import { RUNNER_PARTS, type RunnerInput } from "../runner/types.js";
 import { generateCertificate } from "../tls/self-signed.js";
 import { planCredentials, removeCanaries } from "./credentials.js";
-import { CODEX_MOUNT_DIRS, existenceOf, gitHead, type HostRecord, isGitRepo } from "./record.js";
+import { existenceOf, gitHead, type HostRecord, isGitRepo, placeholderPaths } from "./record.js";
 
 const RUNNER_FILE = join(PACKAGE_DIR, "dist", "runner.mjs");
 export const NETWORK_TIMEOUT_MS = 5_000;
@@ -89,7 +89,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     stagingDir: dir,
     credentials: credentials.credentials,
     canaries: credentials.canaries,
-    existedBefore: existenceOf(request.project, [...request.readonlyPaths, ...CODEX_MOUNT_DIRS]),
+    existedBefore: existenceOf(request.project, placeholderPaths(request.readonlyPaths)),
     headBefore: await gitHead(request.project),
     isRepo: isGitRepo(request.project),
   };

@@ -1,5 +1,5 @@
 // Runs an audit (of the user's setup, or of the bundled reference setup), writes the reports and maps the
-// result to the contract's exit code. stdout carries the console report and the progress; stderr only the
+// result to the contract's exit code. stdout carries the console report; stderr the progress of the launches, the
 // one-line outcome (when the console report is off, or with --quiet) and errors.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -29,8 +29,8 @@ export function exitCode(report: Report, opts: { failOn: "fail" | "warn"; regres
 }
 
 async function auditWithProgress(command: "run" | "demo", opts: RunOptions): Promise<AuditResult> {
-  const mode = progressMode({ quiet: opts.quiet, env: process.env, isTTY: process.stdout.isTTY === true });
-  const view = await progressView(mode, process.stdout);
+  const mode = progressMode({ quiet: opts.quiet, env: process.env, isTTY: process.stderr.isTTY === true });
+  const view = await progressView(mode, process.stderr);
   const auditOf = (target: AuditTarget) =>
     runAudit({ ...opts, ...target, checks, onProgress: view?.onProgress });
   try {

@@ -7,7 +7,7 @@ import { bold, plain, statusTag } from "../reporters/console.js";
 import { exitCode } from "./execute.js";
 
 export interface MatrixColumn {
-  /** The column heading: the release number (suffixed `_2`, `_3` when two entries are the same release). */
+  /** The column heading: the release number. */
   label: string;
   version: string;
   report: Report;
@@ -94,7 +94,8 @@ export function renderMatrix(matrix: Matrix, opts: { color: boolean; notes?: str
   const idWidth = Math.max(5, ...matrix.rows.map((row) => row.id.length)) + 2;
   const differing = matrix.rows.filter((row) => row.differs);
   const lost = matrix.rows.filter((row) => row.lostPass).length;
-  const heading = `codex-smoke matrix: ${matrix.rows.length} checks × ${labels.length} releases, ${differing.length} differ, ${lost === 0 ? "no" : lost} lost ${lost === 1 ? "pass" : "passes"}`;
+  const releases = `${labels.length} ${labels.length === 1 ? "release" : "releases"}`;
+  const heading = `codex-smoke matrix: ${matrix.rows.length} checks × ${releases}, ${differing.length} differ, ${lost === 0 ? "no" : lost} lost ${lost === 1 ? "pass" : "passes"}`;
   const mark = (row: MatrixRow) => (row.lostPass ? MARK_LOST : row.differs ? MARK_DIFFERS : " ");
   const lines = [
     bold(heading, color),

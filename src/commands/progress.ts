@@ -1,6 +1,6 @@
 // Progress of the Codex launches while an audit runs. The audit emits events; the CLI shows them: a live line per
 // running launch on a terminal (yocto-spinner), plain lines in CI and when piped, nothing with --quiet.
-// Everything goes to stdout, so that stderr carries only the one-line outcome (contract) and errors.
+// Everything goes to stderr: stdout is for the report (a `--format json` run's output can be piped as it is).
 import type { Writable } from "node:stream";
 
 /** A Codex launch of the audit, named as users know it: `exec`, `tui`, `mcp get <server>`, `sandbox`. */
@@ -26,7 +26,7 @@ export async function tracked<T>(onProgress: OnProgress | undefined, launch: str
 
 export type ProgressMode = "live" | "plain" | "off";
 
-/** Live only on an interactive terminal: stdout a TTY, not CI, not `TERM=dumb`, and colour allowed (NO_COLOR). */
+/** Live only on an interactive terminal: stderr a TTY, not CI, not `TERM=dumb`, and colour allowed (NO_COLOR). */
 export function progressMode(opts: { quiet: boolean; env: NodeJS.ProcessEnv; isTTY: boolean }): ProgressMode {
   if (opts.quiet) return "off";
   const { env } = opts;
