@@ -48,6 +48,12 @@ testCheck(mcpRuntime, {
       observed: "elicitation answered cancel in 2 ms",
     },
     {
+      name: "an optional server is probed like a required one (its stand-in does not depend on it connecting)",
+      expect: { mcpServers: ["playwright"], mcpOptional: ["openaiDeveloperDocs"] },
+      status: "pass",
+      observed: "playwright, openaiDeveloperDocs: the stand-ins received their calls",
+    },
+    {
       name: "the servers the expectations name are the ones judged",
       expect: { mcpServers: ["playwright"] },
       status: "pass",
@@ -55,6 +61,16 @@ testCheck(mcpRuntime, {
     },
   ],
   invalid: [
+    {
+      name: "an optional server whose call Codex rejected fails like a required one",
+      expect: { mcpServers: ["openaiDeveloperDocs"], mcpOptional: ["playwright"] },
+      facts: (f) => {
+        const playwright = f.mcpRuntime.servers.playwright;
+        if (playwright) Object.assign(playwright, { received: false, result: REJECTED });
+      },
+      status: "fail",
+      observedIs: `playwright: ${REJECTED}`,
+    },
     {
       name: "approve override removed for one server: Codex's rejection, naming the server",
       facts: (f) => {
