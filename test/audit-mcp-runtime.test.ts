@@ -134,17 +134,22 @@ describe("mcp.runtime with Codex 0.169 (dev dependency)", () => {
     );
   });
 
-  it("a server whose command does not exist: mcp.servers fails, the runtime turn still runs on its stand-in", async () => {
+  it("a server whose command does not exist: mcp.servers fails, the runtime turn still runs on its stand-in (--concurrency 1)", async () => {
     await withSetup(
       (setup) =>
         editFile(setup.profileFile, (t) =>
           t.replace(/^(\[mcp_servers\.playwright\]\ncommand = ).*$/m, '$1"/nonexistent/playwright-mcp"'),
         ),
       async (setup) => {
-        const run = await audit(setup, ONLY);
+        // One launch at a time: the runtime session starts only once the first session has ended.
+        const run = await audit(setup, [...ONLY, "--concurrency", "1"]);
         expect(run.status("mcp.servers")).toBe("fail");
         expect(run.observed("mcp.servers")).toContain("command not found");
         expect(run.status("mcp.runtime")).toBe("pass");
+        const progress = run.stderr.split("\n");
+        expect(progress.findIndex((line) => line.startsWith("[progress] tui done"))).toBeLessThan(
+          progress.indexOf("[progress] mcp runtime started"),
+        );
         leftNothing(setup);
       },
     );
