@@ -15,6 +15,7 @@ import fsProjectWrite from "./fs/project_write.js";
 import fsReadonlyPaths from "./fs/readonly_paths.js";
 import hostSandbox from "./host/sandbox.js";
 import launcherFlags from "./launcher/flags.js";
+import launcherIntegrity from "./launcher/integrity.js";
 import mcpApproval from "./mcp/approval.js";
 import mcpRuntime from "./mcp/runtime.js";
 import mcpServers from "./mcp/servers.js";
@@ -25,6 +26,7 @@ import tuiPermissions from "./tui/permissions.js";
 
 export const checks = [
   launcherFlags,
+  launcherIntegrity,
   configProfile,
   configMcpApprovalTables,
   configProjectOverride,

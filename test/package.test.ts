@@ -172,7 +172,7 @@ describe("the packed tarball", () => {
     expect(help.exitCode).toBe(0);
     const list = await npx(["list"], userEnv([]));
     expect(list.stdout).toContain("fs.auth_json");
-    expect(list.stdout.split("\n").filter((line) => /^ {2}[a-z]+\.[a-z_]+ /.test(line))).toHaveLength(22);
+    expect(list.stdout.split("\n").filter((line) => /^ {2}[a-z]+\.[a-z_]+ /.test(line))).toHaveLength(23);
     expect(list.exitCode).toBe(0);
   });
 
@@ -203,7 +203,7 @@ describe("the packed tarball", () => {
     const out = join(dir, "demo-reports");
     const args = ["demo", "--registry", await loopbackRegistry(), "--format", "json", "--out", out];
     const demo = await npx(args, userEnv([bin]));
-    expect(demo.stderr).toMatch(/(^|\n)codex-smoke: 22 passed; report: \S+\n$/);
+    expect(demo.stderr).toMatch(/(^|\n)codex-smoke: 23 passed; report: \S+\n$/);
     expect(demo.exitCode).toBe(0);
     const report = readReport(join(out, "codex-smoke.json"));
     expect(report.target.codexPath).toBe(join(bin, "codex"));

@@ -156,9 +156,9 @@ export async function startProbeTurnAgent(targets: readonly ProbeTarget[]): Prom
       res.end();
     });
   });
-  const baseUrl = `http://127.0.0.1:${await listenOnLoopback(server)}/v1`;
+  const overrides = mockProviderOverrides(`http://127.0.0.1:${await listenOnLoopback(server)}/v1`);
   return {
-    providerOverrides: () => mockProviderOverrides(baseUrl),
+    providerOverrides: () => overrides,
     record: () => ({ ...state, calls: calls.map((call) => ({ ...call })) }),
     close: () =>
       new Promise<void>((resolve) => {

@@ -22,8 +22,8 @@ import type {
   SideEffectFacts,
 } from "../core/model.js";
 import { expectedMcpServers, gathered, notGathered } from "../core/model.js";
-import { MARKER_VAR } from "../core/processes.js";
 import { Redactor, secretValues } from "../core/redact.js";
+import { jsonText } from "../core/terminal-safe.js";
 import { VERSION } from "../core/version.js";
 import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
@@ -32,17 +32,19 @@ import { readLauncherStatic } from "../gather/launcher-static.js";
 import { type RuntimeServers, runtimeServers } from "../gather/mcp-runtime.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
+import type { RunnerPart } from "../runner/types.js";
 import { evaluate } from "./evaluate.js";
 import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "./facts.js";
 import { sessionIdOf, watchSessions } from "./history.js";
+import { hashFiles, launcherFiles, realPathOf } from "./launcher-files.js";
 import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "./launches.js";
 import { type AuditPlan, planAudit } from "./plan.js";
-import { acceptProbeReport } from "./probe-staging.js";
+import { acceptProbeReport, type StagingRecord } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
 import { removePlaceholders, restoreHost } from "./restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
 import { type AuditSession, openSession } from "./session.js";
-import { outsideWriteDirs, type Staged, stageRunner, unstage } from "./stage.js";
+import { outsideWriteDirs, readStagedReport, type Staged, stageRunner, unstage } from "./stage.js";
 import { writableEntries } from "./writable.js";
 
 /** What is audited. */
@@ -93,14 +95,14 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const session = openSession();
   const redact = (text: string) => redactor.redact(text);
   const redactor = new Redactor(secretValues(opts.env));
-  const guard = guardConfig(opts.codexHome, [join(opts.project, ".codex", "config.toml")]);
+  const guard = guardConfig(opts.codexHome, opts.project);
   session.onClose(() => void guard.restore());
   try {
     const { codex, support, unsupported, plan, registry } = await prepare(opts, session);
     const launcherText = readFileSync(opts.launcher, "utf8");
     const stageNow = plan.runner && session.interrupted() === null;
     const staged = accepted ?? (stageNow ? await stage(opts, session, launcherText, registry) : null);
-    if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));
+    if (accepted) session.onClose(() => void unstage(accepted.record));
     const restore = staged ? restoreOnce(session, staged.record) : null;
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
@@ -116,6 +118,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       sideEffects,
       launcherText,
       redact,
+      staging: stagingFacts(opts, staged, accepted, started),
     });
     const facts = withUnsupportedRelease(gatheredFacts, unsupported);
     const results = evaluate(opts.checks, opts.selected, facts, opts.expect, redact);
@@ -146,17 +149,14 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
   const [support, registry] = await Promise.all([
     probeCodexSupport(codex, {
       probeHome: join(session.runDir, "support-probe-home"),
-      env: { ...opts.env, [MARKER_VAR]: session.nonce },
+      env: opts.env,
       timeoutMs: opts.timeoutMs,
     }),
     gatherRegistry(
       planAudit(selected, expectedMcpServers(opts.expect), false),
       opts.registry,
       opts.expect.registryPackage,
-      {
-        ...process.env,
-        [MARKER_VAR]: session.nonce,
-      },
+      process.env,
     ),
   ]);
   const unsupported = unsupportedReason(support);
@@ -175,8 +175,8 @@ async function stage(
   launcherText: string,
   registry: Facts["registry"],
 ): Promise<Staged> {
-  const profile =
-    opts.profile ?? readLauncherStatic(opts.launcher, launcherText).profile ?? opts.expect.profile;
+  const statics = readLauncherStatic(opts.launcher, launcherText);
+  const profile = opts.profile ?? statics.profile ?? opts.expect.profile;
   const preliminary = readConfigLayers({
     codexHome: opts.codexHome,
     profileName: profile,
@@ -204,6 +204,8 @@ async function stage(
     registryUrl: registry.ok ? registry.value.url : null,
     stagingName: `.codex-smoke-${session.nonce}`,
     placeCanaries: true,
+    launcherFiles: launcherFiles(opts.launcher, opts.project, statics.files),
+    watched: true,
   });
   session.onClose(() => void staged.unstage());
   return staged;
@@ -246,7 +248,7 @@ async function launchPhase(
   const ctx: LaunchContext = {
     launcher: opts.launcher,
     project: opts.project,
-    env: { ...opts.env, [MARKER_VAR]: session.nonce },
+    env: opts.env,
     shim: codex.codex ? installShim(session.runDir, codex.codex) : null,
     codex: codex.codex,
     codexVersion: codex.support?.version ?? null,
@@ -278,6 +280,7 @@ function assembleFacts(
     sideEffects: Facts["sideEffects"];
     launcherText: string;
     redact: (s: string) => string;
+    staging: Facts["staging"];
   },
 ): Facts {
   const { ctx } = launched;
@@ -296,7 +299,11 @@ function assembleFacts(
     launcher,
   });
   const exec = execFacts(launched.exec, launched.commandOutputs, host.redact, opts.timeoutMs);
-  const { runner, network } = runnerFacts(staged?.input ?? null, exec);
+  const reports = staged && {
+    input: staged.input,
+    read: (part: RunnerPart) => readStagedReport(staged.record, part),
+  };
+  const { runner, network } = runnerFacts(reports, opts.probeReport ? null : exec);
   const interrupted = session.interrupted();
   // After an interrupt, what the launches gave is not a finding: every launch-based fact says so instead.
   const cut = <T>(fact: Fact<T>): Fact<T> =>
@@ -319,8 +326,46 @@ function assembleFacts(
     sideEffects: cut(hostUnusable ?? host.sideEffects),
     tui: cut(launched.tui),
     mcpGet: cut(launched.mcpGet.length > 0 ? mcpGetFact(launched.mcpGet) : notGathered("not needed")),
+    staging: host.staging,
     mcpRuntime: cut(launched.mcpRuntime.fact),
   };
+}
+
+/**
+ * The host's own record of the staging (decisions §24): its namespaces, the time window a genuine report started
+ * in, the files probed for the launcher's integrity; for a live session also what changed since staging.
+ */
+function stagingFacts(
+  opts: AuditOptions,
+  staged: Pick<Staged, "input" | "record"> | null,
+  accepted: StagingRecord | null,
+  auditStarted: number,
+): Facts["staging"] {
+  if (!staged) return notGathered("not needed");
+  const to = new Date().toISOString();
+  if (!accepted) {
+    return gathered({
+      flow: "watched",
+      hostNamespaces: staged.record.namespaces,
+      window: { from: new Date(auditStarted).toISOString(), to },
+      project: realPathOf(opts.project),
+      launcherFiles: staged.input.launcherFiles,
+      changed: [],
+      otherLauncher: null,
+    });
+  }
+  const now = hashFiles(Object.keys(accepted.hashes));
+  return gathered({
+    flow: "live",
+    hostNamespaces: accepted.record.namespaces,
+    window: { from: accepted.stagedAt, to },
+    project: realPathOf(opts.project),
+    launcherFiles: accepted.input.launcherFiles,
+    changed: Object.entries(accepted.hashes)
+      .filter(([path, before]) => now[path] !== before)
+      .map(([path, before]) => ({ path, before, after: now[path] ?? null })),
+    otherLauncher: realPathOf(opts.launcher) === accepted.launcher ? null : accepted.launcher,
+  });
 }
 
 function buildReport(
@@ -383,5 +428,5 @@ function runtimePlan(opts: AuditOptions, launcherText: string): RuntimeServers {
 function runnerEvidence(facts: Facts, redact: (s: string) => string): string | null {
   if (!facts.runner.ok) return null;
   const network = facts.network.ok ? facts.network.value : null;
-  return redact(`${JSON.stringify({ local: facts.runner.value, net: network }, null, 2)}\n`);
+  return redact(`${jsonText({ local: facts.runner.value, net: network }, 2)}\n`);
 }

@@ -2,14 +2,22 @@
 // before the runner started. Restore reads only this record, never a report from inside (decisions §8a).
 import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import type { CredentialFacts } from "../core/model.js";
+import type { Identity } from "../core/safe-dir.js";
+import type { Namespaces } from "../runner/types.js";
+import { type HostGitRepo, hostGit } from "./host-git.js";
 
 export interface CanaryIdentity {
   dev: number;
   ino: number;
   size: number;
   mtimeNs: string;
+}
+
+/** What the host made in the staging folder, by identity: only these are ever removed as the host's own. */
+export interface StagedFiles {
+  dir: Identity;
+  files: Record<string, Identity>;
 }
 
 export interface HostRecord {
@@ -23,6 +31,8 @@ export interface HostRecord {
   outsideWriteDirs: string[];
   /** The staging directory the host created in the project (runner, input, reports). */
   stagingDir: string;
+  /** The staging folder and the files in it as the host made them (absent: nothing there is removed). */
+  staged?: StagedFiles;
   credentials: CredentialFacts[];
   /** Canaries the host placed where no credentials file existed, with what identifies them as still its own. */
   canaries: Array<{ path: string; identity: CanaryIdentity }>;
@@ -31,6 +41,11 @@ export interface HostRecord {
   /** `HEAD` before the probe ran, or null (no repository, or no commit yet). */
   headBefore: string | null;
   isRepo: boolean;
+  /** `.git`'s device and inode before the probe ran: restore runs git only in that very folder. */
+  gitDir?: Identity;
+  /** The host's own namespaces, read on the host at staging: what runner.report compares the runner's with (never
+   * the copy a report carries). */
+  namespaces: Namespaces;
 }
 
 /** What Codex protects in every writable root: a missing one gets a placeholder to mount over (lab §2.3), which is
@@ -52,8 +67,8 @@ export function placeholderPaths(readonlyPaths: readonly string[]): string[] {
   return [...new Set(paths)].sort((a, b) => depth(b) - depth(a));
 }
 
-export async function gitHead(project: string): Promise<string | null> {
-  const result = await execa("git", ["rev-parse", "--verify", "-q", "HEAD"], { cwd: project, reject: false });
+export async function gitHead(repo: HostGitRepo): Promise<string | null> {
+  const result = await hostGit(repo, ["rev-parse", "--verify", "-q", "HEAD"]);
   return result.exitCode === 0 ? result.stdout.trim() : null;
 }
 

@@ -5,7 +5,7 @@
 // runs from the user's binary on the user's Codex home; another release on a temporary copy of CODEX_HOME whose
 // Codex grant points at it and whose rules naming the Codex home by path name the copy too (decisions §1); the
 // copy is removed afterwards, on Ctrl-C too. Entries naming the same release are audited once.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,8 +23,11 @@ import {
 } from "../codex/releases.js";
 import { UsageError } from "../core/errors.js";
 import type { Report } from "../core/model.js";
+import type { SafeDir } from "../core/safe-dir.js";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 import { codexInstallFromBin } from "../demo/codex-install.js";
 import { renderJson } from "../reporters/json.js";
+import { openReportDir } from "../reporters/report-dir.js";
 import { type OptionSpecs, type ParsedValues, parseCommandArgs } from "./args.js";
 import { loadReport } from "./diff.js";
 import { takeOverInterrupts } from "./interrupt.js";
@@ -112,9 +115,9 @@ async function auditRelease(
     leftovers: Leftovers;
   },
 ): Promise<Report | { exitCode: number; problem: string }> {
-  mkdirSync(plan.out, { recursive: true });
   const reportFile = join(plan.out, "codex-smoke.json");
-  rmSync(reportFile, { force: true }); // never read an earlier matrix's report as this one's
+  // never read an earlier matrix's report as this one's
+  withReportDir(plan.out, (dir) => dir.unlink("codex-smoke.json"));
   const args = [
     CLI,
     context.command,
@@ -159,6 +162,16 @@ async function bounded<T>(tasks: Array<() => Promise<T>>, max: number): Promise<
   return results;
 }
 
+/** `fn` on the report directory `path` (made when missing), opened without following symlinks (decisions §27). */
+function withReportDir(path: string, fn: (dir: SafeDir) => unknown): void {
+  const dir = openReportDir(path);
+  try {
+    fn(dir);
+  } finally {
+    dir.close();
+  }
+}
+
 /** The report as `matrix` keeps it: for a copy, the user's Codex home and what the copy changed. */
 function recordCopy(report: Report, plan: Plan, codexHome: string): Report {
   if (!plan.copy) return report;
@@ -168,7 +181,7 @@ function recordCopy(report: Report, plan: Plan, codexHome: string): Report {
     codexHomeCopy: `audited a temporary copy of ${codexHome} (removed afterwards) in which ${plan.copy.summary}`,
   };
   const recorded = { ...report, target };
-  writeFileSync(join(plan.out, "codex-smoke.json"), renderJson(recorded));
+  withReportDir(plan.out, (dir) => dir.writeFile("codex-smoke.json", renderJson(recorded)));
   return recorded;
 }
 
@@ -185,7 +198,11 @@ export async function matrixCommand(args: string[], ui: { color: boolean }): Pro
     for (const child of leftovers.children) child.kill(signal);
     void Promise.allSettled(leftovers.children).finally(() => {
       leftovers.removeDirs();
-      console.error(`codex-smoke: matrix interrupted (${signal}); reports written so far are in ${opts.out}`);
+      console.error(
+        terminalSafeLine(
+          `codex-smoke: matrix interrupted (${signal}); reports written so far are in ${opts.out}`,
+        ),
+      );
       process.exit(signal === "SIGINT" ? 130 : 143);
     });
   };

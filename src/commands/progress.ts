@@ -2,6 +2,7 @@
 // running launch on a terminal (yocto-spinner), plain lines in CI and when piped, nothing with --quiet.
 // Everything goes to stderr: stdout is for the report (a `--format json` run's output can be piped as it is).
 import type { Writable } from "node:stream";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 
 /** A Codex launch of the audit, named as users know it: `exec`, `tui`, `mcp get <server>`, `sandbox`. */
 export type ProgressEvent =
@@ -100,5 +101,10 @@ export async function progressView(
   stream: NodeJS.WriteStream,
 ): Promise<ProgressView | null> {
   if (mode === "off") return null;
-  return mode === "live" ? liveProgress(stream) : plainProgress(stream);
+  const view = mode === "live" ? await liveProgress(stream) : plainProgress(stream);
+  // A launch is named after input too (`mcp get <server>` from --expect): shown escaped (decisions §28).
+  return {
+    ...view,
+    onProgress: (event) => view.onProgress({ ...event, launch: terminalSafeLine(event.launch) }),
+  };
 }

@@ -44,7 +44,8 @@ const PROBE_TIMEOUT_SEC = 0.5;
 /** How long the calls may go unanswered before the turn counts as hung (a hidden prompt, a stuck call). */
 const ANSWER_MS = 5_000;
 const EXIT_DRAIN_MS = 200;
-const PROMPT = "codex-smoke: call each MCP probe tool once";
+/** The mock ignores it, so it reads like any task (the launcher sees it). */
+const PROMPT = "Check that the MCP tools respond.";
 
 type McpTransport = "stdio" | "http";
 
