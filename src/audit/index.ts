@@ -29,6 +29,7 @@ import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
+import { type RuntimeServers, runtimeServers } from "../gather/mcp-runtime.js";
 import { activeProfile } from "../gather/profile-rules.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
@@ -109,10 +110,13 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const restore = staged ? restoreOnce(session, staged.record) : null;
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
-    const launched = await launchPhase(opts, session, plan, staged, { codex, support, redact });
+    const launched = await launchPhase(opts, session, plan, staged, { codex, support, redact, launcherText });
     const sideEffects: Facts["sideEffects"] = restore ? gathered(await restore()) : notGathered("not needed");
-    const sessionId = launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null;
-    sessions.forget({ sessionId, startedAt: launchesStarted, endedAt: Date.now() });
+    sessions.forget({
+      sessionIds: interactiveSessions(launched),
+      startedAt: launchesStarted,
+      endedAt: Date.now(),
+    });
     const gatheredFacts = assembleFacts(opts, session, launched, staged, {
       registry,
       sideEffects,
@@ -246,7 +250,12 @@ async function launchPhase(
   session: AuditSession,
   plan: AuditPlan,
   staged: (Pick<Staged, "input"> & { commands?: string[] }) | null,
-  codex: { codex: string | null; support: CodexSupport | null; redact: (s: string) => string },
+  codex: {
+    codex: string | null;
+    support: CodexSupport | null;
+    redact: (s: string) => string;
+    launcherText: string;
+  },
 ): Promise<LaunchPhase> {
   const { redact } = codex;
   // `run --probe-report`: the runner already ran in the live session; the exec launch only reads the header.
@@ -267,6 +276,7 @@ async function launchPhase(
     execArgs: execAppendedArgs(codex.support),
     prompt: execPrompt(opts.agent, commands),
     expectedServers: expectedMcpServers(opts.expect),
+    runtimeServers: runtimePlan(opts, codex.launcherText),
     redact,
     interrupted: session.interrupted,
     onProgress: opts.onProgress,
@@ -336,6 +346,7 @@ function assembleFacts(
     tui: cut(launched.tui),
     mcpGet: cut(launched.mcpGet.length > 0 ? mcpGetFact(launched.mcpGet) : notGathered("not needed")),
     staging: host.staging,
+    mcpRuntime: cut(launched.mcpRuntime.fact),
   };
 }
 
@@ -441,6 +452,35 @@ function buildReport(
     incomplete: run.incomplete,
     results,
   };
+}
+
+/**
+ * The id of each interactive session the audit started (null where it was not seen), for their traces. A session
+ * Codex refused to start left none.
+ */
+function interactiveSessions(launched: Launched): Array<string | null> {
+  const { tui, mcpRuntime } = launched;
+  const ids: Array<string | null> = [];
+  if (launched.started.has("tui") && !(tui.ok && tui.value.refused))
+    ids.push(tui.ok ? sessionIdOf(tui.value.statusScreen) : null);
+  if (launched.started.has("mcp runtime") && !(mcpRuntime.fact.ok && mcpRuntime.fact.value.refused))
+    ids.push(mcpRuntime.sessionId);
+  return ids;
+}
+
+/**
+ * Each expected server's transport, and the other servers, as the config files and the launcher's own `-c`s give
+ * them (read statically), for the MCP runtime session.
+ */
+function runtimePlan(opts: AuditOptions, launcherText: string): RuntimeServers {
+  const launcher = readLauncherStatic(opts.launcher, launcherText);
+  const config = readConfigLayers({
+    codexHome: opts.codexHome,
+    profileName: opts.profile ?? launcher.profile ?? opts.expect.profile,
+    project: opts.project,
+    launcherOverrides: launcher.overrides.map((override) => override.raw),
+  });
+  return runtimeServers(config.effective, expectedMcpServers(opts.expect));
 }
 
 function runnerEvidence(facts: Facts, redact: (s: string) => string): string | null {
