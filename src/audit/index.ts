@@ -476,6 +476,7 @@ function runtimePlan(opts: AuditOptions, launcherText: string): RuntimeServers {
   const launcher = readLauncherStatic(opts.launcher, launcherText);
   const config = readConfigLayers({
     codexHome: opts.codexHome,
+    home: opts.home,
     profileName: opts.profile ?? launcher.profile ?? opts.expect.profile,
     project: opts.project,
     launcherOverrides: launcher.overrides.map((override) => override.raw),
