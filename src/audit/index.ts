@@ -29,7 +29,7 @@ import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
-import { type RuntimeServers, runtimeServers } from "../gather/mcp-runtime.js";
+import { runtimeServers } from "../gather/mcp-runtime.js";
 import { activeProfile } from "../gather/profile-rules.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
@@ -39,6 +39,7 @@ import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "
 import { sessionIdOf, watchSessions } from "./history.js";
 import { hashFiles, launcherFiles, realPathOf } from "./launcher-files.js";
 import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "./launches.js";
+import { racingMountPoints } from "./mount-race.js";
 import { type AuditPlan, planAudit } from "./plan.js";
 import { acceptProbeReport, type StagingRecord } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
@@ -276,7 +277,7 @@ async function launchPhase(
     execArgs: execAppendedArgs(codex.support),
     prompt: execPrompt(opts.agent, commands),
     expectedServers: expectedMcpServers(opts.expect),
-    runtimeServers: runtimePlan(opts, codex.launcherText),
+    ...launchPlan(opts, codex.launcherText),
     redact,
     interrupted: session.interrupted,
     onProgress: opts.onProgress,
@@ -468,11 +469,8 @@ function interactiveSessions(launched: Launched): Array<string | null> {
   return ids;
 }
 
-/**
- * Each expected server's transport, and the other servers, as the config files and the launcher's own `-c`s give
- * them (read statically), for the MCP runtime session.
- */
-function runtimePlan(opts: AuditOptions, launcherText: string): RuntimeServers {
+/** The launcher and the config layers as written (read statically): what the launches are planned from. */
+function staticSetup(opts: AuditOptions, launcherText: string) {
   const launcher = readLauncherStatic(opts.launcher, launcherText);
   const config = readConfigLayers({
     codexHome: opts.codexHome,
@@ -481,7 +479,24 @@ function runtimePlan(opts: AuditOptions, launcherText: string): RuntimeServers {
     project: opts.project,
     launcherOverrides: launcher.overrides.map((override) => override.raw),
   });
-  return runtimeServers(config.effective, expectedMcpServers(opts.expect));
+  return { launcher, config };
+}
+
+/**
+ * Each expected server's transport, and the other servers, for the MCP runtime session; and the mount points Codex
+ * makes at each start, which concurrent starts would race on.
+ */
+function launchPlan(opts: AuditOptions, launcherText: string) {
+  const { launcher, config } = staticSetup(opts, launcherText);
+  const profile = activeProfile(config.effective, {
+    home: opts.home,
+    project: opts.project,
+    tmpdir: opts.env.TMPDIR,
+  });
+  return {
+    runtimeServers: runtimeServers(config.effective, expectedMcpServers(opts.expect)),
+    racingMountPoints: racingMountPoints(profile, launcher, opts.project),
+  };
 }
 
 function runnerEvidence(facts: Facts, redact: (s: string) => string): string | null {
