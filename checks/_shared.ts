@@ -61,4 +61,4 @@ export function refusedToStart(expected: string, refusal: string): CheckOutcome 
 }
 
 /** The launches a broken config (or a host that cannot sandbox) makes Codex refuse: each one reads the same files. */
-export const CONFIG_LAUNCHES: FactName[] = ["exec", "tui", "mcpGet"];
+export const CONFIG_LAUNCHES: FactName[] = ["exec", "tui", "mcpGet", "mcpRuntime"];

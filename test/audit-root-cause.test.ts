@@ -5,13 +5,16 @@ import type { CheckResult } from "../src/core/model.js";
 import { audit, editFile, launcherAddsArgs, withSetup } from "./helpers/audit.js";
 
 const RUNNER_DEPENDENTS = [
+  "launcher.integrity",
   "fs.auth_json",
+  "fs.credentials",
   "fs.git_write",
   "fs.git_read",
   "fs.project_write",
   "fs.readonly_paths",
   "fs.home_ephemeral",
   "fs.outside_roots",
+  "fs.profile_rules",
   "net.registry",
   "net.tls_verify",
   "env.secrets",
@@ -19,7 +22,7 @@ const RUNNER_DEPENDENTS = [
 const FS_NET = ["--only", "runner.,fs.,net.,env.,banner.,config.,launcher.,host."];
 
 describe("root cause first, on the real Codex", () => {
-  it("a profile without Codex's package: runner.report with its fix, then 10 checks not tested", async () => {
+  it("a profile without Codex's package: runner.report with its fix, then every check that reads its report not tested", async () => {
     await withSetup(
       (s) => editFile(s.profileFile, (t) => t.replace(/^"[^"]*\/vendor" = "read"\n/m, "")),
       async (setup) => {
@@ -39,7 +42,9 @@ describe("root cause first, on the real Codex", () => {
         const lines = run.stdout.split("\n");
         expect(lines.indexOf("root cause")).toBeGreaterThan(0);
         expect(lines.indexOf("root cause")).toBeLessThan(lines.indexOf("launcher"));
-        expect(run.stdout).toContain(`blocks: 10 not tested: ${RUNNER_DEPENDENTS.join(", ")}`);
+        expect(run.stdout).toContain(
+          `blocks: ${RUNNER_DEPENDENTS.length} not tested: ${RUNNER_DEPENDENTS.join(", ")}`,
+        );
         expect(run.stdout.match(/^ +fix: /gm)).toHaveLength(1);
         expect(run.exitCode).toBe(1);
       },
@@ -56,16 +61,21 @@ describe("root cause first, on the real Codex", () => {
         const describe = broken
           .map((r) => `${r.id} ${r.status}: ${r.observed}\n  fix: ${r.remediation}`)
           .join("\n");
-        // The claims the legacy mode breaks, each fixed by removing the flag (config.* read the files: they pass).
+        // The claims the legacy mode breaks, each fixed by removing the flag (config.profile reads the files: it passes;
+        // config.layers sees the launches run another sandbox than the layers ask for).
         expect(broken.map((r) => r.id).sort(), describe).toEqual(
           [
             "launcher.flags",
+            "launcher.integrity",
+            "config.layers",
             "banner.sandbox",
             "tui.permissions",
             "fs.auth_json",
+            "fs.credentials",
             "fs.readonly_paths",
             "fs.home_ephemeral",
             "fs.outside_roots",
+            "fs.profile_rules",
             "net.registry",
           ].sort(),
         );

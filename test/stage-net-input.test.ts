@@ -26,6 +26,8 @@ function request(registryUrl: StageRequest["registryUrl"]): StageRequest {
     registryUrl,
     stagingName: `.codex-smoke-n${count}`,
     placeCanaries: false,
+    launcherFiles: [],
+    watched: false,
   };
 }
 

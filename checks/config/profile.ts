@@ -1,6 +1,7 @@
 import { join } from "node:path";
+import { type LayerConflict, readLayerSettings } from "../../src/audit/settings.js";
 import { defineCheck, outcome } from "../../src/core/define-check.js";
-import type { ConfigFacts, Expectations } from "../../src/core/model.js";
+import { type ConfigFacts, type Expectations, notGathered } from "../../src/core/model.js";
 import { CONFIG_LAUNCHES, fileLineColumn, isTable, lookup, settingSource, tomlValue } from "../_shared.js";
 
 const DENY = new Set(["none", "deny"]);
@@ -33,6 +34,7 @@ export default defineCheck({
         explains: CONFIG_LAUNCHES,
       };
     }
+    const legacy = legacySettings(config);
     const found = new Problems();
     permissionProblems(config, expect, found);
     settingProblems(config, expect, found);
@@ -41,6 +43,19 @@ export default defineCheck({
       return { ...failed, remediation: found.remediation(config.profile.path) };
     }
     const name = config.effective.default_permissions as string;
+    const overridden = legacy[0];
+    if (overridden) {
+      return {
+        ...outcome(
+          "warn",
+          expected,
+          `${overridden.text}: a legacy sandbox setting; config.layers judges from the launches whether it replaces the profile; latent: ${overridden.hazard}`,
+          legacy.map((c) => `${c.text}: ${c.hazard}`),
+        ),
+        // Only the settings seen: each is named as the layer has it.
+        remediation: `Remove what sets the legacy sandbox (${legacy.map((c) => c.text).join("; ")}): the permission profile alone should decide the sandbox.`,
+      };
+    }
     return outcome("pass", expected, `default_permissions = "${name}" declares the claimed permissions`, [
       config.profile.path,
       // A pass means permissionProblems found a filesystem table with ":minimal" in it.
@@ -178,21 +193,17 @@ function workspaceProblems(
   }
 }
 
+/**
+ * Legacy sandbox settings in the layers Codex loads. Read statically they are a warning: whether one replaces the
+ * profile is the launches' to show (decisions §25), which config.layers judges; this check stays launch-free.
+ */
+function legacySettings(config: ConfigFacts): LayerConflict[] {
+  const unseen = notGathered("config.profile reads the files only");
+  const runtime = { runner: unseen, tui: unseen, exec: unseen, network: unseen };
+  return readLayerSettings(config, runtime).conflicts.filter((c) => c.setting === "sandbox");
+}
+
 function settingProblems(config: ConfigFacts, expect: Expectations, found: Problems): void {
-  for (const file of [config.base, config.profile]) {
-    for (const key of ["sandbox_mode", "sandbox_workspace_write"]) {
-      if (file.data?.[key] !== undefined) {
-        found.add(
-          `${file.path} sets ${key}: legacy sandbox settings replace the permission profile`,
-          `remove \`${key}\` from ${file.path}`,
-        );
-      }
-    }
-  }
-  for (const o of config.launcherOverrides) {
-    if (/^(sandbox_mode|sandbox_workspace_write)\b/.test(o.key))
-      found.add(`launcher passes -c ${o.raw}`, `remove \`-c ${o.raw}\` from the launcher`);
-  }
   for (const [key, wanted] of [
     ["web_search", expect.webSearch],
     ["approval_policy", expect.approval],

@@ -2,6 +2,7 @@
 // Codex run a list of commands through its shell tool, one after the other, poll each while it runs, and end the
 // turn. The outputs Codex sends
 // back are recorded: they are the runner's second channel, independent of exec's printed output.
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listenOnLoopback } from "../util/loopback.js";
 
@@ -17,8 +18,6 @@ export interface MockResponses {
   close(): Promise<void>;
 }
 
-const MOCK_PROVIDER_ID = "codex_smoke_mock";
-const MOCK_MODEL = "mock-model";
 export const MOCK_FINAL_MESSAGE = "codex-smoke: runner finished";
 
 // exec_command clamps yield_time_ms to 250–30000 ms; the runner finishes well inside the maximum.
@@ -30,18 +29,19 @@ interface InputItem {
   output?: unknown;
 }
 
-type OutputItem =
-  | { type: "function_call"; call_id: string; name: string; arguments: string }
+export type OutputItem =
+  | { type: "function_call"; call_id: string; name: string; namespace?: string; arguments: string }
   | { type: "message"; role: "assistant"; id: string; content: Array<{ type: "output_text"; text: string }> };
 
-/** The text of a function_call_output; Codex sends a string, content arrays are accepted too. */
-function outputText(output: unknown): string {
+/** The text of a function_call_output; Codex sends a string, or (MCP results from 0.169 on) content parts. */
+export function outputText(output: unknown): string {
   if (typeof output === "string") return output;
   if (Array.isArray(output)) return output.map((part) => (part as { text?: string }).text ?? "").join("");
   return JSON.stringify(output ?? "");
 }
 
-const RUNNING = /Process running with session ID (\d+)/;
+/** An output that says its command still runs (the mock polls it); every other output ends one command. */
+export const RUNNING = /Process running with session ID (\d+)/;
 
 const callOutputs = (input: InputItem[]) =>
   input.filter((item) => item.type === "function_call_output").map((i) => outputText(i.output));
@@ -73,8 +73,8 @@ function nextOutputItem(input: InputItem[], commands: readonly string[], request
   };
 }
 
-/** The three SSE events Codex needs for one response. */
-function sseEvents(item: OutputItem, requestNumber: number): string {
+/** The SSE events Codex needs for one response: created, each output item, completed. */
+export function sseEvents(items: readonly OutputItem[], requestNumber: number): string {
   const id = `resp_codex_smoke_${requestNumber}`;
   const usage = {
     input_tokens: 0,
@@ -85,16 +85,40 @@ function sseEvents(item: OutputItem, requestNumber: number): string {
   };
   const events = [
     { type: "response.created", response: { id } },
-    { type: "response.output_item.done", item },
+    ...items.map((item) => ({ type: "response.output_item.done", item })),
     { type: "response.completed", response: { id, usage } },
   ];
   return events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join("");
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * `-c` argument pairs that make Codex use a mock at `baseUrl` (`http://127.0.0.1:PORT/v1`) as its model. The names
+ * are this run's own: the launcher sees the appended arguments, and a fixed name would mark an audit.
+ */
+export function mockProviderOverrides(baseUrl: string): string[] {
+  const provider = `p${randomBytes(4).toString("hex")}`;
+  const model = `m${randomBytes(4).toString("hex")}`;
+  return [
+    "-c",
+    `model_provider="${provider}"`,
+    "-c",
+    `model="${model}"`,
+    "-c",
+    // Retries off: a broken turn fails in a second instead of after half a minute of backoff.
+    `model_providers.${provider}={name="${provider}",base_url="${baseUrl}",wire_api="responses",request_max_retries=0,stream_max_retries=0}`,
+  ];
+}
+
+/** `GET /v1/models`: the TUI asks once per CODEX_HOME; an empty list makes it use fallback metadata. */
+export function answerModels(res: ServerResponse): void {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify({ data: [] }));
 }
 
 /**
@@ -111,9 +135,7 @@ export async function startMockResponses(opts: {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? "").split("?")[0];
     if (req.method === "GET" && path === "/v1/models") {
-      // The TUI asks once per CODEX_HOME; an empty list makes it use fallback metadata for the mock model.
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ data: [] }));
+      answerModels(res);
       return;
     }
     if (req.method !== "POST" || path !== "/v1/responses") {
@@ -137,7 +159,7 @@ export async function startMockResponses(opts: {
     if (item.type === "function_call" && item.name === "exec_command")
       await opts.before?.(finishedCommands(input));
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    res.end(sseEvents(item, requestNumber));
+    res.end(sseEvents([item], requestNumber));
   };
 
   const server = createServer((req, res) => {
@@ -148,18 +170,11 @@ export async function startMockResponses(opts: {
   });
   const port = await listenOnLoopback(server);
   const baseUrl = `http://127.0.0.1:${port}/v1`;
+  const overrides = mockProviderOverrides(baseUrl);
 
   return {
     baseUrl,
-    providerOverrides: () => [
-      "-c",
-      `model_provider="${MOCK_PROVIDER_ID}"`,
-      "-c",
-      `model="${MOCK_MODEL}"`,
-      "-c",
-      // Retries off: a broken turn fails in a second instead of after half a minute of backoff.
-      `model_providers.${MOCK_PROVIDER_ID}={name="codex-smoke mock",base_url="${baseUrl}",wire_api="responses",request_max_retries=0,stream_max_retries=0}`,
-    ],
+    providerOverrides: () => overrides,
     commandOutputs: () => [...outputs],
     requestCount: () => requests,
     close: () =>

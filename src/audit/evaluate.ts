@@ -1,8 +1,22 @@
 // Phase 7: the selected checks over the facts (the others are `skip`), dependents of a failed step pointed at its
 // root cause, every text redacted once more.
 import { claimOf, docsPageOf, judge } from "../core/engine.js";
-import type { CheckDefinition, CheckResult, Expectations, Facts } from "../core/model.js";
+import type { CheckDefinition, CheckResult, Expectations, FactName, Facts } from "../core/model.js";
 import { withRootCauses } from "../core/root-cause.js";
+
+/** Facts that come from inside the sandbox: in a live session, whoever ran there may have written them. */
+const INSIDE_FACTS: readonly FactName[] = ["runner", "network"];
+
+/**
+ * Live session only (decisions §24): where the result's evidence came from. A check that reads a fact from inside is
+ * `inside` unless its verdict says it rests on the host's own observation; any other is `host`.
+ */
+function labelled(check: CheckDefinition, result: CheckResult, live: boolean): CheckResult {
+  const { evidenceFrom, ...rest } = result;
+  if (!live) return rest;
+  const readsInside = [...check.needs, ...(check.uses ?? [])].some((name) => INSIDE_FACTS.includes(name));
+  return { ...rest, evidenceFrom: evidenceFrom ?? (readsInside ? "inside" : "host") };
+}
 
 function redactResult(result: CheckResult, redact: (s: string) => string): CheckResult {
   return {
@@ -39,8 +53,9 @@ export function evaluate(
     .filter((check) => selected.has(check.id))
     .map((check) => judge(check, facts, { expect }));
   const results = new Map(withRootCauses(judged, facts).map((result) => [result.id, result]));
+  const live = facts.staging.ok && facts.staging.value.flow === "live";
   return checks.map((check) => {
     const result = results.get(check.id);
-    return result ? redactResult(result, redact) : skipped(check, expect);
+    return result ? labelled(check, redactResult(result, redact), live) : skipped(check, expect);
   });
 }

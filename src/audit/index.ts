@@ -23,16 +23,17 @@ import type {
   SideEffectFacts,
 } from "../core/model.js";
 import { expectedMcpServers, gathered, notGathered } from "../core/model.js";
-import { MARKER_VAR } from "../core/processes.js";
 import { Redactor, secretValues } from "../core/redact.js";
 import { jsonText } from "../core/terminal-safe.js";
 import { VERSION } from "../core/version.js";
 import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
+import { runtimeServers } from "../gather/mcp-runtime.js";
+import { activeProfile } from "../gather/profile-rules.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
-import { RUNNER_PARTS, type RunnerPart } from "../runner/types.js";
+import type { RunnerPart } from "../runner/types.js";
 import { evaluate } from "./evaluate.js";
 import {
   configFacts,
@@ -43,13 +44,18 @@ import {
   runnerFacts,
 } from "./facts.js";
 import { sessionIdOf, watchSessions } from "./history.js";
+import { hashFiles, launcherFiles, realPathOf } from "./launcher-files.js";
 import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "./launches.js";
+import { racingMountPoints } from "./mount-race.js";
 import { type AuditPlan, planAudit } from "./plan.js";
-import { acceptProbeReport } from "./probe-staging.js";
+import { acceptProbeReport, type StagingRecord } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
 import { removePlaceholders, restoreHost } from "./restore.js";
+import { domainRuleFacts } from "./rule-facts.js";
+import { removeRootPlaceholders } from "./rule-restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
 import { type AuditSession, openSession } from "./session.js";
+import { readLayerSettings } from "./settings.js";
 import {
   type BeforeLaunch,
   outsideWriteDirs,
@@ -57,6 +63,7 @@ import {
   recordBeforeLaunch,
   runnerCommands,
   type Staged,
+  type StageRequest,
   stageRunner,
   unstage,
 } from "./stage.js";
@@ -127,7 +134,16 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       runner?.start();
       void launcherReader();
     };
-    const launching = launchPhase(opts, session, plan, runner, { codex, support, redact, afterSpawn });
+    // What the launches are planned from: the launcher and the config as written (the reader is loaded by now when
+    // the runner is staged).
+    const planned = launchPlan(opts, launcherText, await launcherReader());
+    const launching = launchPhase(opts, session, plan, runner, {
+      codex,
+      support,
+      redact,
+      afterSpawn,
+      planned,
+    });
     // Awaited below; a staging failure first ends the audit, and the session then stops the launches. Staging
     // begins once the launches have spawned, or once they ended without it.
     void launching.catch(() => undefined).then(() => runner?.start());
@@ -135,14 +151,18 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const restore = staged ? restoreOnce(session, staged.record) : null;
     const launched = await launching;
     const sideEffects: Facts["sideEffects"] = restore ? gathered(await restore()) : notGathered("not needed");
-    const sessionId = launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null;
-    sessions.forget({ sessionId, startedAt: launchesStarted, endedAt: Date.now() });
+    sessions.forget({
+      sessionIds: interactiveSessions(launched),
+      startedAt: launchesStarted,
+      endedAt: Date.now(),
+    });
     const gatheredFacts = assembleFacts(opts, session, launched, staged, {
       reader: await launcherReader(),
       registry: await registry.facts,
       sideEffects,
       launcherText,
       redact,
+      staging: stagingFacts(opts, staged, accepted, started),
     });
     const facts = withUnsupportedRelease(gatheredFacts, unsupported);
     const results = evaluate(opts.checks, opts.selected, facts, opts.expect, redact);
@@ -175,11 +195,11 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
     planAudit(selected, expectedMcpServers(opts.expect), false),
     opts.registry,
     opts.expect.registryPackage,
-    { ...process.env, [MARKER_VAR]: session.nonce },
+    process.env,
   );
   const support = await probeCodexSupport(codex, {
     probeHome: join(session.runDir, "support-probe-home"),
-    env: { ...opts.env, [MARKER_VAR]: session.nonce },
+    env: opts.env,
     timeoutMs: opts.timeoutMs,
     cacheFile: SUPPORT_CACHE,
   });
@@ -220,14 +240,20 @@ async function beginStaging(
   launcherText: string,
   registry: Promise<Fact<{ url: string }>>,
 ): Promise<RunnerStaging> {
+  const known = await readBeforeLaunch(opts, launcherText);
+  const url = registry.then((found) => (found.ok ? found.value.url : null));
   const before = await recordBeforeLaunch({
     ...opts,
     nonce: session.nonce,
     readonlyPaths: opts.expect.readonlyPaths,
     placeCanaries: true,
+    rules: known.rules,
+    // The mock hands out the network command once its input (with the URL) is written; a live agent is told
+    // every command at once, so for it the URL is known first.
+    registryUrl: opts.agent === "mock" ? null : await url,
   });
   if (opts.agent === "live") {
-    const staged = stage(opts, session, launcherText, registry, before);
+    const staged = stage(opts, session, known, url, before);
     const done = await staged;
     return { staged, start: () => {}, commands: done.commands, before: undefined };
   }
@@ -236,7 +262,7 @@ async function beginStaging(
   const staged = new Promise<Staged>((resolve, reject) => {
     begin = () => {
       begin = () => {};
-      void stage(opts, session, launcherText, registry, before).then(resolve, reject);
+      void stage(opts, session, known, url, before).then(resolve, reject);
     };
   });
   // A staging failure ends the audit (runAudit awaits `staged`); the command is handed out regardless.
@@ -247,30 +273,47 @@ async function beginStaging(
   return {
     staged,
     start: () => begin(),
-    commands: runnerCommands(stagingNameOf(session), true),
-    before: (index) => (RUNNER_PARTS[index] === "net" ? staged.then((done) => done.netInput) : filesReady),
+    commands: runnerCommands(stagingNameOf(session), true, true, before.ruleStaging.parts),
+    // The network part and the domain probes read the input written once the registry is known.
+    before: (index) => (index === 0 ? filesReady : staged.then((done) => done.netInput)),
   };
 }
 
 const stagingNameOf = (session: AuditSession) => `.codex-smoke-${session.nonce}`;
 
+/** What the launcher and the config layers say before any launch: the launcher's files, the profile and its rules. */
+interface BeforeLaunchReading {
+  launcherFiles: string[];
+  effective: Record<string, unknown>;
+  rules: NonNullable<StageRequest["rules"]>;
+}
+
+async function readBeforeLaunch(opts: AuditOptions, launcherText: string): Promise<BeforeLaunchReading> {
+  const { readLauncherStatic } = await launcherReader();
+  const statics = readLauncherStatic(opts.launcher, launcherText);
+  const profile = opts.profile ?? statics.profile ?? opts.expect.profile;
+  const { effective } = readConfigLayers({
+    codexHome: opts.codexHome,
+    home: opts.home,
+    profileName: profile,
+    project: opts.project,
+    launcherOverrides: statics.overrides.map((override) => override.raw),
+  });
+  const where = { home: opts.home, project: opts.project, tmpdir: opts.env.TMPDIR };
+  return {
+    launcherFiles: launcherFiles(opts.launcher, opts.project, statics.files),
+    effective,
+    rules: { profile: activeProfile(effective, where), effective, probeDomains: true },
+  };
+}
+
 async function stage(
   opts: AuditOptions,
   session: AuditSession,
-  launcherText: string,
-  registry: Promise<Fact<{ url: string }>>,
+  known: BeforeLaunchReading,
+  url: Promise<string | null>,
   before: BeforeLaunch,
 ): Promise<Staged> {
-  const { readLauncherStatic } = await launcherReader();
-  const profile =
-    opts.profile ?? readLauncherStatic(opts.launcher, launcherText).profile ?? opts.expect.profile;
-  const preliminary = readConfigLayers({
-    codexHome: opts.codexHome,
-    profileName: profile,
-    project: opts.project,
-    launcherOverrides: [],
-  });
-  const url = registry.then((found) => (found.ok ? found.value.url : null));
   const canary = join(session.runDir, `canary-${session.nonce}.txt`);
   // A host-only file (the run dir is private): readable inside means the filesystem is not confined.
   (await import("node:fs")).writeFileSync(
@@ -287,13 +330,16 @@ async function stage(
       outsideWriteDirs: outsideWriteDirs(
         opts.project,
         opts.home,
-        writableEntries(preliminary.effective, opts.home),
+        writableEntries(known.effective, opts.home),
       ),
       outsideReadFiles: [canary],
       // The mock hands out the network command once its input is written; a live agent is told every command at once.
       registryUrl: opts.agent === "mock" ? url : await url,
       stagingName: stagingNameOf(session),
       placeCanaries: true,
+      launcherFiles: known.launcherFiles,
+      watched: true,
+      rules: known.rules,
     },
     before,
   );
@@ -306,7 +352,10 @@ async function stage(
 function restoreOnce(session: AuditSession, record: HostRecord): () => Promise<SideEffectFacts> {
   // Last of all (closing kills every marked process first): a sandbox helper that was still mounting when the
   // restore ran (an interrupt, a race) may have left an empty placeholder since.
-  session.onClose(() => void removePlaceholders(record));
+  session.onClose(() => {
+    removePlaceholders(record);
+    removeRootPlaceholders(record.ruleRoots ?? []);
+  });
   let restoring: Promise<SideEffectFacts> | null = null;
   const restore = () => {
     restoring ??= restoreHost(record);
@@ -328,6 +377,7 @@ async function launchPhase(
     support: CodexSupport | null;
     redact: (s: string) => string;
     afterSpawn: () => void;
+    planned: Pick<LaunchContext, "runtimeServers" | "racingMountPoints">;
   },
 ): Promise<LaunchPhase> {
   const { redact } = codex;
@@ -338,7 +388,7 @@ async function launchPhase(
   const ctx: LaunchContext = {
     launcher: opts.launcher,
     project: opts.project,
-    env: { ...opts.env, [MARKER_VAR]: session.nonce },
+    env: opts.env,
     shim: codex.codex ? installShim(session.runDir, codex.codex) : null,
     codex: codex.codex,
     codexVersion: codex.support?.version ?? null,
@@ -349,6 +399,7 @@ async function launchPhase(
     execArgs: execAppendedArgs(codex.support),
     prompt: execPrompt(opts.agent, commands),
     expectedServers: expectedMcpServers(opts.expect),
+    ...codex.planned,
     redact,
     interrupted: session.interrupted,
     onProgress: opts.onProgress,
@@ -374,6 +425,7 @@ function assembleFacts(
     sideEffects: Facts["sideEffects"];
     launcherText: string;
     redact: (s: string) => string;
+    staging: Facts["staging"];
   },
 ): Facts {
   const { ctx } = launched;
@@ -388,6 +440,7 @@ function assembleFacts(
   });
   const config = configFacts({
     codexHome: opts.codexHome,
+    home: opts.home,
     project: opts.project,
     profile: launcher.profile ?? opts.expect.profile,
     launcher,
@@ -418,10 +471,79 @@ function assembleFacts(
     runner: cut(hostUnusable ?? runner),
     network: cut(hostUnusable ?? network),
     credentials: staged ? gathered(staged.record.credentials) : notGathered("not needed"),
+    ...ruleFacts(staged, exec, (fact) => cut(hostUnusable ?? fact)),
     sideEffects: cut(hostUnusable ?? host.sideEffects),
     tui: cut(launched.tui),
     mcpGet: cut(launched.mcpGet.length > 0 ? mcpGetFact(launched.mcpGet) : notGathered("not needed")),
+    staging: host.staging,
+    mcpRuntime: cut(launched.mcpRuntime.fact),
   };
+}
+
+/** The setup's own rules: what the host listed and planned at staging, and the domain probes' outcomes. */
+function ruleFacts(
+  staged: Pick<Staged, "input" | "record"> | null,
+  exec: Facts["exec"],
+  launchBased: <T>(fact: Fact<T>) => Fact<T>,
+): Pick<Facts, "credentialFiles" | "profileRules" | "domainRules"> {
+  const record = staged?.record;
+  const liveSession = "staged for a live session without probes for the profile's own rules";
+  if (!record) {
+    const none = notGathered("not needed");
+    return { credentialFiles: none, profileRules: none, domainRules: none };
+  }
+  return {
+    credentialFiles: record.credentialFiles ? gathered(record.credentialFiles) : notGathered(liveSession),
+    profileRules: record.rules
+      ? gathered({ profile: record.rulesProfile ?? null, rules: record.rules })
+      : notGathered(liveSession),
+    domainRules: record.domains
+      ? launchBased(
+          domainRuleFacts(
+            { input: staged.input, read: () => readStagedReport(record, "domains") },
+            record.domains,
+            exec,
+          ),
+        )
+      : notGathered(liveSession),
+  };
+}
+
+/**
+ * The host's own record of the staging (decisions §24): its namespaces, the time window a genuine report started
+ * in, the files probed for the launcher's integrity; for a live session also what changed since staging.
+ */
+function stagingFacts(
+  opts: AuditOptions,
+  staged: Pick<Staged, "input" | "record"> | null,
+  accepted: StagingRecord | null,
+  auditStarted: number,
+): Facts["staging"] {
+  if (!staged) return notGathered("not needed");
+  const to = new Date().toISOString();
+  if (!accepted) {
+    return gathered({
+      flow: "watched",
+      hostNamespaces: staged.record.namespaces,
+      window: { from: new Date(auditStarted).toISOString(), to },
+      project: realPathOf(opts.project),
+      launcherFiles: staged.input.launcherFiles,
+      changed: [],
+      otherLauncher: null,
+    });
+  }
+  const now = hashFiles(Object.keys(accepted.hashes));
+  return gathered({
+    flow: "live",
+    hostNamespaces: accepted.record.namespaces,
+    window: { from: accepted.stagedAt, to },
+    project: realPathOf(opts.project),
+    launcherFiles: accepted.input.launcherFiles,
+    changed: Object.entries(accepted.hashes)
+      .filter(([path, before]) => now[path] !== before)
+      .map(([path, before]) => ({ path, before, after: now[path] ?? null })),
+    otherLauncher: realPathOf(opts.launcher) === accepted.launcher ? null : accepted.launcher,
+  });
 }
 
 function buildReport(
@@ -445,10 +567,68 @@ function buildReport(
       codexVersion: run.codex.version ?? hostSandbox?.codexVersion ?? header?.version ?? "unknown",
       codexPath: run.codex.path ?? "not found",
       execHeader: recordedExecHeader(header),
+      ...(facts.config.ok
+        ? {
+            settings: readLayerSettings(facts.config.value, {
+              runner: facts.runner,
+              tui: facts.tui,
+              exec: facts.exec,
+              network: facts.network,
+            }).settings,
+          }
+        : {}),
     },
     summary: summarize(results),
     incomplete: run.incomplete,
     results,
+  };
+}
+
+/**
+ * The id of each interactive session the audit started (null where it was not seen), for their traces. A session
+ * Codex refused to start left none.
+ */
+function interactiveSessions(launched: Launched): Array<string | null> {
+  const { tui, mcpRuntime } = launched;
+  const ids: Array<string | null> = [];
+  if (launched.started.has("tui") && !(tui.ok && tui.value.refused))
+    ids.push(tui.ok ? sessionIdOf(tui.value.statusScreen) : null);
+  if (launched.started.has("mcp runtime") && !(mcpRuntime.fact.ok && mcpRuntime.fact.value.refused))
+    ids.push(mcpRuntime.sessionId);
+  return ids;
+}
+
+/** The launcher and the config layers as written (read statically): what the launches are planned from. */
+function staticSetup(opts: AuditOptions, launcherText: string, reader: LauncherReader) {
+  const launcher = reader.readLauncherStatic(opts.launcher, launcherText);
+  const config = readConfigLayers({
+    codexHome: opts.codexHome,
+    home: opts.home,
+    profileName: opts.profile ?? launcher.profile ?? opts.expect.profile,
+    project: opts.project,
+    launcherOverrides: launcher.overrides.map((override) => override.raw),
+  });
+  return { launcher, config };
+}
+
+/**
+ * Each expected server's transport, and the other servers, for the MCP runtime session; and the mount points Codex
+ * makes at each start, which concurrent starts would race on.
+ */
+function launchPlan(
+  opts: AuditOptions,
+  launcherText: string,
+  reader: LauncherReader,
+): Pick<LaunchContext, "runtimeServers" | "racingMountPoints"> {
+  const { launcher, config } = staticSetup(opts, launcherText, reader);
+  const profile = activeProfile(config.effective, {
+    home: opts.home,
+    project: opts.project,
+    tmpdir: opts.env.TMPDIR,
+  });
+  return {
+    runtimeServers: runtimeServers(config.effective, expectedMcpServers(opts.expect)),
+    racingMountPoints: racingMountPoints(profile, launcher, opts.project),
   };
 }
 

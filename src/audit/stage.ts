@@ -12,7 +12,7 @@ import { UsageError } from "../core/errors.js";
 import { FileLimitError, type Identity, SafeDir, sameIdentity, UnsafePathError } from "../core/safe-dir.js";
 import { PACKAGE_DIR } from "../core/version.js";
 import { ownNamespaces } from "../runner/attest.js";
-import { RUNNER_PARTS, type RunnerInput, type RunnerPart } from "../runner/types.js";
+import { REPORT_PARTS, RUNNER_PARTS, type RunnerInput, type RunnerPart } from "../runner/types.js";
 import { generateCertificate } from "../tls/self-signed.js";
 import { planCredentials, removeCanaries } from "./credentials.js";
 import { gitDirIdentity } from "./host-git.js";
@@ -24,6 +24,7 @@ import {
   placeholderPaths,
   type StagedFiles,
 } from "./record.js";
+import { domainsFor, type RuleStaging, type RuleStagingRequest, stageRules } from "./rule-staging.js";
 import { MAX_REPORT_BYTES, UntrustedInputError } from "./untrusted.js";
 
 const RUNNER_FILE = join(PACKAGE_DIR, "dist", "runner.mjs");
@@ -49,6 +50,13 @@ export interface StageRequest
   /** Place temporary auth.json canaries where none exists: only when the host removes them minutes later (`run`),
    * never for a live session that may never be completed. */
   placeCanaries: boolean;
+  /** The launcher and the files it sources or runs, resolved by the host: probed for append, never written. */
+  launcherFiles: string[];
+  /** `run` watches its launch and restores from its record, so its runner probes even when it finds itself
+   * outside a sandbox (`--force`); the live session's runner refuses there. */
+  watched: boolean;
+  /** The effective profile and config: the profile's own rules get probes (src/audit/rule-staging.ts). */
+  rules?: RuleStagingRequest["rules"];
 }
 
 export interface Staged {
@@ -74,15 +82,19 @@ export function outsideWriteDirs(project: string, home: string, writableFromConf
   ];
 }
 
-/** What the host records before any Codex launch: Codex may create its mount points in the project as it starts,
- * and every launch must find the canaries already in place. */
+/** What the host records before any Codex launch: Codex may create its mount points in the project and in the extra
+ * writable roots as it starts, and every launch must find the canaries already in place. The profile's own rules
+ * are planned then too: the placeholders of their roots are recorded, and the agent's commands are known. */
 export type BeforeLaunch = Pick<
   HostRecord,
-  "credentials" | "canaries" | "existedBefore" | "headBefore" | "isRepo" | "gitDir"
->;
+  "credentials" | "canaries" | "existedBefore" | "headBefore" | "isRepo" | "gitDir" | "namespaces"
+> & { ruleStaging: RuleStaging };
 
 export async function recordBeforeLaunch(
-  request: Pick<StageRequest, "nonce" | "project" | "home" | "codexHome" | "readonlyPaths" | "placeCanaries">,
+  request: Pick<
+    StageRequest,
+    "nonce" | "project" | "home" | "codexHome" | "readonlyPaths" | "placeCanaries" | "rules" | "registryUrl"
+  >,
 ): Promise<BeforeLaunch> {
   const { credentials, canaries } = planCredentials(
     request.codexHome,
@@ -97,20 +109,37 @@ export async function recordBeforeLaunch(
     headBefore: await gitHead({ project: request.project }),
     isRepo: isGitRepo(request.project),
     gitDir: gitDirIdentity(request.project) ?? undefined,
+    namespaces: ownNamespaces(),
+    // Domains are planned again with the registry's URL once it is known (the network input, below).
+    ruleStaging: stageRules({ ...request, registryUrl: knownUrl(request.registryUrl) }),
   };
 }
 
-/** The agent's commands, relative to the project; the network part reads an input of its own when it has one. */
-export function runnerCommands(stagingName: string, ownNetInput: boolean): string[] {
-  const inputOf = (part: string) => (part === "net" && ownNetInput ? NET_INPUT : "input.json");
-  return RUNNER_PARTS.map((part) => `node ${stagingName}/runner.mjs ${stagingName}/${inputOf(part)} ${part}`);
+const knownUrl = (url: StageRequest["registryUrl"]) => (typeof url === "string" ? url : null);
+
+/**
+ * The agent's commands, relative to the project: the runner's parts, then one per domain probe (`domains <index>`).
+ * The network part and the domain probes read an input of their own when there is one (it has the registry's URL).
+ * A watched run (`run` restores from its record) passes `--force`: its runner probes even outside a sandbox.
+ */
+export function runnerCommands(
+  stagingName: string,
+  ownNetInput: boolean,
+  watched: boolean,
+  domainParts: readonly string[],
+): string[] {
+  const inputOf = (part: string) => (part !== "local" && ownNetInput ? NET_INPUT : "input.json");
+  const force = watched ? " --force" : "";
+  return [...RUNNER_PARTS, ...domainParts].map(
+    (part) => `node ${stagingName}/runner.mjs ${stagingName}/${inputOf(part)} ${part}${force}`,
+  );
 }
 
 /** Stages the runner; `before` is what was recorded before the launches started (recorded now when absent). */
 export async function stageRunner(request: StageRequest, before?: BeforeLaunch): Promise<Staged> {
-  const recorded = before ?? (await recordBeforeLaunch(request));
+  const { ruleStaging: own, ...recorded } = before ?? (await recordBeforeLaunch(request));
   const dir = join(request.project, request.stagingName);
-  const reports = Object.fromEntries(RUNNER_PARTS.map((part) => [part, join(dir, reportName(part))]));
+  const reports = Object.fromEntries(REPORT_PARTS.map((part) => [part, join(dir, reportName(part))]));
   const { certPem, keyPem } = generateCertificate({
     commonName: "codex-smoke-untrusted",
     ipAddresses: ["127.0.0.1"],
@@ -121,7 +150,7 @@ export async function stageRunner(request: StageRequest, before?: BeforeLaunch):
     project: request.project,
     home: request.home,
     reports: reports as RunnerInput["reports"],
-    hostNamespaces: ownNamespaces(),
+    hostNamespaces: recorded.namespaces,
     isRepo: recorded.isRepo,
     authJson: recorded.credentials
       .filter((c) => c.onHost !== "missing")
@@ -129,9 +158,11 @@ export async function stageRunner(request: StageRequest, before?: BeforeLaunch):
     readonlyPaths: request.readonlyPaths,
     outsideWriteDirs: request.outsideWriteDirs,
     outsideReadFiles: request.outsideReadFiles,
-    registryUrl: typeof request.registryUrl === "string" ? request.registryUrl : null,
+    ...own.input,
+    registryUrl: knownUrl(request.registryUrl),
     tlsControl: { certPem, keyPem },
     networkTimeoutMs: NETWORK_TIMEOUT_MS,
+    launcherFiles: request.launcherFiles,
   };
   const staged = writeStagingFolder(request.project, request.stagingName, {
     ".gitignore": "*\n",
@@ -148,14 +179,17 @@ export async function stageRunner(request: StageRequest, before?: BeforeLaunch):
     stagingDir: dir,
     staged,
     ...recorded,
+    ...own.record,
   };
   const pending = request.registryUrl instanceof Promise ? request.registryUrl : null;
   let unstaged = false;
-  const netInput = pending ? writeNetInput(record, input, pending, () => unstaged) : Promise.resolve();
+  const netInput = pending
+    ? writeNetInput({ record, input, request }, pending, () => unstaged)
+    : Promise.resolve();
   return {
     record,
     input,
-    commands: runnerCommands(request.stagingName, pending !== null),
+    commands: runnerCommands(request.stagingName, pending !== null, request.watched, own.parts),
     netInput,
     unstage: () => {
       unstaged = true;
@@ -167,23 +201,27 @@ export async function stageRunner(request: StageRequest, before?: BeforeLaunch):
 const inputText = (input: RunnerInput) => `${JSON.stringify(input, null, 2)}\n`;
 
 /**
- * The network part's input, with the registry once it is known. By then the agent has run inside the project, so
- * it is created like the other staged files: inside the staging folder the host made (opened without following,
- * still the same device and inode), as a new file, recorded so that unstaging removes it. Nothing is written
- * once unstaging began. If it cannot be written, the network part finds no input and its checks say so.
+ * The input of the network part and the domain probes, with the registry once it is known (the domain probe of the
+ * registry's host then uses its URL; the record judges them by this plan). By then the agent has run inside the
+ * project, so it is created like the other staged files: inside the staging folder the host made (opened without
+ * following, still the same device and inode), as a new file, recorded so that unstaging removes it. Nothing is
+ * written once unstaging began. If it cannot be written, those parts find no input and their checks say so.
  */
 async function writeNetInput(
-  record: HostRecord,
-  input: RunnerInput,
+  { record, input, request }: { record: HostRecord; input: RunnerInput; request: StageRequest },
   registryUrl: Promise<string | null>,
   unstaged: () => boolean,
 ): Promise<void> {
   const url = await registryUrl.catch(() => null);
   if (unstaged()) return;
+  const domains = domainsFor({ ...request, registryUrl: url });
+  const probes = domains?.probes.map((probe) => ({ host: probe.host, url: probe.url }));
   const folder = openStagingFolder(record);
   if (!(folder instanceof SafeDir)) return;
   try {
-    const identity = folder.createFile(NET_INPUT, inputText({ ...input, registryUrl: url }));
+    const own = { ...input, registryUrl: url, ...(probes ? { domains: probes } : {}) };
+    const identity = folder.createFile(NET_INPUT, inputText(own));
+    if (domains && record.domains) record.domains = domains;
     if (record.staged) record.staged.files[NET_INPUT] = identity;
   } catch {
     // the name is taken: nothing is written
@@ -317,7 +355,7 @@ export function unstage(record: HostRecord): string[] {
   }
   try {
     removeOwnFiles(folder, record.staged?.files ?? {});
-    for (const part of RUNNER_PARTS)
+    for (const part of REPORT_PARTS)
       for (const name of [reportName(part), `${reportName(part)}.tmp`]) folder.unlink(name);
   } finally {
     folder.close();

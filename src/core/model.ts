@@ -1,8 +1,12 @@
 // The vocabulary shared by the engine, the checks and the reporters.
+import type { CredentialFile } from "../audit/credential-files.js";
+import type { DomainPlan } from "../audit/domain-plan.js";
+import type { PlannedRule } from "../audit/rule-plan.js";
+import type { SettingName, SettingReading } from "../audit/settings.js";
 import type { LintFinding, ObservedArgv } from "../gather/launcher-static.js";
 import type { ProxyKill } from "../gather/proxy-kill.js";
 import type { HttpAttempt } from "../runner/net-types.js";
-import type { LocalReport, NetReport } from "../runner/types.js";
+import type { DomainResult, LocalReport, Namespaces, NetReport } from "../runner/types.js";
 
 export type Status = "pass" | "fail" | "warn" | "skip" | "error";
 export const STATUSES: readonly Status[] = ["pass", "fail", "warn", "skip", "error"];
@@ -55,6 +59,8 @@ export interface Expectations {
   envSecrets: "warn" | "fail";
   /** Path under the registry URL that `net.registry` retrieves. */
   registryPackage: string;
+  /** Status given when the launcher can be changed inside the sandbox or hides Codex's arguments (decisions §23). */
+  launcherIntegrity: "warn" | "fail";
 }
 
 /** Every MCP server the audit asks about: the required ones, then the optional ones not already among them. */
@@ -70,6 +76,10 @@ export interface LauncherFacts {
     profile: string | null;
     overrides: Array<{ key: string; raw: string; line: number }>;
     findings: LintFinding[];
+    /** Where Codex's arguments depend on the environment, `$(…)` or `eval` (opaque to any reader). */
+    hidden: LintFinding[];
+    /** Environment variables with a written default that reach Codex's arguments (documented knobs). */
+    defaults: Array<{ line: number; name: string }>;
   };
   /** What Codex received, per launch kind, as recorded by the PATH shim and parsed like Codex's own parser. */
   observed: Partial<Record<LaunchKind, ObservedLaunch>>;
@@ -90,7 +100,7 @@ interface ObservedLaunch {
 
 export interface ConfigFile {
   path: string;
-  role: "base" | "profile" | "project";
+  role: "base" | "profile" | "project" | SystemLayerRole;
   exists: boolean;
   /** Parse error with position, when the file does not parse. */
   parseError?: { line: number; column: number; message: string };
@@ -98,17 +108,27 @@ export interface ConfigFile {
   data?: Record<string, unknown>;
 }
 
+/** Codex's machine-wide layers on Linux (read by every release 0.139–0.171 from /etc/codex, no variable moves them):
+ * `config.toml` (defaults), legacy `managed_config.toml` (over the user's layers) and `requirements.toml` (enforced
+ * constraints: allowed sandbox modes, approval policies and permission profiles, a forced default profile). */
+type SystemLayerRole = "system" | "managed" | "requirements";
+
 export interface ConfigFacts {
   codexHome: string;
+  /** `$HOME`: `~/` in profile entries means this, not $CODEX_HOME. */
+  home: string;
   /** The project (workspace root) the launcher runs in, absolute. */
   project: string;
   profileName: string;
   base: ConfigFile;
   profile: ConfigFile;
   projectOverride: ConfigFile;
+  /** /etc/codex/config.toml, managed_config.toml and requirements.toml, in that order (missing ones included). */
+  system: ConfigFile[];
   /** `-c key=value` overrides the launcher passed, parsed as TOML values. */
   launcherOverrides: Array<{ key: string; value: unknown; raw: string }>;
-  /** Effective config: base < profile < launcher `-c` (only from files that parsed). */
+  /** Effective config: system config.toml < base < profile < launcher `-c` < legacy managed_config.toml (only from
+   * files that parsed); requirements constrain it separately. */
   effective: Record<string, unknown>;
 }
 
@@ -158,6 +178,8 @@ export interface SideEffectFacts {
    * placeholder there, so only the host can tell that the folder is missing.
    */
   absentBefore: string[];
+  /** The files the profile-rule probes may have created (host-chosen paths): whether each reached the host. */
+  ruleWrites?: Array<{ path: string; landed: boolean }>;
 }
 
 /** How each credential file the runner opened looked on the host at launch time (never read). */
@@ -175,6 +197,24 @@ export interface NetworkFacts {
   report: NetReport;
   /** Codex's own words when it killed the command because its managed proxy blocked a request. */
   killedBy: ProxyKill | null;
+}
+
+/** The filesystem entries of the effective permission profile and the probe the host planned for each. */
+interface ProfileRuleFacts {
+  /** The custom profile in effect (`default_permissions`), null when none (a built-in, or not set). */
+  profile: string | null;
+  rules: PlannedRule[];
+}
+
+/** The domain rules of the profile under Codex's managed proxy, one runner command per probe. */
+export interface DomainRuleFacts {
+  plan: DomainPlan;
+  /** Per planned probe: what the runner recorded (null when its command was killed or never ran). */
+  results: Array<DomainResult | null>;
+  /** Per planned probe: Codex's kill message for its command, when its proxy blocked the request. */
+  kills: Array<ProxyKill | null>;
+  /** Per planned probe: the command's output ended without the runner's line (it did not run to the end). */
+  finished: boolean[];
 }
 
 export interface TuiFacts {
@@ -236,6 +276,37 @@ export interface McpFailure {
   httpStatus: number | null;
 }
 
+/** One call of the interactive session's MCP runtime turn: to a stand-in behind an expected server, or to the probe. */
+export interface McpRuntimeCall {
+  /** The stand-in that took the server's place (`stdio` or `http`); null when the config names no transport. */
+  transport: "stdio" | "http" | null;
+  /** Codex offered the stand-in's tool to the model (the server started under that name). */
+  offered: boolean;
+  /** The stand-in received the call (from its own log). */
+  received: boolean;
+  /** What Codex returned to the model for the call: the stand-in's answer, a rejection, a timeout; null if none. */
+  result: string | null;
+}
+
+/** The interactive session's MCP runtime turn (`mcp.runtime`): a second session, on stand-ins, never the real servers. */
+export interface McpRuntimeFacts {
+  /** Per expected server: the call to its stand-in. */
+  servers: Record<string, McpRuntimeCall>;
+  /** codex-smoke's probe server asked for input (`elicitation/create`): the client's answer, if any. */
+  elicitation: McpRuntimeCall & { answer: string | null; answeredInMs: number | null };
+  /** A probe call that outlasts its short `tool_timeout_sec`: whether Codex cancelled it. */
+  timeout: McpRuntimeCall & { limitSec: number; cancelledInMs: number | null };
+  /** An approval prompt or elicitation form on the screen (quoted): it would wait for nobody. */
+  blocker: string | null;
+  /** Why the turn did not end (no answer within the wait); null when it ended. */
+  unanswered: string | null;
+  /** Set when Codex refused to start (config error) with its message. */
+  refused: string | null;
+  durationMs: number;
+  /** The rendered terminal (redacted), kept for a failure's evidence. */
+  transcript: string;
+}
+
 export interface McpGetFacts {
   exitCode: number | null;
   fields: Record<string, string>;
@@ -250,6 +321,27 @@ export interface RegistryFacts {
   host: HttpAttempt;
 }
 
+/**
+ * The host's own record of the runner's staging, taken on the host before the runner ran: what the runner's report
+ * is checked against, never values the report carries (decisions §24).
+ */
+export interface StagingFacts {
+  /** `watched`: `run` launched the runner itself; `live`: a session the host did not watch (`--probe-report`). */
+  flow: "watched" | "live";
+  /** The host's own namespaces, read at staging. */
+  hostNamespaces: Namespaces;
+  /** A genuine report of this staging started between these two instants (ISO-8601). */
+  window: { from: string; to: string };
+  /** The project's real path, and the launcher and the project files it runs as the host resolved them (real
+   * paths, probed inside for append). */
+  project: string;
+  launcherFiles: string[];
+  /** Live session: files (launcher, what it runs, the profile) whose bytes differ from their hash at staging. */
+  changed: Array<{ path: string; before: string | null; after: string | null }>;
+  /** Live session: the launcher staged, when `run` now judges another one; else null. */
+  otherLauncher: string | null;
+}
+
 export interface FactValues {
   launcher: LauncherFacts;
   registry: RegistryFacts;
@@ -259,9 +351,14 @@ export interface FactValues {
   runner: LocalReport;
   network: NetworkFacts;
   credentials: CredentialFacts[];
+  credentialFiles: CredentialFile[];
+  profileRules: ProfileRuleFacts;
+  domainRules: DomainRuleFacts;
   sideEffects: SideEffectFacts;
   tui: TuiFacts;
   mcpGet: Record<string, McpGetFacts>;
+  staging: StagingFacts;
+  mcpRuntime: McpRuntimeFacts;
 }
 export type FactName = keyof FactValues;
 export type Facts = { [K in FactName]: Fact<FactValues[K]> };
@@ -282,7 +379,15 @@ export interface CheckOutcome {
    * as their root cause. Never part of the report.
    */
   explains?: FactName[];
+  /** Set by a check whose verdict rests on the host's own observation although it also reads inside facts. */
+  evidenceFrom?: EvidenceSource;
 }
+
+/**
+ * Where a live-session result's evidence came from: verified on the host, or reported from inside the session (an
+ * agent there could have invented it; decisions §24).
+ */
+type EvidenceSource = "host" | "inside";
 
 export interface CheckContext {
   expect: Expectations;
@@ -326,6 +431,8 @@ export interface CheckResult extends Omit<CheckOutcome, "explains"> {
    * sandbox, a launch Codex refused); set only on such a dependent, whose `observed` then says `not tested: …`.
    */
   rootCause?: string;
+  /** Only in a report completed from a live session (`--probe-report`). */
+  evidenceFrom?: EvidenceSource;
 }
 
 export interface ReportTarget {
@@ -340,6 +447,8 @@ export interface ReportTarget {
   execHeader?: Record<string, string> | null;
   /** Set by `matrix` when this release ran on a temporary copy of the Codex home: what the copy changed. */
   codexHomeCopy?: string;
+  /** Sandbox, approval, permission profile and network: requested by the layers, applied by the launches. */
+  settings?: Record<SettingName, SettingReading>;
 }
 
 export interface Report {

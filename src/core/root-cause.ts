@@ -10,10 +10,11 @@ const BLOCKING: ReadonlySet<Status> = new Set(["fail", "error"]);
 
 /** A fact a check could not use: not gathered, a launch Codex refused to start, a host that cannot sandbox. */
 function broken(facts: Facts, name: FactName): boolean {
-  const { exec, tui, hostSandbox } = facts;
+  const { exec, tui, hostSandbox, mcpRuntime } = facts;
   if (!facts[name].ok) return true;
   if (name === "exec") return exec.ok && exec.value.refused !== null;
   if (name === "tui") return tui.ok && tui.value.refused !== null;
+  if (name === "mcpRuntime") return mcpRuntime.ok && mcpRuntime.value.refused !== null;
   if (name === "hostSandbox") return hostSandbox.ok && !hostSandbox.value.usable;
   return false;
 }
@@ -35,6 +36,9 @@ class RootCauses {
       const blocking = this.judged.filter((j) => BLOCKING.has(j.result.status));
       const explainer = blocking.find((j) => j.explains.includes(name));
       if (explainer) return explainer.result.id;
+      // The MCP runtime session is a second interactive session: refused with the first, for the same reason.
+      const first = name === "mcpRuntime" && broken(this.facts, "tui") ? this.ofFact("tui") : null;
+      if (first) return first;
       const fact = this.facts[name];
       const upstream = !fact.ok && fact.because ? this.ofFact(fact.because) : null;
       if (upstream) return upstream;
@@ -58,9 +62,13 @@ class RootCauses {
 
 function notTested(result: CheckResult, root: CheckResult): CheckResult {
   const verb = root.status === "fail" ? "failed" : "could not test";
+  // What the check itself saw stays in the evidence, when the evidence does not already say it.
+  const why = result.observed.replace(/^could not test: /, "");
+  const said = result.evidence.some((line) => line.includes(why));
   return {
     ...result,
     observed: `not tested: ${root.id} ${verb}`,
+    evidence: said ? result.evidence : [result.observed, ...result.evidence],
     remediation: `None of its own: fix \`${root.id}\` first, then this check runs.`,
     rootCause: root.id,
   };

@@ -12,7 +12,7 @@ import xterm from "@xterm/headless";
 import type { IPty } from "node-pty";
 import type { Fact, McpFailure, McpServerStatus, TuiFacts } from "../core/model.js";
 import { gathered, notGathered } from "../core/model.js";
-import { DescendantTracker, killSession } from "../core/processes.js";
+import { LaunchedTree } from "../core/processes.js";
 import { refineUnreachable } from "./mcp-reach.js";
 import {
   composerText,
@@ -108,13 +108,14 @@ const BLOCKERS: Array<[RegExp, string]> = [
   [/Continue anyway\? \[y\/N\]/, "the TUI asked whether to continue in this terminal (TERM)"],
 ];
 
-class Stop extends Error {}
+/** Ends a wait: a blocking screen, the TUI's exit, or the deadline; the message says which. */
+export class Stop extends Error {}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
 
 /** One running session: the pty, the terminal it draws into, Codex's OSC states, and waits over the screen. */
-class TuiDriver {
+export class TuiDriver {
   readonly started = Date.now();
   readonly deadline: number;
   /** OSC 7501 `state=working|idle|…` in order (0.169 on); strip-ansi would drop them, so they are read raw. */
@@ -126,7 +127,7 @@ class TuiDriver {
   private constructor(
     private readonly child: IPty,
     private readonly term: InstanceType<typeof xterm.Terminal>,
-    private readonly descendants: DescendantTracker,
+    private readonly tree: LaunchedTree,
     readonly opts: TuiSessionOptions,
   ) {
     this.deadline = this.started + opts.timeoutMs;
@@ -147,7 +148,7 @@ class TuiDriver {
       env: { ...opts.env, TERM: "xterm-256color" },
     });
     // Helpers that leave the session's tree while it runs (re-parented to init) are found by their record.
-    return new TuiDriver(child, term, new DescendantTracker(child.pid), opts);
+    return new TuiDriver(child, term, new LaunchedTree(child.pid), opts);
   }
 
   private receive(data: string): void {
@@ -217,8 +218,7 @@ class TuiDriver {
 
   /** Kills the session's whole tree and whatever left it while it ran. */
   async dispose(): Promise<void> {
-    await killSession(this.child.pid);
-    this.descendants.killAll();
+    await this.tree.kill();
     this.term.dispose();
   }
 }
@@ -468,7 +468,7 @@ export function renderScreen(term: InstanceType<typeof xterm.Terminal>): string 
 }
 
 /** Codex's fatal config error (`Error: …` printed before the TUI draws), without a Rust backtrace. */
-function refusal(screen: string): string | null {
+export function refusal(screen: string): string | null {
   const start = screen.search(/^Error\b/m);
   if (start < 0) return null;
   return (

@@ -12,18 +12,24 @@ import {
   writeProjectMarker,
 } from "./fs.js";
 import { probeGit } from "./git.js";
+import { probeLauncherFiles } from "./integrity.js";
 import { curlAttempt, fetchAttempt, netEnvironment, proxyAnswerAttempt, tlsNegativeControl } from "./net.js";
+import { probeCredentialFiles, probeRules } from "./rules.js";
 import type { LocalReport, NetReport, RunnerInput } from "./types.js";
 
 export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
   const started = Date.now();
   const attestation = attest(input.hostNamespaces);
+  // Before any write: the probe of the launcher's files changes nothing, whatever the other probes do.
+  const launcherFiles = probeLauncherFiles(input.launcherFiles);
   const authJson = probeAuthJson(input);
   const written = writeProjectMarker(input);
   const git = await probeGit(input);
   const readonlyPaths = probeReadonlyPaths(input);
   const home = probeHome(input);
   const outside = probeOutside(input);
+  const credentialFiles = probeCredentialFiles(input);
+  const rules = probeRules(input);
   const remove = removeProjectMarker(input, written.write.ok);
   return {
     schema: 2,
@@ -43,6 +49,10 @@ export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
     home,
     outside,
     env: environmentFacts(process.env, input.home),
+    launcherFiles,
+    permissionProfile: process.env.CODEX_PERMISSION_PROFILE ?? null,
+    credentialFiles,
+    rules,
   };
 }
 

@@ -20,8 +20,26 @@ export interface Namespaces {
   net: string | null;
 }
 
-export type RunnerPart = "local" | "net";
+export type RunnerPart = "local" | "net" | "domains";
+/** The parts every run has, one command each; `domains` runs once per domain probe (`domains <index>`), when any. */
 export const RUNNER_PARTS: readonly RunnerPart[] = ["local", "net"];
+export const REPORT_PARTS: readonly RunnerPart[] = [...RUNNER_PARTS, "domains"];
+
+/** What the runner does for one filesystem entry of the profile (paths chosen by the host). */
+export interface RuleProbe {
+  /** Existing files to open for reading (never read). */
+  read: string[];
+  /** An existing file to open for append and close without writing: writable or not, nothing changes. */
+  append: string | null;
+  /** A file to create (never one that exists), then open for reading: a write rule must let it land on the host. */
+  create: string | null;
+}
+
+/** One request through Codex's managed proxy to test a domain rule of the profile. */
+interface DomainProbe {
+  host: string;
+  url: string;
+}
 
 export interface RunnerInput {
   schema: 2;
@@ -43,12 +61,31 @@ export interface RunnerInput {
   outsideWriteDirs: string[];
   /** Files outside the roots that must not be readable (host-made canaries). */
   outsideReadFiles: string[];
+  /** Credential files on the host (names chosen by the host) to open, never read (decisions §26). */
+  credentialFiles?: string[];
+  /** One probe per filesystem entry of the profile (fs.profile_rules), aligned with the host's plan. */
+  rules?: RuleProbe[];
+  /** Domain-rule probes, each run as a command of its own: a blocked request makes Codex kill its command. */
+  domains?: DomainProbe[];
   /** Full URL retrieved with curl and fetch, or null when unknown. */
   registryUrl: string | null;
   /** A throw-away self-signed certificate the runner serves inside the sandbox (TLS negative control). */
   tlsControl: { certPem: string; keyPem: string } | null;
   /** Per-probe network timeout in ms (DNS included). */
   networkTimeoutMs: number;
+  /** The launcher and the project files it sources or runs, as the host resolved them: probed, never written. */
+  launcherFiles: string[];
+}
+
+/** Whether a file the launcher depends on can be changed from inside (launcher.integrity). */
+export interface LauncherFileProbe {
+  path: string;
+  /** Opened for append and closed, nothing written: ok means the file is writable here. */
+  append: ProbeResult;
+  /** `access(folder, W_OK)`: ok means the folder's entries can be replaced (unless the file is a mount point). */
+  folderWritable: ProbeResult;
+  /** The file is a mount point of its own (Codex binds a file under a read rule): `ro`/`rw`; null when it is not. */
+  mount: "ro" | "rw" | null;
 }
 
 export interface Attestation {
@@ -102,6 +139,38 @@ export interface LocalReport {
     reads: Array<{ path: string; open: ProbeResult }>;
   };
   env: EnvironmentFacts;
+  launcherFiles: LauncherFileProbe[];
+  /** `CODEX_PERMISSION_PROFILE` as Codex set it for the command: the profile really in force; null when unset. */
+  permissionProfile?: string | null;
+  credentialFiles?: Array<{ path: string; open: ProbeResult }>;
+  rules?: RuleOutcome[];
+}
+
+/** What one profile-rule probe did, aligned with the input's `rules`. */
+export interface RuleOutcome {
+  read: Array<{ path: string; open: ProbeResult }>;
+  append: { path: string; open: ProbeResult } | null;
+  /** `readBack`: opening the created file for reading (a file a deny glob matches must not open). */
+  create: { path: string; write: ProbeResult; readBack: ProbeResult } | null;
+}
+
+/** The domain probes that finished; a probe whose request the proxy blocked usually has none (Codex killed it). */
+export interface DomainsReport {
+  schema: 2;
+  tool: "codex-smoke-runner";
+  part: "domains";
+  nonce: string;
+  startedAt: string;
+  durationMs: number;
+  results: DomainResult[];
+}
+
+export interface DomainResult {
+  index: number;
+  host: string;
+  /** `CODEX_NETWORK_PROXY_ACTIVE=1`: without Codex's proxy no domain rule applies, and no request is sent. */
+  proxyActive: boolean;
+  attempt: HttpAttempt | null;
 }
 
 export interface NetReport {
