@@ -174,7 +174,9 @@ const notNeeded: McpRuntimeOutcome = { fact: notGathered("not needed"), sessionI
  * `--concurrency` slot (mostly they wait on Codex, not on a core). The runtime session starts once the first is
  * ready: two sessions starting at once on a Codex home whose state database is new (a first launch, a release with
  * new migrations) race on its migration, and 0.150 then refuses to start one of them ("local database appears to be
- * damaged"). With `--concurrency 1` it starts after the first has ended.
+ * damaged"). With `--concurrency 1` it starts after the first has ended, in the slot. With more, the slot is freed
+ * when the first session ends: the short launches queued behind it (the host's sandbox control, `mcp get`) then
+ * run while the runtime turn ends, instead of after it (on 2 cores they came last, after the runtime session).
  */
 function interactiveLaunches(
   plan: AuditPlan,
@@ -197,20 +199,24 @@ function interactiveLaunches(
   const isReady = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  const fallback = { tui: interrupted as Facts["tui"], mcpRuntime: runtimeFallback };
-  const both = queued(startAfter, () =>
-    run.slot(fallback, async () => {
-      const tui = run.track("tui", () => tuiSession(ctx, ready)).finally(ready);
-      const mcpRuntime = noRuntime
+  // Set when the slot's task starts; a step interrupted before its slot came keeps the fallback.
+  let mcpRuntime: Promise<McpRuntimeOutcome> = Promise.resolve(noRuntime ?? runtimeFallback);
+  const tui = queued(startAfter, () =>
+    run.slot(interrupted as Facts["tui"], async () => {
+      const first = run.track("tui", () => tuiSession(ctx, ready)).finally(ready);
+      const inSlot = ctx.concurrency === 1;
+      mcpRuntime = noRuntime
         ? Promise.resolve(noRuntime)
-        : (ctx.concurrency > 1 ? isReady : tui).then(() =>
+        : (inSlot ? first : isReady).then(() =>
             ctx.interrupted() ? runtimeFallback : run.track("mcp runtime", runtime),
           );
-      const [tuiFact, runtimeOutcome] = await Promise.all([tui, mcpRuntime]);
-      return { tui: tuiFact, mcpRuntime: runtimeOutcome };
+      // Handled below, once the first session ended; meanwhile a failure must not count as unhandled.
+      mcpRuntime.catch(() => undefined);
+      if (inSlot) await mcpRuntime;
+      return first;
     }),
   );
-  return { tui: both.then((done) => done.tui), mcpRuntime: both.then((done) => done.mcpRuntime) };
+  return { tui, mcpRuntime: tui.then(() => mcpRuntime) };
 }
 
 /** Queued now (in the order of the calls), or once `after` settles. */
