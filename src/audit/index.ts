@@ -240,18 +240,19 @@ async function beginStaging(
   launcherText: string,
   registry: Promise<Fact<{ url: string }>>,
 ): Promise<RunnerStaging> {
-  const known = await readBeforeLaunch(opts, launcherText);
+  const reading = readBeforeLaunch(opts, launcherText);
   const url = registry.then((found) => (found.ok ? found.value.url : null));
   const before = await recordBeforeLaunch({
     ...opts,
     nonce: session.nonce,
     readonlyPaths: opts.expect.readonlyPaths,
     placeCanaries: true,
-    rules: known.rules,
+    rules: reading.then((known) => known.rules),
     // The mock hands out the network command once its input (with the URL) is written; a live agent is told
     // every command at once, so for it the URL is known first.
     registryUrl: opts.agent === "mock" ? null : await url,
   });
+  const known = await reading;
   if (opts.agent === "live") {
     const staged = stage(opts, session, known, url, before);
     const done = await staged;

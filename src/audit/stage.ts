@@ -90,12 +90,17 @@ export type BeforeLaunch = Pick<
   "credentials" | "canaries" | "existedBefore" | "headBefore" | "isRepo" | "gitDir" | "namespaces"
 > & { ruleStaging: RuleStaging };
 
-export async function recordBeforeLaunch(
-  request: Pick<
-    StageRequest,
-    "nonce" | "project" | "home" | "codexHome" | "readonlyPaths" | "placeCanaries" | "rules" | "registryUrl"
-  >,
-): Promise<BeforeLaunch> {
+/** What `recordBeforeLaunch` needs; the profile's rules may still be being read (from the launcher and the layers). */
+type BeforeLaunchRequest = Pick<
+  StageRequest,
+  "nonce" | "project" | "home" | "codexHome" | "readonlyPaths" | "placeCanaries" | "registryUrl"
+> & { rules?: StageRequest["rules"] | Promise<StageRequest["rules"]> };
+
+export async function recordBeforeLaunch(request: BeforeLaunchRequest): Promise<BeforeLaunch> {
+  // A git process (~0.3 s on a busy machine): started first, it runs while the rules are still being read.
+  const head = gitHead({ project: request.project });
+  void head.catch(() => undefined);
+  const rules = await request.rules;
   const { credentials, canaries } = planCredentials(
     request.codexHome,
     request.home,
@@ -106,12 +111,12 @@ export async function recordBeforeLaunch(
     credentials,
     canaries,
     existedBefore: existenceOf(request.project, placeholderPaths(request.readonlyPaths)),
-    headBefore: await gitHead({ project: request.project }),
+    headBefore: await head,
     isRepo: isGitRepo(request.project),
     gitDir: gitDirIdentity(request.project) ?? undefined,
     namespaces: ownNamespaces(),
     // Domains are planned again with the registry's URL once it is known (the network input, below).
-    ruleStaging: stageRules({ ...request, registryUrl: knownUrl(request.registryUrl) }),
+    ruleStaging: stageRules({ ...request, rules, registryUrl: knownUrl(request.registryUrl) }),
   };
 }
 
