@@ -20,6 +20,7 @@ import hostSandbox from "./host/sandbox.js";
 import launcherFlags from "./launcher/flags.js";
 import launcherIntegrity from "./launcher/integrity.js";
 import mcpApproval from "./mcp/approval.js";
+import mcpRuntime from "./mcp/runtime.js";
 import mcpServers from "./mcp/servers.js";
 import netProfileRules from "./net/profile_rules.js";
 import netRegistry from "./net/registry.js";
@@ -39,6 +40,7 @@ export const checks = [
   tuiPermissions,
   mcpServers,
   mcpApproval,
+  mcpRuntime,
   runnerReport,
   fsAuthJson,
   fsCredentials,

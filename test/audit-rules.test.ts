@@ -161,7 +161,7 @@ describe("the profile's own filesystem rules", () => {
         try {
           const run = await audit(setup);
           const rules = result(run, "fs.profile_rules");
-          expect(rules.status).toBe("fail");
+          expect(rules.status, rules.observed).toBe("fail");
           expect(rules.observed).toBe(
             `"${setup.root}/shared" = "read": ${setup.root}/shared/notes.txt opens for writing inside`,
           );

@@ -29,6 +29,7 @@ import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
+import { runtimeServers } from "../gather/mcp-runtime.js";
 import { activeProfile } from "../gather/profile-rules.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
@@ -38,6 +39,7 @@ import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "
 import { sessionIdOf, watchSessions } from "./history.js";
 import { hashFiles, launcherFiles, realPathOf } from "./launcher-files.js";
 import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "./launches.js";
+import { racingMountPoints } from "./mount-race.js";
 import { type AuditPlan, planAudit } from "./plan.js";
 import { acceptProbeReport, type StagingRecord } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
@@ -109,10 +111,13 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const restore = staged ? restoreOnce(session, staged.record) : null;
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
-    const launched = await launchPhase(opts, session, plan, staged, { codex, support, redact });
+    const launched = await launchPhase(opts, session, plan, staged, { codex, support, redact, launcherText });
     const sideEffects: Facts["sideEffects"] = restore ? gathered(await restore()) : notGathered("not needed");
-    const sessionId = launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null;
-    sessions.forget({ sessionId, startedAt: launchesStarted, endedAt: Date.now() });
+    sessions.forget({
+      sessionIds: interactiveSessions(launched),
+      startedAt: launchesStarted,
+      endedAt: Date.now(),
+    });
     const gatheredFacts = assembleFacts(opts, session, launched, staged, {
       registry,
       sideEffects,
@@ -246,7 +251,12 @@ async function launchPhase(
   session: AuditSession,
   plan: AuditPlan,
   staged: (Pick<Staged, "input"> & { commands?: string[] }) | null,
-  codex: { codex: string | null; support: CodexSupport | null; redact: (s: string) => string },
+  codex: {
+    codex: string | null;
+    support: CodexSupport | null;
+    redact: (s: string) => string;
+    launcherText: string;
+  },
 ): Promise<LaunchPhase> {
   const { redact } = codex;
   // `run --probe-report`: the runner already ran in the live session; the exec launch only reads the header.
@@ -267,6 +277,7 @@ async function launchPhase(
     execArgs: execAppendedArgs(codex.support),
     prompt: execPrompt(opts.agent, commands),
     expectedServers: expectedMcpServers(opts.expect),
+    ...launchPlan(opts, codex.launcherText),
     redact,
     interrupted: session.interrupted,
     onProgress: opts.onProgress,
@@ -336,6 +347,7 @@ function assembleFacts(
     tui: cut(launched.tui),
     mcpGet: cut(launched.mcpGet.length > 0 ? mcpGetFact(launched.mcpGet) : notGathered("not needed")),
     staging: host.staging,
+    mcpRuntime: cut(launched.mcpRuntime.fact),
   };
 }
 
@@ -440,6 +452,50 @@ function buildReport(
     summary: summarize(results),
     incomplete: run.incomplete,
     results,
+  };
+}
+
+/**
+ * The id of each interactive session the audit started (null where it was not seen), for their traces. A session
+ * Codex refused to start left none.
+ */
+function interactiveSessions(launched: Launched): Array<string | null> {
+  const { tui, mcpRuntime } = launched;
+  const ids: Array<string | null> = [];
+  if (launched.started.has("tui") && !(tui.ok && tui.value.refused))
+    ids.push(tui.ok ? sessionIdOf(tui.value.statusScreen) : null);
+  if (launched.started.has("mcp runtime") && !(mcpRuntime.fact.ok && mcpRuntime.fact.value.refused))
+    ids.push(mcpRuntime.sessionId);
+  return ids;
+}
+
+/** The launcher and the config layers as written (read statically): what the launches are planned from. */
+function staticSetup(opts: AuditOptions, launcherText: string) {
+  const launcher = readLauncherStatic(opts.launcher, launcherText);
+  const config = readConfigLayers({
+    codexHome: opts.codexHome,
+    home: opts.home,
+    profileName: opts.profile ?? launcher.profile ?? opts.expect.profile,
+    project: opts.project,
+    launcherOverrides: launcher.overrides.map((override) => override.raw),
+  });
+  return { launcher, config };
+}
+
+/**
+ * Each expected server's transport, and the other servers, for the MCP runtime session; and the mount points Codex
+ * makes at each start, which concurrent starts would race on.
+ */
+function launchPlan(opts: AuditOptions, launcherText: string) {
+  const { launcher, config } = staticSetup(opts, launcherText);
+  const profile = activeProfile(config.effective, {
+    home: opts.home,
+    project: opts.project,
+    tmpdir: opts.env.TMPDIR,
+  });
+  return {
+    runtimeServers: runtimeServers(config.effective, expectedMcpServers(opts.expect)),
+    racingMountPoints: racingMountPoints(profile, launcher, opts.project),
   };
 }
 

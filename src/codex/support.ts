@@ -98,6 +98,7 @@ export const LAUNCH_FACTS: readonly FactName[] = [
   "tui",
   "mcpGet",
   "staging",
+  "mcpRuntime",
 ];
 
 /**

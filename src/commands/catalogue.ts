@@ -24,6 +24,7 @@ export const FACT_LABELS: Record<FactName, string> = {
   tui: "an interactive session",
   mcpGet: "`codex mcp get` per server",
   staging: "the host's record of the staging",
+  mcpRuntime: "a second interactive session on MCP stand-ins",
 };
 
 const needsText = (check: CheckDefinition) => check.needs.map((name) => FACT_LABELS[name]).join(", ");

@@ -85,6 +85,7 @@ export function insideVerdicts(
     tui: hostOnly,
     mcpGet: hostOnly,
     staging: hostOnly,
+    mcpRuntime: hostOnly,
   };
   const results: CheckResult[] = [];
   const hostSide: string[] = [];

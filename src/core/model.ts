@@ -270,6 +270,37 @@ export interface McpFailure {
   httpStatus: number | null;
 }
 
+/** One call of the interactive session's MCP runtime turn: to a stand-in behind an expected server, or to the probe. */
+export interface McpRuntimeCall {
+  /** The stand-in that took the server's place (`stdio` or `http`); null when the config names no transport. */
+  transport: "stdio" | "http" | null;
+  /** Codex offered the stand-in's tool to the model (the server started under that name). */
+  offered: boolean;
+  /** The stand-in received the call (from its own log). */
+  received: boolean;
+  /** What Codex returned to the model for the call: the stand-in's answer, a rejection, a timeout; null if none. */
+  result: string | null;
+}
+
+/** The interactive session's MCP runtime turn (`mcp.runtime`): a second session, on stand-ins, never the real servers. */
+export interface McpRuntimeFacts {
+  /** Per expected server: the call to its stand-in. */
+  servers: Record<string, McpRuntimeCall>;
+  /** codex-smoke's probe server asked for input (`elicitation/create`): the client's answer, if any. */
+  elicitation: McpRuntimeCall & { answer: string | null; answeredInMs: number | null };
+  /** A probe call that outlasts its short `tool_timeout_sec`: whether Codex cancelled it. */
+  timeout: McpRuntimeCall & { limitSec: number; cancelledInMs: number | null };
+  /** An approval prompt or elicitation form on the screen (quoted): it would wait for nobody. */
+  blocker: string | null;
+  /** Why the turn did not end (no answer within the wait); null when it ended. */
+  unanswered: string | null;
+  /** Set when Codex refused to start (config error) with its message. */
+  refused: string | null;
+  durationMs: number;
+  /** The rendered terminal (redacted), kept for a failure's evidence. */
+  transcript: string;
+}
+
 export interface McpGetFacts {
   exitCode: number | null;
   fields: Record<string, string>;
@@ -321,6 +352,7 @@ export interface FactValues {
   tui: TuiFacts;
   mcpGet: Record<string, McpGetFacts>;
   staging: StagingFacts;
+  mcpRuntime: McpRuntimeFacts;
 }
 export type FactName = keyof FactValues;
 export type Facts = { [K in FactName]: Fact<FactValues[K]> };

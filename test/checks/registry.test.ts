@@ -28,6 +28,8 @@ const README_CLAIMS: Record<string, string> = {
     "`/mcp verbose` shows each expected server (playwright, openaiDeveloperDocs) connected with at least one tool.",
   "mcp.approval":
     "Each expected server (playwright, openaiDeveloperDocs) has `default_tools_approval_mode = approve` and `tool_timeout_sec = 300` in effect (as `<launcher> mcp get <server>` shows with the launcher's overrides).",
+  "mcp.runtime":
+    "In an interactive session, a tool of each expected server (playwright, openaiDeveloperDocs) runs without an approval prompt, an MCP elicitation is declined instead of shown, and Codex cancels a call that outlasts its `tool_timeout_sec` (codex-smoke's stand-ins take the servers' places; the real servers get no call).",
   "runner.report":
     "The in-sandbox runner ran inside the sandbox and its nonce-stamped report reached the project.",
   "fs.auth_json": "`~/.codex/auth.json` cannot be opened inside the sandbox.",
@@ -68,6 +70,7 @@ describe("registry", () => {
       "tui.permissions",
       "mcp.servers",
       "mcp.approval",
+      "mcp.runtime",
       "runner.report",
       "fs.auth_json",
       "fs.credentials",
