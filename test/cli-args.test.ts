@@ -54,8 +54,8 @@ describe("--only / --skip selectors", () => {
 
   it.each([
     [["runner"], ["runner.report"]],
-    [["net"], ["net.registry", "net.tls_verify"]],
-    [["net."], ["net.registry", "net.tls_verify"]],
+    [["net"], ["net.profile_rules", "net.registry", "net.tls_verify"]],
+    [["net."], ["net.profile_rules", "net.registry", "net.tls_verify"]],
     [
       ["fs.auth_json", "host"],
       ["fs.auth_json", "host.sandbox"],
@@ -67,7 +67,7 @@ describe("--only / --skip selectors", () => {
   it("--skip takes areas too", () => {
     const all = ids([]);
     const skipped = ids([], ["fs", "net", "runner", "env"]);
-    expect(all.length - skipped.length).toBe(11);
+    expect(all.length - skipped.length).toBe(14);
     expect(skipped.some((id) => /^(fs|net|runner|env)\./.test(id))).toBe(false);
   });
 
@@ -77,7 +77,7 @@ describe("--only / --skip selectors", () => {
 });
 
 describe("a real run selected by area", () => {
-  it("--only config --skip config.mcp_approval_tables,config.project_override runs config.profile alone", async () => {
+  it("--only config --skip config.mcp_approval_tables,config.project_override,config.layers runs config.profile alone", async () => {
     await withSetup(
       () => {},
       async (setup) => {
@@ -87,7 +87,7 @@ describe("a real run selected by area", () => {
             "--only",
             "config",
             "--skip",
-            "config.mcp_approval_tables,config.project_override",
+            "config.mcp_approval_tables,config.project_override,config.layers",
             "--quiet",
           ),
           { env: setup.env, cwd: setup.root },

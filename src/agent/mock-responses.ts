@@ -40,7 +40,8 @@ export function outputText(output: unknown): string {
   return JSON.stringify(output ?? "");
 }
 
-const RUNNING = /Process running with session ID (\d+)/;
+/** An output that says its command still runs (the mock polls it); every other output ends one command. */
+export const RUNNING = /Process running with session ID (\d+)/;
 
 /** The next step of the conversation, given the request's `input` items: poll, run the next command, or finish. */
 function nextOutputItem(input: InputItem[], commands: readonly string[], requestNumber: number): OutputItem {

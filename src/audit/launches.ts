@@ -38,6 +38,9 @@ export interface LaunchContext {
   expectedServers: readonly string[];
   /** Each expected server's transport, and the other servers, for the MCP runtime session's stand-ins. */
   runtimeServers: RuntimeServers;
+  /** Mount points Codex makes at each start (src/audit/mount-race.ts): while any is missing, the interactive
+   * sessions start after exec has ended instead of racing its sandbox's start. */
+  racingMountPoints: readonly string[];
   redact: (text: string) => string;
   interrupted: () => NodeJS.Signals | null;
   onProgress: OnProgress | undefined;
@@ -116,7 +119,8 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
         }),
       )
     : Promise.resolve(null);
-  const { tui, mcpRuntime } = interactiveLaunches(plan, ctx, run, interruptedFact);
+  const afterExec = ctx.racingMountPoints.length > 0 ? exec.then(() => undefined) : Promise.resolve();
+  const { tui, mcpRuntime } = interactiveLaunches(plan, ctx, run, interruptedFact, afterExec);
   const mcpGet = Promise.all(
     plan.mcpServers.map(
       async (server): Promise<[string, McpGetFacts]> => [
@@ -171,6 +175,7 @@ function interactiveLaunches(
   ctx: LaunchContext,
   run: Run,
   interrupted: Fact<never>,
+  startAfter: Promise<void>,
 ): { tui: Promise<Facts["tui"]>; mcpRuntime: Promise<McpRuntimeOutcome> } {
   const skipped = notGathered("not needed");
   const runtimeFallback = { fact: interrupted, sessionId: null };
@@ -179,23 +184,26 @@ function interactiveLaunches(
   if (!plan.tui) {
     const mcpRuntime = noRuntime
       ? Promise.resolve(noRuntime)
-      : run.slot(runtimeFallback, () => run.track("mcp runtime", runtime));
+      : startAfter.then(() => run.slot(runtimeFallback, () => run.track("mcp runtime", runtime)));
     return { tui: Promise.resolve(skipped), mcpRuntime };
   }
   let ready = () => {};
   const isReady = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  const both = run.slot({ tui: interrupted as Facts["tui"], mcpRuntime: runtimeFallback }, async () => {
-    const tui = run.track("tui", () => tuiSession(ctx, ready)).finally(ready);
-    const mcpRuntime = noRuntime
-      ? Promise.resolve(noRuntime)
-      : (ctx.concurrency > 1 ? isReady : tui).then(() =>
-          ctx.interrupted() ? runtimeFallback : run.track("mcp runtime", runtime),
-        );
-    const [tuiFact, runtimeOutcome] = await Promise.all([tui, mcpRuntime]);
-    return { tui: tuiFact, mcpRuntime: runtimeOutcome };
-  });
+  const fallback = { tui: interrupted as Facts["tui"], mcpRuntime: runtimeFallback };
+  const both = startAfter.then(() =>
+    run.slot(fallback, async () => {
+      const tui = run.track("tui", () => tuiSession(ctx, ready)).finally(ready);
+      const mcpRuntime = noRuntime
+        ? Promise.resolve(noRuntime)
+        : (ctx.concurrency > 1 ? isReady : tui).then(() =>
+            ctx.interrupted() ? runtimeFallback : run.track("mcp runtime", runtime),
+          );
+      const [tuiFact, runtimeOutcome] = await Promise.all([tui, mcpRuntime]);
+      return { tui: tuiFact, mcpRuntime: runtimeOutcome };
+    }),
+  );
   return { tui: both.then((done) => done.tui), mcpRuntime: both.then((done) => done.mcpRuntime) };
 }
 

@@ -18,7 +18,16 @@ export interface AuditPlan {
   registry: boolean;
 }
 
-const RUNNER_FACTS: readonly FactName[] = ["runner", "network", "sideEffects", "credentials", "staging"];
+const RUNNER_FACTS: readonly FactName[] = [
+  "runner",
+  "network",
+  "sideEffects",
+  "credentials",
+  "staging",
+  "credentialFiles",
+  "profileRules",
+  "domainRules",
+];
 
 export function planAudit(
   selected: readonly CheckDefinition[],
