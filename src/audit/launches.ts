@@ -189,10 +189,12 @@ function interactiveLaunches(
   const runtimeFallback = { fact: interrupted, sessionId: null };
   const noRuntime = plan.mcpRuntime ? null : notNeeded;
   const runtime = () => runMcpRuntime(runtimeOptions(ctx, ctx.runtimeServers));
+  const start = <T>(launch: () => Promise<T>): Promise<T> =>
+    startAfter ? startAfter.then(launch) : launch();
   if (!plan.tui) {
     const mcpRuntime = noRuntime
       ? Promise.resolve(noRuntime)
-      : queued(startAfter, () => run.slot(runtimeFallback, () => run.track("mcp runtime", runtime)));
+      : start(() => run.slot(runtimeFallback, () => run.track("mcp runtime", runtime)));
     return { tui: Promise.resolve(skipped), mcpRuntime };
   }
   let ready = () => {};
@@ -201,7 +203,7 @@ function interactiveLaunches(
   });
   // Set when the slot's task starts; a step interrupted before its slot came keeps the fallback.
   let mcpRuntime: Promise<McpRuntimeOutcome> = Promise.resolve(noRuntime ?? runtimeFallback);
-  const tui = queued(startAfter, () =>
+  const tui = start(() =>
     run.slot(interrupted as Facts["tui"], async () => {
       const first = run.track("tui", () => tuiSession(ctx, ready)).finally(ready);
       const inSlot = ctx.concurrency === 1;
@@ -218,10 +220,6 @@ function interactiveLaunches(
   );
   return { tui, mcpRuntime: tui.then(() => mcpRuntime) };
 }
-
-/** Queued now (in the order of the calls), or once `after` settles. */
-const queued = <T>(after: Promise<void> | null, task: () => Promise<T>): Promise<T> =>
-  after ? after.then(task) : task();
 
 function tuiSession(ctx: LaunchContext, ready: () => void): Promise<Facts["tui"]> {
   return runTuiSession({
