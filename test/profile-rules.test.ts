@@ -171,6 +171,15 @@ describe("on a real tree", () => {
     ]);
   });
 
+  it("an entry naming an executable file (the launcher) says why it is not probed here instead of calling it absent", () => {
+    writeFileSync(join(root, "codex-auto"), "#!/bin/sh\n", { mode: 0o755 });
+    const [launcher] = plan({ [join(root, "codex-auto")]: "read" });
+    expect([launcher?.probe, launcher?.note]).toEqual([
+      null,
+      "not tested here: only executable files (one may be running); launcher.integrity probes the launcher's files",
+    ]);
+  });
+
   it("never follows a symlinked entry, and says so", () => {
     symlinkSync(join(root, "shared"), join(root, "link"));
     const [link] = plan({ [join(root, "link")]: "write" });

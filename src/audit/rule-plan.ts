@@ -66,17 +66,19 @@ function governedSamples(rule: ProfileRule, ctx: PlanContext, max: number): stri
   return samples;
 }
 
-/** Why a path entry has nothing to try: absent, or a link the host does not follow. */
+/** Why a path entry has nothing to try: absent, a link the host does not follow, or executables only. */
 function missing(rule: ProfileRule): string {
-  const link = rule.paths.some((path) => {
+  const kinds = rule.paths.map((path) => {
     try {
-      return lstatSync(path).isSymbolicLink();
+      return lstatSync(path).isSymbolicLink() ? "link" : "present";
     } catch {
-      return false;
+      return "absent";
     }
   });
-  return link
-    ? "not tested: the path is a symbolic link on the host (the host never follows links)"
+  if (kinds.includes("link"))
+    return "not tested: the path is a symbolic link on the host (the host never follows links)";
+  return kinds.includes("present")
+    ? "not tested here: only executable files (one may be running); launcher.integrity probes the launcher's files"
     : "nothing to test: the path does not exist on the host";
 }
 
