@@ -11,11 +11,25 @@ import { DescendantTracker, killSession } from "../../src/core/processes.js";
 const TAG = "CODEX_SMOKE_GUARD_TEST";
 const started: ChildProcess[] = [];
 const tags: string[] = [];
+const watchdogs: number[] = [];
 
 afterEach(() => {
   for (const child of started.splice(0)) child.kill("SIGKILL");
   for (const tag of tags.splice(0)) for (const pid of tagged(tag)) signal(pid, "SIGKILL");
+  for (const pid of watchdogs.splice(0)) signal(-pid, "SIGKILL");
 });
+
+/**
+ * Kills whatever still carries `tag` after `seconds`, even when this test's process is gone: under mutation testing
+ * a mutant that hangs gets the worker killed before afterEach runs, and a frozen tree would stay stopped forever.
+ */
+function watchdog(tag: string, seconds: number): void {
+  const kill = `grep -qsxz '${TAG}=${tag}' "$e" && kill -9 "$(basename "$(dirname "$e")")"`;
+  const script = `sleep ${seconds}; for e in /proc/[0-9]*/environ; do ${kill}; done`;
+  const child = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
+  child.unref();
+  if (child.pid !== undefined) watchdogs.push(child.pid);
+}
 
 function signal(pid: number, name: NodeJS.Signals): void {
   try {
@@ -78,7 +92,10 @@ describe("killSession", () => {
     // what a forker forks between the scan and its own death is orphaned to init in another session, out of
     // reach; frozen first, a forker cannot fork, and its children are found under it.
     const tag = randomBytes(6).toString("hex");
-    const forker = "while :; do setsid sleep 30 & done";
+    watchdog(tag, 60);
+    // Bounded (3000 children that live 10 s), and only while this test's process lives: a mutant that breaks the
+    // kill must not leave a fork loop running.
+    const forker = `i=0; while [ $i -lt 3000 ] && kill -0 ${process.pid}; do setsid sleep 10 & i=$((i+1)); done`;
     const leader = start(
       `for i in $(seq 300); do sleep 30 & done; setsid sh -c '${forker}' & setsid sh -c '${forker}' & wait`,
       tag,
@@ -123,6 +140,7 @@ describe("DescendantTracker", () => {
     "a recorded pid now held by another process is not killed (kills: no start-time check before a kill)",
     async () => {
       const tag = randomBytes(6).toString("hex");
+      watchdog(tag, 60);
       let replacement: ChildProcess | null = null;
       let tracker: DescendantTracker | null = null;
       for (let attempt = 0; attempt < 5 && replacement === null; attempt++) {

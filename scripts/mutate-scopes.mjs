@@ -1,0 +1,73 @@
+// What `npm run mutate` mutates and which tests must kill the mutants, per scope: the default scope (checks/ and
+// the parsers in src/gather/) and one scope per guard folder (issue 20), each small enough to run in minutes.
+// stryker.config.mjs and vitest.mutate.config.ts both read the scope chosen by scripts/mutate.mjs from
+// CODEX_SMOKE_MUTATE. Every test here is fast: real files, processes, git and loopback servers, never a Codex launch.
+
+/** @typedef {{ mutate: string[], tests: string[] }} Scope */
+
+/** @type {Record<string, Scope>} */
+export const SCOPES = {
+  default: {
+    mutate: [
+      "checks/**/*.ts",
+      "src/gather/codex-argv.ts",
+      "src/gather/config.ts",
+      "src/gather/exec-header.ts",
+      "src/gather/launcher-static.ts",
+      // parseMcpGet only: runMcpGet launches Codex (test/mcp-get.test.ts drives it for real).
+      "src/gather/mcp-get.ts:1-18",
+      "src/gather/proxy-kill.ts",
+      "src/gather/tui-screens.ts",
+    ],
+    tests: [
+      "test/checks/**/*.test.ts",
+      "test/engine.test.ts",
+      "test/config.test.ts",
+      "test/codex-argv.test.ts",
+      "test/exec-header.test.ts",
+      "test/launcher-static.test.ts",
+      "test/launcher-static-expansions.test.ts",
+      "test/mcp-get-parse.test.ts",
+      "test/net-checks.test.ts",
+      "test/net-classify.test.ts",
+      "test/proxy-kill.test.ts",
+      "test/tui-screens.test.ts",
+      "test/tui-screens-written.test.ts",
+    ],
+  },
+  "src/audit": {
+    mutate: ["src/audit/**/*.ts"],
+    tests: [
+      "test/guards/restore.test.ts",
+      "test/guards/untrusted.test.ts",
+      "test/guards/credentials.test.ts",
+      "test/guards/history.test.ts",
+      "test/restore.test.ts",
+      "test/history.test.ts",
+    ],
+  },
+  "src/runner": {
+    mutate: ["src/runner/**/*.ts"],
+    tests: ["test/guards/runner-*.test.ts"],
+  },
+  "src/core": {
+    mutate: ["src/core/redact.ts", "src/core/processes.ts"],
+    tests: ["test/guards/processes.test.ts", "test/redact.test.ts", "test/processes.test.ts"],
+  },
+  "src/commands": {
+    mutate: ["src/commands/probe.ts", "src/commands/probe-stage.ts"],
+    tests: ["test/guards/probe-*.test.ts"],
+  },
+  "src/codex": {
+    mutate: ["src/codex/**/*.ts"],
+    tests: ["test/codex-home-copy.test.ts", "test/codex-locate.test.ts"],
+  },
+};
+
+/** The scope named by CODEX_SMOKE_MUTATE (a folder above), or the default one. */
+export function mutationScope() {
+  const name = process.env.CODEX_SMOKE_MUTATE || "default";
+  const scope = SCOPES[name];
+  if (!scope) throw new Error(`no mutation scope ${name}: one of ${Object.keys(SCOPES).join(", ")}`);
+  return { name, ...scope };
+}
