@@ -42,6 +42,7 @@ export const SCOPES = {
       "test/guards/untrusted.test.ts",
       "test/guards/credentials.test.ts",
       "test/guards/history.test.ts",
+      "test/guards/audit-*.test.ts",
       "test/restore.test.ts",
       "test/history.test.ts",
     ],

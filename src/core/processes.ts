@@ -176,6 +176,8 @@ function sessionTree(leader: number): number[] {
     const fields = statFields(pid);
     if (!fields) continue;
     const [, ppid, , session] = fields.map(Number);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: `true` or `!==` puts every visible process in
+    // the session, and killSession would freeze and kill them all, the test runner with them: not a mutant to run.
     if (session === leader) found.add(pid);
     if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   }
