@@ -4,9 +4,13 @@
 import { defineConfig } from "vitest/config";
 import { mutationScope } from "./scripts/mutate-scopes.mjs";
 
+const scope = mutationScope();
+const skipped = (scope.skip ?? []).map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+
 export default defineConfig({
   test: {
-    include: mutationScope().tests,
+    include: scope.tests,
+    ...(skipped.length > 0 ? { testNamePattern: new RegExp(`^(?!.*(?:${skipped.join("|")}))`) } : {}),
     testTimeout: 30_000,
     pool: "forks",
   },

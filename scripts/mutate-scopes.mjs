@@ -3,7 +3,10 @@
 // stryker.config.mjs and vitest.mutate.config.ts both read the scope chosen by scripts/mutate.mjs from
 // CODEX_SMOKE_MUTATE. Every test here is fast: real files, processes, git and loopback servers, never a Codex launch.
 
-/** @typedef {{ mutate: string[], tests: string[] }} Scope */
+/**
+ * `skip`: tests in those files that launch Codex or need the build (by name, a describe's or a test's): the scope
+ * runs the rest. @typedef {{ mutate: string[], tests: string[], skip?: string[] }} Scope
+ */
 
 /** @type {Record<string, Scope>} */
 export const SCOPES = {
@@ -49,7 +52,13 @@ export const SCOPES = {
   },
   "src/runner": {
     mutate: ["src/runner/**/*.ts"],
-    tests: ["test/guards/runner-*.test.ts"],
+    tests: [
+      "test/guards/runner-*.test.ts",
+      "test/runner.test.ts",
+      "test/net-probes.test.ts",
+      "test/redact.test.ts",
+    ],
+    skip: ["the bundled runner file", "the runner inside the real Codex sandbox", "inside Codex's sandbox"],
   },
   "src/core": {
     mutate: ["src/core/redact.ts", "src/core/processes.ts"],
