@@ -70,7 +70,12 @@ export const SCOPES = {
   },
   "src/codex": {
     mutate: ["src/codex/**/*.ts"],
-    tests: ["test/codex-home-copy.test.ts", "test/codex-locate.test.ts"],
+    tests: [
+      "test/codex-home-copy.test.ts",
+      "test/codex-locate.test.ts",
+      "test/codex-releases.test.ts",
+      "test/codex-support.test.ts",
+    ],
   },
 };
 
