@@ -54,6 +54,7 @@ export const SCOPES = {
     mutate: ["src/runner/**/*.ts"],
     tests: [
       "test/guards/runner-*.test.ts",
+      "test/guards/redact.test.ts",
       "test/runner.test.ts",
       "test/net-probes.test.ts",
       "test/redact.test.ts",
@@ -62,7 +63,12 @@ export const SCOPES = {
   },
   "src/core": {
     mutate: ["src/core/redact.ts", "src/core/processes.ts"],
-    tests: ["test/guards/processes.test.ts", "test/redact.test.ts", "test/processes.test.ts"],
+    tests: [
+      "test/guards/processes.test.ts",
+      "test/guards/redact.test.ts",
+      "test/redact.test.ts",
+      "test/processes.test.ts",
+    ],
   },
   "src/commands": {
     mutate: ["src/commands/probe.ts", "src/commands/probe-stage.ts"],

@@ -5,7 +5,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { accessSync, constants, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { DescendantTracker, killSession } from "../../src/core/processes.js";
+import {
+  DescendantTracker,
+  killGroup,
+  killMarked,
+  killSession,
+  MARKER_VAR,
+} from "../../src/core/processes.js";
 
 /** A variable only this file's processes carry: how a test finds what survived, wherever it was reparented. */
 const TAG = "CODEX_SMOKE_GUARD_TEST";
@@ -166,4 +172,53 @@ describe("DescendantTracker", () => {
       expect(replacement.signalCode).toBeNull();
     },
   );
+});
+
+describe("killGroup and killMarked", () => {
+  it("killGroup kills the whole group; nothing, or a group already gone, is no error", async () => {
+    const tag = randomBytes(6).toString("hex");
+    watchdog(tag, 60);
+    const leader = start("sleep 30 & sleep 30 & wait", tag, true);
+    await until(() => tagged(tag).length === 3);
+    killGroup(leader.pid);
+    await until(() => tagged(tag).length === 0);
+    killGroup(leader.pid);
+    killGroup(undefined);
+  });
+
+  it("killMarked returns as soon as the marked processes are gone, with how many it killed", async () => {
+    const tag = randomBytes(6).toString("hex");
+    const nonce = randomBytes(6).toString("hex");
+    watchdog(tag, 60);
+    tags.push(tag);
+    for (let i = 0; i < 3; i++) {
+      started.push(
+        spawn("sleep", ["30"], { env: { ...process.env, [TAG]: tag, [MARKER_VAR]: nonce }, stdio: "ignore" }),
+      );
+    }
+    await until(() => tagged(tag).length === 3);
+    const began = Date.now();
+    expect(await killMarked(nonce)).toBe(3);
+    // Its bound is 20 rounds of 50 ms: a kill that keeps waiting after the last one died would take a second.
+    expect(Date.now() - began).toBeLessThan(800);
+    expect(tagged(tag)).toEqual([]);
+    expect(await killMarked(nonce)).toBe(0);
+  });
+});
+
+describe("killSession returns once the tree is gone", () => {
+  it("a small tree is frozen, killed and waited for well inside the 2 s its wait loop allows", async () => {
+    const tag = randomBytes(6).toString("hex");
+    watchdog(tag, 60);
+    const leader = start("for i in 1 2 3 4; do (setsid sleep 30 & wait) & done; wait", tag, true);
+    await until(() => tagged(tag).length === 9);
+    const began = Date.now();
+    await killSession(leader.pid);
+    expect(Date.now() - began).toBeLessThan(1_500);
+    expect(tagged(tag)).toEqual([]);
+  });
+
+  it("no leader (a launch that never started): nothing to do", async () => {
+    await killSession(undefined);
+  });
 });

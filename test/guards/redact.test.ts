@@ -1,0 +1,39 @@
+// The redactor's edges that test/redact.test.ts leaves open: which variables' values count (by name or by token
+// prefix, never a short one), every occurrence of a token format, a Bearer with more than one space, and a URL's
+// password at the very start of a text.
+import { describe, expect, it } from "vitest";
+import { Redactor, secretValues } from "../../src/core/redact.js";
+
+const TOKEN = "ghp_0123456789abcdefghijABCDEFGHIJ";
+
+describe("secretValues", () => {
+  it("a secret name's value, or any variable's token-formatted value; 8 characters at least; unset ones skipped", () => {
+    expect(
+      secretValues({
+        DEPLOY_API_KEY: "12345678",
+        SHORT_TOKEN: "1234567",
+        HARMLESS: TOKEN,
+        PLAIN: "not-a-secret-value",
+        UNSET_SECRET: undefined,
+      }),
+    ).toEqual(["12345678", TOKEN]);
+  });
+});
+
+describe("Redactor edges", () => {
+  it("every occurrence of a token format, not only the first", () => {
+    expect(new Redactor().redact(`${TOKEN} and again ${TOKEN}`)).toBe("*** and again ***");
+  });
+
+  it("a Bearer credential after several spaces", () => {
+    expect(new Redactor().redact("Authorization: Bearer   abcdefgh12345678")).toBe(
+      "Authorization: Bearer   ***",
+    );
+  });
+
+  it("a URL's password at the start of the text", () => {
+    expect(new Redactor().redact("https://alice:s3cret-pass@registry.example/")).toBe(
+      "https://alice:***@registry.example/",
+    );
+  });
+});
