@@ -254,9 +254,11 @@ describe("openSession", () => {
       const exited = new Promise<NodeJS.Signals | null>((resolve) =>
         launch.once("exit", (_c, s) => resolve(s)),
       );
-      process.kill(process.pid, "SIGINT");
+      // The listener, not a real signal: the mutation runner runs tests in a worker thread, where a real SIGINT
+      // would end the whole runner (test/host-safety.test.ts interrupts a real audit with real signals).
+      process.emit("SIGINT", "SIGINT");
       expect(await exited).toBe("SIGKILL");
-      process.kill(process.pid, "SIGINT");
+      process.emit("SIGINT", "SIGINT");
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(session.interrupted()).toBe("SIGINT");
     } finally {
