@@ -39,7 +39,9 @@ export const SCOPES = {
     ],
   },
   "src/audit": {
-    mutate: ["src/audit/**/*.ts"],
+    // Not index.ts and launches.ts: they only sequence the phases and launch Codex, so every mutant there needs a
+    // real Codex run (half a minute) to be killed; the real-Codex tests (test/audit-*.test.ts, host-safety) do that.
+    mutate: ["src/audit/**/*.ts", "!src/audit/index.ts", "!src/audit/launches.ts"],
     tests: [
       "test/guards/restore.test.ts",
       "test/guards/untrusted.test.ts",

@@ -94,7 +94,12 @@ describe("execFacts", () => {
   it("Codex refused its config: the refusal, from the message, else the last line, else the exit code", () => {
     const toml = execFacts(launched({ exitCode: 1, stderr: fixture("refusal-toml-parse") }), [], redact, 1);
     expect(toml.ok && toml.value.refused).toMatch(/^Error loading config\.toml: .*unclosed table/);
-    const other = execFacts(launched({ exitCode: 1, stderr: `first\nno ${SECRET}\n` }), [], redact, 1);
+    const other = execFacts(
+      launched({ exitCode: 1, stderr: `first\nsecond\nno ${SECRET}\n` }),
+      [],
+      redact,
+      1,
+    );
     expect(other.ok && other.value.refused).toBe("no ***");
     const silent = execFacts(launched({ exitCode: 3 }), [], redact, 1);
     expect(silent.ok && silent.value.refused).toBe("exit 3");
@@ -167,6 +172,8 @@ describe("runnerFacts", () => {
       `CODEX_SMOKE_REPORT ${JSON.stringify({ ...local(), nonce: "ffffffffffff" })}`,
       `CODEX_SMOKE_REPORT ${JSON.stringify(net())}`,
       `noise CODEX_SMOKE_REPORT ${JSON.stringify(local())}`,
+      // As long as the prefix, but not the prefix: not a report line.
+      `${"x".repeat("CODEX_SMOKE_REPORT ".length)}${JSON.stringify({ ...local(), cwd: "/forged" })}`,
       `CODEX_SMOKE_REPORT ${JSON.stringify(local())}`,
     ];
     const facts = runnerFacts(input, ran([lines.slice(0, 2).join("\n"), lines.slice(2).join("\n")]));
@@ -248,6 +255,7 @@ describe("launcherFacts and configFacts", () => {
       'mcp_servers.docs.env.API_TOKEN="hunter2-is-long"',
       "-c",
       `model="${SECRET}"`,
+      "SECRETS",
       "hi",
     ];
     execFileSync("sh", ["-c", 'codex "$@"', "launcher", ...argv], { env });
@@ -267,6 +275,7 @@ describe("launcherFacts and configFacts", () => {
       "mcp_servers.docs.env.API_TOKEN=***",
       "-c",
       'model="***"',
+      "SECRETS",
       "hi",
     ]);
     expect(facts.observed.exec?.parsed.overrides.map((o) => o.raw)).toEqual([
@@ -313,5 +322,20 @@ describe("launcherFacts and configFacts", () => {
     });
     const config = configFacts({ codexHome, project: home, profile: "prof", launcher });
     expect(config.effective.approval_policy).toBe("never");
+  });
+
+  it("configFacts without an observed launch: no overrides", () => {
+    const home = tempDir();
+    const launcher = launcherFacts({
+      path: "/p/codex-auto",
+      text: "",
+      shim: null,
+      appended: { exec: [], tui: [], mcp: [] },
+      profileOption: "prof",
+      redact,
+    });
+    expect(
+      configFacts({ codexHome: home, project: home, profile: "prof", launcher }).launcherOverrides,
+    ).toEqual([]);
   });
 });

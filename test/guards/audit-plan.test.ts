@@ -8,8 +8,9 @@ import { evaluate } from "../../src/audit/evaluate.js";
 import { planAudit } from "../../src/audit/plan.js";
 import { execPrompt, gatherRegistry, startModel } from "../../src/audit/services.js";
 import { writableEntries } from "../../src/audit/writable.js";
+import { defineCheck, outcome } from "../../src/core/define-check.js";
 import { DEFAULT_EXPECTATIONS } from "../../src/core/expectations.js";
-import { type Facts, gathered, notGathered } from "../../src/core/model.js";
+import { type FactName, type Facts, gathered, notGathered } from "../../src/core/model.js";
 import { listenOnLoopback } from "../../src/util/loopback.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
 
@@ -79,6 +80,23 @@ describe("planAudit", () => {
       registry: false,
     });
     expect(planAudit(only("net.registry"), SERVERS, false)).toMatchObject({ runner: true, registry: true });
+  });
+
+  it("any one fact the runner gathers brings the runner's launch; the registry comes with its own fact or the network", () => {
+    const needing = (fact: FactName) =>
+      defineCheck({
+        id: `test.${fact}`,
+        title: "t",
+        claim: "c",
+        needs: [fact],
+        run: () => outcome("pass", "e", "o"),
+        remediation: "r",
+      });
+    for (const fact of ["runner", "network", "sideEffects", "credentials"] as const) {
+      expect(planAudit([needing(fact)], SERVERS, false), fact).toMatchObject({ runner: true, exec: true });
+    }
+    expect(planAudit([needing("registry")], SERVERS, false)).toMatchObject({ runner: false, registry: true });
+    expect(planAudit([needing("network")], SERVERS, false).registry).toBe(true);
   });
 
   it("a release too old for the setup is not launched: only what needs no launch is planned", () => {
@@ -164,6 +182,19 @@ describe("services", () => {
     const mock = await startModel(launches, "mock", ["true"]);
     expect(mock?.providerOverrides().join(" ")).toContain("base_url=");
     await mock?.close();
+  });
+
+  it("the registry from npm: what npm says, or why there is none", async () => {
+    const saved = process.env.npm_config_registry;
+    process.env.npm_config_registry = "not-a-url";
+    try {
+      expect(
+        await gatherRegistry(planAudit(only("fs."), SERVERS, false), undefined, "astro", process.env),
+      ).toEqual(notGathered("`npm config get registry` gave no URL (exit 0); pass --registry <url>"));
+    } finally {
+      if (saved === undefined) delete process.env.npm_config_registry;
+      else process.env.npm_config_registry = saved;
+    }
   });
 
   it("the registry: not needed, or the --registry URL with the host's own retrieval as the control", async () => {

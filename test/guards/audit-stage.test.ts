@@ -2,6 +2,7 @@
 // (record.ts), and one audit's lifetime (session.ts): the host removes exactly what it put there, never a file the
 // agent or the user added, and an interrupt kills the marked launches.
 import { execFileSync, spawn } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -101,7 +102,9 @@ describe("stageRunner and unstage", () => {
       registryUrl: "http://127.0.0.1:9/astro",
       networkTimeoutMs: NETWORK_TIMEOUT_MS,
     });
-    expect(staged.input.tlsControl?.certPem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    const certificate = new X509Certificate(staged.input.tlsControl?.certPem ?? "");
+    expect(certificate.subject).toBe("CN=codex-smoke-untrusted");
+    expect(certificate.subjectAltName).toBe("IP Address:127.0.0.1");
     expect(staged.input.tlsControl?.keyPem).toMatch(/PRIVATE KEY-----/);
     expect(staged.commands).toEqual([
       `node .codex-smoke-${NONCE}/runner.mjs .codex-smoke-${NONCE}/input.json local`,
@@ -125,6 +128,8 @@ describe("stageRunner and unstage", () => {
     writeFileSync(`${staged.input.reports.net}.tmp`, "{");
     expect(staged.unstage()).toEqual([]);
     expect(existsSync(dir)).toBe(false);
+    // Twice is harmless: nothing there is not a foreign file.
+    expect(staged.unstage()).toEqual([]);
     expect(existsSync(auth)).toBe(false);
     expect(readdirSync(project).sort()).toEqual([".codex", ".git", "index.html"]);
   });
@@ -243,7 +248,7 @@ describe("openSession", () => {
   });
 
   it("SIGINT during the audit: the marked launches are killed, the signal is kept, a second one is ignored", async () => {
-    const listeners = process.listenerCount("SIGINT");
+    const listeners = [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
     const session = openSession();
     const launch = spawn("sleep", ["30"], {
       env: { ...process.env, [MARKER_VAR]: session.nonce },
@@ -258,13 +263,21 @@ describe("openSession", () => {
       // would end the whole runner (test/host-safety.test.ts interrupts a real audit with real signals).
       process.emit("SIGINT", "SIGINT");
       expect(await exited).toBe("SIGKILL");
-      process.emit("SIGINT", "SIGINT");
+      process.emit("SIGTERM", "SIGTERM");
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(session.interrupted()).toBe("SIGINT");
     } finally {
       launch.kill("SIGKILL");
       await session.close();
     }
-    expect(process.listenerCount("SIGINT")).toBe(listeners);
+    expect([process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")]).toEqual(listeners);
+  });
+
+  it("SIGTERM is taken over too; a run directory already gone is no error", async () => {
+    const session = openSession();
+    process.emit("SIGTERM", "SIGTERM");
+    expect(session.interrupted()).toBe("SIGTERM");
+    rmSync(session.runDir, { recursive: true });
+    await session.close();
   });
 });

@@ -5,10 +5,12 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -144,6 +146,24 @@ describe("the auth.json canary", () => {
     const { home, readme } = homes();
     const plan = planCredentials(join(home, ".codex"), home, NONCE, true);
     expect(plan.credentials).toEqual([{ label: "$CODEX_HOME/auth.json", path: readme, onHost: "canary" }]);
+    removeCanaries(plan.canaries);
+  });
+
+  it("a dangling symlink where auth.json goes gets no canary: nothing is created through it", () => {
+    const { home, codexHome, actual } = homes();
+    symlinkSync(join(home, "elsewhere", "auth.json"), actual);
+    const plan = planCredentials(codexHome, home, NONCE, true);
+    expect(plan.credentials[0]).toEqual({ label: "$CODEX_HOME/auth.json", path: actual, onHost: "file" });
+    expect(plan.canaries.map((c) => c.path)).not.toContain(actual);
+    expect(existsSync(join(home, "elsewhere"))).toBe(false);
+    removeCanaries(plan.canaries);
+  });
+
+  it("placing a canary leaves no file open", () => {
+    const { home, codexHome } = homes();
+    const before = readdirSync("/proc/self/fd").length;
+    const plan = planCredentials(codexHome, home, NONCE, true);
+    expect(readdirSync("/proc/self/fd").length).toBe(before);
     removeCanaries(plan.canaries);
   });
 });

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { watchSessions } from "../../src/audit/history.js";
+import { sessionIdOf, uuidV7Time, watchSessions } from "../../src/audit/history.js";
 
 const REFS = "tui-thread-reference-capabilities";
 const LOCKS = "thread-writer-locks";
@@ -123,5 +123,31 @@ describe("Codex's history after the audit's session", () => {
     const watch = watchSessions(home);
     expect(watch.forget({ sessionId: users, startedAt: STARTED, endedAt: ENDED })).toEqual([]);
     expect(sessionsIn(home)).toEqual({ refs: [users], locks: [`${users}.lock`] });
+  });
+
+  it("a session with a thread reference and no writer lock is removed without an error", () => {
+    const home = codexHome();
+    const watch = watchSessions(home);
+    const ours = uuidV7(STARTED + 100, "444444");
+    mkdirSync(join(home, REFS, ours), { recursive: true });
+    expect(watch.forget({ sessionId: ours, startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
+    expect(existsSync(join(home, REFS))).toBe(false);
+  });
+});
+
+describe("session ids", () => {
+  const id = "01a22cec-01d2-7ff2-b96d-a056c049bf0a";
+
+  it("a UUIDv7 only as the whole name", () => {
+    expect(uuidV7Time(id)).toBe(0x01a22cec01d2);
+    expect(uuidV7Time(`x${id}`)).toBeNull();
+    expect(uuidV7Time(`${id}.lock`)).toBeNull();
+  });
+
+  it("the id from /status's own Session line only", () => {
+    expect(sessionIdOf(`│  Session:   ${id}  │`)).toBe(id);
+    expect(sessionIdOf(`  Resumed Session: ${id}`)).toBeNull();
+    expect(sessionIdOf(`OldSession: ${id}`)).toBeNull();
+    expect(sessionIdOf("  Model: mock-model")).toBeNull();
   });
 });

@@ -126,6 +126,8 @@ describe("restore on a real repository", () => {
     expect(staged(repo)).toEqual(["app.js"]);
     expect(git(repo, "status", "--porcelain")).toBe(["M  app.js", " M notes.txt"].join("\n"));
     expect(facts.git).toEqual({ headBefore, headAfter: probeHead, probeCommit: true, markerStaged: true });
+    // The project marker is the positive control's file: removed, but no finding.
+    expect(facts.persisted).toEqual([{ where: "git", path: join(repo, ".git", GIT_MARKER) }]);
     expect(facts.restored).toEqual([
       `undid the probe's commit ${probeHead.slice(0, 12)} (HEAD back to ${headBefore.slice(0, 12)})`,
       `unstaged the probe's ${MARKER}`,
@@ -159,6 +161,8 @@ describe("restore on a real repository", () => {
     expect(existsSync(join(repo, ".git", GIT_MARKER))).toBe(false);
     expect(facts.persisted).toEqual([{ where: "git", path: join(repo, ".git", GIT_MARKER) }]);
     expect(facts.restored).toEqual([`removed ${join(repo, ".git", GIT_MARKER)}`]);
+    expect(facts.leftAlone).toEqual([]);
+    expect(facts.git).toEqual({ headBefore, headAfter: headBefore, probeCommit: false, markerStaged: false });
     expect(git(repo, "rev-parse", "HEAD")).toBe(headBefore);
   });
 
@@ -190,5 +194,105 @@ describe("restore on a real repository", () => {
     expect(git(repo, "rev-parse", "HEAD")).toBe(head);
     expect(facts.git.probeCommit).toBe(false);
     expect(facts.leftAlone).toHaveLength(1);
+  });
+
+  it("another run's probe commit (same identity, another nonce) is not this run's: left alone", async () => {
+    const { repo, headBefore } = repository();
+    execFileSync(
+      "git",
+      [
+        ...["-c", `user.name=${PROBE_COMMIT.name}`, "-c", `user.email=${PROBE_COMMIT.email}`],
+        ...["commit", "-q", "--allow-empty", "-m", PROBE_COMMIT.subject("fedcba987654")],
+      ],
+      { cwd: repo, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" } },
+    );
+    const head = git(repo, "rev-parse", "HEAD");
+    const facts = await restoreHost(recordFor(repo, headBefore));
+    expect(git(repo, "rev-parse", "HEAD")).toBe(head);
+    expect(facts.git.probeCommit).toBe(false);
+  });
+
+  it("the probe's commit on top of a user's commit made during the audit: both stay", async () => {
+    const { repo, headBefore } = repository();
+    git(repo, "commit", "-q", "--allow-empty", "-m", "user's commit during the audit");
+    probeCommits(repo);
+    const head = git(repo, "rev-parse", "HEAD");
+    const facts = await restoreHost(recordFor(repo, headBefore));
+    expect(git(repo, "rev-parse", "HEAD")).toBe(head);
+    expect(facts.git.probeCommit).toBe(true);
+    expect(facts.leftAlone).toHaveLength(1);
+  });
+
+  it("the probe's commit alone in the range but not on the recorded HEAD (the user reset meanwhile): left alone", async () => {
+    const { repo } = repository();
+    git(repo, "commit", "-q", "--allow-empty", "-m", "second");
+    const headBefore = git(repo, "rev-parse", "HEAD");
+    git(repo, "reset", "-q", "--hard", "HEAD~1");
+    probeCommits(repo);
+    const head = git(repo, "rev-parse", "HEAD");
+    const facts = await restoreHost(recordFor(repo, headBefore));
+    expect(git(repo, "rev-parse", "HEAD")).toBe(head);
+    expect(facts.leftAlone).toEqual([
+      `HEAD moved ${headBefore.slice(0, 12)} → ${head.slice(0, 12)} by commits that are not only the probe's`,
+    ]);
+  });
+
+  it("a repository without commits that got the user's first one, or one whose branch is now unborn: said so", async () => {
+    const repo = tempDir("test-guard-restore-");
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "commit", "-q", "--allow-empty", "-m", "first");
+    const first = git(repo, "rev-parse", "HEAD");
+    expect((await restoreHost(recordFor(repo, null))).leftAlone).toEqual([
+      `HEAD moved (none) → ${first.slice(0, 12)} by commits that are not only the probe's`,
+    ]);
+    git(repo, "checkout", "-q", "--orphan", "fresh");
+    const facts = await restoreHost(recordFor(repo, first));
+    expect(facts.leftAlone).toEqual([
+      `HEAD moved ${first.slice(0, 12)} → (none) by commits that are not only the probe's`,
+    ]);
+    expect(facts.git).toMatchObject({ headBefore: first, headAfter: null, probeCommit: false });
+  });
+
+  it("a recorded HEAD that no longer exists in the repository is no error: the change is left alone", async () => {
+    const { repo } = repository();
+    const gone = "0123456789abcdef0123456789abcdef01234567";
+    const facts = await restoreHost(recordFor(repo, gone));
+    expect(facts.git.probeCommit).toBe(false);
+    expect(facts.leftAlone).toHaveLength(1);
+  });
+
+  it("markers in each place the probes write are removed and reported where they persisted; a folder there stays", async () => {
+    const { repo, headBefore } = repository();
+    const record = recordFor(repo, headBefore);
+    const outside = tempDir("test-guard-restore-outside-");
+    const full = { ...record, readonlyPaths: ["site"], outsideWriteDirs: [outside] };
+    mkdirSync(join(repo, "site"));
+    const markers = {
+      readonly: join(repo, "site", PROBE_MARKERS.readonly(NONCE)),
+      home: join(record.home, PROBE_MARKERS.hidden(NONCE)),
+      outside: join(outside, PROBE_MARKERS.hidden(NONCE)),
+    };
+    for (const path of Object.values(markers)) writeFileSync(path, markerContent(NONCE));
+    mkdirSync(join(repo, MARKER));
+    const facts = await restoreHost({ ...full, existedBefore: { site: true } });
+    expect(facts.persisted).toEqual([
+      { where: "readonly", path: markers.readonly },
+      { where: "home", path: markers.home },
+      { where: "outside", path: markers.outside },
+    ]);
+    expect(Object.values(markers).some((path) => existsSync(path))).toBe(false);
+    expect(existsSync(join(repo, MARKER))).toBe(true);
+  });
+
+  it("outside a repository: no git facts, nothing left alone", async () => {
+    const dir = tempDir("test-guard-restore-");
+    const facts = await restoreHost({ ...recordFor(dir, null), isRepo: false });
+    expect(facts).toEqual({
+      persisted: [],
+      git: { headBefore: null, headAfter: null, probeCommit: false, markerStaged: false },
+      restored: [],
+      leftAlone: [],
+      absentBefore: [],
+    });
   });
 });
