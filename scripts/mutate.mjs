@@ -9,7 +9,7 @@
 // ~/.cache/codex-smoke deletes a throw-away one). Inside, the user is root of its own user namespace, which also
 // lets the pid-reuse test choose the next pid.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SCOPES } from "./mutate-scopes.mjs";
@@ -43,6 +43,8 @@ if (probe.status !== 0) {
   process.exit(2);
 }
 const home = mkdtempSync(join(tmpdir(), "codex-smoke-mutate-home-"));
+// Where the tests keep their temp dirs, as test/global-setup.ts makes it for `npm test`.
+mkdirSync(join(home, ".cache", "codex-smoke"), { recursive: true });
 try {
   // The shell is the namespace's init: it waits for Stryker and reaps every orphan meanwhile.
   const init = ["sh", "-c", '"$0" "$@" & wait $!', ...stryker];
