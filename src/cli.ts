@@ -35,13 +35,14 @@ async function main(argv: string[]): Promise<number> {
   if (command === "demo" || command === "run") return audit(command, args);
   if (command === "matrix")
     return (await import("./commands/matrix.js")).matrixCommand(args, { color: useColor() });
+  if (command === "cache") return (await import("./commands/cache.js")).cacheCommand(args);
   const { UsageError } = await import("./core/errors.js");
   throw new UsageError(
-    `unknown command "${first}" (expected run, demo, matrix, list, diff, probe; see --help)`,
+    `unknown command "${first}" (expected run, demo, matrix, list, diff, probe, cache; see --help)`,
   );
 }
 
-const COMMANDS = ["run", "demo", "matrix", "list", "diff", "docs"] as const;
+const COMMANDS = ["run", "demo", "matrix", "list", "diff", "docs", "cache"] as const;
 const isCommand = (name: string): name is (typeof COMMANDS)[number] =>
   (COMMANDS as readonly string[]).includes(name);
 

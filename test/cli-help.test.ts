@@ -25,6 +25,9 @@ describe.concurrent("--help everywhere", () => {
     [["run", "--timeout", "abc", "-h"], "Usage: codex-smoke run [options]"],
     [["demo", "--help"], "Usage: codex-smoke demo [options]"],
     [["docs", "--help"], "Usage: codex-smoke docs <README.md>"],
+    [["cache", "--help"], "Usage: codex-smoke cache [clean]"],
+    [["cache", "clean", "-h"], "Usage: codex-smoke cache [clean]"],
+    [["help", "cache"], "Usage: codex-smoke cache [clean]"],
     [["matrix", "--help"], "Usage: codex-smoke matrix --codex <list> [run options | --demo]"],
     [
       ["matrix", "--codex", "0.150.0", "--demo", "-h"],

@@ -116,7 +116,7 @@ describe.concurrent("bad input: exit 2, one exact line, nothing created or start
     ],
     [
       ["run", ...target, "--expect", unknownKey],
-      `--expect ${unknownKey}:3:13: unknown key "profil" (known: profile, approval, sandboxHeader, tuiPermissions, mcpServers, mcpApprovalMode, mcpToolTimeoutSec, readonlyPaths, webSearch, envSecrets, registryPackage)`,
+      `--expect ${unknownKey}:3:13: unknown key "profil" (known: profile, approval, sandboxHeader, tuiPermissions, mcpServers, mcpOptional, mcpApprovalMode, mcpToolTimeoutSec, readonlyPaths, webSearch, envSecrets, registryPackage)`,
     ],
     [
       ["run", ...target, "--expect", join(dir, "none.json")],
@@ -167,7 +167,7 @@ describe.concurrent("bad input: exit 2, one exact line, nothing created or start
     [["docs"], "docs: needs the README path: codex-smoke docs README.md"],
     [
       ["frobnicate"],
-      'unknown command "frobnicate" (expected run, demo, matrix, list, diff, probe; see --help)',
+      'unknown command "frobnicate" (expected run, demo, matrix, list, diff, probe, cache; see --help)',
     ],
     [["demo", "--launcher", launcher], "--launcher: not accepted by demo (it builds its own setup)"],
     [

@@ -64,7 +64,7 @@ describe("tracked: the audit's hook around each launch", () => {
 });
 
 describe.concurrent("progress of a real audit", () => {
-  it("piped: a start and a done line for every launch (sandbox, exec, tui, mcp get <server>) on stdout", async () => {
+  it("piped: a start and a done line for every launch (sandbox, exec, tui, mcp get <server>) on stderr; stdout stays empty with --format json", async () => {
     await withSetup(
       () => {},
       async (setup) => {
@@ -74,14 +74,15 @@ describe.concurrent("progress of a real audit", () => {
           env: setup.env,
           cwd: setup.root,
         });
-        const lines = run.stdout.split("\n").filter(Boolean);
+        expect(run.stdout).toBe("");
+        const lines = run.stderr.split("\n").filter(Boolean);
         const launches = ["sandbox", "exec", "tui", "mcp get playwright", "mcp get openaiDeveloperDocs"];
         for (const launch of launches) {
           expect(lines).toContain(`[progress] ${launch} started`);
           expect(lines.filter((l) => l.startsWith(`[progress] ${launch} done in `))).toHaveLength(1);
         }
-        expect(lines).toHaveLength(2 * launches.length);
-        expect(run.stderr).toBe("codex-smoke: 4 passed, 17 skipped; report: reports/codex-smoke.json\n");
+        expect(lines).toHaveLength(2 * launches.length + 1);
+        expect(lines.at(-1)).toBe("codex-smoke: 4 passed, 17 skipped; report: reports/codex-smoke.json");
       },
     );
   });

@@ -1,5 +1,6 @@
-// matrix's temporary Codex home: a copy (modes kept, Codex's state left out, auth.json linked and never copied)
-// in which only the grant of the user's Codex package points at the release under test.
+// matrix's temporary Codex home: a copy (modes kept, Codex's state left out, auth.json never copied: linked for a
+// live agent, left out for the mock) in which the grant of the user's Codex package points at the release under
+// test, and rules naming the user's Codex home by path get a twin naming the copy.
 import {
   chmodSync,
   lstatSync,
@@ -16,7 +17,7 @@ import {
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { copyCodexHome, pointCodexGrant } from "../src/codex/home-copy.js";
+import { copyCodexHome, pointCodexGrant, retargetHomeRules } from "../src/codex/home-copy.js";
 
 let root: string;
 let source: string;
@@ -46,7 +47,7 @@ describe("copyCodexHome", () => {
       writeFileSync(join(source, state), "");
     }
 
-    copyCodexHome(source, copy);
+    copyCodexHome(source, copy, "link");
 
     expect(readdirSync(copy).sort()).toEqual([
       "auth.json",
@@ -65,6 +66,13 @@ describe("copyCodexHome", () => {
     // The credential is a link to the user's own file: no second copy of the secret exists.
     expect(lstatSync(join(copy, "auth.json")).isSymbolicLink()).toBe(true);
     expect(readlinkSync(join(copy, "auth.json"))).toBe(join(source, "auth.json"));
+  });
+
+  it("for the mock agent, which needs no login, the copy has no auth.json at all", () => {
+    writeFileSync(join(source, "config.toml"), "model = 'x'\n");
+    writeFileSync(join(source, "auth.json"), '{"OPENAI_API_KEY":"sk-test"}\n', { mode: 0o600 });
+    copyCodexHome(source, copy, "none");
+    expect(readdirSync(copy)).toEqual(["config.toml"]);
   });
 });
 
@@ -155,5 +163,59 @@ describe("pointCodexGrant", () => {
       granted: false,
     });
     expect(readFileSync(join(copy, "config.toml"), "utf8")).toBe('sandbox_mode = "workspace-write"\n');
+  });
+});
+
+describe("retargetHomeRules", () => {
+  const HOME = "/home/u";
+  const rules = (lines: string) =>
+    `default_permissions = "auto"\n\n[permissions.auto.filesystem]\n":minimal" = "read"\n${lines}\n`;
+
+  function retargeted(lines: string, codexHome = join(HOME, ".codex")) {
+    mkdirSync(copy);
+    writeFileSync(join(copy, "auto.config.toml"), rules(lines), { mode: 0o600 });
+    const summary = retargetHomeRules(copy, { codexHome, home: HOME });
+    return { summary, text: readFileSync(join(copy, "auto.config.toml"), "utf8") };
+  }
+
+  it("an absolute rule on the user's auth.json keeps its line and gets a twin naming the copy's", () => {
+    const { summary, text } = retargeted('"/home/u/.codex/auth.json" = "none"');
+    expect(text).toBe(rules(`"/home/u/.codex/auth.json" = "none"\n"${copy}/auth.json" = "none"`));
+    expect(summary).toBe('"/home/u/.codex/auth.json" names the copy too');
+    expect(mode(join(copy, "auto.config.toml"))).toBe(0o600);
+  });
+
+  it("~/.codex rules name the Codex home when it is ~/.codex; the access and a comment are kept", () => {
+    const { summary, text } = retargeted(`"~/.codex/auth.json" = "none"\n'~/.codex/rules' = "read" # policy`);
+    expect(text).toBe(
+      rules(
+        `"~/.codex/auth.json" = "none"\n"${copy}/auth.json" = "none"\n'~/.codex/rules' = "read" # policy\n"${copy}/rules" = "read" # policy`,
+      ),
+    );
+    expect(summary).toBe('"~/.codex/auth.json", "~/.codex/rules" name the copy too');
+  });
+
+  it("rules outside the Codex home, or ~/.codex when CODEX_HOME is elsewhere, stay as they are", () => {
+    const lines = '"~/.codex/auth.json" = "none"\n"/home/u/.codexrc" = "none"\n"/srv/codex/x" = "read"';
+    const { summary, text } = retargeted(lines, "/srv/codex-home");
+    expect(text).toBe(rules(lines));
+    expect(summary).toBeNull();
+  });
+
+  it("a path that is a link in the copy gets no twin: bwrap cannot mount a placeholder over a link", () => {
+    mkdirSync(copy);
+    symlinkSync("/home/u/.codex/auth.json", join(copy, "auth.json"));
+    writeFileSync(join(copy, "auto.config.toml"), rules('"/home/u/.codex/auth.json" = "none"'));
+    expect(retargetHomeRules(copy, { codexHome: "/home/u/.codex", home: HOME })).toBeNull();
+  });
+
+  it("a key in two profiles of one file gets its twin in each", () => {
+    mkdirSync(copy);
+    const two = `${rules('"/home/u/.codex" = "none"')}\n[permissions.other.filesystem]\n"/home/u/.codex" = "none"\n`;
+    writeFileSync(join(copy, "auto.config.toml"), two);
+    expect(retargetHomeRules(copy, { codexHome: "/home/u/.codex", home: HOME })).toBe(
+      '"/home/u/.codex" names the copy too',
+    );
+    expect(readFileSync(join(copy, "auto.config.toml"), "utf8").split(`"${copy}" = "none"`)).toHaveLength(3);
   });
 });

@@ -13,7 +13,7 @@ import {
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installedRelease, latestRelease, parseReleaseList, resolveRelease } from "../src/codex/releases.js";
+import { installedRelease, latestRelease, parseReleaseList, resolveReleases } from "../src/codex/releases.js";
 import { UsageError } from "../src/core/errors.js";
 
 describe("parseReleaseList", () => {
@@ -112,7 +112,17 @@ describe("installedRelease", () => {
   });
 });
 
-describe("resolveRelease", () => {
+/** A stand-in codex binary that prints `version`. */
+function standalone(name: string, version: string): string {
+  const bin = join(root, name);
+  writeFileSync(bin, `#!/bin/sh\necho 'codex-cli ${version}'\n`);
+  chmodSync(bin, 0o755);
+  return bin;
+}
+
+const notAsked = () => Promise.reject(new Error("not asked"));
+
+describe("resolveReleases", () => {
   it("latest is asked of npm once and installed like any release", async () => {
     fakeNpm({ latest: "0.171.0" });
     let asked = 0;
@@ -120,12 +130,21 @@ describe("resolveRelease", () => {
       asked++;
       return latestRelease(env);
     };
-    const release = await resolveRelease({ kind: "latest" }, { cacheDir, env, tempDirs: new Set(), latest });
-    expect(release).toEqual({
-      spec: "latest",
-      bin: join(cacheDir, "0.171.0", "node_modules", ".bin", "codex"),
-      version: "0.171.0",
+    const releases = await resolveReleases([{ kind: "latest" }], {
+      cacheDir,
+      env,
+      tempDirs: new Set(),
+      latest,
+      own: null,
     });
+    expect(releases).toEqual([
+      {
+        specs: ["latest"],
+        bin: join(cacheDir, "0.171.0", "node_modules", ".bin", "codex"),
+        version: "0.171.0",
+        own: false,
+      },
+    ]);
     expect(asked).toBe(1);
     expect(npmCalls()[0]).toMatch(/\|view @openai\/codex@latest version$/);
   });
@@ -139,15 +158,62 @@ describe("resolveRelease", () => {
 
   it("a path is used as it is, with the version it prints", async () => {
     fakeNpm({});
-    const bin = join(root, "codex-standalone");
-    writeFileSync(bin, "#!/bin/sh\necho 'codex-cli 0.166.0'\n");
-    chmodSync(bin, 0o755);
-    const release = await resolveRelease(
-      { kind: "path", path: bin },
-      { cacheDir, env, tempDirs: new Set(), latest: () => Promise.reject(new Error("not asked")) },
-    );
-    expect(release).toEqual({ spec: bin, bin, version: "0.166.0" });
+    const bin = standalone("codex-standalone", "0.166.0");
+    const releases = await resolveReleases([{ kind: "path", path: bin }], {
+      cacheDir,
+      env,
+      tempDirs: new Set(),
+      latest: notAsked,
+      own: null,
+    });
+    expect(releases).toEqual([{ specs: [bin], bin, version: "0.166.0", own: false }]);
     expect(npmCalls()).toEqual([]);
+  });
+
+  it("the user's own release, by number, by latest or by another path, runs from the user's binary: nothing installed", async () => {
+    fakeNpm({ latest: "0.171.0" });
+    const mine = standalone("my-codex", "0.171.0");
+    const other = standalone("other-codex", "0.171.0");
+    const releases = await resolveReleases(
+      [{ kind: "version", version: "0.171.0" }, { kind: "latest" }, { kind: "path", path: other }],
+      {
+        cacheDir,
+        env,
+        tempDirs: new Set(),
+        latest: () => latestRelease(env),
+        own: { bin: mine, version: "0.171.0" },
+      },
+    );
+    expect(releases).toEqual([
+      { specs: ["0.171.0", "latest", other], bin: mine, version: "0.171.0", own: true },
+    ]);
+    expect(npmCalls().filter((call) => call.includes("|install "))).toEqual([]);
+    expect(readdirSync(cacheDir)).toEqual([]);
+  });
+
+  it("two entries of one release are audited once; a path given for it spares the install", async () => {
+    fakeNpm({});
+    const a = standalone("a-codex", "0.160.0");
+    const b = standalone("b-codex", "0.160.0");
+    const releases = await resolveReleases(
+      [
+        { kind: "path", path: a },
+        { kind: "version", version: "0.160.0" },
+        { kind: "path", path: b },
+        { kind: "version", version: "0.150.0" },
+      ],
+      { cacheDir, env, tempDirs: new Set(), latest: notAsked, own: { bin: "/unused", version: "0.169.0" } },
+    );
+    expect(releases).toEqual([
+      { specs: [a, "0.160.0", b], bin: a, version: "0.160.0", own: false },
+      {
+        specs: ["0.150.0"],
+        bin: join(cacheDir, "0.150.0", "node_modules", ".bin", "codex"),
+        version: "0.150.0",
+        own: false,
+      },
+    ]);
+    expect(npmCalls().filter((call) => call.includes("|install "))).toHaveLength(1);
   });
 
   it("a path that is missing, or prints no release number, is a usage error", async () => {
@@ -156,14 +222,15 @@ describe("resolveRelease", () => {
       env: { PATH: "/usr/bin:/bin" },
       tempDirs: new Set<string>(),
       latest: () => Promise.resolve(""),
+      own: null,
     };
-    await expect(resolveRelease({ kind: "path", path: join(root, "nope") }, opts)).rejects.toThrow(
+    await expect(resolveReleases([{ kind: "path", path: join(root, "nope") }], opts)).rejects.toThrow(
       new UsageError(`--codex ${join(root, "nope")}: no such file`),
     );
     const silent = join(root, "silent");
     writeFileSync(silent, "#!/bin/sh\necho hello\n");
     chmodSync(silent, 0o755);
-    await expect(resolveRelease({ kind: "path", path: silent }, opts)).rejects.toThrow(
+    await expect(resolveReleases([{ kind: "path", path: silent }], opts)).rejects.toThrow(
       new UsageError(`--codex ${silent}: \`--version\` names no Codex release`),
     );
   });

@@ -1,5 +1,5 @@
 // Integration (real Codex): `run` audits the Codex the user's launcher finds, not the one that came with
-// codex-smoke; `--codex` reaches the launcher; a release too old for the setup gets one line and exit 3.
+// codex-smoke; `--codex` reaches the launcher; a release too old for the setup fails with one line, exit 1.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -94,14 +94,14 @@ describe("arguments the harness appends", () => {
 });
 
 describe("a release too old for the setup", () => {
-  it("0.133.0: every launch-based check is error with one line, the static ones are checked, exit 3", async () => {
+  it("0.133.0: every launch-based check fails with one line and the upgrade as fix, the static ones are checked, exit 1", async () => {
     const codex133 = await release("0.133.0");
     const out = join(dir, "old");
     const result = await runCli(
       ["demo", "--codex", codex133, "--format", "json", "--out", out, "--registry", await loopbackRegistry()],
       { env: { PATH: process.env.PATH ?? "", HOME: homedir() } },
     );
-    expect(result.exitCode).toBe(3);
+    expect(result.exitCode).toBe(1);
     const report = readReport(join(out, "codex-smoke.json"));
     expect(report.target.codexVersion).toBe("0.133.0");
     const reason = "Codex 0.133.0 cannot load permission profiles; this setup needs 0.139 or newer";
@@ -110,14 +110,16 @@ describe("a release too old for the setup", () => {
       "launcher.flags": "pass",
       "config.profile": "pass",
       "config.project_override": "pass",
-      "banner.sandbox": "error",
-      "tui.permissions": "error",
-      "mcp.approval": "error",
-      "fs.auth_json": "error",
-      "host.sandbox": "error",
+      "banner.sandbox": "fail",
+      "tui.permissions": "fail",
+      "mcp.approval": "fail",
+      "fs.auth_json": "fail",
+      "host.sandbox": "fail",
     });
-    for (const result of report.results.filter((r) => r.status === "error")) {
-      expect(result.observed).toMatch(new RegExp(`^could not test: \\w+: ${reason}$`));
+    expect(report.summary.error).toBe(0);
+    for (const result of report.results.filter((r) => r.status === "fail")) {
+      expect(result.observed).toBe(reason);
+      expect(result.remediation).toMatch(/^Upgrade Codex to 0\.139 or newer /);
     }
     expect(result.stderr).not.toMatch(/invalid transport|unexpected argument/);
   });

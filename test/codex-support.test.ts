@@ -149,7 +149,7 @@ describe("the support floor", () => {
     ]);
   });
 
-  it("a too-old release makes every launch-based fact 'could not test' with the one line", () => {
+  it("a too-old release makes every launch-based fact a broken setup with the one line and the upgrade as fix", () => {
     const facts = {
       launcher: gathered("static reading"),
       registry: gathered("registry"),
@@ -173,7 +173,15 @@ describe("the support floor", () => {
       "tui",
       "mcpGet",
     ] as const) {
-      expect(refused[name]).toEqual({ ok: false, error: reason });
+      expect(refused[name]).toEqual({
+        ok: false,
+        error: reason,
+        breaks: {
+          expected: "a Codex release that loads permission profiles (0.139 or newer)",
+          remediation:
+            "Upgrade Codex to 0.139 or newer (npm install -g @openai/codex@latest, or the release the setup is pinned to): an older release does not load the permission profile, so nothing it says applies.",
+        },
+      });
     }
     expect(refused.launcher).toEqual(gathered("static reading"));
     expect(refused.config).toEqual(gathered("config"));

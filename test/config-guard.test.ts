@@ -1,11 +1,14 @@
 import {
   chmodSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
@@ -104,15 +107,82 @@ describe("guardConfig with the project's .codex/config.toml", () => {
     mkdirSync(join(project, ".codex"), { recursive: true });
     const existing = join(project, ".codex", "config.toml");
     writeFileSync(existing, 'model = "x"\n');
-    const guard = guardConfig(home, [existing]);
+    const guard = guardConfig(home, project);
     writeFileSync(existing, 'sandbox_mode = "danger-full-access"\n');
     expect(guard.restore()).toEqual([`restored ${existing} (Codex wrote to it during the audit)`]);
     expect(readFileSync(existing, "utf8")).toBe('model = "x"\n');
 
     rmSync(existing);
-    const absent = guardConfig(home, [existing]);
+    const absent = guardConfig(home, project);
     writeFileSync(existing, 'sandbox_mode = "danger-full-access"\n');
     expect(absent.restore()).toEqual([`removed ${existing} (created by Codex during the audit)`]);
     expect(existsSync(existing)).toBe(false);
+  });
+});
+
+describe("guardConfig never follows a symlink (decisions §27)", () => {
+  const victim = () => {
+    const path = join(home, "bashrc");
+    writeFileSync(path, "# the user's shell rc\n");
+    return path;
+  };
+
+  it("the project's config replaced by a symlink to a host file: the link is replaced, the file it names stays", () => {
+    const project = join(home, "proj");
+    mkdirSync(join(project, ".codex"), { recursive: true });
+    const config = join(project, ".codex", "config.toml");
+    writeFileSync(config, 'model = "x"\n');
+    const target = victim();
+    const guard = guardConfig(home, project);
+    rmSync(config);
+    symlinkSync(target, config);
+    expect(guard.restore()).toEqual([`restored ${config} (Codex wrote to it during the audit)`]);
+    expect(readFileSync(target, "utf8")).toBe("# the user's shell rc\n");
+    expect(lstatSync(config).isFile()).toBe(true);
+    expect(readFileSync(config, "utf8")).toBe('model = "x"\n');
+  });
+
+  it("a symlink that appeared at the project's config is removed itself, never what it names", () => {
+    const project = join(home, "proj");
+    mkdirSync(join(project, ".codex"), { recursive: true });
+    const config = join(project, ".codex", "config.toml");
+    const target = victim();
+    const guard = guardConfig(home, project);
+    symlinkSync(target, config);
+    expect(guard.restore()).toEqual([`removed ${config} (created by Codex during the audit)`]);
+    expect(existsSync(config)).toBe(false);
+    expect(readFileSync(target, "utf8")).toBe("# the user's shell rc\n");
+  });
+
+  it("the project's .codex swapped for a symlink to a host folder: nothing is written there, and it says so", () => {
+    const project = join(home, "proj");
+    mkdirSync(join(project, ".codex"), { recursive: true });
+    const config = join(project, ".codex", "config.toml");
+    writeFileSync(config, 'model = "x"\n');
+    const guard = guardConfig(home, project);
+    const hostFolder = join(home, "host-folder");
+    mkdirSync(hostFolder);
+    writeFileSync(join(hostFolder, "config.toml"), "host bytes\n");
+    rmSync(join(project, ".codex"), { recursive: true });
+    symlinkSync(hostFolder, join(project, ".codex"));
+    expect(guard.restore()).toEqual([
+      `not restored: ${config} (its folder is a symlink or not a folder now)`,
+    ]);
+    expect(readFileSync(join(hostFolder, "config.toml"), "utf8")).toBe("host bytes\n");
+  });
+
+  it("a symlinked config in CODEX_HOME stays a link to the same file; replaced by a file, the link is put back", () => {
+    const dotfiles = join(home, "dotfiles.toml");
+    writeFileSync(dotfiles, CONFIG);
+    rmSync(join(home, "config.toml"));
+    symlinkSync(dotfiles, join(home, "config.toml"));
+    const guard = guardConfig(home);
+    expect(guard.restore()).toEqual([]);
+    rmSync(join(home, "config.toml"));
+    writeFileSync(join(home, "config.toml"), "written by Codex\n");
+    expect(guard.restore()).toEqual(["restored config.toml (Codex wrote to it during the audit)"]);
+    expect(lstatSync(join(home, "config.toml")).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(home, "config.toml"))).toBe(dotfiles);
+    expect(readFileSync(dotfiles, "utf8")).toBe(CONFIG);
   });
 });

@@ -143,6 +143,34 @@ function reportOf(results: CheckResult[]): Report {
   };
 }
 
+describe("no path from a development machine", () => {
+  // A home or checkout of whoever captured the example (`/root/…`, `/work/…`, a demo dir's random name): the
+  // pages show placeholders (`<demo>`, `<project>`, `<codex-smoke>`) instead.
+  const MACHINE_PATH =
+    /(?<![\w>.~-])\/(root|work)\/|(?<![\w>.~-])\/home\/(?!alice\/|you\/|<you>|runner\b)[^\s/]+\/|codex-smoke\/demo-[A-Za-z0-9]{6}\b/;
+  const pages = [
+    ...readdirSync(PAGES_DIR).map((name) => `docs/checks/${name}`),
+    "docs/audited-readme.md",
+    "README.md",
+  ];
+
+  it.each(pages)("%s", (path) => {
+    const lines = read(path).split("\n");
+    expect(lines.filter((line) => MACHINE_PATH.test(line))).toEqual([]);
+  });
+
+  it("the pattern finds such a path (the check is not a rubber stamp)", () => {
+    for (const line of [
+      "observed: /root/.cache/codex-smoke/demo-iEHJRe/work/proj/.codex/config.toml",
+      "bwrap: execvp /work/wt/h10-docs/node_modules/@openai/codex-linux-x64/vendor",
+      '"/home/alex/.codex/auth.json" = "none"',
+    ])
+      expect(MACHINE_PATH.test(line), line).toBe(true);
+    for (const line of ["<demo>/work/proj", '"/home/you/.codex/auth.json"', "HOME=/home/alice"])
+      expect(MACHINE_PATH.test(line), line).toBe(false);
+  });
+});
+
 describe("results link to their check's page", () => {
   it("the engine sets the page on a result, and the audit on a check it did not select", () => {
     const facts = factsOf(healthyFacts());

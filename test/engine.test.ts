@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { defineCheck, outcome } from "../src/core/define-check.js";
 import { matchesSelector, neededFacts, runCheck, summarize } from "../src/core/engine.js";
 import type { CheckDefinition, CheckOutcome, FactName, Facts, FactValues } from "../src/core/model.js";
-import { gathered, notGathered } from "../src/core/model.js";
+import { brokenSetup, gathered, notGathered } from "../src/core/model.js";
 
 const NAMES: FactName[] = [
   "launcher",
@@ -77,6 +77,26 @@ describe("runCheck", () => {
       "config: config was not gathered: reason-config",
       "sideEffects: sideEffects was not gathered: reason-sideEffects",
     ]);
+  });
+
+  it("a fact the setup itself broke fails the check with its cause and fix, and does not call run", () => {
+    const run = vi.fn(() => outcome("pass", "x", "x"));
+    const broken = brokenSetup("Codex 0.133.0 cannot load permission profiles", {
+      expected: "a release that loads them",
+      remediation: "Upgrade Codex.",
+    });
+    const all = { ...facts({ config: {} }), tui: broken };
+    const result = runCheck(check(["config", "exec", "tui"], run), all, ctx);
+    expect(run).not.toHaveBeenCalled();
+    expect(result).toMatchObject({
+      status: "fail",
+      expected: "a release that loads them",
+      observed: "Codex 0.133.0 cannot load permission profiles",
+      evidence: ["Codex 0.133.0 cannot load permission profiles"],
+      remediation: "Upgrade Codex.",
+    });
+    // A fact that was merely not gathered stays "could not test".
+    expect(runCheck(check(["config", "exec"], run), all, ctx).status).toBe("error");
   });
 
   it("passes only the needed facts, as values, and the context", () => {

@@ -20,6 +20,7 @@ import type { Report } from "../src/core/model.js";
 import { CLI, editFile, loopbackRegistry, withSetup } from "./helpers/audit.js";
 import {
   checkCommand,
+  fencedBlocks,
   NIGHTLY_SCRIPT,
   REPO,
   type Scratch,
@@ -202,6 +203,33 @@ describe("systemd units and cron", () => {
   });
 });
 
+describe("the README's nightly recipe", () => {
+  const readme = read("README.md");
+  const start = readme.indexOf("\n### Nightly: did anything change since the last good run?\n");
+  const nightly = readme.slice(start, readme.indexOf("\n### ", start + 1));
+  const blocks = fencedBlocks(nightly, ["sh"]).map((block) => simpleCommands(block));
+  const script = read(`examples/nightly/${NIGHTLY_SCRIPT}`);
+
+  it("is the example script, and the by-hand commands name the baseline the script keeps", () => {
+    expect(script).toContain("baseline=$reports/baseline.json\n");
+    const [scriptCommand] = blocks[0] ?? [];
+    expect(scriptCommand?.slice(0, 4)).toEqual([
+      "sh",
+      `examples/nightly/${NIGHTLY_SCRIPT}`,
+      "reports/nightly",
+      "run",
+    ]);
+    const baseline = "reports/nightly/baseline.json";
+    const [firstNight, keep, later] = blocks[1] ?? [];
+    expect(firstNight).not.toContain("--baseline");
+    expect(keep?.[0]).toBe("cp");
+    expect(keep?.at(-1)).toBe(baseline);
+    expect(keep?.[1]).toBe(`${later?.[later.indexOf("--out") + 1]}/codex-smoke.json`);
+    expect(later?.[later.indexOf("--baseline") + 1]).toBe(baseline);
+    expect(nightly).toContain(`\`${baseline}\``);
+  });
+});
+
 /** Runs the nightly script as a scheduler would, with codex-smoke being this checkout's CLI. */
 function runNightly(reports: string, args: string[], env: Record<string, string>) {
   return new Promise<{ code: number | null; stderr: string }>((resolve) => {
@@ -214,7 +242,7 @@ function runNightly(reports: string, args: string[], env: Record<string, string>
 const DATED = /^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$/;
 
 describe("the nightly script against the reference setup", () => {
-  it("keeps every run in a dated folder and makes only a run that exited 0 the baseline", async () => {
+  it("the first night (no baseline yet) exits 0; every run goes to a dated folder; only exit 0 becomes the baseline", async () => {
     await withSetup(
       () => {},
       async (setup) => {
@@ -239,8 +267,11 @@ describe("the nightly script against the reference setup", () => {
         const statusIn = (text: string, id: string) =>
           (JSON.parse(text) as Report).results.find((r) => r.id === id)?.status;
 
+        // The first night: no baseline exists, so the script passes no --baseline (a missing one is exit 2).
+        expect(existsSync(join(reports, "baseline.json"))).toBe(false);
         const good = await runNightly(reports, args, env);
         expect(good.code, good.stderr).toBe(0);
+        expect(good.stderr).not.toContain("regression");
         expect(dated()).toHaveLength(1);
         expect(readdirSync(join(reports, dated()[0] as string)).sort()).toEqual([
           "codex-smoke.json",

@@ -113,7 +113,7 @@ describe("codex-smoke matrix", () => {
       expect(copied.target.codexHome).toBe(setup.codexHome);
       expect(copied.target.codexHomeCopy).toMatch(
         new RegExp(
-          `^audited a temporary copy of ${setup.codexHome} \\(removed afterwards\\) in which grant ".+/vendor" in .+/azi4a2-autonomous\\.config\\.toml points at ${codexInstallFromBin(codex150).vendorDir}$`,
+          `^audited a temporary copy of ${setup.codexHome} \\(removed afterwards\\) in which grant ".+/vendor" in .+/azi4a2-autonomous\\.config\\.toml points at ${codexInstallFromBin(codex150).vendorDir}; "~/\\.codex/auth\\.json" names the copy too$`,
         ),
       );
       expect(result.stdout).toContain(`0.150.0: ${copied.target.codexHomeCopy}`);

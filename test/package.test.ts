@@ -135,7 +135,7 @@ describe("the packed tarball", () => {
       /^dist\/runner\.mjs$/,
       /^schemas\/(report|expect)\.schema\.json$/,
       /^docs\/(checks\/)?[^/]+\.md$/,
-      /^examples\/(cron\/crontab|github-actions\/codex-smoke\.yml|nightly\/codex-smoke-nightly\.sh|systemd\/codex-smoke\.(service|timer))$/,
+      /^examples\/(cron\/crontab|github-actions\/codex-smoke\.yml|github-actions\/codex-home\/(config|azi4a2-autonomous\.config)\.toml|nightly\/codex-smoke-nightly\.sh|systemd\/codex-smoke\.(service|timer))$/,
       /^(package\.json|README\.md|LICENSE)$/,
     ];
     expect(paths.filter((p) => !allowed.some((pattern) => pattern.test(p)))).toEqual([]);
@@ -148,6 +148,7 @@ describe("the packed tarball", () => {
       "dist/checks/index.js",
       "docs/checks/fs.auth_json.md",
       "examples/nightly/codex-smoke-nightly.sh",
+      "examples/github-actions/codex-home/azi4a2-autonomous.config.toml",
       "schemas/report.schema.json",
       "schemas/expect.schema.json",
       "LICENSE",
@@ -202,7 +203,7 @@ describe("the packed tarball", () => {
     const out = join(dir, "demo-reports");
     const args = ["demo", "--registry", await loopbackRegistry(), "--format", "json", "--out", out];
     const demo = await npx(args, userEnv([bin]));
-    expect(demo.stderr).toMatch(/^codex-smoke: 21 passed; report: /);
+    expect(demo.stderr).toMatch(/(^|\n)codex-smoke: 21 passed; report: \S+\n$/);
     expect(demo.exitCode).toBe(0);
     const report = readReport(join(out, "codex-smoke.json"));
     expect(report.target.codexPath).toBe(join(bin, "codex"));
@@ -225,7 +226,7 @@ describe("the packed tarball", () => {
         ...userEnv(setup.env.PATH?.split(delimiter) ?? []),
         ...setup.env,
       });
-      expect(audit.stderr).toMatch(/^codex-smoke: \d+ passed/);
+      expect(audit.stderr).toMatch(/(^|\n)codex-smoke: \d+ passed[^\n]*\n$/);
       expect(audit.exitCode).toBe(0);
       const report = readReport(join(out, "codex-smoke.json"));
       expect(report.target.codexVersion).toBe("0.169.0");

@@ -17,6 +17,16 @@ describe("secret names (decisions §12)", () => {
     "APIKEY",
     "SSH_PRIVATE_KEY",
     "GOOGLE_APPLICATION_CREDENTIALS",
+    // decisions §12, updated (issue 19)
+    "SMTP_PASS",
+    "DB_PWD",
+    "GPG_PASSPHRASE",
+    "OPENAI_KEY",
+    "STRIPE_KEY",
+    "SESSION_COOKIE",
+    "DEPLOY_PRIVATEKEY",
+    "PRIVATE_KEY_PEM",
+    "PASS",
   ])("%s holds a secret", (name) => {
     expect(isSecretName(name)).toBe(true);
   });
@@ -31,6 +41,14 @@ describe("secret names (decisions §12)", () => {
     "PATH",
     "HOME",
     "TOKEN_COUNT",
+    "PWD",
+    "OLDPWD",
+    "GIT_AUTHOR_DATE",
+    "GPG_KEY",
+    "SSH_PUBLIC_KEY",
+    "BYPASS",
+    "PASSENGER_ROOT",
+    "KEYMAP",
   ])("%s does not", (name) => {
     expect(isSecretName(name)).toBe(false);
   });
@@ -41,7 +59,34 @@ describe("secret names (decisions §12)", () => {
   });
 });
 
+describe("secret values (token formats)", () => {
+  it.each([
+    ["Stripe secret key", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"],
+    ["Stripe restricted key", "rk_test_4eC39HqLyjWDarjtT1zdp7dc"],
+    ["npm token (36 characters)", `npm_${"a1B2c3D4e5".repeat(3)}abcdef`],
+    ["Slack app token", "xapp-1-A0123456789-0123456789012-abcdef"],
+    ["AWS temporary key id", "ASIAABCDEFGHIJKLMNOP"],
+    ["SendGrid key", `SG.${"a".repeat(22)}.${"b".repeat(43)}`],
+    ["Groq key", `gsk_${"A1".repeat(26)}`],
+  ])("a %s counts whatever the variable's name, and is masked in any text", (_kind, token) => {
+    expect(secretNames({ SOME_SETTING: token })).toEqual(["SOME_SETTING"]);
+    expect(new Redactor().redact(`value ${token} end`)).toBe("value *** end");
+  });
+
+  it("an npm_ string that is not 36 characters long is no npm token", () => {
+    for (const token of [`npm_${"a".repeat(35)}`, `npm_${"a".repeat(37)}`]) {
+      expect(secretNames({ SOME_SETTING: token })).toEqual([]);
+      expect(new Redactor().redact(token)).toBe(token);
+    }
+  });
+});
+
 describe("secretValues", () => {
+  it("takes a value of 8 characters, not one of 7", () => {
+    expect(secretValues({ API_TOKEN: "1234567" })).toEqual([]);
+    expect(secretValues({ API_TOKEN: "12345678" })).toEqual(["12345678"]);
+  });
+
   it("takes whole values of secret-holding variables, never short or common ones", () => {
     const env = {
       OPENAI_API_KEY: "sk-codexsmoke-canary-0123456789",
@@ -100,10 +145,46 @@ describe("Redactor", () => {
     );
   });
 
-  it("masks the password of a URL, keeping the user and host", () => {
+  it("masks a URL's user and password, keeping the host", () => {
     expect(new Redactor().redact("registry https://alice:s3cr3t-pass@npm.example.invalid/astro failed")).toBe(
-      "registry https://alice:***@npm.example.invalid/astro failed",
+      "registry https://***@npm.example.invalid/astro failed",
     );
+  });
+
+  it.each([
+    [
+      "a token as the user",
+      "https://TOKEN123@npm.example.invalid/astro",
+      "https://***@npm.example.invalid/astro",
+    ],
+    [
+      "a token with an empty password",
+      "https://TOKEN123:@npm.example.invalid/",
+      "https://***@npm.example.invalid/",
+    ],
+    ["an empty user", "http://:hunter2@127.0.0.1:8080/x", "http://***@127.0.0.1:8080/x"],
+    [
+      "a token in the query",
+      "https://h.invalid/astro?token=abc123&x=1",
+      "https://h.invalid/astro?token=***&x=1",
+    ],
+    [
+      "an access token",
+      "https://h.invalid/a?x=1&access_token=abc",
+      "https://h.invalid/a?x=1&access_token=***",
+    ],
+    [
+      "a signed URL",
+      "https://b.invalid/o?X-Amz-Signature=ab12cd#f",
+      "https://b.invalid/o?X-Amz-Signature=***#f",
+    ],
+  ])("masks %s in a URL", (_kind, url, masked) => {
+    expect(new Redactor().redact(`GET ${url} failed`)).toBe(`GET ${masked} failed`);
+  });
+
+  it("leaves an @ in a URL's path (a scoped package) alone", () => {
+    const url = "https://npm.example.invalid/@scope%2fpkg?page=2";
+    expect(new Redactor().redact(url)).toBe(url);
   });
 
   it("leaves ordinary text untouched", () => {

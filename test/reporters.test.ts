@@ -12,7 +12,7 @@ import {
   render,
   writeReportFiles,
 } from "../src/reporters/index.js";
-import { makeDir } from "../src/reporters/report-dir.js";
+import { openReportDir } from "../src/reporters/report-dir.js";
 
 const SAMPLE = "test/fixtures/reports/sample.json";
 let report: Report;
@@ -96,7 +96,7 @@ describe("console", () => {
     expect(block.some((l) => l.startsWith("fix:"))).toBe(fix);
   });
 
-  it("shows at most three evidence lines and strips escape codes from evidence", () => {
+  it("shows at most three evidence lines and escapes control characters in evidence", () => {
     const text = out();
     expect(text).toContain("evidence: stderr:");
     expect(text).toContain("third line");
@@ -104,7 +104,7 @@ describe("console", () => {
     expect(text).toContain("… 1 more line in the JSON report");
     const controls = [...text].filter((c) => c < " " && c !== "\n");
     expect(controls).toEqual([]);
-    expect(text).toContain("evidence: stderr: bell and NUL # hash \\ backslash");
+    expect(text).toContain("evidence: stderr: \\x07bell and NUL\\x00 # hash \\ backslash");
     expect(text).toMatch(
       /observed: could not be tested: the exec launch timed out after 60 s\n +runner report missing/,
     );
@@ -174,10 +174,10 @@ describe("junit", () => {
     expect(text).toMatch(/name="env.secrets"[^>]*>\n\s*<system-out>WARNING: /);
   });
 
-  it("escapes markup and drops characters XML cannot carry", () => {
+  it("escapes markup, and control characters (which XML cannot carry) as text", () => {
     const text = out();
     expect(text).toContain("HEAD moved &lt;abc123 &amp; def456&gt;");
-    expect(text).toContain("stderr: bell and NUL # hash \\ backslash");
+    expect(text).toContain("stderr: \\x07bell and NUL\\x00 # hash \\ backslash");
     expect(text).toContain("[main def456] probe commit");
     expect(text).toContain(
       'message="The npm registry is reachable: could not be tested: the exec launch timed out',
@@ -205,10 +205,12 @@ describe("markdown", () => {
     expect(text).toContain("timed out after 60 s<br>runner report missing");
   });
 
-  it("keeps Markdown punctuation in values literal", () => {
+  it("keeps Markdown punctuation in values literal, and a code span as code", () => {
     const first = report.results[0] as Report["results"][number];
-    const odd = { ...report, results: [{ ...first, observed: "wrote *.toml via `tee` [x]" }] };
-    expect(render("markdown", odd, { color: false })).toContain("wrote \\*.toml via \\`tee\\` \\[x\\] |");
+    const odd = { ...report, results: [{ ...first, observed: "wrote *.toml via `tee` [x] and a ` alone" }] };
+    expect(render("markdown", odd, { color: false })).toContain(
+      "wrote \\*.toml via `tee` \\[x\\] and a \\` alone |",
+    );
   });
 
   it("details every result that is not a pass", () => {
@@ -313,8 +315,43 @@ describe("writeReportFiles", () => {
       await writeReportFiles(report, ["json"], dir);
       await import("node:fs/promises").then((fs) => fs.writeFile(blocker, ""));
       await expect(writeReportFiles(report, ["json"], join(blocker, "out"))).rejects.toThrow(
-        `${join(blocker, "out")}: cannot write report files (ENOTDIR)`,
+        `${join(blocker, "out")}: cannot write report files (${blocker} is a symbolic link or not a directory)`,
       );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("replaces a symlink planted at a report name instead of writing through it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "codex-smoke-reports-"));
+    try {
+      const fs = await import("node:fs/promises");
+      const victim = join(dir, "bashrc");
+      await fs.writeFile(victim, "keep me\n");
+      const out = join(dir, "reports");
+      await fs.mkdir(out);
+      await fs.symlink(victim, join(out, "codex-smoke.json"));
+      await fs.symlink(victim, join(out, "codex-smoke.md"));
+      await writeReportFiles(report, ["json"], out);
+      expect(await fs.readFile(victim, "utf8")).toBe("keep me\n");
+      expect((await fs.lstat(join(out, "codex-smoke.json"))).isFile()).toBe(true);
+      // The stale-file removal removed the planted link itself.
+      expect((await fs.readdir(out)).sort()).toEqual(["codex-smoke.json"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a report directory with a symlink in its path", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "codex-smoke-reports-"));
+    try {
+      const fs = await import("node:fs/promises");
+      await fs.mkdir(join(dir, "elsewhere"));
+      await fs.symlink(join(dir, "elsewhere"), join(dir, "reports"));
+      await expect(writeReportFiles(report, ["json"], join(dir, "reports", "ci"))).rejects.toThrow(
+        `${join(dir, "reports")} is a symbolic link or not a directory`,
+      );
+      expect(await fs.readdir(join(dir, "elsewhere"))).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -322,9 +359,9 @@ describe("writeReportFiles", () => {
 });
 
 describe("report directory housekeeping", () => {
-  it("makeDir refuses procfs at once instead of spinning (Node's recursive mkdir never returns there)", async () => {
+  it("the report directory refuses procfs at once instead of spinning (Node's recursive mkdir never returns there)", () => {
     const started = Date.now();
-    await expect(makeDir("/proc/codex-smoke-test/reports")).rejects.toThrow(/ENOENT/);
+    expect(() => openReportDir("/proc/codex-smoke-test/reports")).toThrow(/ENOENT/);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -341,7 +378,9 @@ describe("report directory housekeeping", () => {
       ];
       const fs = await import("node:fs/promises");
       for (const name of names) await fs.writeFile(join(dir, name), "x");
-      const removed = await removeStaleFiles(dir, [join(dir, "codex-smoke.json")]);
+      const opened = openReportDir(dir);
+      const removed = removeStaleFiles(opened, ["codex-smoke.json"]);
+      opened.close();
       expect(removed.sort()).toEqual(
         ["codex-smoke.md", "codex-smoke.tui-screen.txt", "codex-smoke.tui-stream.log"].map((n) =>
           join(dir, n),

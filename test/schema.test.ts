@@ -144,6 +144,7 @@ describe("expect schema", () => {
       sandboxHeader: "a non-empty string",
       tuiPermissions: "a non-empty string",
       mcpServers: "an array of non-empty strings",
+      mcpOptional: "an array of non-empty strings",
       mcpApprovalMode: "a non-empty string",
       mcpToolTimeoutSec: "a positive number",
       readonlyPaths: "an array of non-empty strings",
@@ -191,7 +192,7 @@ describe("expect schema", () => {
       '{\n  "envSecrets": "error",\n  "mcpServers": ["a", 3, ""],\n  "profil": "x"\n}\n',
     );
     const known =
-      "profile, approval, sandboxHeader, tuiPermissions, mcpServers, mcpApprovalMode, mcpToolTimeoutSec, readonlyPaths, webSearch, envSecrets, registryPackage";
+      "profile, approval, sandboxHeader, tuiPermissions, mcpServers, mcpOptional, mcpApprovalMode, mcpToolTimeoutSec, readonlyPaths, webSearch, envSecrets, registryPackage";
     const launcher = file("codex-auto", "#!/bin/sh\nexit 1\n");
     chmodSync(launcher, 0o755);
     const run = await runCli(["run", "--launcher", launcher, "--project", dir, "--expect", path], {

@@ -16,5 +16,5 @@ export default defineCheck({
     ]);
   },
   remediation:
-    'Keep secrets out of the launcher\'s environment or filter them: `-c \'shell_environment_policy.exclude=["*KEY*","*SECRET*","*TOKEN*"]\'` in the launcher.',
+    'Keep secrets out of the launcher\'s environment or filter them: `-c \'shell_environment_policy.exclude=["*KEY*","*SECRET*","*TOKEN*","*PASS*","*_PWD","*COOKIE*","*CREDENTIAL*"]\'` in the launcher.',
 });

@@ -1,18 +1,20 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
+import { expectedMcpServers } from "../../src/core/model.js";
 import { firstLines } from "../_shared.js";
 
 export default defineCheck({
   id: "mcp.approval",
   title: "MCP approval and timeout in effect",
   claim: (expect) =>
-    `Each expected server (${expect.mcpServers.join(", ")}) has \`default_tools_approval_mode = ${expect.mcpApprovalMode}\` and \`tool_timeout_sec = ${expect.mcpToolTimeoutSec}\` in effect (as \`<launcher> mcp get <server>\` shows with the launcher's overrides).`,
+    `Each expected server (${expectedMcpServers(expect).join(", ")}) has \`default_tools_approval_mode = ${expect.mcpApprovalMode}\` and \`tool_timeout_sec = ${expect.mcpToolTimeoutSec}\` in effect (as \`<launcher> mcp get <server>\` shows with the launcher's overrides).`,
   needs: ["mcpGet"],
   run({ mcpGet }, { expect }) {
     const expected = `default_tools_approval_mode: ${expect.mcpApprovalMode}, tool_timeout_sec: ${expect.mcpToolTimeoutSec}`;
     const problems: string[] = [];
     const seen: string[] = [];
     const missing: string[] = [];
-    for (const name of expect.mcpServers) {
+    // Optional servers too: one that may fail to connect still runs its tools with these settings when it does.
+    for (const name of expectedMcpServers(expect)) {
       const get = mcpGet[name];
       if (!get) {
         missing.push(name);
@@ -42,7 +44,7 @@ export default defineCheck({
     if (missing.length > 0) {
       return outcome("error", expected, `could not test: mcp get not run for ${missing.join(", ")}`, seen);
     }
-    return outcome("pass", expected, `in effect for ${expect.mcpServers.join(", ")}`, seen);
+    return outcome("pass", expected, `in effect for ${expectedMcpServers(expect).join(", ")}`, seen);
   },
   remediation:
     'Keep the launcher\'s `-c mcp_servers.<server>.default_tools_approval_mode="approve"` and `-c mcp_servers.<server>.tool_timeout_sec=300` overrides for every server.',

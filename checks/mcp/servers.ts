@@ -1,6 +1,12 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
-import type { ConfigFacts, McpFailure, McpServerStatus } from "../../src/core/model.js";
-import { NOTE_PREFIX } from "../../src/core/model.js";
+import type {
+  ConfigFacts,
+  Expectations,
+  McpFailure,
+  McpServerStatus,
+  TuiFacts,
+} from "../../src/core/model.js";
+import { expectedMcpServers, NOTE_PREFIX } from "../../src/core/model.js";
 import { isTable, lookup, refusedToStart } from "../_shared.js";
 
 /** One expected server that is not up: the report line and the fix for its cause. */
@@ -13,48 +19,79 @@ export default defineCheck({
   id: "mcp.servers",
   title: "MCP servers connected",
   claim: (expect) =>
-    `\`/mcp verbose\` shows each expected server (${expect.mcpServers.join(", ")}) connected with at least one tool.`,
+    `\`/mcp verbose\` shows each expected server (${expectedMcpServers(expect).join(", ")}) connected with at least one tool${optionalNote(expect)}.`,
   needs: ["tui", "config"],
   run({ tui, config }, { expect }) {
-    const expected = `${expect.mcpServers.join(", ")}: connected, ≥ 1 tool each`;
+    const servers = expectedMcpServers(expect);
+    const expected = `${servers.join(", ")}: connected, ≥ 1 tool each${optionalNote(expect)}`;
     if (tui.refused) return refusedToStart(expected, tui.refused);
-    const listed = expect.mcpServers.flatMap((name) => {
+    const listed = servers.flatMap((name) => {
       const server = tui.mcp[name];
       return server ? [`/mcp verbose: ${name}: ${server.status} (${server.tools} tools)`] : [];
     });
-    const problems: Problem[] = [];
-    const details: string[] = [];
-    for (const name of expect.mcpServers) {
-      const server = tui.mcp[name];
-      if (server === undefined && tui.mcpError !== null) continue;
-      const problem = describeProblem(name, server, config);
-      if (problem) problems.push(problem);
-      // The particulars (the host's error, Codex's own words) where the short cause does not already say them.
-      const failure = server?.failure;
-      if (failure?.detail && !causeText(failure).includes(failure.detail))
-        details.push(`${name}: ${failure.detail}`);
-    }
+    const { problems, warnings, details } = assess(servers, new Set(expect.mcpOptional), tui, config);
+    const fix = (found: Problem[]) => [...new Set(found.map((problem) => problem.remediation))].join(" ");
+    const lines = (found: Problem[]) => found.map((problem) => problem.line).join("; ");
     if (problems.length > 0) {
-      const remediation = [...new Set(problems.map((problem) => problem.remediation))].join(" ");
-      const observed = problems.map((problem) => problem.line).join("; ");
-      return { ...outcome("fail", expected, observed, [...listed, ...details]), remediation };
+      const evidence = [...listed, ...details, ...warnings.map((problem) => problem.line)];
+      return {
+        ...outcome("fail", expected, lines(problems), evidence),
+        remediation: fix([...problems, ...warnings]),
+      };
     }
     if (tui.mcpError !== null || listed.length === 0) {
       const why = tui.mcpError ?? "/mcp verbose showed nothing";
       return outcome("error", expected, `could not test: ${why}`, listed);
     }
     // The README pre-approves these tools; they run in the server's process, outside the shell sandbox.
-    const tools = expect.mcpServers
+    const up = servers.filter((name) => tui.mcp[name]?.status === "connected");
+    const tools = up
       .map((name) => `${name}: ${tui.mcp[name]?.toolNames.join(", ") || "(names not shown)"}`)
       .join("; ");
+    const note = `${NOTE_PREFIX}auto-approved MCP tools run outside the shell sandbox: ${tools}`;
+    if (warnings.length > 0) {
+      const observed = `optional ${lines(warnings)}`;
+      return {
+        ...outcome("warn", expected, observed, [...listed, ...details, note]),
+        remediation: fix(warnings),
+      };
+    }
     return outcome("pass", expected, listed.map((line) => line.replace("/mcp verbose: ", "")).join(", "), [
       ...listed,
-      `${NOTE_PREFIX}auto-approved MCP tools run outside the shell sandbox: ${tools}`,
+      note,
     ]);
   },
   remediation:
     "Make each expected server start: the finding names its cause (a URL the host cannot reach, a command that does not exist or exits, a startup timeout) and the fix for it.",
 });
+
+/** `; optional: playwright (a warning when it does not connect)`, or nothing when every server is required. */
+function optionalNote(expect: Expectations): string {
+  if (expect.mcpOptional.length === 0) return "";
+  return `; optional: ${expect.mcpOptional.join(", ")} (a warning when it does not connect)`;
+}
+
+/**
+ * Each expected server that is not up, as a problem (required) or a warning (optional: it may fail or time out,
+ * as the README says; one that is not even defined stays a problem), and the particulars for the evidence.
+ */
+function assess(servers: string[], optional: ReadonlySet<string>, tui: TuiFacts, config: ConfigFacts) {
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const details: string[] = [];
+  for (const name of servers) {
+    const server = tui.mcp[name];
+    if (server === undefined && tui.mcpError !== null) continue;
+    const problem = describeProblem(name, server, config);
+    if (problem && optional.has(name) && server !== undefined) warnings.push(problem);
+    else if (problem) problems.push(problem);
+    // The particulars (the host's error, Codex's own words) where the short cause does not already say them.
+    const failure = server?.failure;
+    if (failure?.detail && !causeText(failure).includes(failure.detail))
+      details.push(`${name}: ${failure.detail}`);
+  }
+  return { problems, warnings, details };
+}
 
 /** What the config says Codex connects to or starts for a server: its URL, or its command (and arguments). */
 function serverTarget(

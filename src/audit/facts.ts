@@ -19,7 +19,7 @@ import { parseProxyKill } from "../gather/proxy-kill.js";
 import type { Shim } from "../gather/shim.js";
 import { isSecretName } from "../runner/secrets.js";
 import type { LocalReport, NetReport, RunnerInput } from "../runner/types.js";
-import { parseRunnerReport, readRegularFile, UntrustedInputError } from "./untrusted.js";
+import { parseRunnerReport, UntrustedInputError } from "./untrusted.js";
 
 /** The shell's exit code for a command it cannot find: Codex is missing, so nothing about the setup was learnt. */
 const COMMAND_NOT_FOUND = 127;
@@ -84,16 +84,24 @@ export function mcpGetFact(entries: Array<[string, McpGetFacts]>): Facts["mcpGet
   return gathered(Object.fromEntries(entries));
 }
 
+/** Where the runner's reports are read from: the host's input, and the report file of a part as text (read
+ * inside the staging folder the host made; throws an UntrustedInputError saying why there is none). */
+export interface StagedReports {
+  input: RunnerInput;
+  read(part: "local" | "net"): string;
+}
+
 /** The part's report file first; else the copy the runner printed into the model channel; else why there is none. */
 function runnerPart<P extends "local" | "net">(
-  input: RunnerInput,
+  staged: StagedReports,
   part: P,
   outputs: string[],
 ): Fact<P extends "local" ? LocalReport : NetReport> {
+  const { input } = staged;
   const path = input.reports[part];
   let fileProblem: string;
   try {
-    return gathered(parseRunnerReport(readRegularFile(path), path, part, input.nonce));
+    return gathered(parseRunnerReport(staged.read(part), path, part, input.nonce));
   } catch (error) {
     if (!(error instanceof UntrustedInputError)) throw error;
     fileProblem = error.message;
@@ -111,22 +119,24 @@ function runnerPart<P extends "local" | "net">(
   return notGathered(fileProblem);
 }
 
+/** The runner's facts from its reports; `exec` is the launch that ran it, null when it ran in a live session
+ * (`--probe-report`), where the report file is all there is. */
 export function runnerFacts(
-  input: RunnerInput | null,
-  exec: Facts["exec"],
+  staged: StagedReports | null,
+  exec: Facts["exec"] | null,
 ): { runner: Facts["runner"]; network: Facts["network"] } {
-  if (!input) return { runner: notGathered("not needed"), network: notGathered("not needed") };
-  const outputs = exec.ok ? exec.value.commandOutputs : [];
-  const why = whyNoReport(exec, outputs);
-  const local = runnerPart(input, "local", outputs);
-  const net = runnerPart(input, "net", outputs);
+  if (!staged) return { runner: notGathered("not needed"), network: notGathered("not needed") };
+  const outputs = exec?.ok ? exec.value.commandOutputs : [];
+  const why = exec ? whyNoReport(exec, outputs) : null;
+  const local = runnerPart(staged, "local", outputs);
+  const net = runnerPart(staged, "net", outputs);
   const killedBy = outputs.map(parseProxyKill).find((m) => m !== null) ?? null;
   return {
     runner: local.ok ? local : notGathered(why ?? local.error),
     network: net.ok
       ? gathered({ report: net.value, killedBy })
       : killedBy
-        ? gathered({ report: emptyNetReport(input.nonce), killedBy })
+        ? gathered({ report: emptyNetReport(staged.input.nonce), killedBy })
         : notGathered(why ?? net.error),
   };
 }

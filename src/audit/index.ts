@@ -21,9 +21,10 @@ import type {
   Report,
   SideEffectFacts,
 } from "../core/model.js";
-import { gathered, notGathered } from "../core/model.js";
+import { expectedMcpServers, gathered, notGathered } from "../core/model.js";
 import { MARKER_VAR } from "../core/processes.js";
 import { Redactor, secretValues } from "../core/redact.js";
+import { jsonText } from "../core/terminal-safe.js";
 import { VERSION } from "../core/version.js";
 import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
@@ -31,6 +32,7 @@ import { recordedExecHeader } from "../gather/exec-header.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
+import type { RunnerPart } from "../runner/types.js";
 import { evaluate } from "./evaluate.js";
 import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "./facts.js";
 import { sessionIdOf, watchSessions } from "./history.js";
@@ -38,10 +40,10 @@ import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "
 import { type AuditPlan, planAudit } from "./plan.js";
 import { acceptProbeReport } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
-import { restoreHost } from "./restore.js";
+import { removePlaceholders, restoreHost } from "./restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
 import { type AuditSession, openSession } from "./session.js";
-import { outsideWriteDirs, type Staged, stageRunner, unstage } from "./stage.js";
+import { outsideWriteDirs, readStagedReport, type Staged, stageRunner, unstage } from "./stage.js";
 import { writableEntries } from "./writable.js";
 
 /** What is audited. */
@@ -92,14 +94,14 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const session = openSession();
   const redact = (text: string) => redactor.redact(text);
   const redactor = new Redactor(secretValues(opts.env));
-  const guard = guardConfig(opts.codexHome, [join(opts.project, ".codex", "config.toml")]);
+  const guard = guardConfig(opts.codexHome, opts.project);
   session.onClose(() => void guard.restore());
   try {
     const { codex, support, unsupported, plan, registry } = await prepare(opts, session);
     const launcherText = readFileSync(opts.launcher, "utf8");
     const stageNow = plan.runner && session.interrupted() === null;
     const staged = accepted ?? (stageNow ? await stage(opts, session, launcherText, registry) : null);
-    if (accepted) session.onClose(() => void unstage(accepted.record, accepted.input));
+    if (accepted) session.onClose(() => void unstage(accepted.record));
     const restore = staged ? restoreOnce(session, staged.record) : null;
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
@@ -146,7 +148,7 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
       timeoutMs: opts.timeoutMs,
     }),
     gatherRegistry(
-      planAudit(selected, opts.expect.mcpServers, false),
+      planAudit(selected, expectedMcpServers(opts.expect), false),
       opts.registry,
       opts.expect.registryPackage,
       {
@@ -161,7 +163,7 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
     support,
     unsupported,
     registry,
-    plan: planAudit(selected, opts.expect.mcpServers, unsupported !== null),
+    plan: planAudit(selected, expectedMcpServers(opts.expect), unsupported !== null),
   };
 }
 
@@ -208,6 +210,9 @@ async function stage(
 /** Restores the host from the record once: in the normal path for the facts, else (a crash, an interrupt before
  * that) when the session closes, before the staging folder goes. */
 function restoreOnce(session: AuditSession, record: HostRecord): () => Promise<SideEffectFacts> {
+  // Last of all (closing kills every marked process first): a sandbox helper that was still mounting when the
+  // restore ran (an interrupt, a race) may have left an empty placeholder since.
+  session.onClose(() => void removePlaceholders(record));
   let restoring: Promise<SideEffectFacts> | null = null;
   const restore = () => {
     restoring ??= restoreHost(record);
@@ -244,7 +249,7 @@ async function launchPhase(
     providerArgs: model ? model.providerOverrides() : [],
     execArgs: execAppendedArgs(codex.support),
     prompt: execPrompt(opts.agent, commands),
-    expectedServers: opts.expect.mcpServers,
+    expectedServers: expectedMcpServers(opts.expect),
     redact,
     interrupted: session.interrupted,
     onProgress: opts.onProgress,
@@ -283,7 +288,11 @@ function assembleFacts(
     launcher,
   });
   const exec = execFacts(launched.exec, launched.commandOutputs, host.redact, opts.timeoutMs);
-  const { runner, network } = runnerFacts(staged?.input ?? null, exec);
+  const reports = staged && {
+    input: staged.input,
+    read: (part: RunnerPart) => readStagedReport(staged.record, part),
+  };
+  const { runner, network } = runnerFacts(reports, opts.probeReport ? null : exec);
   const interrupted = session.interrupted();
   // After an interrupt, what the launches gave is not a finding: every launch-based fact says so instead.
   const cut = <T>(fact: Fact<T>): Fact<T> =>
@@ -340,5 +349,5 @@ function buildReport(
 function runnerEvidence(facts: Facts, redact: (s: string) => string): string | null {
   if (!facts.runner.ok) return null;
   const network = facts.network.ok ? facts.network.value : null;
-  return redact(`${JSON.stringify({ local: facts.runner.value, net: network }, null, 2)}\n`);
+  return redact(`${jsonText({ local: facts.runner.value, net: network }, 2)}\n`);
 }

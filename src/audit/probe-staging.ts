@@ -3,11 +3,12 @@
 // --probe-report` accepts a report only with the nonce of such a record, only once, and restores from the record.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { parseBoundedJson } from "../core/bounded-json.js";
 import { UsageError } from "../core/errors.js";
 import type { RunnerInput } from "../runner/types.js";
 import type { HostRecord } from "./record.js";
 import { CACHE_DIR } from "./session.js";
-import { parseRunnerReport, readRegularFile, UntrustedInputError } from "./untrusted.js";
+import { readRegularFile, UntrustedInputError } from "./untrusted.js";
 
 const STAGES_DIR = join(CACHE_DIR, "stages");
 const NONCE = /^[0-9a-f]{12}$/;
@@ -32,7 +33,9 @@ function claimedNonce(path: string): string {
   const text = readRegularFile(path);
   let nonce: unknown;
   try {
-    nonce = (JSON.parse(text) as { nonce?: unknown }).nonce;
+    // Only the top level is needed: deeper nesting is cut here and judged as the report's content later.
+    const { value } = parseBoundedJson(text, 1);
+    nonce = (value as { nonce?: unknown } | null)?.nonce;
   } catch {
     throw new UntrustedInputError(`${path}: not JSON`);
   }
@@ -43,7 +46,7 @@ function claimedNonce(path: string): string {
 
 /**
  * The staging a `--probe-report` file belongs to; throws a UsageError (exit 2) for a report this host did not
- * stage, a second use, a report outside the staging folder, or one whose shape is wrong. Consumes the record.
+ * stage, a second use, or a report outside the staging folder. Consumes the record.
  */
 export function acceptProbeReport(reportFile: string, project: string): StagingRecord {
   const flag = `--probe-report ${reportFile}`;
@@ -60,7 +63,8 @@ export function acceptProbeReport(reportFile: string, project: string): StagingR
       throw new UntrustedInputError(`staged for ${staging.record.project}, not this project`);
     if (staging.input.reports.local !== path)
       throw new UntrustedInputError(`expected ${staging.input.reports.local}`);
-    parseRunnerReport(readRegularFile(path), path, "local", nonce);
+    // The content is the session's finding, judged with the checks: a report that breaks a field or a limit makes
+    // them `error` with one line (exit 3), and the audit's report is still written.
     // Once: the record is taken away before anything acts on it.
     renameSync(file, `${file}.used`);
     rmSync(`${file}.used`, { force: true });

@@ -2,14 +2,21 @@
 // before the runner started. Restore reads only this record, never a report from inside (decisions §8a).
 import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import type { CredentialFacts } from "../core/model.js";
+import type { Identity } from "../core/safe-dir.js";
+import { type HostGitRepo, hostGit } from "./host-git.js";
 
 export interface CanaryIdentity {
   dev: number;
   ino: number;
   size: number;
   mtimeNs: string;
+}
+
+/** What the host made in the staging folder, by identity: only these are ever removed as the host's own. */
+export interface StagedFiles {
+  dir: Identity;
+  files: Record<string, Identity>;
 }
 
 export interface HostRecord {
@@ -23,21 +30,41 @@ export interface HostRecord {
   outsideWriteDirs: string[];
   /** The staging directory the host created in the project (runner, input, reports). */
   stagingDir: string;
+  /** The staging folder and the files in it as the host made them (absent: nothing there is removed). */
+  staged?: StagedFiles;
   credentials: CredentialFacts[];
   /** Canaries the host placed where no credentials file existed, with what identifies them as still its own. */
   canaries: Array<{ path: string; identity: CanaryIdentity }>;
-  /** Project entries whose existence the probes or Codex may change: read-only folders, `.agents`, `.aws`. */
+  /** Project entries whose existence the probes or Codex may change (`placeholderPaths`). */
   existedBefore: Record<string, boolean>;
   /** `HEAD` before the probe ran, or null (no repository, or no commit yet). */
   headBefore: string | null;
   isRepo: boolean;
+  /** `.git`'s device and inode before the probe ran: restore runs git only in that very folder. */
+  gitDir?: Identity;
 }
 
-/** Codex's bwrap mount points for these are sometimes left as empty folders in the project (lab §8.8). */
-export const CODEX_MOUNT_DIRS = [".agents", ".aws"];
+/** What Codex protects in every writable root: a missing one gets a placeholder to mount over (lab §2.3), which is
+ * sometimes left behind as an empty folder or file (lab §8.8: a race; an interrupt that kills the helper). */
+const CODEX_MOUNT_POINTS = [".agents", ".aws", ".codex", ".git"];
 
-export async function gitHead(project: string): Promise<string | null> {
-  const result = await execa("git", ["rev-parse", "--verify", "-q", "HEAD"], { cwd: project, reject: false });
+/**
+ * Project-relative paths where Codex (or a probe) may leave an empty entry: the read-only folders themselves, and
+ * Codex's mount points in the project root and in each read-only folder (one made writable by mistake is a
+ * writable root of its own). Deepest first, so that a folder is emptied before it is looked at.
+ */
+export function placeholderPaths(readonlyPaths: readonly string[]): string[] {
+  const roots = ["", ...readonlyPaths];
+  const paths = [
+    ...readonlyPaths,
+    ...roots.flatMap((root) => CODEX_MOUNT_POINTS.map((name) => join(root, name))),
+  ];
+  const depth = (path: string) => path.split("/").length;
+  return [...new Set(paths)].sort((a, b) => depth(b) - depth(a));
+}
+
+export async function gitHead(repo: HostGitRepo): Promise<string | null> {
+  const result = await hostGit(repo, ["rev-parse", "--verify", "-q", "HEAD"]);
   return result.exitCode === 0 ? result.stdout.trim() : null;
 }
 

@@ -3,10 +3,10 @@
 // that changed during the audit (a user's commit, a build output) is left alone and reported.
 import { lstatSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import type { SideEffectFacts } from "../core/model.js";
 import { PROBE_COMMIT, PROBE_MARKERS } from "../runner/markers.js";
-import { CODEX_MOUNT_DIRS, gitHead, type HostRecord } from "./record.js";
+import { gitDirChanged, hostGit } from "./host-git.js";
+import { gitHead, type HostRecord } from "./record.js";
 
 type Persisted = SideEffectFacts["persisted"][number];
 
@@ -63,7 +63,9 @@ function removeEmptyPlaceholder(path: string): boolean {
   }
 }
 
-const git = (project: string, ...args: string[]) => execa("git", args, { cwd: project, reject: false });
+/** Git in the recorded repository only, with nothing from its config able to run a command (host-git.ts). */
+const git = (record: HostRecord, ...args: string[]) =>
+  hostGit({ project: record.project, gitDir: record.gitDir }, args);
 
 interface GitOutcome {
   git: SideEffectFacts["git"];
@@ -73,15 +75,21 @@ interface GitOutcome {
 
 /** Undoes the probe's commit only when it is HEAD and sits right on the recorded HEAD; anything else stays. */
 async function restoreGit(record: HostRecord): Promise<GitOutcome> {
-  const { project, nonce, headBefore } = record;
+  const { nonce, headBefore } = record;
   const restored: string[] = [];
   const leftAlone: string[] = [];
-  const headAfter = await gitHead(project);
+  const swapped = gitDirChanged(record);
+  if (swapped) {
+    const git = { headBefore, headAfter: null, probeCommit: false, markerStaged: false };
+    return { git, restored, leftAlone: [swapped] };
+  }
+  const repo = { project: record.project, gitDir: record.gitDir };
+  const headAfter = await gitHead(repo);
   const marker = PROBE_MARKERS.project(nonce);
   let probeCommit = false;
   if (headAfter !== headBefore) {
     const range = headBefore ? [`${headBefore}..HEAD`] : ["HEAD"];
-    const log = await git(project, "log", "--format=%H%x00%P%x00%ae%x00%s", ...range);
+    const log = await git(record, "log", "--format=%H%x00%P%x00%ae%x00%s", ...range);
     const commits = log.stdout
       .split("\n")
       .filter(Boolean)
@@ -91,8 +99,8 @@ async function restoreGit(record: HostRecord): Promise<GitOutcome> {
     const head = commits[0];
     if (head && isProbe(head) && commits.length === 1 && (head[1] ?? "") === (headBefore ?? "")) {
       await (headBefore
-        ? git(project, "reset", "-q", "--soft", headBefore)
-        : git(project, "update-ref", "-d", "HEAD"));
+        ? git(record, "reset", "-q", "--soft", headBefore)
+        : git(record, "update-ref", "-d", "HEAD"));
       restored.push(
         `undid the probe's commit ${head[0]?.slice(0, 12)} (HEAD back to ${headBefore?.slice(0, 12) ?? "no commit"})`,
       );
@@ -102,15 +110,45 @@ async function restoreGit(record: HostRecord): Promise<GitOutcome> {
       );
     }
   }
-  const staged = (await git(project, "ls-files", "--cached", "--", marker)).stdout.trim() !== "";
+  const staged = (await git(record, "ls-files", "--cached", "--", marker)).stdout.trim() !== "";
   if (staged) {
-    const current = await gitHead(project);
+    const current = await gitHead(repo);
     await (current
-      ? git(project, "reset", "-q", current, "--", marker)
-      : git(project, "rm", "-q", "--cached", "--", marker));
+      ? git(record, "reset", "-q", current, "--", marker)
+      : git(record, "rm", "-q", "--cached", "--", marker));
     restored.push(`unstaged the probe's ${marker}`);
   }
   return { git: { headBefore, headAfter, probeCommit, markerStaged: staged }, restored, leftAlone };
+}
+
+/**
+ * Removes what the probe created (a read-only path absent before) or Codex left (its mount points, inside read-only
+ * folders too): only entries the record says were absent before, and only while empty. Returns what went. Safe to
+ * call again: the audit does so after the last process is gone, for a helper that outlived the restore.
+ */
+export function removePlaceholders(record: Pick<HostRecord, "project" | "existedBefore">): string[] {
+  const removed: string[] = [];
+  for (const [path, existed] of Object.entries(record.existedBefore)) {
+    if (existed !== false || !insideRealDirs(record.project, path)) continue;
+    if (removeEmptyPlaceholder(join(record.project, path))) {
+      removed.push(`removed the empty ${path} that was not there before`);
+    }
+  }
+  return removed;
+}
+
+/** True when every folder between `project` and `path` is a real directory: the agent may have swapped one for a
+ * symlink to lead the host elsewhere (decisions §27). */
+function insideRealDirs(project: string, path: string): boolean {
+  const parts = path.split("/").slice(0, -1);
+  return parts.every((_, i) => {
+    try {
+      const entry = lstatSync(join(project, ...parts.slice(0, i + 1)));
+      return entry.isDirectory() && !entry.isSymbolicLink();
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Compares the host with the record and undoes what the probes did; returns what was seen and done. */
@@ -130,13 +168,7 @@ export async function restoreHost(record: HostRecord): Promise<SideEffectFacts> 
     if (marker.where !== "project") persisted.push(marker);
     restored.push(`removed ${marker.path}`);
   }
-  // What the probe created (a read-only path absent before) or Codex left (its mount points and placeholders):
-  // only if it was absent before and is empty.
-  for (const path of [...record.readonlyPaths, ...CODEX_MOUNT_DIRS]) {
-    if (record.existedBefore[path] === false && removeEmptyPlaceholder(join(record.project, path))) {
-      restored.push(`removed the empty ${path} that was not there before`);
-    }
-  }
+  restored.push(...removePlaceholders(record));
   const absentBefore = record.readonlyPaths.filter((path) => record.existedBefore[path] === false);
   return { persisted, git: gitOutcome.git, restored, leftAlone: gitOutcome.leftAlone, absentBefore };
 }

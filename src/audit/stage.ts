@@ -1,14 +1,30 @@
 // Phase 3: put the runner into the project for the agent to run, with the host's record of everything the probes
 // may touch. The staging directory is a nonce-named dot-folder that ignores itself in git; the host removes exactly
 // the files it put there, and the folder if nothing else appeared in it.
-import { copyFileSync, existsSync, mkdirSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+// The agent can watch the project and swap the folder for a symlink at any moment (decisions §27): the folder is
+// opened once right after it is made, without following, and every file is created relative to that open folder
+// (new files only, never an existing entry). Unstaging opens it the same way, goes on only when it is still the
+// folder the host made (device and inode), and removes only the files it made (by identity) and the runner's
+// reports (by name, inside that folder); unlink never follows.
+import { existsSync, readFileSync, realpathSync, rmdirSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { UsageError } from "../core/errors.js";
+import { FileLimitError, type Identity, SafeDir, sameIdentity, UnsafePathError } from "../core/safe-dir.js";
 import { PACKAGE_DIR } from "../core/version.js";
 import { ownNamespaces } from "../runner/attest.js";
-import { RUNNER_PARTS, type RunnerInput } from "../runner/types.js";
+import { RUNNER_PARTS, type RunnerInput, type RunnerPart } from "../runner/types.js";
 import { generateCertificate } from "../tls/self-signed.js";
 import { planCredentials, removeCanaries } from "./credentials.js";
-import { CODEX_MOUNT_DIRS, existenceOf, gitHead, type HostRecord, isGitRepo } from "./record.js";
+import { gitDirIdentity } from "./host-git.js";
+import {
+  existenceOf,
+  gitHead,
+  type HostRecord,
+  isGitRepo,
+  placeholderPaths,
+  type StagedFiles,
+} from "./record.js";
+import { MAX_REPORT_BYTES, UntrustedInputError } from "./untrusted.js";
 
 const RUNNER_FILE = join(PACKAGE_DIR, "dist", "runner.mjs");
 export const NETWORK_TIMEOUT_MS = 5_000;
@@ -38,7 +54,8 @@ export interface Staged {
   unstage(): string[];
 }
 
-const STAGED_FILES = ["runner.mjs", "input.json", ".gitignore"];
+/** The runner's report of `part`, in the staging folder (written by the runner: not host-made). */
+const reportName = (part: RunnerPart) => `report.${part}.json`;
 
 /** Directories a writable-root mistake would expose: the project's parent, $HOME, temp dirs, the profile's extra
  * absolute write entries (the README says only the project is writable). */
@@ -51,9 +68,8 @@ export function outsideWriteDirs(project: string, home: string, writableFromConf
 
 export async function stageRunner(request: StageRequest): Promise<Staged> {
   const dir = join(request.project, request.stagingName);
-  mkdirSync(dir);
   const credentials = planCredentials(request.codexHome, request.home, request.nonce, request.placeCanaries);
-  const reports = Object.fromEntries(RUNNER_PARTS.map((part) => [part, join(dir, `report.${part}.json`)]));
+  const reports = Object.fromEntries(RUNNER_PARTS.map((part) => [part, join(dir, reportName(part))]));
   const { certPem, keyPem } = generateCertificate({
     commonName: "codex-smoke-untrusted",
     ipAddresses: ["127.0.0.1"],
@@ -76,9 +92,11 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     tlsControl: { certPem, keyPem },
     networkTimeoutMs: NETWORK_TIMEOUT_MS,
   };
-  writeFileSync(join(dir, ".gitignore"), "*\n");
-  copyFileSync(RUNNER_FILE, join(dir, "runner.mjs"));
-  writeFileSync(join(dir, "input.json"), `${JSON.stringify(input, null, 2)}\n`);
+  const staged = writeStagingFolder(request.project, request.stagingName, {
+    ".gitignore": "*\n",
+    "runner.mjs": readFileSync(RUNNER_FILE),
+    "input.json": `${JSON.stringify(input, null, 2)}\n`,
+  });
   const record: HostRecord = {
     nonce: request.nonce,
     project: request.project,
@@ -87,36 +105,151 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     readonlyPaths: request.readonlyPaths,
     outsideWriteDirs: request.outsideWriteDirs,
     stagingDir: dir,
+    staged,
     credentials: credentials.credentials,
     canaries: credentials.canaries,
-    existedBefore: existenceOf(request.project, [...request.readonlyPaths, ...CODEX_MOUNT_DIRS]),
-    headBefore: await gitHead(request.project),
+    existedBefore: existenceOf(request.project, placeholderPaths(request.readonlyPaths)),
+    headBefore: await gitHead({ project: request.project }),
     isRepo: isGitRepo(request.project),
+    gitDir: gitDirIdentity(request.project) ?? undefined,
   };
   const relative = request.stagingName;
   const commands = RUNNER_PARTS.map((part) => `node ${relative}/runner.mjs ${relative}/input.json ${part}`);
-  return { record, input, commands, unstage: () => unstage(record, input) };
+  return { record, input, commands, unstage: () => unstage(record) };
+}
+
+/** The project itself is the user's (the agent cannot replace its root): opened by its real path. */
+const openProject = (project: string): SafeDir => SafeDir.open(realpathSync(project), { create: false });
+
+/**
+ * Makes the folder `name` in the project (it must not exist), opens it without following, and creates each file
+ * in it (none may exist): nothing is written through a symlink swapped in at any moment. Returns the identities.
+ * A swap is a UsageError naming the folder; what was made by then is removed again.
+ */
+function writeStagingFolder(
+  project: string,
+  name: string,
+  files: Record<string, string | Buffer>,
+): StagedFiles {
+  const root = openProject(project);
+  let folder: SafeDir;
+  try {
+    root.makeDir(name);
+    folder = root.openDir(name, { create: false });
+  } catch (error) {
+    throw stagingRefused(join(project, name), error);
+  } finally {
+    root.close();
+  }
+  const staged: StagedFiles = { dir: folder.identity(), files: {} };
+  try {
+    for (const [file, content] of Object.entries(files))
+      staged.files[file] = folder.createFile(file, content);
+    return staged;
+  } catch (error) {
+    removeOwnFiles(folder, staged.files);
+    removeFolder(project, name, staged.dir);
+    throw stagingRefused(join(project, name), error);
+  } finally {
+    folder.close();
+  }
+}
+
+function stagingRefused(dir: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EEXIST")
+    return new UsageError(`${dir}: cannot stage the runner (it, or a file in it, exists already)`);
+  if (error instanceof UnsafePathError || code === "ENOENT" || code === "ELOOP")
+    return new UsageError(
+      `${dir}: cannot stage the runner (moved or replaced while it was made); nothing was written through it`,
+    );
+  return error as Error;
+}
+
+/** Removes the entries of `files` that are still the very files the host made (device and inode). */
+function removeOwnFiles(folder: SafeDir, files: Record<string, Identity>): void {
+  for (const [name, identity] of Object.entries(files)) {
+    const entry = folder.lstat(name);
+    if (entry && sameIdentity(entry, identity)) folder.unlink(name);
+  }
+}
+
+/** Removes the folder `name` of the project when it is still the host's and empty; false when it stays. */
+function removeFolder(project: string, name: string, identity: Identity): boolean {
+  const root = openProject(project);
+  try {
+    const entry = root.lstat(name);
+    if (!entry?.isDirectory() || !sameIdentity(entry, identity)) return false;
+    rmdirSync(root.entry(name));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    root.close();
+  }
+}
+
+/** The staging folder the host made, opened without following; else why not (gone, swapped, replaced). */
+function openStagingFolder(record: HostRecord): SafeDir | { why: string } {
+  if (!record.staged) return { why: "no record of what the host staged there" };
+  let folder: SafeDir;
+  try {
+    const root = openProject(record.project);
+    try {
+      folder = root.openDir(basename(record.stagingDir), { create: false });
+    } finally {
+      root.close();
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { why: "gone" };
+    return {
+      why: error instanceof UnsafePathError ? "a symlink or not a folder now" : `cannot open (${code})`,
+    };
+  }
+  if (sameIdentity(folder.identity(), record.staged.dir)) return folder;
+  folder.close();
+  return { why: "not the folder the host made" };
+}
+
+/**
+ * The runner's `part` report, read inside the staging folder the host made (no symlink, no FIFO, size-capped):
+ * a folder swapped for a symlink is not read through. Throws an UntrustedInputError saying why not.
+ */
+export function readStagedReport(record: HostRecord, part: RunnerPart): string {
+  const where = join(record.stagingDir, reportName(part));
+  const folder = openStagingFolder(record);
+  if (!(folder instanceof SafeDir))
+    throw new UntrustedInputError(`${where}: not read (staging folder ${folder.why})`);
+  try {
+    return folder.readRegularFile(reportName(part), MAX_REPORT_BYTES);
+  } catch (error) {
+    if (error instanceof FileLimitError) throw new UntrustedInputError(error.message);
+    throw new UntrustedInputError(
+      `${where}: cannot open (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  } finally {
+    folder.close();
+  }
 }
 
 /** Removes what the host put into the project (and the reports the runner wrote there), never anything else. */
-export function unstage(record: HostRecord, input: RunnerInput): string[] {
+export function unstage(record: HostRecord): string[] {
   const leftAlone = removeCanaries(record.canaries);
-  const files = [
-    ...STAGED_FILES.map((name) => join(record.stagingDir, name)),
-    ...Object.values(input.reports).flatMap((path) => [path, `${path}.tmp`]),
-  ];
-  for (const file of files) {
-    try {
-      unlinkSync(file);
-    } catch {
-      // not written, or removed already
-    }
+  const folder = openStagingFolder(record);
+  if (!(folder instanceof SafeDir)) {
+    if (folder.why !== "gone") leftAlone.push(`${record.stagingDir}: ${folder.why}: left as it is`);
+    return leftAlone;
   }
   try {
-    rmdirSync(record.stagingDir);
-  } catch {
-    if (existsSync(record.stagingDir))
-      leftAlone.push(`${record.stagingDir} holds files the host did not put there: left as it is`);
+    removeOwnFiles(folder, record.staged?.files ?? {});
+    for (const part of RUNNER_PARTS)
+      for (const name of [reportName(part), `${reportName(part)}.tmp`]) folder.unlink(name);
+  } finally {
+    folder.close();
   }
+  const staged = record.staged as StagedFiles;
+  if (!removeFolder(record.project, basename(record.stagingDir), staged.dir) && existsSync(record.stagingDir))
+    leftAlone.push(`${record.stagingDir} holds files the host did not put there: left as it is`);
   return leftAlone;
 }

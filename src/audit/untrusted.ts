@@ -1,16 +1,22 @@
 // Reading what came out of the sandbox: a report file the agent could have written, replaced by a symlink or made
-// huge. It is opened without following symlinks, size-capped, parsed, checked field by field, and accepted only with
-// the nonce this host issued. A rejection says which field, never the content.
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+// huge or deeply nested. It is opened without following symlinks, size- and depth-capped, parsed, checked field by
+// field, and accepted only with the nonce this host issued. A rejection says which field or limit, never the
+// content.
+import { closeSync, constants, openSync } from "node:fs";
+import { parseBoundedJson } from "../core/bounded-json.js";
+import { FileLimitError, readCapped } from "../core/safe-dir.js";
 import type { LocalReport, NetReport } from "../runner/types.js";
 
-const MAX_BYTES = 2 * 1024 * 1024;
+/** The most a runner report may weigh: a real one is a few kilobytes. */
+export const MAX_REPORT_BYTES = 2 * 1024 * 1024;
+/** The deepest nesting a runner report may have: a real one is 4 levels deep. */
+const MAX_REPORT_DEPTH = 32;
 
 export class UntrustedInputError extends Error {
   override name = "UntrustedInputError";
 }
 
-/** The bytes of a regular file at `path` (no symlink, at most 2 MB). */
+/** The bytes of a regular file at `path` (no symlink, no FIFO or device, at most MAX_REPORT_BYTES). */
 export function readRegularFile(path: string): string {
   let fd: number;
   try {
@@ -21,17 +27,10 @@ export function readRegularFile(path: string): string {
     );
   }
   try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new UntrustedInputError(`${path}: not a regular file`);
-    if (stat.size > MAX_BYTES) throw new UntrustedInputError(`${path}: larger than ${MAX_BYTES} bytes`);
-    const buffer = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < stat.size) {
-      const n = readSync(fd, buffer, read, stat.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buffer.subarray(0, read).toString("utf8");
+    return readCapped(fd, path, MAX_REPORT_BYTES).toString("utf8");
+  } catch (error) {
+    if (error instanceof FileLimitError) throw new UntrustedInputError(error.message);
+    throw error;
   } finally {
     closeSync(fd);
   }
@@ -148,12 +147,15 @@ export function parseRunnerReport<P extends "local" | "net">(
   part: P,
   nonce: string,
 ): P extends "local" ? LocalReport : NetReport {
-  let value: unknown;
+  if (text.length > MAX_REPORT_BYTES) fail(where, `larger than ${MAX_REPORT_BYTES} bytes`);
+  let parsed: { value: unknown; tooDeep: boolean };
   try {
-    value = JSON.parse(text);
+    parsed = parseBoundedJson(text, MAX_REPORT_DEPTH);
   } catch {
     throw new UntrustedInputError(`${where}: not JSON`);
   }
+  if (parsed.tooDeep) fail(where, `nested deeper than ${MAX_REPORT_DEPTH} levels`);
+  const { value } = parsed;
   object({ schema: num, tool: str, part: str, nonce: str })(value, where);
   const header = value as { schema: number; tool: string; part: string; nonce: string };
   if (header.tool !== "codex-smoke-runner" || header.schema !== 2)

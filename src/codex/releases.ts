@@ -1,6 +1,7 @@
 // The Codex releases `matrix --codex <list>` audits: release numbers (installed once with npm into
 // ~/.cache/codex-smoke/codex/<version> and reused), `latest` (resolved with npm at run time), or paths to
-// binaries. npm runs with the caller's environment, so the user's registry configuration applies.
+// binaries; one audit per release, the user's own from the user's binary (nothing installed for it). npm runs
+// with the caller's environment, so the user's registry configuration applies.
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,12 +15,14 @@ export type ReleaseSpec =
   | { kind: "path"; path: string };
 
 export interface Release {
-  /** As the user wrote it in `--codex`. */
-  spec: string;
+  /** The `--codex` entries that name it, as the user wrote them (a path resolved). */
+  specs: string[];
   /** The `codex` executable to audit. */
   bin: string;
   /** Its release number (from npm, or what the binary prints with `--version`). */
   version: string;
+  /** The user's own release: audited with the user's binary and Codex home as they are. */
+  own: boolean;
 }
 
 const PACKAGE = "@openai/codex";
@@ -118,28 +121,51 @@ export async function installedRelease(
 }
 
 /** The release number a binary prints with `--version`. */
-async function binaryVersion(bin: string, env: Record<string, string>): Promise<string | null> {
+export async function binaryVersion(bin: string, env: Record<string, string>): Promise<string | null> {
   const result = await execa(bin, ["--version"], { env, reject: false, timeout: 30_000, stdin: "ignore" });
   return parseCodexVersion(String(result.stdout));
 }
 
-/** Installs or checks one `--codex` entry. `latest` resolves once per matrix (`latest` memoises it). */
-export async function resolveRelease(
+/** What one `--codex` entry names, found without installing anything: a path is asked for its version. */
+async function namedRelease(
   spec: ReleaseSpec,
-  opts: {
-    cacheDir: string;
-    env: Record<string, string>;
-    tempDirs: Set<string>;
-    latest: () => Promise<string>;
-  },
-): Promise<Release> {
+  opts: { env: Record<string, string>; latest: () => Promise<string> },
+): Promise<{ spec: string; version: string; bin: string | null }> {
   if (spec.kind === "path") {
     if (!existsSync(spec.path)) throw new UsageError(`--codex ${spec.path}: no such file`);
     const version = await binaryVersion(spec.path, opts.env);
     if (version === null) throw new UsageError(`--codex ${spec.path}: \`--version\` names no Codex release`);
     return { spec: spec.path, bin: spec.path, version };
   }
-  const version = spec.kind === "latest" ? await opts.latest() : spec.version;
-  const bin = await installedRelease(version, opts);
-  return { spec: spec.kind === "latest" ? "latest" : version, bin, version };
+  if (spec.kind === "latest") return { spec: "latest", bin: null, version: await opts.latest() };
+  return { spec: spec.version, bin: null, version: spec.version };
+}
+
+/**
+ * The releases `--codex` names, one per release number in the order first named (entries naming the same release
+ * are audited once: two copies of a release cannot differ). The user's own release runs from the user's binary;
+ * another release from a path given for it, else from the cache (installed first if missing). `latest` resolves
+ * once per matrix (`latest` memoises it).
+ */
+export async function resolveReleases(
+  specs: ReleaseSpec[],
+  opts: {
+    cacheDir: string;
+    env: Record<string, string>;
+    tempDirs: Set<string>;
+    latest: () => Promise<string>;
+    own: { bin: string; version: string } | null;
+  },
+): Promise<Release[]> {
+  const named = await Promise.all(specs.map((spec) => namedRelease(spec, opts)));
+  const versions = [...new Set(named.map((entry) => entry.version))];
+  return Promise.all(
+    versions.map(async (version): Promise<Release> => {
+      const entries = named.filter((entry) => entry.version === version);
+      const own = opts.own?.version === version;
+      const given = entries.find((entry) => entry.bin !== null)?.bin ?? null;
+      const bin = own && opts.own ? opts.own.bin : (given ?? (await installedRelease(version, opts)));
+      return { specs: entries.map((entry) => entry.spec), bin, version, own };
+    }),
+  );
 }

@@ -7,11 +7,12 @@
 // | 0.139.0           | yes           | no (exec refuses: Unknown feature flag) | yes                 |
 // | 0.150.0 – 0.171.0 | yes           | yes                                    | yes                 |
 //
-// A release that cannot load permission profiles cannot run the setup at all: its launch-based checks get one
-// line saying so instead of the same Rust error in every check. An unknown newer release is audited normally.
+// A release that cannot load permission profiles cannot run the setup at all (it refuses to start on the profile):
+// every claim is broken with it, so its launch-based checks fail with one line saying so and the upgrade as the
+// fix, instead of the same Rust error in every check. An unknown newer release is audited normally.
 import { mkdirSync } from "node:fs";
 import type { FactName, Facts } from "../core/model.js";
-import { notGathered } from "../core/model.js";
+import { brokenSetup } from "../core/model.js";
 import { launch } from "../gather/launch.js";
 import { compareVersions, parseCodexVersion } from "./version.js";
 
@@ -95,11 +96,19 @@ export const LAUNCH_FACTS: readonly FactName[] = [
   "mcpGet",
 ];
 
-/** The launch-based facts as "could not test" with the one-line reason, when the release cannot run the setup. */
+/**
+ * The launch-based facts, when the release cannot run the setup: every claim is broken with it (Codex refuses to
+ * start on the profile), so the checks that need a launch fail with the one-line reason and the upgrade as fix.
+ */
 export function withUnsupportedRelease(facts: Facts, unsupported: string | null): Facts {
   if (unsupported === null) return facts;
+  const [major, minor] = PERMISSION_PROFILES_SINCE.split(".");
+  const breaks = {
+    expected: `a Codex release that loads permission profiles (${major}.${minor} or newer)`,
+    remediation: `Upgrade Codex to ${major}.${minor} or newer (npm install -g @openai/codex@latest, or the release the setup is pinned to): an older release does not load the permission profile, so nothing it says applies.`,
+  };
   const refused = { ...facts };
-  for (const name of LAUNCH_FACTS) refused[name] = notGathered(unsupported);
+  for (const name of LAUNCH_FACTS) refused[name] = brokenSetup(unsupported, breaks);
   return refused;
 }
 

@@ -1,5 +1,6 @@
 // Comparing two JSON reports (`codex-smoke diff`, `run --baseline`): what broke, what was fixed, what moved.
-import { readFile } from "node:fs/promises";
+import { parseBoundedJson } from "../core/bounded-json.js";
+import { readInputFile } from "../core/json-input.js";
 import { type CheckResult, type Report, type ReportTarget, STATUSES, type Status } from "../core/model.js";
 import { bold, plain, statusTag } from "../reporters/console.js";
 
@@ -128,7 +129,7 @@ const count = (n: number, one: string, many: string): string => `${n} ${n === 1 
 function changeLines(c: StatusChange, color: boolean): string[] {
   const transition =
     c.from === c.to ? statusTag(c.to, color) : `${statusTag(c.from, color)} → ${statusTag(c.to, color)}`;
-  const lines = [`  ${transition}  ${c.id}  ${plain(c.title)}`];
+  const lines = [`  ${transition}  ${oneLine(c.id)}  ${plain(c.title)}`];
   if (c.before !== c.after) {
     lines.push(`      before: ${oneLine(c.before)}`, `      after:  ${oneLine(c.after)}`);
   } else lines.push(`      observed: ${oneLine(c.after)}`);
@@ -156,7 +157,7 @@ export function renderDiff(diff: ReportDiff, opts: { color: boolean }): string {
     `${diff.removed.length} removed`,
   ];
   const refLine = (mark: string) => (r: CheckRef) =>
-    `  ${mark} ${statusTag(r.status, color)}  ${r.id}  ${plain(r.title)}`;
+    `  ${mark} ${statusTag(r.status, color)}  ${oneLine(r.id)}  ${plain(r.title)}`;
   const lines = [
     bold(`codex-smoke diff: ${counts.join(", ")}`, color),
     ...section(
@@ -188,6 +189,9 @@ export function renderDiff(diff: ReportDiff, opts: { color: boolean }): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** A report is 4 levels deep; deeper is not a report (and would make every walk over it unbounded). */
+const MAX_REPORT_DEPTH = 64;
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -214,24 +218,28 @@ function shapeProblem(data: unknown): string | null {
   return null;
 }
 
-/** Reads a JSON report; a missing file, bad JSON or a foreign shape is a one-line error naming the file. */
-export async function loadReport(path: string): Promise<Report> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: ${code === "ENOENT" ? "no such file" : `cannot read (${code ?? err})`}`, {
-      cause: err,
-    });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${path}: not valid JSON (${(err as Error).message.split("\n")[0]})`, { cause: err });
-  }
+/** `data` as a report; a foreign shape is a one-line error naming `path`. */
+export function reportFrom(data: unknown, path: string): Report {
   const problem = shapeProblem(data);
   if (problem) throw new Error(`${path}: ${problem}`);
   return data as Report;
+}
+
+/** Reads a JSON report (a regular file, capped like any JSON input); a missing file, bad JSON, too deep a nesting
+ * or a foreign shape is a one-line error naming the file. */
+export async function loadReport(path: string): Promise<Report> {
+  let text: string;
+  try {
+    text = readInputFile(path);
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let parsed: { value: unknown; tooDeep: boolean };
+  try {
+    parsed = parseBoundedJson(text, MAX_REPORT_DEPTH);
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${(err as Error).message.split("\n")[0]})`, { cause: err });
+  }
+  if (parsed.tooDeep) throw new Error(`${path}: nested deeper than ${MAX_REPORT_DEPTH} levels`);
+  return reportFrom(parsed.value, path);
 }

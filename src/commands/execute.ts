@@ -1,16 +1,16 @@
 // Runs an audit (of the user's setup, or of the bundled reference setup), writes the reports and maps the
-// result to the contract's exit code. stdout carries the console report and the progress; stderr only the
+// result to the contract's exit code. stdout carries the console report; stderr the progress of the launches, the
 // one-line outcome (when the console report is off, or with --quiet) and errors.
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { checks } from "../../checks/index.js";
 import { type AuditResult, type AuditTarget, runAudit } from "../audit/index.js";
 import { callerEnvironment, demoCodex } from "../codex/locate.js";
 import { UsageError } from "../core/errors.js";
 import type { Report } from "../core/model.js";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 import {
+  type ExtraFile,
   ReportWriteError,
-  removeStaleFiles,
   render,
   reportFileName,
   writeReportFiles,
@@ -29,8 +29,8 @@ export function exitCode(report: Report, opts: { failOn: "fail" | "warn"; regres
 }
 
 async function auditWithProgress(command: "run" | "demo", opts: RunOptions): Promise<AuditResult> {
-  const mode = progressMode({ quiet: opts.quiet, env: process.env, isTTY: process.stdout.isTTY === true });
-  const view = await progressView(mode, process.stdout);
+  const mode = progressMode({ quiet: opts.quiet, env: process.env, isTTY: process.stderr.isTTY === true });
+  const view = await progressView(mode, process.stderr);
   const auditOf = (target: AuditTarget) =>
     runAudit({ ...opts, ...target, checks, onProgress: view?.onProgress });
   try {
@@ -52,30 +52,23 @@ async function auditWithProgress(command: "run" | "demo", opts: RunOptions): Pro
 async function writeOutputs(result: AuditResult, opts: RunOptions): Promise<string[]> {
   const { report } = result;
   const formats = opts.formats.includes("json") ? opts.formats : [...opts.formats, "json" as const];
+  const extras: ExtraFile[] = [];
+  if (result.runnerReport) extras.push({ name: RUNNER_REPORT_FILE, text: result.runnerReport });
+  // A failed interactive check comes with what the session really showed, as rendered and as raw bytes.
+  const tuiFailed = report.results.some(
+    (r) => /^(tui|mcp)\./.test(r.id) && r.status !== "pass" && r.status !== "skip",
+  );
+  if (tuiFailed && result.tuiEvidence) {
+    extras.push({ name: TUI_SCREEN_FILE, text: result.tuiEvidence.transcript });
+    extras.push({ name: TUI_STREAM_FILE, text: result.tuiEvidence.rawStream });
+  }
   try {
-    const written = await writeReportFiles(report, formats, opts.out);
-    const extra = async (name: string, text: string) => {
-      const path = join(opts.out, name);
-      await writeFile(path, text);
-      written.push(path);
-    };
-    if (result.runnerReport) await extra(RUNNER_REPORT_FILE, result.runnerReport);
-    // A failed interactive check comes with what the session really showed, as rendered and as raw bytes.
-    const tuiFailed = report.results.some(
-      (r) => /^(tui|mcp)\./.test(r.id) && r.status !== "pass" && r.status !== "skip",
-    );
-    if (tuiFailed && result.tuiEvidence) {
-      await extra(TUI_SCREEN_FILE, result.tuiEvidence.transcript);
-      await extra(TUI_STREAM_FILE, result.tuiEvidence.rawStream);
-    }
-    await removeStaleFiles(opts.out, written);
-    return written;
+    return await writeReportFiles(report, formats, opts.out, extras);
   } catch (error) {
-    // --out was checked before the audit; it can still fill up or vanish meanwhile. Anything else is a bug.
-    const code = (error as NodeJS.ErrnoException).code;
+    // --out was checked before the audit; it can still fill up, vanish or be swapped meanwhile. Anything else
+    // is a bug.
     if (error instanceof ReportWriteError) throw new UsageError(`--out ${error.message}`);
-    if (typeof code !== "string") throw error;
-    throw new UsageError(`--out ${opts.out}: cannot write report files (${code})`);
+    throw error;
   }
 }
 
@@ -98,11 +91,13 @@ export async function executeAudit(
   }
   if (result.interrupted) {
     const partial = join(opts.out, reportFileName("json"));
-    process.stderr.write(`codex-smoke: interrupted (${result.interrupted}); partial report: ${partial}\n`);
+    process.stderr.write(
+      `${terminalSafeLine(`codex-smoke: interrupted (${result.interrupted}); partial report: ${partial}`)}\n`,
+    );
     return result.interrupted === "SIGINT" ? 130 : 143;
   }
   if (consoleOn) {
-    for (const path of written) process.stdout.write(`report: ${path}\n`);
+    for (const path of written) process.stdout.write(`report: ${terminalSafeLine(path)}\n`);
   } else {
     const reportFile = join(opts.out, reportFileName("json"));
     process.stderr.write(`${outcomeText(report, { regressions, reportFile })}\n`);

@@ -1,7 +1,17 @@
 // Help for each command. `<command> --help` prints its own text and does nothing else: no probe, no file written.
 // Only node builtins here besides what the caller passes in: `probe --help` runs inside the sandbox.
 
-export type HelpTopic = "main" | "run" | "demo" | "matrix" | "list" | "diff" | "probe" | "stage" | "docs";
+export type HelpTopic =
+  | "main"
+  | "run"
+  | "demo"
+  | "matrix"
+  | "list"
+  | "diff"
+  | "probe"
+  | "stage"
+  | "docs"
+  | "cache";
 
 const EXIT_CODES = `Exit codes:
   0    every check passed (warnings allowed unless --fail-on warn)
@@ -12,9 +22,9 @@ const EXIT_CODES = `Exit codes:
        inside --out when the options were read, else in ~/.cache/codex-smoke/internal-error.log
   130  interrupted (Ctrl-C) · 143 terminated`;
 
-const OUTPUT = `Output: the console report and the progress of the Codex launches go to stdout (a live line per launch on
-a terminal; plain [progress] lines in CI, with NO_COLOR or when piped). Without the console format, and with
---quiet, stderr gets one outcome line at the end, e.g.
+const OUTPUT = `Output: the console report goes to stdout; the progress of the Codex launches to stderr (a live line
+per launch on a terminal; plain [progress] lines in CI, with NO_COLOR or when piped). Without the console format,
+and with --quiet, stderr gets one outcome line at the end, e.g.
   codex-smoke: 2 failed (fs.auth_json, net.registry), 1 could not be tested; report: reports/codex-smoke.json
 --quiet prints that line only (on stderr; stdout stays empty). --out holds only the latest run's files.`;
 
@@ -54,6 +64,8 @@ const USAGE = `Usage:
   codex-smoke diff <old> <new>      compare two JSON reports: regressions, fixes, changed evidence
   codex-smoke probe [--out <file>]  the in-sandbox runner: run it inside a live Codex session (by the agent)
   codex-smoke probe --stage         (host) put the runner into the project and print the command for the agent
+  codex-smoke cache [clean]         where matrix keeps the Codex releases it installed, and their size; clean
+                                    removes them
   codex-smoke <command> --help      help for one command`;
 
 const TEXTS: Record<Exclude<HelpTopic, "main">, string> = {
@@ -80,10 +92,13 @@ ${EXIT_CODES}`,
   matrix: `Usage: codex-smoke matrix --codex <list> [run options | --demo]
 
 Runs the same audit with each Codex release in <list> (comma list, or repeated): release numbers (0.150.0),
-latest, or paths to codex binaries. Release numbers are installed once into ~/.cache/codex-smoke/codex/<version>
-with npm and reused. For a release other than the one your profile grants, the audit runs on a temporary copy of
-your Codex home whose grant points at that release (the report says so). Prints one check × release table with
-the differences marked and writes each release's JSON report into --out.
+latest, or paths to codex binaries; entries that name the same release are audited once. Your own release (the
+version of the codex your PATH finds) runs from your binary on your Codex home as they are; other release numbers
+are installed once into ~/.cache/codex-smoke/codex/<version> with npm (200–450 MB each; \`codex-smoke cache\`
+shows the total, \`codex-smoke cache clean\` removes them). A release other than yours runs on a temporary copy
+of your Codex home whose grant for the Codex package points at that release and whose rules naming your Codex
+home by path name the copy too (the report says so). Prints one check × release table with the differences
+marked, the release cache's place and size, and writes each release's JSON report into --out.
 
   --codex <list>   the releases
   --demo           audit the bundled reference setup instead of your launcher
@@ -121,6 +136,11 @@ unless --force. On the host, use \`codex-smoke probe --stage\` instead.
 
   --registry <url>  registry the network probe retrieves from [npm config get registry]
   -h, --help        this help`,
+  cache: `Usage: codex-smoke cache [clean]
+
+Prints where matrix keeps the Codex releases it installed (~/.cache/codex-smoke/codex/<version>), which they are
+and the room they take. \`clean\` removes them all (an install a running matrix has in progress is left to it);
+the next matrix installs again the releases it needs.`,
   docs: `Usage: codex-smoke docs <README.md>
 
 Rewrites the check table between the README's markers from the check registry (npm run docs).`,

@@ -3,11 +3,12 @@
 // with a later one.
 import { compareVersions } from "../codex/version.js";
 import type { CheckResult, Report, Status } from "../core/model.js";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 import { bold, plain, statusTag } from "../reporters/console.js";
 import { exitCode } from "./execute.js";
 
 export interface MatrixColumn {
-  /** The column heading: the release number (suffixed `_2`, `_3` when two entries are the same release). */
+  /** The column heading: the release number. */
   label: string;
   version: string;
   report: Report;
@@ -89,28 +90,30 @@ function detailLines(row: MatrixRow, labels: string[], labelWidth: number): stri
 
 export function renderMatrix(matrix: Matrix, opts: { color: boolean; notes?: string[] }): string {
   const { color } = opts;
-  const labels = matrix.columns.map((column) => column.label);
+  const labels = matrix.columns.map((column) => terminalSafeLine(column.label));
   const width = Math.max(4, ...labels.map((label) => label.length)) + 2;
-  const idWidth = Math.max(5, ...matrix.rows.map((row) => row.id.length)) + 2;
+  const id = (row: MatrixRow) => terminalSafeLine(row.id);
+  const idWidth = Math.max(5, ...matrix.rows.map((row) => id(row).length)) + 2;
   const differing = matrix.rows.filter((row) => row.differs);
   const lost = matrix.rows.filter((row) => row.lostPass).length;
-  const heading = `codex-smoke matrix: ${matrix.rows.length} checks × ${labels.length} releases, ${differing.length} differ, ${lost === 0 ? "no" : lost} lost ${lost === 1 ? "pass" : "passes"}`;
+  const releases = `${labels.length} ${labels.length === 1 ? "release" : "releases"}`;
+  const heading = `codex-smoke matrix: ${matrix.rows.length} checks × ${releases}, ${differing.length} differ, ${lost === 0 ? "no" : lost} lost ${lost === 1 ? "pass" : "passes"}`;
   const mark = (row: MatrixRow) => (row.lostPass ? MARK_LOST : row.differs ? MARK_DIFFERS : " ");
   const lines = [
     bold(heading, color),
     "",
     `    ${"check".padEnd(idWidth)}${labels.map((label) => label.padEnd(width)).join("")}`.trimEnd(),
     ...matrix.rows.map((row) =>
-      `  ${mark(row)} ${row.id.padEnd(idWidth)}${row.cells.map((cell) => cellText(cell, width, color)).join("")}`.trimEnd(),
+      `  ${mark(row)} ${id(row).padEnd(idWidth)}${row.cells.map((cell) => cellText(cell, width, color)).join("")}`.trimEnd(),
     ),
   ];
   const labelWidth = Math.max(...labels.map((label) => label.length));
   for (const row of differing)
-    lines.push("", `  ${mark(row)} ${row.id}  ${plain(row.title)}`, ...detailLines(row, labels, labelWidth));
+    lines.push("", `  ${mark(row)} ${id(row)}  ${plain(row.title)}`, ...detailLines(row, labels, labelWidth));
   lines.push(
     "",
     `  ${MARK_DIFFERS} differs between releases   ${MARK_LOST} passed with an earlier release, not with a later one`,
   );
-  for (const note of opts.notes ?? []) lines.push(`  ${note}`);
+  for (const note of opts.notes ?? []) lines.push(`  ${terminalSafeLine(note)}`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,26 +1,33 @@
 // `codex-smoke matrix --codex <list> [run options | --demo]`: the same audit with each Codex release first on
 // PATH, one `codex-smoke run` (or `demo`) process per release, concurrently where the machine has the cores.
-// Each release's JSON report goes to `<out>/codex-<release>/`; the console gets one check × release table.
-// A release other than the user's own runs on a temporary copy of CODEX_HOME whose Codex grant points at it
-// (decisions §1); the copy is removed afterwards, on Ctrl-C too.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// Each release's JSON report goes to `<out>/codex-<release>/`; the console gets one check × release table, and
+// where the release cache is and how big. The user's own release (the version of the codex the launcher finds)
+// runs from the user's binary on the user's Codex home; another release on a temporary copy of CODEX_HOME whose
+// Codex grant points at it and whose rules naming the Codex home by path name the copy too (decisions §1); the
+// copy is removed afterwards, on Ctrl-C too. Entries naming the same release are audited once.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
-import { copyCodexHome, pointCodexGrant } from "../codex/home-copy.js";
+import { copyCodexHome, pointCodexGrant, retargetHomeRules } from "../codex/home-copy.js";
 import { callerEnvironment, userCodex } from "../codex/locate.js";
+import { cachedReleases, describeCache } from "../codex/release-cache.js";
 import {
+  binaryVersion,
   latestRelease,
   parseReleaseList,
   type Release,
   releaseCacheDir,
-  resolveRelease,
+  resolveReleases,
 } from "../codex/releases.js";
 import { UsageError } from "../core/errors.js";
 import type { Report } from "../core/model.js";
+import type { SafeDir } from "../core/safe-dir.js";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 import { codexInstallFromBin } from "../demo/codex-install.js";
 import { renderJson } from "../reporters/json.js";
+import { openReportDir } from "../reporters/report-dir.js";
 import { type OptionSpecs, type ParsedValues, parseCommandArgs } from "./args.js";
 import { loadReport } from "./diff.js";
 import { takeOverInterrupts } from "./interrupt.js";
@@ -81,28 +88,21 @@ function passedOn(values: MatrixValues, codexHome: string | null): string[] {
   return codexHome === null ? args : [...args, "--codex-home", codexHome];
 }
 
-/** Column headings: the release number, `_2`, `_3`… for a release listed twice. */
-function labels(releases: Release[]): string[] {
-  const seen = new Map<string, number>();
-  return releases.map((release) => {
-    const count = (seen.get(release.version) ?? 0) + 1;
-    seen.set(release.version, count);
-    return count === 1 ? release.version : `${release.version}_${count}`;
-  });
-}
-
 function homeCopy(opts: RunOptions, release: Release, userBin: string | null, leftovers: Leftovers) {
   const parent = mkdtempSync(join(homedir(), ".cache", "codex-smoke", "matrix-home-"));
   leftovers.dirs.add(parent);
   const codexHome = join(parent, "codex-home");
-  if (existsSync(opts.codexHome)) copyCodexHome(opts.codexHome, codexHome);
+  // The mock agent needs no login: the copy gets no auth.json (the audit's canary stands in for it).
+  if (existsSync(opts.codexHome))
+    copyCodexHome(opts.codexHome, codexHome, opts.agent === "live" ? "link" : "none");
   else mkdirSync(codexHome, { mode: 0o700 });
   const edit = pointCodexGrant(codexHome, {
     from: userBin === null ? null : codexInstallFromBin(userBin).vendorDir,
     to: codexInstallFromBin(release.bin).vendorDir,
     home: opts.home,
   });
-  return { codexHome, summary: edit.summary };
+  const twins = retargetHomeRules(codexHome, { codexHome: opts.codexHome, home: opts.home });
+  return { codexHome, summary: twins === null ? edit.summary : `${edit.summary}; ${twins}` };
 }
 
 /** Runs one release's audit as its own `codex-smoke` process; its report, or why there is none. */
@@ -115,9 +115,9 @@ async function auditRelease(
     leftovers: Leftovers;
   },
 ): Promise<Report | { exitCode: number; problem: string }> {
-  mkdirSync(plan.out, { recursive: true });
   const reportFile = join(plan.out, "codex-smoke.json");
-  rmSync(reportFile, { force: true }); // never read an earlier matrix's report as this one's
+  // never read an earlier matrix's report as this one's
+  withReportDir(plan.out, (dir) => dir.unlink("codex-smoke.json"));
   const args = [
     CLI,
     context.command,
@@ -162,6 +162,16 @@ async function bounded<T>(tasks: Array<() => Promise<T>>, max: number): Promise<
   return results;
 }
 
+/** `fn` on the report directory `path` (made when missing), opened without following symlinks (decisions §27). */
+function withReportDir(path: string, fn: (dir: SafeDir) => unknown): void {
+  const dir = openReportDir(path);
+  try {
+    fn(dir);
+  } finally {
+    dir.close();
+  }
+}
+
 /** The report as `matrix` keeps it: for a copy, the user's Codex home and what the copy changed. */
 function recordCopy(report: Report, plan: Plan, codexHome: string): Report {
   if (!plan.copy) return report;
@@ -171,7 +181,7 @@ function recordCopy(report: Report, plan: Plan, codexHome: string): Report {
     codexHomeCopy: `audited a temporary copy of ${codexHome} (removed afterwards) in which ${plan.copy.summary}`,
   };
   const recorded = { ...report, target };
-  writeFileSync(join(plan.out, "codex-smoke.json"), renderJson(recorded));
+  withReportDir(plan.out, (dir) => dir.writeFile("codex-smoke.json", renderJson(recorded)));
   return recorded;
 }
 
@@ -188,7 +198,11 @@ export async function matrixCommand(args: string[], ui: { color: boolean }): Pro
     for (const child of leftovers.children) child.kill(signal);
     void Promise.allSettled(leftovers.children).finally(() => {
       leftovers.removeDirs();
-      console.error(`codex-smoke: matrix interrupted (${signal}); reports written so far are in ${opts.out}`);
+      console.error(
+        terminalSafeLine(
+          `codex-smoke: matrix interrupted (${signal}); reports written so far are in ${opts.out}`,
+        ),
+      );
       process.exit(signal === "SIGINT" ? 130 : 143);
     });
   };
@@ -204,7 +218,7 @@ export async function matrixCommand(args: string[], ui: { color: boolean }): Pro
   }
 }
 
-async function runMatrix(m: {
+interface MatrixRun {
   command: "run" | "demo";
   values: MatrixValues;
   opts: RunOptions;
@@ -212,35 +226,51 @@ async function runMatrix(m: {
   leftovers: Leftovers;
   specs: ReturnType<typeof parseReleaseList>;
   color: boolean;
-}): Promise<number> {
-  const cacheDir = releaseCacheDir();
-  mkdirSync(cacheDir, { recursive: true });
+}
+
+/** One audit per release `--codex` names; the user's own release (for `run`) from the user's binary, as it is. */
+async function planAudits(m: MatrixRun, cacheDir: string): Promise<Plan[]> {
   let latest: Promise<string> | null = null;
-  const installOpts = {
+  const userBin = m.command === "run" ? userCodex() : null;
+  const userVersion = userBin === null ? null : await binaryVersion(userBin, m.env);
+  const releases = await resolveReleases(m.specs, {
     cacheDir,
     env: m.env,
     tempDirs: m.leftovers.dirs,
     latest: () => (latest ??= latestRelease(m.env)),
-  };
-  const releases = await Promise.all(
-    m.specs.map((spec) =>
-      resolveRelease(spec, installOpts).catch((error: unknown) => {
-        throw error instanceof UsageError ? error : new UsageError(`--codex: ${(error as Error).message}`);
-      }),
-    ),
-  );
-  const userBin = m.command === "run" ? userCodex() : null;
-  const userVendor = userBin === null ? null : codexInstallFromBin(userBin).vendorDir;
-  const plans = labels(releases).map((label, i): Plan => {
-    const release = releases[i] as Release;
-    const own = m.command === "demo" || codexInstallFromBin(release.bin).vendorDir === userVendor;
-    return {
-      release,
-      label,
-      out: join(m.opts.out, `codex-${label}`),
-      copy: own ? null : homeCopy(m.opts, release, userBin, m.leftovers),
-    };
+    own: userBin !== null && userVersion !== null ? { bin: userBin, version: userVersion } : null,
+  }).catch((error: unknown) => {
+    throw error instanceof UsageError ? error : new UsageError(`--codex: ${(error as Error).message}`);
   });
+  return releases.map(
+    (release): Plan => ({
+      release,
+      label: release.version,
+      out: join(m.opts.out, `codex-${release.version}`),
+      copy: m.command === "demo" || release.own ? null : homeCopy(m.opts, release, userBin, m.leftovers),
+    }),
+  );
+}
+
+/** What the table's notes say about one release's audit. */
+function planNotes(plan: Plan, report: Report): string[] {
+  const { label, release } = plan;
+  return [
+    ...(release.specs.length > 1
+      ? [`${label}: ${release.specs.join(", ")} are the same release: audited once`]
+      : []),
+    ...(release.own
+      ? [`${label}: your own release: audited with ${release.bin} and your Codex home as they are`]
+      : []),
+    ...(plan.copy ? [`${label}: ${report.target.codexHomeCopy}`] : []),
+    `${label}: report ${join(plan.out, "codex-smoke.json")} (codex ${release.bin})`,
+  ];
+}
+
+async function runMatrix(m: MatrixRun): Promise<number> {
+  const cacheDir = releaseCacheDir();
+  mkdirSync(cacheDir, { recursive: true });
+  const plans = await planAudits(m, cacheDir);
   const context = { command: m.command, values: m.values, env: m.env, leftovers: m.leftovers };
   const outcomes = await bounded(
     plans.map((plan) => () => auditRelease(plan, context)),
@@ -257,10 +287,12 @@ async function runMatrix(m: {
     } else {
       const report = recordCopy(outcome, plan, m.opts.codexHome);
       columns.push({ label: plan.label, version: plan.release.version, report });
-      if (plan.copy) notes.push(`${plan.label}: ${report.target.codexHomeCopy}`);
-      notes.push(`${plan.label}: report ${join(plan.out, "codex-smoke.json")} (codex ${plan.release.bin})`);
+      notes.push(...planNotes(plan, report));
     }
   });
+  notes.push(
+    `release cache ${describeCache(cacheDir, cachedReleases(cacheDir))}; \`codex-smoke cache clean\` empties it`,
+  );
   const matrix = buildMatrix(columns);
   process.stdout.write(renderMatrix(matrix, { color: m.color, notes }));
   return failed ?? matrixExitCode(matrix, m.opts.failOn);

@@ -2,9 +2,9 @@
 // the flag or file (exit 2). Validation has no side effect at all: nothing is created, written or started before
 // every option has been checked (the report directory is made when the reports are written).
 // A broken *setup* is not a usage error: the audit reports it (contract, exit codes).
-import { accessSync, constants, type Stats, statfsSync, statSync } from "node:fs";
+import { accessSync, constants, lstatSync, realpathSync, type Stats, statfsSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { checks } from "../../checks/index.js";
 import type { AuditSettings, AuditTarget } from "../audit/index.js";
 import { UsageError } from "../core/errors.js";
@@ -153,10 +153,44 @@ function existingAncestor(dir: string): { path: string; stats: Stats } {
   }
 }
 
-/** Checks that `raw` is, or can be made, a writable directory, without creating anything. */
-function checkOutDir(raw: string): string {
+/** The first component of `dir` that is a symlink: `dir` itself wherever it is, and every component below the
+ * project (the agent's tree, decisions §27); links above the project are the user's own. */
+function symlinkIn(dir: string, project: string): string | null {
+  const isLink = (path: string) => {
+    try {
+      return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+    } catch {
+      return false; // a file in the way (ENOTDIR): the writable-directory check names it
+    }
+  };
+  if (isLink(dir)) return dir;
+  let realProject = project;
+  try {
+    realProject = realpathSync(project);
+  } catch {
+    // no such project: the target check names it
+  }
+  for (const root of new Set([project, realProject])) {
+    if (!dir.startsWith(`${root}/`)) continue;
+    let path = root;
+    for (const name of relative(root, dir).split("/")) {
+      path = join(path, name);
+      if (isLink(path)) return path;
+    }
+  }
+  return null;
+}
+
+/**
+ * Checks that `raw` is, or can be made, a writable directory, without creating anything; returns its real path
+ * (the reports are later written by opening that path without following any symlink, so a folder swapped for a
+ * link during the audit is refused, not followed).
+ */
+function checkOutDir(raw: string, project: string): string {
   const dir = resolve(raw);
   const fail = (why: string) => new UsageError(`--out ${raw}: not a writable directory (${why})`);
+  const link = symlinkIn(dir, project);
+  if (link) throw fail(`${link} is a symbolic link; reports are never written through one`);
   let found: { path: string; stats: Stats };
   try {
     found = existingAncestor(dir);
@@ -171,15 +205,15 @@ function checkOutDir(raw: string): string {
   } catch (error) {
     throw fail(`${found.path}: ${(error as NodeJS.ErrnoException).code ?? "not writable"}`);
   }
-  return dir;
+  return join(realpathSync(found.path), relative(found.path, dir));
 }
 
 /** A schemaVersion 1 report given by `label` (`--baseline`, `diff`): one line with the file and position. */
 export async function loadReportInput(label: string, file: string): Promise<Report> {
   const input = await readJsonInput(label, file);
-  const { loadReport } = await import("./diff.js");
+  const { reportFrom } = await import("./diff.js");
   try {
-    return await loadReport(file);
+    return reportFrom(input.value, file);
   } catch (error) {
     // loadReport's message is "<file>: <problem>", the problem naming `results[i]` where it lies.
     const problem = (error instanceof Error ? error.message : String(error)).replace(`${file}: `, "");
@@ -258,7 +292,7 @@ export async function resolveRunOptions(command: "run" | "demo", raw: RawRunOpti
   const parallel = concurrency(raw.concurrency);
   const selected = selection(commaList(raw.only), commaList(raw.skip));
   const { project, launcher, probeReport } = checkTarget(command, raw);
-  const out = checkOutDir(raw.out ?? "reports");
+  const out = checkOutDir(raw.out ?? "reports", project);
   const codex = raw.codex === undefined ? undefined : executableFile("--codex", raw.codex);
   const expectFile = raw.expect;
   const baselineFile = raw.baseline;

@@ -1,11 +1,12 @@
 // The last word of a run: the one-line outcome on stderr (when the console report is off, and with --quiet),
 // and for an internal error the one line that points at its log file (the stack trace goes only there).
-import { writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import type { CheckResult, Report, Status } from "../core/model.js";
 import { Redactor, secretValues } from "../core/redact.js";
-import { INTERNAL_ERROR_LOG, makeDir } from "../reporters/report-dir.js";
+import { terminalSafeLine } from "../core/terminal-safe.js";
+import { INTERNAL_ERROR_LOG, openReportDir } from "../reporters/report-dir.js";
 
 /** Ids named in the outcome line before it says how many more there are. */
 const IDS_SHOWN = 5;
@@ -48,23 +49,20 @@ export function outcomeText(
     parts.unshift(`${report.summary.pass} passed`);
     if (report.summary.skip > 0) parts.push(`${report.summary.skip} skipped`);
   }
-  return `codex-smoke: ${parts.join(", ")}; report: ${displayPath(opts.reportFile)}`;
+  return terminalSafeLine(`codex-smoke: ${parts.join(", ")}; report: ${displayPath(opts.reportFile)}`);
 }
 
 /** Where an internal error's details go when no report directory is known yet. */
 const FALLBACK_LOG = join(homedir(), ".cache", "codex-smoke", "internal-error.log");
 
-/** `user:password@` in a URL (a registry given with credentials) is a secret too. */
-const URL_CREDENTIALS = /(\/\/)[^/@\s:]+:[^/@\s]+@/g;
-
 function redactor(): (text: string) => string {
   const redactor = new Redactor(secretValues(process.env));
-  return (text) => redactor.redact(text).replace(URL_CREDENTIALS, "$1***@");
+  return (text) => redactor.redact(text);
 }
 
 /** A usage error's one line, redacted like everything else codex-smoke prints (it may echo a value given). */
 export function usageErrorLine(message: string): string {
-  return `codex-smoke: ${redactor()(message.split("\n")[0] ?? "")}`;
+  return terminalSafeLine(`codex-smoke: ${redactor()(message.split("\n")[0] ?? "")}`);
 }
 
 function details(error: unknown, argv: readonly string[], version: string): string {
@@ -95,12 +93,27 @@ export async function reportInternalError(
   const redact = redactor();
   const message = redact((error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "");
   const file = opts.dir ? join(opts.dir, INTERNAL_ERROR_LOG) : FALLBACK_LOG;
+  const text = redact(details(error, opts.argv, opts.version));
   try {
-    await makeDir(dirname(file));
-    await writeFile(file, redact(details(error, opts.argv, opts.version)));
+    if (opts.dir) {
+      // --out may lie in the project the agent shapes: written like the reports, never through a symlink.
+      const dir = openReportDir(opts.dir);
+      try {
+        dir.writeFile(INTERNAL_ERROR_LOG, text);
+      } finally {
+        dir.close();
+      }
+    } else {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
   } catch (writeError) {
     const code = (writeError as NodeJS.ErrnoException).code ?? String(writeError);
-    return `codex-smoke: internal error: ${message}; details could not be saved to ${file} (${code})`;
+    return terminalSafeLine(
+      `codex-smoke: internal error: ${message}; details could not be saved to ${file} (${code})`,
+    );
   }
-  return `codex-smoke: internal error: ${message}; details in ${opts.dir ? displayPath(file) : file}`;
+  return terminalSafeLine(
+    `codex-smoke: internal error: ${message}; details in ${opts.dir ? displayPath(file) : file}`,
+  );
 }

@@ -9,6 +9,7 @@ import { saveStagingRecord } from "../audit/probe-staging.js";
 import { outsideWriteDirs, stageRunner } from "../audit/stage.js";
 import { UsageError } from "../core/errors.js";
 import { DEFAULT_EXPECTATIONS } from "../core/expectations.js";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 import { registryPackageUrl, resolveRegistryBase } from "../gather/registry.js";
 
 export const STAGE_DIR = ".codex-smoke";
@@ -47,7 +48,7 @@ export async function stageCommand(args: string[]): Promise<number> {
     placeCanaries: false,
   });
   saveStagingRecord({ record: staged.record, input: staged.input });
-  console.log(`Staged the runner in ${staged.record.stagingDir} (git-ignored).`);
+  console.log(`Staged the runner in ${terminalSafeLine(staged.record.stagingDir)} (git-ignored).`);
   console.log(
     "Ask the agent in your ./codex-auto session to run exactly these two commands, one after the other:",
   );

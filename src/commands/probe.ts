@@ -14,6 +14,8 @@ import { UsageError } from "../core/errors.js";
 import { DEFAULT_EXPECTATIONS } from "../core/expectations.js";
 import type { CheckResult, FactName, Facts } from "../core/model.js";
 import { gathered, notGathered } from "../core/model.js";
+import { Redactor } from "../core/redact.js";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 import { attest } from "../runner/attest.js";
 import { runPart } from "../runner/main.js";
 import type { LocalReport, NetReport, RunnerInput } from "../runner/types.js";
@@ -120,8 +122,10 @@ export async function probeCommand(args: string[]): Promise<number> {
   const net = (await runPart(input, "net")).report as NetReport;
   const { results, hostSide } = insideVerdicts(local, net);
   const width = Math.max(...results.map((r) => r.id.length));
+  // What the probes saw is input (decisions §28) and may quote a registry URL with a token (§12).
+  const shown = (text: string) => terminalSafeLine(new Redactor().redact(text));
   for (const r of results)
-    console.log(`${r.status.toUpperCase().padEnd(5)} ${r.id.padEnd(width)}  ${r.observed}`);
+    console.log(`${r.status.toUpperCase().padEnd(5)} ${r.id.padEnd(width)}  ${shown(r.observed)}`);
   console.log(`host  ${hostSide.join(", ")}`);
   console.log(`report: ${input.reports.local}`);
   console.log(`Judge everything on the host: codex-smoke run --probe-report ${input.reports.local}`);

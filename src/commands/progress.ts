@@ -1,7 +1,8 @@
 // Progress of the Codex launches while an audit runs. The audit emits events; the CLI shows them: a live line per
 // running launch on a terminal (yocto-spinner), plain lines in CI and when piped, nothing with --quiet.
-// Everything goes to stdout, so that stderr carries only the one-line outcome (contract) and errors.
+// Everything goes to stderr: stdout is for the report (a `--format json` run's output can be piped as it is).
 import type { Writable } from "node:stream";
+import { terminalSafeLine } from "../core/terminal-safe.js";
 
 /** A Codex launch of the audit, named as users know it: `exec`, `tui`, `mcp get <server>`, `sandbox`. */
 export type ProgressEvent =
@@ -26,7 +27,7 @@ export async function tracked<T>(onProgress: OnProgress | undefined, launch: str
 
 export type ProgressMode = "live" | "plain" | "off";
 
-/** Live only on an interactive terminal: stdout a TTY, not CI, not `TERM=dumb`, and colour allowed (NO_COLOR). */
+/** Live only on an interactive terminal: stderr a TTY, not CI, not `TERM=dumb`, and colour allowed (NO_COLOR). */
 export function progressMode(opts: { quiet: boolean; env: NodeJS.ProcessEnv; isTTY: boolean }): ProgressMode {
   if (opts.quiet) return "off";
   const { env } = opts;
@@ -100,5 +101,10 @@ export async function progressView(
   stream: NodeJS.WriteStream,
 ): Promise<ProgressView | null> {
   if (mode === "off") return null;
-  return mode === "live" ? liveProgress(stream) : plainProgress(stream);
+  const view = mode === "live" ? await liveProgress(stream) : plainProgress(stream);
+  // A launch is named after input too (`mcp get <server>` from --expect): shown escaped (decisions §28).
+  return {
+    ...view,
+    onProgress: (event) => view.onProgress({ ...event, launch: terminalSafeLine(event.launch) }),
+  };
 }

@@ -1,5 +1,6 @@
 // Runs checks over gathered facts. A check whose needed fact could not be gathered is `error` with the reason,
-// so "could not test" can never turn into a pass or a fail.
+// so "could not test" can never turn into a pass or a fail; only a fact that could not be gathered because the
+// setup itself cannot work (`brokenSetup`: a Codex release too old for it) fails the checks that need it.
 import type {
   CheckContext,
   CheckDefinition,
@@ -31,6 +32,18 @@ export function runCheck(check: CheckDefinition, facts: Facts, ctx: CheckContext
     docs: docsPageOf(check.id),
   };
   const missing = check.needs.filter((name) => !facts[name].ok);
+  const broken = missing.map((name) => facts[name]).find((fact) => !fact.ok && fact.breaks !== undefined);
+  if (broken && !broken.ok && broken.breaks) {
+    return {
+      ...base,
+      status: "fail",
+      expected: broken.breaks.expected,
+      observed: broken.error,
+      evidence: [broken.error],
+      remediation: broken.breaks.remediation,
+      durationMs: 0,
+    };
+  }
   if (missing.length > 0) {
     const reasons = missing.map((name) => {
       const fact = facts[name];

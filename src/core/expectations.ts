@@ -11,6 +11,7 @@ export const DEFAULT_EXPECTATIONS: Expectations = {
   sandboxHeader: "workspace-write [workdir] (network access enabled)",
   tuiPermissions: "workspace with network access, never",
   mcpServers: ["playwright", "openaiDeveloperDocs"],
+  mcpOptional: [],
   mcpApprovalMode: "approve",
   mcpToolTimeoutSec: 300,
   readonlyPaths: [".codex", "www.azinstitute4autism.com"],

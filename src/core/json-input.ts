@@ -1,8 +1,16 @@
 // JSON files the user hands in (`--expect`, `--baseline`, `diff`): every problem is one line naming the flag, the
 // file and the position (`--expect x.json:4:3: …`). V8's own messages differ between Node releases (Node 20 gives
 // a character offset or none at all, newer ones a line), so the position comes from our own syntax scan.
-import { readFile } from "node:fs/promises";
+// Such a file may lie in the project the agent shapes (a baseline in `reports/`): it gets the caps of a report
+// from the sandbox — a regular file (a FIFO would block, a device never end), at most 2 MB, at most 64 levels deep.
+import { closeSync, constants, fstatSync, openSync } from "node:fs";
 import { UsageError } from "./errors.js";
+import { FileLimitError, readCapped } from "./safe-dir.js";
+
+/** The most a JSON input file may weigh (a report with every check is tens of kilobytes). */
+const MAX_INPUT_BYTES = 2 * 1024 * 1024;
+/** The deepest nesting a JSON input may have (a report is 4 levels deep). */
+const MAX_INPUT_DEPTH = 64;
 
 export interface JsonPosition {
   line: number;
@@ -123,6 +131,8 @@ class JsonScanner {
     const path = this.childPath();
     this.offsets.set(path, this.i);
     if (char === "{" || char === "[") {
+      if (this.stack.length >= MAX_INPUT_DEPTH)
+        return this.problem(`nested deeper than ${MAX_INPUT_DEPTH} levels`);
       this.stack.push(char === "{" ? { kind: "object", path, key: "" } : { kind: "array", path, index: 0 });
       this.i++;
       this.state = char === "{" ? "key-or-close" : "value-or-close";
@@ -207,16 +217,40 @@ function parseJsonInput(label: string, file: string, text: string): JsonInput {
   };
 }
 
+/** Why a JSON input file cannot be read: the message is the reason alone (`no such file`, `not a regular file`). */
+class InputFileError extends Error {
+  override name = "InputFileError";
+}
+
+/** The text of the file the user named: a regular file (a symlink to one is the user's choice) of at most 2 MB. */
+export function readInputFile(file: string): string {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputFileError(code === "ENOENT" ? "no such file" : `cannot read (${code})`, { cause: error });
+  }
+  try {
+    if (fstatSync(fd).isDirectory()) throw new InputFileError("is a directory");
+    return readCapped(fd, file, MAX_INPUT_BYTES).toString("utf8");
+  } catch (error) {
+    if (error instanceof InputFileError) throw error;
+    if (error instanceof FileLimitError) throw new InputFileError(error.reason);
+    throw new InputFileError(`cannot read (${(error as NodeJS.ErrnoException).code})`, { cause: error });
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads and parses a JSON file the user named with `label` (a flag, or a command for positional files). */
 export async function readJsonInput(label: string, file: string): Promise<JsonInput> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = readInputFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot read (${code})`;
-    throw jsonInputError(label, file, null, why);
+    if (error instanceof InputFileError) throw jsonInputError(label, file, null, error.message);
+    throw error;
   }
   return parseJsonInput(label, file, text);
 }

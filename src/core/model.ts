@@ -8,9 +8,26 @@ export type Status = "pass" | "fail" | "warn" | "skip" | "error";
 export const STATUSES: readonly Status[] = ["pass", "fail", "warn", "skip", "error"];
 
 /** A fact is either gathered or could not be gathered, with the reason (never a guess). */
-export type Fact<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Fact<T> =
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      error: string;
+      /** Set when it was not gathered because the setup itself cannot work (a Codex release too old for it):
+       * a check that needs it fails with `error` as the observed cause, instead of "could not test". */
+      breaks?: { expected: string; remediation: string };
+    };
 export const gathered = <T>(value: T): Fact<T> => ({ ok: true, value });
 export const notGathered = <T = never>(error: string): Fact<T> => ({ ok: false, error });
+/** Not gathered because the setup cannot work: every check that needs it fails with `cause` and this fix. */
+export const brokenSetup = <T = never>(
+  cause: string,
+  breaks: { expected: string; remediation: string },
+): Fact<T> => ({
+  ok: false,
+  error: cause,
+  breaks,
+});
 
 /** What the user expects; defaults are the claims of the seed README, `--expect` overrides them. */
 export interface Expectations {
@@ -20,7 +37,10 @@ export interface Expectations {
   sandboxHeader: string;
   /** The parenthesis of `/status`'s Permissions line, e.g. "workspace with network access, never". */
   tuiPermissions: string;
+  /** MCP servers that must be connected with at least one tool. */
   mcpServers: string[];
+  /** MCP servers that may fail to connect (a `warn` with the cause); their approval settings are still checked. */
+  mcpOptional: string[];
   mcpApprovalMode: string;
   mcpToolTimeoutSec: number;
   readonlyPaths: string[];
@@ -29,6 +49,11 @@ export interface Expectations {
   envSecrets: "warn" | "fail";
   /** Path under the registry URL that `net.registry` retrieves. */
   registryPackage: string;
+}
+
+/** Every MCP server the audit asks about: the required ones, then the optional ones not already among them. */
+export function expectedMcpServers(expect: Pick<Expectations, "mcpServers" | "mcpOptional">): string[] {
+  return [...new Set([...expect.mcpServers, ...expect.mcpOptional])];
 }
 
 /** How the launcher starts Codex: its text read statically, and the argv each launch really passed. */

@@ -16,8 +16,13 @@ export function secretValues(env: NodeJS.ProcessEnv): string[] {
 
 const GLOBAL_TOKEN_PATTERNS = TOKEN_PATTERNS.map((pattern) => new RegExp(pattern.source, "g"));
 const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
-/** `https://user:password@host`: a URL's password (a registry or proxy URL may carry one). */
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/@:]+:)[^\s/@]+@/gi;
+/** A URL's userinfo in any form (a registry or proxy URL may carry one): `https://TOKEN@host`, `TOKEN:@`,
+ * `user:password@`. All of it is masked: the user part is as often the credential itself. */
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi;
+/** A query parameter whose name says it carries a credential: `?token=…`, `&access_token=…`, `X-Amz-Signature=…`. */
+const TOKEN_QUERY =
+  /([?&][^\s=&#]*(?:token|key|secret|passw|pwd|auth|sig|signature|credential|session)[^\s=&#]*=)[^\s&#"'<>]+/gi;
+
 const PRIVATE_KEY = /(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----)/g;
 
 export class Redactor {
@@ -33,6 +38,10 @@ export class Redactor {
     let out = text;
     for (const value of this.values) out = out.split(value).join("***");
     for (const pattern of GLOBAL_TOKEN_PATTERNS) out = out.replace(pattern, "***");
-    return out.replace(BEARER, "$1***").replace(PRIVATE_KEY, "$1***$2").replace(URL_PASSWORD, "$1***@");
+    return out
+      .replace(BEARER, "$1***")
+      .replace(PRIVATE_KEY, "$1***$2")
+      .replace(URL_USERINFO, "$1***@")
+      .replace(TOKEN_QUERY, "$1***");
   }
 }

@@ -1,6 +1,6 @@
 // Human report for a terminal: grouped by area, details only where a claim does not plainly hold.
-import stripAnsi from "strip-ansi";
 import { type CheckResult, NOTE_PREFIX, type Report, type Status } from "../core/model.js";
+import { terminalSafe } from "../core/terminal-safe.js";
 
 const TAGS: Record<Status, string> = {
   pass: "PASS",
@@ -52,16 +52,13 @@ export function summaryText(report: Report): string {
   return `${s.pass} passed, ${s.fail} failed, ${s.warn} warned, ${s.skip} skipped, ${s.error} errors in ${seconds}s`;
 }
 
-/** Control characters other than tab and newline (a bare CR would overwrite the line on a terminal). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-
 /**
- * Report text comes from Codex's output; its escape codes and control characters must not drive the
- * reader's terminal or break a report file.
+ * Report text comes from input (Codex's output, the sandbox's reports, files the user names): its control
+ * characters and bidi controls are escaped (decisions §28), so they can neither drive the reader's terminal nor
+ * break a report file.
  */
 export function plain(text: string): string {
-  return stripAnsi(text.replace(/\r\n/g, "\n")).replace(CONTROL_CHARS, "");
+  return terminalSafe(text);
 }
 
 /** `label: text`, continuation lines aligned under the text. */
@@ -91,7 +88,7 @@ function noteLines(evidence: readonly string[], color: boolean): string[] {
 }
 
 function resultLines(result: CheckResult, idWidth: number, color: boolean): string[] {
-  const head = `  ${statusTag(result.status, color)}  ${result.id.padEnd(idWidth)}  ${plain(result.title)}`;
+  const head = `  ${statusTag(result.status, color)}  ${plain(result.id).padEnd(idWidth)}  ${plain(result.title)}`;
   const notes = noteLines(result.evidence, color);
   if (result.status === "pass") return [head, ...notes];
   // A skip is one line: why it was not run says everything (it has nothing expected or observed).
@@ -126,12 +123,12 @@ export function renderConsole(report: Report, opts: { color: boolean }): string 
   const t = report.target;
   const lines = [
     bold(`${report.tool.name} ${report.tool.version}`, color),
-    `  launcher  ${t.launcher}`,
-    `  project   ${t.project}`,
-    `  codex     ${t.codexVersion}`,
-    `  profile   ${t.profile}`,
+    `  launcher  ${oneLine(t.launcher)}`,
+    `  project   ${oneLine(t.project)}`,
+    `  codex     ${oneLine(t.codexVersion)}`,
+    `  profile   ${oneLine(t.profile)}`,
   ];
-  const idWidth = Math.max(0, ...report.results.map((r) => r.id.length));
+  const idWidth = Math.max(0, ...report.results.map((r) => plain(r.id).length));
   for (const [area, results] of groupByArea(report.results)) {
     lines.push("", bold(area, color));
     for (const result of results) lines.push(...resultLines(result, idWidth, color));

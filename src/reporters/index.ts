@@ -1,14 +1,14 @@
 // Output formats: parsing `--format`, rendering a Report, and writing the report files into `--out`.
-import { unlink, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import type { Report } from "../core/model.js";
+import type { SafeDir } from "../core/safe-dir.js";
 import { renderConsole } from "./console.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import {
   INTERNAL_ERROR_LOG,
-  makeDir,
+  openReportDir,
   RUNNER_REPORT_FILE,
   TUI_SCREEN_FILE,
   TUI_STREAM_FILE,
@@ -78,44 +78,61 @@ export class ReportWriteError extends Error {
   override name = "ReportWriteError";
 }
 
-/** Writes every non-console format into `outDir` (created if missing); returns the written paths. */
-export async function writeReportFiles(report: Report, formats: Format[], outDir: string): Promise<string[]> {
+/** A file of this run beside the formats: the runner's report, a failed session's screen and stream. */
+export interface ExtraFile {
+  name: string;
+  text: string;
+}
+
+/**
+ * Writes every non-console format and `extras` into `outDir` (created if missing) and removes codex-smoke's own
+ * files that this run did not write; returns the written paths. Each file goes through a temporary file and a
+ * rename in the directory opened once without following symlinks: a symlink planted at a report name is
+ * replaced, never written through.
+ */
+export async function writeReportFiles(
+  report: Report,
+  formats: Format[],
+  outDir: string,
+  extras: readonly ExtraFile[] = [],
+): Promise<string[]> {
   const fileFormats = [...new Set(formats)].filter((f): f is FileFormat => f !== "console");
-  if (fileFormats.length === 0) return [];
+  if (fileFormats.length === 0 && extras.length === 0) return [];
+  const files = [
+    ...fileFormats.map((format) => ({
+      name: reportFileName(format),
+      text: render(format, report, { color: false }),
+    })),
+    ...extras,
+  ];
+  let dir: SafeDir | undefined;
   try {
-    await makeDir(outDir);
-    return await Promise.all(
-      fileFormats.map(async (format) => {
-        const path = join(outDir, reportFileName(format));
-        await writeFile(path, render(format, report, { color: false }));
-        return path;
-      }),
+    dir = openReportDir(outDir);
+    for (const file of files) dir.writeFile(file.name, file.text);
+    removeStaleFiles(
+      dir,
+      files.map((file) => file.name),
     );
+    return files.map((file) => join(outDir, file.name));
   } catch (err) {
     // A filesystem refusal names the directory; anything else is a bug and stays what it is.
     const code = (err as NodeJS.ErrnoException).code;
     if (code === undefined) throw err;
-    throw new ReportWriteError(`${outDir}: cannot write report files (${code})`, { cause: err });
+    const why = err instanceof Error && err.name === "UnsafePathError" ? err.message : code;
+    throw new ReportWriteError(`${outDir}: cannot write report files (${why})`, { cause: err });
+  } finally {
+    dir?.close();
   }
 }
 
 /**
  * A report directory holds only the current run's files: codex-smoke's own files that this run did not write
- * (a TUI screen of an earlier failing run, a format not asked for this time) are removed. Nothing else is touched.
+ * (a TUI screen of an earlier failing run, a format not asked for this time) are removed, by name inside the
+ * opened directory (a symlink at such a name is removed itself, never followed). Nothing else is touched.
  */
-export async function removeStaleFiles(outDir: string, written: readonly string[]): Promise<string[]> {
-  const keep = new Set(written.map((path) => basename(path)));
-  const stale = OWN_FILE_NAMES.filter((name) => !keep.has(name)).map((name) => join(outDir, name));
-  const removed = await Promise.all(
-    stale.map(async (path) => {
-      try {
-        await unlink(path);
-        return path;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-        throw error;
-      }
-    }),
+export function removeStaleFiles(dir: SafeDir, written: readonly string[]): string[] {
+  const keep = new Set(written);
+  return OWN_FILE_NAMES.filter((name) => !keep.has(name) && dir.unlink(name)).map((name) =>
+    join(dir.path, name),
   );
-  return removed.filter((path): path is string => path !== null);
 }

@@ -1,6 +1,7 @@
 // The canonical report (contract: `schemaVersion` 1). Built field by field so that nothing outside the
 // schema (and so nothing a caller attached at run time) reaches the file.
 import type { CheckResult, Report } from "../core/model.js";
+import { jsonText } from "../core/terminal-safe.js";
 
 function resultRecord(r: CheckResult): CheckResult {
   return {
@@ -39,5 +40,6 @@ export function renderJson(report: Report): string {
     incomplete: report.incomplete,
     results: report.results.map(resultRecord),
   };
-  return `${JSON.stringify(record, null, 2)}\n`;
+  // Control characters stay JSON escapes, U+0080–U+009F and U+2028/9 too (JSON.stringify leaves those raw).
+  return `${jsonText(record, 2)}\n`;
 }

@@ -10,19 +10,31 @@ const LABELS: Record<Status, string> = {
   error: "❗ error",
 };
 
-/**
- * Inline text: HTML-escaped so that values like `<none>` are shown, not swallowed as tags; Markdown
- * punctuation escaped so that `*.toml` or a stray backtick stays literal; line breaks kept as `<br>`.
- */
-function inline(text: string): string {
-  return plain(text)
-    .trim()
+/** Text outside code spans: HTML-escaped so that values like `<none>` are shown, not swallowed as tags; Markdown
+ * punctuation escaped so that `*.toml` or a stray backtick stays literal. */
+function escapeText(text: string): string {
+  return text
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/[\\`*_[\]]/g, "\\$&")
+    .replace(/[\\`*_[\]]/g, "\\$&");
+}
+
+/** A code span on one line (`approval: never` in a claim): rendered as code, its content literal. */
+const CODE_SPAN = /(`[^`\n]+`)/;
+
+/** Inline text: code spans kept as code, the rest escaped; line breaks kept as `<br>`. */
+function inline(text: string): string {
+  return plain(text)
+    .trim()
+    .split(CODE_SPAN)
+    .map((part, i) => (i % 2 === 1 ? part : escapeText(part)))
+    .join("")
     .replace(/\n/g, "<br>");
 }
+
+/** A check id as a code span (an id read from a file may hold a backtick). */
+const idSpan = (id: string): string => `\`${plain(id).replace(/[`\n]/g, "")}\``;
 
 /** A table cell: inline text with `|` escaped. */
 function cell(text: string): string {
@@ -39,7 +51,7 @@ function fenced(lines: readonly string[]): string[] {
 
 function details(r: CheckResult): string[] {
   const lines = [
-    `### ${LABELS[r.status]} \`${r.id}\`: ${inline(r.title)}`,
+    `### ${LABELS[r.status]} ${idSpan(r.id)}: ${inline(r.title)}`,
     "",
     `- **claim:** ${inline(r.claim)}`,
     `- **expected:** ${inline(r.expected)}`,
@@ -72,7 +84,8 @@ export function renderMarkdown(report: Report): string {
     "| status | id | claim | observed |",
     "|---|---|---|---|",
     ...report.results.map(
-      (r) => `| ${LABELS[r.status]} | \`${r.id}\` | ${cell(r.claim)} | ${cell(r.observed)} |`,
+      (r) =>
+        `| ${LABELS[r.status]} | ${idSpan(r.id).replace(/\|/g, "\\|")} | ${cell(r.claim)} | ${cell(r.observed)} |`,
     ),
   ];
   const notPassed = report.results.filter((r) => r.status !== "pass");

@@ -568,22 +568,53 @@ testCheck(configProjectOverride, {
       observed: `${PROJECT_CONFIG} does not exist`,
       evidence: [],
     },
+    {
+      name: "only model_reasoning_effort: the expected text is met, so it passes",
+      facts: (f) => {
+        f.config = configFacts({ project: { model_reasoning_effort: "high" }, effective: effectiveConfig() });
+      },
+      status: "pass",
+      observedIs: `${PROJECT_CONFIG} sets neither sandbox nor approval (model_reasoning_effort)`,
+      evidence: [`${PROJECT_CONFIG}: model_reasoning_effort`, "it applies once the project is trusted"],
+    },
+    {
+      name: "two other settings",
+      facts: (f) => {
+        f.config = configFacts({
+          project: { model: "gpt-5", model_reasoning_effort: "high" },
+          effective: effectiveConfig(),
+        });
+      },
+      status: "pass",
+      observedIs: `${PROJECT_CONFIG} sets neither sandbox nor approval (model, model_reasoning_effort)`,
+    },
+    {
+      name: "an empty project config",
+      facts: (f) => {
+        f.config = configFacts({ project: {}, effective: effectiveConfig() });
+        f.config.projectOverride = { path: PROJECT_CONFIG, role: "project", exists: true, data: {} };
+      },
+      status: "pass",
+      observedIs: `${PROJECT_CONFIG} sets neither sandbox nor approval (empty)`,
+      evidence: [`${PROJECT_CONFIG}: no settings`, "it applies once the project is trusted"],
+    },
   ],
   invalid: [
     {
-      name: 'sandbox_mode = "danger-full-access" in a trusted project',
+      name: 'sandbox_mode = "danger-full-access" in a trusted project: the fix names that setting only',
       facts: (f) => {
         f.config = configFacts({
-          project: { sandbox_mode: "danger-full-access" },
+          project: { sandbox_mode: "danger-full-access", model: "gpt-5" },
           effective: effectiveConfig(),
         });
       },
       status: "fail",
-      observed: `${PROJECT_CONFIG} sets sandbox_mode = "danger-full-access"`,
+      observedIs: `${PROJECT_CONFIG} sets sandbox_mode = "danger-full-access"`,
       evidence: [
         `${PROJECT_CONFIG}: sandbox_mode = "danger-full-access"`,
         "once the project is trusted, its .codex/config.toml replaces the profile's settings",
       ],
+      remediation: `Remove \`sandbox_mode\` from ${PROJECT_CONFIG} and keep sandbox and approval settings in the profile file outside the workspace.`,
     },
     {
       name: "default_permissions and sandbox_workspace_write in the project",
@@ -596,6 +627,7 @@ testCheck(configProjectOverride, {
       },
       status: "fail",
       observed: `${PROJECT_CONFIG} sets default_permissions = ":workspace", sandbox_workspace_write`,
+      remediation: `Remove \`default_permissions\`, [sandbox_workspace_write] from ${PROJECT_CONFIG} and keep sandbox and approval settings in the profile file outside the workspace.`,
     },
     {
       name: "permissions tables in the project",
@@ -607,46 +639,23 @@ testCheck(configProjectOverride, {
       },
       status: "fail",
       observed: 'approval_policy = "on-request", permissions',
+      remediation: `Remove \`approval_policy\`, [permissions] from ${PROJECT_CONFIG} and keep sandbox and approval settings in the profile file outside the workspace.`,
     },
     {
-      name: "other settings only",
-      facts: (f) => {
-        f.config = configFacts({ project: { model: "gpt-5" }, effective: effectiveConfig() });
-      },
-      status: "warn",
-      observed: `${PROJECT_CONFIG} exists (model)`,
-      evidence: [
-        `${PROJECT_CONFIG}: model`,
-        "it applies once the project is trusted; it is inside the workspace the agent works in",
-      ],
-    },
-    {
-      name: "two other settings",
+      name: "MCP servers in the project: they start programs on the host once it is trusted",
       facts: (f) => {
         f.config = configFacts({
-          project: { model: "gpt-5", model_reasoning_effort: "high" },
+          project: { model: "gpt-5", mcp_servers: { x: { command: "x" } } },
           effective: effectiveConfig(),
         });
       },
       status: "warn",
-      observedIs: `${PROJECT_CONFIG} exists (model, model_reasoning_effort)`,
+      observedIs: `${PROJECT_CONFIG} sets mcp_servers: programs on the host`,
       evidence: [
-        `${PROJECT_CONFIG}: model, model_reasoning_effort`,
-        "it applies once the project is trusted; it is inside the workspace the agent works in",
+        `${PROJECT_CONFIG}: model, mcp_servers`,
+        "it applies once the project is trusted: mcp_servers start programs on the host, outside the sandbox",
       ],
-    },
-    {
-      name: "an empty project config",
-      facts: (f) => {
-        f.config = configFacts({ project: {}, effective: effectiveConfig() });
-        f.config.projectOverride = { path: PROJECT_CONFIG, role: "project", exists: true, data: {} };
-      },
-      status: "warn",
-      observed: `${PROJECT_CONFIG} exists (empty)`,
-      evidence: [
-        `${PROJECT_CONFIG}: no settings`,
-        "it applies once the project is trusted; it is inside the workspace the agent works in",
-      ],
+      remediation: `Move [mcp_servers] from ${PROJECT_CONFIG} into the profile file outside the workspace: from the project, they start programs on the host as soon as the project is trusted.`,
     },
     {
       name: "unparsable",

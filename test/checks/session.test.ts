@@ -356,6 +356,12 @@ testCheck(mcpServers, {
       ],
     },
     {
+      name: "an optional server that connects passes like any other",
+      expect: { mcpOptional: ["playwright"] },
+      status: "pass",
+      observed: "playwright: connected (2 tools), openaiDeveloperDocs: connected (2 tools)",
+    },
+    {
       name: "a startup warning for a server /mcp verbose then found connected",
       facts: (f) => {
         f.tui.warnings = ["MCP · playwright: MCP client for `playwright` timed out after 30 seconds."];
@@ -531,6 +537,49 @@ testCheck(mcpServers, {
       status: "fail",
       remediation:
         "This host does not trust the certificate of https://127.0.0.1:8443/mcp: install the issuing CA on this machine (system store or SSL_CERT_FILE), or use a URL with a trusted certificate.",
+    },
+    {
+      name: "an optional server that timed out: warn with the cause and its fix; the other's tools noted",
+      expect: { mcpOptional: ["playwright"] },
+      facts: setPlaywright(failed({ cause: "startup-timeout", timeoutSec: 30 })),
+      status: "warn",
+      expected:
+        "playwright, openaiDeveloperDocs: connected, ≥ 1 tool each; optional: playwright (a warning when it does not connect)",
+      observedIs: "optional playwright (npx @playwright/mcp@latest): startup timed out after 30 s",
+      evidence: [
+        "/mcp verbose: playwright: failed (0 tools)",
+        "/mcp verbose: openaiDeveloperDocs: connected (2 tools)",
+        "note: auto-approved MCP tools run outside the shell sandbox: openaiDeveloperDocs: fetch_openai_doc, search_openai_docs",
+      ],
+      remediation:
+        "If playwright is only slow to start, raise `startup_timeout_sec` in [mcp_servers.playwright] (it was 30 s); if it hangs, run `npx @playwright/mcp@latest` by hand to see why it never answers.",
+    },
+    {
+      name: "an optional server named only in mcpOptional counts as expected, and may fail",
+      expect: { mcpServers: ["openaiDeveloperDocs"], mcpOptional: ["playwright"] },
+      facts: setPlaywright(failed({ cause: "command-not-found" })),
+      status: "warn",
+      observedIs: "optional playwright (npx @playwright/mcp@latest): command not found",
+    },
+    {
+      name: "a required server down fails, whatever the optional one does; the optional one's line is evidence",
+      expect: { mcpOptional: ["playwright"] },
+      facts: (f) => {
+        setPlaywright(failed({ cause: "startup-timeout", timeoutSec: 30 }))(f);
+        setDocs(failed({ cause: "refused", url: DOCS_URL }))(f);
+      },
+      status: "fail",
+      observedIs: `openaiDeveloperDocs (${DOCS_URL}): connection refused`,
+      evidence: "playwright (npx @playwright/mcp@latest): startup timed out after 30 s",
+    },
+    {
+      name: "an optional server that is not defined at all still fails: the setup lacks it",
+      expect: { mcpOptional: ["playwright"] },
+      facts: (f) => {
+        delete f.tui.mcp.playwright;
+      },
+      status: "fail",
+      observedIs: "playwright: not listed by /mcp verbose",
     },
     {
       name: "refused",
@@ -740,6 +789,16 @@ testCheck(mcpApproval, {
     },
   ],
   invalid: [
+    {
+      name: "an optional server's approval settings are still checked",
+      expect: { mcpServers: ["openaiDeveloperDocs"], mcpOptional: ["playwright"] },
+      facts: (f) => {
+        const get = f.mcpGet.playwright;
+        if (get) get.fields.default_tools_approval_mode = "prompt";
+      },
+      status: "fail",
+      observedIs: "playwright: default_tools_approval_mode prompt",
+    },
     {
       name: "overrides removed: the lines are absent",
       facts: (f) => {
