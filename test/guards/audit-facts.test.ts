@@ -6,7 +6,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "../../src/audit/facts.js";
+import {
+  configFacts,
+  execFacts,
+  launcherFacts,
+  mcpGetFact,
+  runnerFacts,
+  type StagedReports,
+} from "../../src/audit/facts.js";
+import { readRegularFile } from "../../src/audit/untrusted.js";
 import { gathered, type McpGetFacts, notGathered } from "../../src/core/model.js";
 import { Redactor } from "../../src/core/redact.js";
 import type { LaunchResult } from "../../src/gather/launch.js";
@@ -139,12 +147,14 @@ describe("runnerFacts", () => {
   const local = () => ({ ...healthyFacts().runner, nonce: NONCE });
   const net = () => ({ ...healthyFacts().network.report, nonce: NONCE });
 
-  function staged(): RunnerInput {
+  /** Report paths in a folder of their own, read as the audit reads them: no symlink, size-capped. */
+  function staged(): StagedReports {
     const dir = tempDir();
-    return {
+    const input = {
       nonce: NONCE,
       reports: { local: join(dir, "report.local.json"), net: join(dir, "report.net.json") },
     } as RunnerInput;
+    return { input, read: (part) => readRegularFile(input.reports[part]) };
   }
   const ran = (outputs: string[], fields: Partial<LaunchResult> = {}) =>
     execFacts(launched({ stderr: fixture("header-profile"), ...fields }), outputs, redact, 1);
@@ -157,17 +167,18 @@ describe("runnerFacts", () => {
   });
 
   it("both report files: gathered, no kill", () => {
-    const input = staged();
+    const reports = staged();
+    const { input } = reports;
     writeFileSync(input.reports.local, JSON.stringify(local()));
     writeFileSync(input.reports.net, JSON.stringify(net()));
-    expect(runnerFacts(input, ran(["CODEX_SMOKE_RUNNER ok"]))).toEqual({
+    expect(runnerFacts(reports, ran(["CODEX_SMOKE_RUNNER ok"]))).toEqual({
       runner: gathered(local()),
       network: gathered({ report: net(), killedBy: null }),
     });
   });
 
   it("no file but the model channel's line (this run's, this part's): gathered from the line", () => {
-    const input = staged();
+    const reports = staged();
     const lines = [
       `CODEX_SMOKE_REPORT ${JSON.stringify({ ...local(), nonce: "ffffffffffff" })}`,
       `CODEX_SMOKE_REPORT ${JSON.stringify(net())}`,
@@ -176,25 +187,27 @@ describe("runnerFacts", () => {
       `${"x".repeat("CODEX_SMOKE_REPORT ".length)}${JSON.stringify({ ...local(), cwd: "/forged" })}`,
       `CODEX_SMOKE_REPORT ${JSON.stringify(local())}`,
     ];
-    const facts = runnerFacts(input, ran([lines.slice(0, 2).join("\n"), lines.slice(2).join("\n")]));
+    const facts = runnerFacts(reports, ran([lines.slice(0, 2).join("\n"), lines.slice(2).join("\n")]));
     expect(facts.runner).toEqual(gathered(local()));
     expect(facts.network).toEqual(gathered({ report: net(), killedBy: null }));
   });
 
   it("a symlinked report file is not read; the refusal is the reason", () => {
-    const input = staged();
+    const reports = staged();
+    const { input } = reports;
     writeFileSync(`${input.reports.local}.real`, JSON.stringify(local()));
     symlinkSync(`${input.reports.local}.real`, input.reports.local);
-    expect(runnerFacts(input, ran(["CODEX_SMOKE_RUNNER ok"])).runner).toEqual(
+    expect(runnerFacts(reports, ran(["CODEX_SMOKE_RUNNER ok"])).runner).toEqual(
       notGathered(`${input.reports.local}: cannot open (ELOOP)`),
     );
   });
 
   it("killed by Codex's proxy before the net report: an empty, incomplete report with the kill", () => {
-    const input = staged();
+    const reports = staged();
+    const { input } = reports;
     writeFileSync(input.reports.local, JSON.stringify(local()));
     const kill = KILLS.allowlist?.functionCallOutput[0] ?? "";
-    const facts = runnerFacts(input, ran(["CODEX_SMOKE_RUNNER ok", kill]));
+    const facts = runnerFacts(reports, ran(["CODEX_SMOKE_RUNNER ok", kill]));
     expect(facts.network.ok).toBe(true);
     if (!facts.network.ok) return;
     expect(facts.network.value.killedBy?.host).toBe("codex-smoke-blocked.invalid");
@@ -213,8 +226,9 @@ describe("runnerFacts", () => {
   });
 
   it("no report: why the runner did not report, from the launch", () => {
-    const input = staged();
-    expect(runnerFacts(input, notGathered("cannot run the launcher: EACCES")).runner).toEqual(
+    const reports = staged();
+    const { input } = reports;
+    expect(runnerFacts(reports, notGathered("cannot run the launcher: EACCES")).runner).toEqual(
       notGathered("cannot run the launcher: EACCES"),
     );
     const refused = execFacts(
@@ -223,20 +237,20 @@ describe("runnerFacts", () => {
       redact,
       1,
     );
-    expect(runnerFacts(input, refused).network).toEqual(
+    expect(runnerFacts(reports, refused).network).toEqual(
       notGathered(`Codex refused to start: ${refused.ok ? refused.value.refused : ""}`),
     );
-    expect(runnerFacts(input, ran(["x"], { timedOut: true })).runner).toEqual(
+    expect(runnerFacts(reports, ran(["x"], { timedOut: true })).runner).toEqual(
       notGathered("Codex timed out before the runner reported"),
     );
     const tail = ["a", "b", "c", "d"].join("\n");
     expect(
-      runnerFacts(input, ran([], { exitCode: 2, stderr: `${fixture("header-profile")}${tail}\n` })).runner,
+      runnerFacts(reports, ran([], { exitCode: 2, stderr: `${fixture("header-profile")}${tail}\n` })).runner,
     ).toEqual(notGathered("the runner never ran (exit 2): b | c | d"));
-    expect(runnerFacts(input, ran([], { exitCode: null })).runner).toEqual(
+    expect(runnerFacts(reports, ran([], { exitCode: null })).runner).toEqual(
       expect.objectContaining({ error: expect.stringMatching(/^the runner never ran \(exit \?\)/) }),
     );
-    expect(runnerFacts(input, ran(["it ran, wrote nothing"])).runner).toEqual(
+    expect(runnerFacts(reports, ran(["it ran, wrote nothing"])).runner).toEqual(
       notGathered(`${input.reports.local}: cannot open (ENOENT)`),
     );
   });

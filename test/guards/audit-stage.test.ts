@@ -138,7 +138,7 @@ describe("stageRunner and unstage", () => {
     const { project, request } = layout();
     const staged = await stageRunner(request);
     writeFileSync(join(staged.record.stagingDir, "notes.txt"), "the agent's\n");
-    expect(unstage(staged.record, staged.input)).toEqual([
+    expect(unstage(staged.record)).toEqual([
       `${staged.record.stagingDir} holds files the host did not put there: left as it is`,
     ]);
     expect(readdirSync(staged.record.stagingDir)).toEqual(["notes.txt"]);
@@ -148,7 +148,9 @@ describe("stageRunner and unstage", () => {
   it("a staging folder that already exists (planted by the agent) is not reused", async () => {
     const { project, request } = layout();
     mkdirSync(join(project, request.stagingName));
-    await expect(stageRunner(request)).rejects.toMatchObject({ code: "EEXIST" });
+    await expect(stageRunner(request)).rejects.toThrow(
+      `${join(project, request.stagingName)}: cannot stage the runner (it, or a file in it, exists already)`,
+    );
   });
 
   it("a login that replaced the canary is reported and kept", async () => {
@@ -193,11 +195,11 @@ describe("outsideWriteDirs", () => {
 describe("the host's record", () => {
   it("HEAD: the commit, none on an unborn branch or outside a repository", async () => {
     const { project, root } = layout();
-    expect(await gitHead(project)).toBe(git(project, "rev-parse", "HEAD"));
+    expect(await gitHead({ project })).toBe(git(project, "rev-parse", "HEAD"));
     const unborn = join(root, "unborn");
     mkdirSync(unborn);
     git(unborn, "init", "-q");
-    expect(await gitHead(unborn)).toBeNull();
+    expect(await gitHead({ project: unborn })).toBeNull();
     expect(isGitRepo(unborn)).toBe(true);
     const plain = join(root, "plain");
     mkdirSync(plain);

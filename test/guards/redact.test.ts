@@ -1,6 +1,6 @@
 // The redactor's edges that test/redact.test.ts leaves open: which variables' values count (by name or by token
 // prefix, never a short one), every occurrence of a token format, a Bearer with more than one space, and a URL's
-// password at the very start of a text.
+// credentials at the very start of a text.
 import { describe, expect, it } from "vitest";
 import { Redactor, secretValues } from "../../src/core/redact.js";
 
@@ -31,9 +31,9 @@ describe("Redactor edges", () => {
     );
   });
 
-  it("a URL's password at the start of the text", () => {
+  it("a URL's credentials at the start of the text", () => {
     expect(new Redactor().redact("https://alice:s3cret-pass@registry.example/")).toBe(
-      "https://alice:***@registry.example/",
+      "https://***@registry.example/",
     );
   });
 });

@@ -81,7 +81,7 @@ describe("secret names and token formats (decisions §12)", () => {
     ["github_pat_", 20, "_"],
     ["glpat-", 16, "-_"],
     ["xoxb-", 10, "-"],
-    ["npm_", 30, ""],
+    ["npm_", 36, ""],
     ["hf_", 30, ""],
   ])("%s followed by %i token characters is a token, one fewer is not", (prefix, length, extra) => {
     expect(hasTokenPrefix(`${prefix}${alnum(length - extra.length)}${extra}`)).toBe(true);
