@@ -192,6 +192,15 @@ describe("runnerFacts", () => {
     expect(facts.network).toEqual(gathered({ report: net(), killedBy: null }));
   });
 
+  it("a live session's report (no launch): the file's own problem is the reason", () => {
+    const reports = staged();
+    expect(runnerFacts(reports, null).runner).toEqual(
+      notGathered(`${reports.input.reports.local}: cannot open (ENOENT)`),
+    );
+    writeFileSync(reports.input.reports.local, JSON.stringify(local()));
+    expect(runnerFacts(reports, null).runner).toEqual(gathered(local()));
+  });
+
   it("a symlinked report file is not read; the refusal is the reason", () => {
     const reports = staged();
     const { input } = reports;

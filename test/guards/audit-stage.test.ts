@@ -16,7 +16,7 @@ import {
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { existenceOf, gitHead, isGitRepo } from "../../src/audit/record.js";
+import { existenceOf, gitHead, isGitRepo, placeholderPaths } from "../../src/audit/record.js";
 import { CACHE_DIR, openSession } from "../../src/audit/session.js";
 import {
   NETWORK_TIMEOUT_MS,
@@ -212,6 +212,15 @@ describe("the host's record", () => {
     mkdirSync(linked);
     symlinkSync(join(project, ".git"), join(linked, ".git"));
     expect(isGitRepo(linked)).toBe(false);
+  });
+
+  it("placeholder paths: the read-only folders and Codex's mount points in and under them, deepest first", () => {
+    const paths = placeholderPaths(["www.azinstitute4autism.com", ".codex"]);
+    const depth = (path: string) => path.split("/").length;
+    expect(paths.map(depth)).toEqual([...paths.map(depth)].sort((a, b) => b - a));
+    expect(paths).toContain("www.azinstitute4autism.com/.git");
+    expect(paths).toContain(".agents");
+    expect(new Set(paths).size).toBe(paths.length);
   });
 
   it("existenceOf: each project-relative path, as it is now", () => {

@@ -71,6 +71,10 @@ describe("parseRunnerReport, field by field", () => {
     ["env.insecureSwitches", { A: 1 }, "report.env.insecureSwitches.A: expected a string"],
     ["env.secretNames", ["A", 3], "report.env.secretNames[1]: expected a string"],
     ["outside.writes", null, "report.outside.writes: expected an array"],
+    ["project.write", "x", "report.project.write: expected an object"],
+    ["home.readBack", 1, "report.home.readBack: expected an object"],
+    ["outside.writes[0].dir", 1, "report.outside.writes[0].dir: expected a string"],
+    ["outside.reads[0].path", null, "report.outside.reads[0].path: expected a string"],
     ["outside.reads[0]", ["p"], "report.outside.reads[0]: expected an object"],
     ["schema", "2", "report.schema: expected a number"],
     ["schema", 1, "report: not a codex-smoke runner report"],
@@ -107,6 +111,13 @@ describe("parseRunnerReport, field by field", () => {
     expect(refusal(JSON.stringify(nullable), "local")).toBe("accepted");
     const quiet = withField(withField(net(), "environment", null), "tlsControl", null);
     expect(refusal(JSON.stringify(withField(quiet, "registry", [])), "net")).toBe("accepted");
+  });
+
+  it("a report of the cap's length is parsed; one character more is refused unparsed", () => {
+    const text = JSON.stringify(local());
+    const full = text + " ".repeat(2 * 1024 * 1024 - text.length);
+    expect(refusal(full, "local")).toBe("accepted");
+    expect(refusal(`${full} `, "local")).toBe(`report: larger than ${2 * 1024 * 1024} bytes`);
   });
 
   it("not JSON, or JSON that is not an object: refused before any field", () => {

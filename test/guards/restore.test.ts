@@ -2,12 +2,22 @@
 // and nonce subject, its marker staged), a user's commit on top, uncommitted work, the probe's marker in `.git`.
 // Each test is named for the one-token bug it kills (issue 20).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HostRecord } from "../../src/audit/record.js";
-import { restoreHost } from "../../src/audit/restore.js";
+import { removePlaceholders, restoreHost } from "../../src/audit/restore.js";
 import { markerContent, PROBE_COMMIT, PROBE_MARKERS } from "../../src/runner/markers.js";
 
 const NONCE = "0123456789ab";
@@ -282,6 +292,7 @@ describe("restore on a real repository", () => {
     ]);
     expect(Object.values(markers).some((path) => existsSync(path))).toBe(false);
     expect(existsSync(join(repo, MARKER))).toBe(true);
+    expect(facts.restored.filter((line) => line.includes(MARKER))).toEqual([]);
   });
 
   it("outside a repository: no git facts, nothing left alone", async () => {
@@ -294,5 +305,48 @@ describe("restore on a real repository", () => {
       leftAlone: [],
       absentBefore: [],
     });
+  });
+
+  it("HEAD moved back by the user (nothing in the range): left alone, no crash", async () => {
+    const { repo } = repository();
+    git(repo, "commit", "-q", "--allow-empty", "-m", "second");
+    const headBefore = git(repo, "rev-parse", "HEAD");
+    git(repo, "reset", "-q", "--hard", "HEAD~1");
+    const facts = await restoreHost(recordFor(repo, headBefore));
+    expect(facts.git.probeCommit).toBe(false);
+    expect(facts.leftAlone).toHaveLength(1);
+  });
+
+  it(".git replaced since the record (a symlink to another repository): git is not run, and that is said", async () => {
+    const { repo, headBefore } = repository();
+    const other = repository().repo;
+    probeCommits(repo);
+    const gitDir = lstatSync(join(repo, ".git"));
+    const record = { ...recordFor(repo, headBefore), gitDir: { dev: gitDir.dev, ino: gitDir.ino } };
+    renameSync(join(repo, ".git"), join(repo, ".git-real"));
+    symlinkSync(join(other, ".git"), join(repo, ".git"));
+    const otherHead = git(other, "rev-parse", "HEAD");
+    const facts = await restoreHost(record);
+    expect(facts.git).toEqual({ headBefore, headAfter: null, probeCommit: false, markerStaged: false });
+    expect(facts.leftAlone).toEqual([
+      `${join(repo, ".git")} is not the folder recorded before the audit (replaced, or a symlink or gitdir file now): git left alone`,
+    ]);
+    expect(facts.restored.some((line) => line.startsWith("undid") || line.startsWith("unstaged"))).toBe(
+      false,
+    );
+    expect(git(other, "rev-parse", "HEAD")).toBe(otherHead);
+  });
+});
+
+describe("removePlaceholders", () => {
+  it("never through a folder the agent swapped for a symlink, at any depth", () => {
+    const project = tempDir("test-guard-restore-");
+    const outside = tempDir("test-guard-restore-outside-");
+    mkdirSync(join(outside, "site", ".agents"), { recursive: true });
+    symlinkSync(outside, join(project, "docs"));
+    expect(
+      removePlaceholders({ project, existedBefore: { "docs/site/.agents": false, "docs/.aws": false } }),
+    ).toEqual([]);
+    expect(existsSync(join(outside, "site", ".agents"))).toBe(true);
   });
 });
