@@ -15,6 +15,7 @@ import fsProjectWrite from "./fs/project_write.js";
 import fsReadonlyPaths from "./fs/readonly_paths.js";
 import hostSandbox from "./host/sandbox.js";
 import launcherFlags from "./launcher/flags.js";
+import launcherIntegrity from "./launcher/integrity.js";
 import mcpApproval from "./mcp/approval.js";
 import mcpServers from "./mcp/servers.js";
 import netRegistry from "./net/registry.js";
@@ -24,6 +25,7 @@ import tuiPermissions from "./tui/permissions.js";
 
 export const checks = [
   launcherFlags,
+  launcherIntegrity,
   configProfile,
   configMcpApprovalTables,
   configProjectOverride,

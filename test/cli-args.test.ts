@@ -91,7 +91,7 @@ describe("a real run selected by area", () => {
           ),
           { env: setup.env, cwd: setup.root },
         );
-        expect(run.stderr).toBe("codex-smoke: 1 passed, 20 skipped; report: reports/codex-smoke.json\n");
+        expect(run.stderr).toBe("codex-smoke: 1 passed, 21 skipped; report: reports/codex-smoke.json\n");
         expect(run.exitCode).toBe(0);
       },
     );

@@ -15,8 +15,14 @@ describe.concurrent("--help everywhere", () => {
     [["probe", "--help"], "Usage: codex-smoke probe [--out <file>] [--force]"],
     [["probe", "-h"], "Usage: codex-smoke probe [--out <file>] [--force]"],
     [["probe", "--out", "x.json", "--help"], "Usage: codex-smoke probe [--out <file>] [--force]"],
-    [["probe", "--stage", "--help"], "Usage: codex-smoke probe --stage [--registry <url>]"],
-    [["probe", "-h", "--stage"], "Usage: codex-smoke probe --stage [--registry <url>]"],
+    [
+      ["probe", "--stage", "--help"],
+      "Usage: codex-smoke probe --stage [--registry <url>] [--launcher <file>] [--profile <name>]",
+    ],
+    [
+      ["probe", "-h", "--stage"],
+      "Usage: codex-smoke probe --stage [--registry <url>] [--launcher <file>] [--profile <name>]",
+    ],
     [["list", "--help"], "Usage: codex-smoke list"],
     [["list", "-h"], "Usage: codex-smoke list"],
     [["diff", "--help"], "Usage: codex-smoke diff <old.json> <new.json>"],

@@ -116,7 +116,7 @@ describe.concurrent("bad input: exit 2, one exact line, nothing created or start
     ],
     [
       ["run", ...target, "--expect", unknownKey],
-      `--expect ${unknownKey}:3:13: unknown key "profil" (known: profile, approval, sandboxHeader, tuiPermissions, mcpServers, mcpOptional, mcpApprovalMode, mcpToolTimeoutSec, readonlyPaths, webSearch, envSecrets, registryPackage)`,
+      `--expect ${unknownKey}:3:13: unknown key "profil" (known: profile, approval, sandboxHeader, tuiPermissions, mcpServers, mcpOptional, mcpApprovalMode, mcpToolTimeoutSec, readonlyPaths, webSearch, envSecrets, registryPackage, launcherIntegrity)`,
     ],
     [
       ["run", ...target, "--expect", join(dir, "none.json")],

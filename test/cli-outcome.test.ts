@@ -75,7 +75,7 @@ describe.concurrent("the one-line outcome", () => {
       async (setup) => {
         const result = await run(setup, ["--only", "config.profile", "--quiet"]);
         expect(result.stdout).toBe("");
-        expect(result.stderr).toBe("codex-smoke: 1 passed, 20 skipped; report: reports/codex-smoke.json\n");
+        expect(result.stderr).toBe("codex-smoke: 1 passed, 21 skipped; report: reports/codex-smoke.json\n");
         expect(result.exitCode).toBe(0);
       },
     );

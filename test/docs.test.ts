@@ -182,7 +182,7 @@ describe("results link to their check's page", () => {
     const results = evaluate([first, second], new Set([first.id]), facts, DEFAULT_EXPECTATIONS, (s) => s);
     expect(results.map((r) => [r.status, r.docs])).toEqual([
       ["pass", "docs/checks/launcher.flags.md"],
-      ["skip", "docs/checks/config.profile.md"],
+      ["skip", "docs/checks/launcher.integrity.md"],
     ]);
   });
 

@@ -142,6 +142,8 @@ function stageRequest(setup: ReferenceSetup, i: number): StageRequest {
     registryUrl: null,
     stagingName: STAGING,
     placeCanaries: false,
+    launcherFiles: [],
+    watched: false,
   };
 }
 

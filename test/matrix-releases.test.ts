@@ -63,7 +63,7 @@ describe("matrix over releases named twice, the user's own among them", () => {
 
       const lines = result.stdout.split("\n");
       expect(lines[0], result.stdout).toBe(
-        "codex-smoke matrix: 21 checks × 2 releases, 0 differ, no lost passes",
+        "codex-smoke matrix: 22 checks × 2 releases, 0 differ, no lost passes",
       );
       expect(result.exitCode).toBe(0);
       expect(lines[2]).toMatch(/^ {4}check +0\.150\.0 {2}0\.169\.0$/);

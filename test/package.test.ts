@@ -9,6 +9,7 @@ import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checks } from "../checks/index.js";
 import { findCodexInstall } from "../src/demo/codex-install.js";
 import { buildReferenceSetup } from "../src/demo/reference-setup.js";
 import { loopbackRegistry } from "./helpers/audit.js";
@@ -172,7 +173,9 @@ describe("the packed tarball", () => {
     expect(help.exitCode).toBe(0);
     const list = await npx(["list"], userEnv([]));
     expect(list.stdout).toContain("fs.auth_json");
-    expect(list.stdout.split("\n").filter((line) => /^ {2}[a-z]+\.[a-z_]+ /.test(line))).toHaveLength(21);
+    expect(list.stdout.split("\n").filter((line) => /^ {2}[a-z]+\.[a-z_]+ /.test(line))).toHaveLength(
+      checks.length,
+    );
     expect(list.exitCode).toBe(0);
   });
 
@@ -203,7 +206,7 @@ describe("the packed tarball", () => {
     const out = join(dir, "demo-reports");
     const args = ["demo", "--registry", await loopbackRegistry(), "--format", "json", "--out", out];
     const demo = await npx(args, userEnv([bin]));
-    expect(demo.stderr).toMatch(/(^|\n)codex-smoke: 21 passed; report: \S+\n$/);
+    expect(demo.stderr).toMatch(new RegExp(`(^|\\n)codex-smoke: ${checks.length} passed; report: \\S+\\n$`));
     expect(demo.exitCode).toBe(0);
     const report = readReport(join(out, "codex-smoke.json"));
     expect(report.target.codexPath).toBe(join(bin, "codex"));

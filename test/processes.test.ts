@@ -1,9 +1,8 @@
-// Cleanup by marker and by ancestry, on real processes.
+// Cleanup by session and by ancestry, on real processes.
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { DescendantTracker, killMarked, killSession, MARKER_VAR, markedPids } from "../src/core/processes.js";
+import { DescendantTracker, killLaunches, killSession, LaunchedTree } from "../src/core/processes.js";
 
 const started: ChildProcess[] = [];
 const extraPids: number[] = [];
@@ -55,28 +54,31 @@ const exited = (child: ChildProcess) =>
     else child.once("exit", (_code, signal) => resolve(signal));
   });
 
-describe("markedPids / killMarked", () => {
-  it("find and kill the marked sleep, not an unmarked one or one with another nonce", async () => {
-    const nonce = randomBytes(8).toString("hex");
-    const marked = start("sleep", ["30"], { ...process.env, [MARKER_VAR]: nonce });
-    const unmarked = start("sleep", ["30"], { ...process.env });
-    const other = start("sleep", ["30"], { ...process.env, [MARKER_VAR]: `${nonce}x` });
-    await until(() =>
-      [marked, unmarked, other].every((c) => c.pid !== undefined && existsSync(`/proc/${c.pid}`)),
-    );
-    // spawn() has forked, but the child's environment is only visible once exec has happened.
-    await until(() => markedPids(nonce).length > 0);
+describe("killLaunches", () => {
+  it("kills every running launch tree (leader and children), not an unrelated process, and forgets them", async () => {
+    const leader = start("sh", ["-c", "sleep 30 & sleep 30; wait"], { ...process.env }, true);
+    const unrelated = start("sleep", ["30"], { ...process.env });
+    const tree = new LaunchedTree(leader.pid as number);
+    const children = () => childrenOf(leader.pid as number);
+    await until(() => children().length === 2);
+    const [first, second] = children();
 
-    expect(markedPids(nonce)).toEqual([marked.pid]);
-
-    expect(await killMarked(nonce)).toBe(1);
-    expect(await exited(marked)).toBe("SIGKILL");
-    expect(markedPids(nonce)).toEqual([]);
-    expect(alive(unmarked.pid as number)).toBe(true);
-    expect(alive(other.pid as number)).toBe(true);
-    expect(await killMarked(nonce)).toBe(0);
+    expect(tree.leader).toBe(leader.pid);
+    expect(await killLaunches()).toBe(1);
+    expect(await exited(leader)).toBe("SIGKILL");
+    await until(() => !alive(first as number) && !alive(second as number));
+    expect(alive(unrelated.pid as number)).toBe(true);
+    expect(await killLaunches()).toBe(0);
   });
 });
+
+/** Live children of `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((child) => stat(child)?.ppid === pid && alive(child));
+}
 
 describe("DescendantTracker", () => {
   it("records a grandchild and kills it after its parent exited and it was orphaned", async () => {

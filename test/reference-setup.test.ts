@@ -8,10 +8,10 @@ import { execa } from "execa";
 import { parse } from "smol-toml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockResponses } from "../src/agent/mock-responses.js";
-import { killMarked, MARKER_VAR } from "../src/core/processes.js";
 import { findCodexInstall } from "../src/demo/codex-install.js";
 import { buildReferenceSetup, type ReferenceSetup, SITE_DIR } from "../src/demo/reference-setup.js";
 import { launch } from "../src/gather/launch.js";
+import { killMarked, MARKER_VAR } from "./helpers/marked.js";
 
 const nonce = randomBytes(8).toString("hex");
 let setup: ReferenceSetup;

@@ -30,6 +30,7 @@ function recordFor(project: string): HostRecord {
     existedBefore: existenceOf(project, [".codex", SITE, ".agents", ".aws"]),
     headBefore: null,
     isRepo: false,
+    namespaces: { user: null, mnt: null, pid: null, net: null },
   };
 }
 

@@ -17,11 +17,12 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { killGroup, killMarked, MARKER_VAR } from "../src/core/processes.js";
+import { killGroup } from "../src/core/processes.js";
 import { ownNamespaces } from "../src/runner/attest.js";
 import { runLocalProbes, runNetProbes } from "../src/runner/probes.js";
 import type { LocalReport, NetReport, RunnerInput } from "../src/runner/types.js";
 import { generateCertificate } from "../src/tls/self-signed.js";
+import { killMarked, MARKER_VAR } from "./helpers/marked.js";
 
 const REPO = join(import.meta.dirname, "..");
 const CODEX = join(REPO, "node_modules/.bin/codex");
@@ -90,6 +91,7 @@ function inputFor(setup: ReturnType<typeof makeSetup>, extra: Partial<RunnerInpu
     registryUrl: null,
     tlsControl: { certPem, keyPem },
     networkTimeoutMs: 3000,
+    launcherFiles: [],
     ...extra,
   };
 }
@@ -197,7 +199,12 @@ describe("the probes outside any sandbox", () => {
 async function runBundle(input: RunnerInput, part: string, cwd: string, env: Record<string, string> = {}) {
   const inputFile = join(input.project, `.codex-smoke-${input.nonce}`, "input.json");
   writeFileSync(inputFile, JSON.stringify(input));
-  return execa("node", [BUNDLE, inputFile, part], { cwd, reject: false, env: { ...process.env, ...env } });
+  // Outside a sandbox the runner refuses unless told to probe anyway.
+  return execa("node", [BUNDLE, inputFile, part, "--force"], {
+    cwd,
+    reject: false,
+    env: { ...process.env, ...env },
+  });
 }
 
 describe("the bundled runner file", () => {

@@ -151,6 +151,7 @@ describe("expect schema", () => {
       webSearch: "a non-empty string",
       envSecrets: '"warn" or "fail"',
       registryPackage: "a non-empty string",
+      launcherIntegrity: '"warn" or "fail"',
     });
   });
 
@@ -192,7 +193,7 @@ describe("expect schema", () => {
       '{\n  "envSecrets": "error",\n  "mcpServers": ["a", 3, ""],\n  "profil": "x"\n}\n',
     );
     const known =
-      "profile, approval, sandboxHeader, tuiPermissions, mcpServers, mcpOptional, mcpApprovalMode, mcpToolTimeoutSec, readonlyPaths, webSearch, envSecrets, registryPackage";
+      "profile, approval, sandboxHeader, tuiPermissions, mcpServers, mcpOptional, mcpApprovalMode, mcpToolTimeoutSec, readonlyPaths, webSearch, envSecrets, registryPackage, launcherIntegrity";
     const launcher = file("codex-auto", "#!/bin/sh\nexit 1\n");
     chmodSync(launcher, 0o755);
     const run = await runCli(["run", "--launcher", launcher, "--project", dir, "--expect", path], {

@@ -29,7 +29,7 @@ beforeEach(() => {
   realCodex = script(
     join(root, "real", "codex"),
     `for a in "$@"; do printf 'ARG[%s]\\n' "$a"; done
-printf 'LOG=%s LAUNCH=%s SHIMPATH=%s\\n' "\${CODEX_SMOKE_SHIM_LOG-unset}" "\${CODEX_SMOKE_LAUNCH-unset}" "\${CODEX_SMOKE_SHIM_PATH-unset}"
+printf 'OWN=%s\\n' "$(env | grep -c '^CODEX_SMOKE')"
 printf 'PATH=%s\\n' "$PATH"
 printf 'PWD=%s\\n' "$PWD"
 `,
@@ -63,16 +63,18 @@ describe("installShim", () => {
     const shim = installShim(root, realCodex);
     const basePath = `${join(root, "elsewhere")}${delimiter}/usr/bin${delimiter}/bin`;
     const env = shim.envFor("exec", { PATH: basePath, HOME: root, OPENAI_API_KEY: CANARY });
-    expect(env.PATH?.split(delimiter)[0]).toBe(shim.dir);
-    expect(env.OPENAI_API_KEY).toBe(CANARY);
+    const shimDir = env.PATH?.split(delimiter)[0] ?? "";
+    expect(readdirSync(shimDir)).toEqual(["codex"]);
+    // Nothing added but the shim's folder in front of PATH: a launcher cannot test for a variable of the audit's.
+    expect(env).toEqual({ PATH: `${shimDir}${delimiter}${basePath}`, HOME: root, OPENAI_API_KEY: CANARY });
 
     const out = execFileSync(launcher(), ['a "quoted" arg', "x"], { env, encoding: "utf8" });
 
     const expectedArgv = [...ARGS, 'a "quoted" arg', "x"];
     // The real codex received exactly the launcher's arguments...
     expect(out.split("\n").filter((l) => l.startsWith("ARG["))).toEqual(expectedArgv.map((a) => `ARG[${a}]`));
-    // ...without the shim's own variables, with the original PATH (no shim dir), in the launcher's cwd.
-    expect(out).toContain("LOG=unset LAUNCH=unset SHIMPATH=unset\n");
+    // ...with no variable of codex-smoke's, with the original PATH (no shim dir), in the launcher's cwd.
+    expect(out).toContain("OWN=0\n");
     expect(out).toContain(`PATH=${basePath}\n`);
     expect(out).toContain(`PWD=${work}\n`);
 
@@ -92,7 +94,7 @@ describe("installShim", () => {
     const files = readdirSync(logDir);
     expect(files.some((f) => f.endsWith(".env"))).toBe(true);
     expect(files.some((f) => f.endsWith(".argv"))).toBe(true);
-    for (const dir of [logDir, shim.dir]) {
+    for (const dir of [logDir, shimDir]) {
       for (const file of readdirSync(dir))
         expect(readFileSync(join(dir, file), "utf8")).not.toContain(CANARY);
     }
@@ -124,8 +126,9 @@ describe("installShim", () => {
     mkdirSync(join(root, "it's here"));
     const odd = script(join(root, "it's here", "codex"), "printf 'ODD %s\\n' \"$@\"\n");
     const shim = installShim(join(root, "run2"), odd);
-    const out = execFileSync(join(shim.dir, "codex"), ["x y"], {
-      env: shim.envFor("exec", { PATH: `/usr/bin${delimiter}/bin` }),
+    const env = shim.envFor("exec", { PATH: `/usr/bin${delimiter}/bin` });
+    const out = execFileSync(join(env.PATH?.split(delimiter)[0] ?? "", "codex"), ["x y"], {
+      env,
       encoding: "utf8",
     });
     expect(out).toBe("ODD x y\n");

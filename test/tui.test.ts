@@ -12,7 +12,6 @@ import tuiPermissions from "../checks/tui/permissions.js";
 import { type MockResponses, startMockResponses } from "../src/agent/mock-responses.js";
 import { DEFAULT_EXPECTATIONS } from "../src/core/expectations.js";
 import type { McpFailure, TuiFacts } from "../src/core/model.js";
-import { killMarked, MARKER_VAR, markedPids } from "../src/core/processes.js";
 import { Redactor } from "../src/core/redact.js";
 import { type CodexInstall, codexInstallFromBin } from "../src/demo/codex-install.js";
 import { startMcpHttpStandin } from "../src/demo/mcp-http-standin.js";
@@ -22,6 +21,7 @@ import { reachCause, refineUnreachable } from "../src/gather/mcp-reach.js";
 import { runTuiSession, type TuiSessionOptions, type TuiStep, tuiArgs } from "../src/gather/tui.js";
 import { permissionsParenthesis } from "../src/gather/tui-screens.js";
 import { startUntrustedTlsServer } from "../src/tls/untrusted-server.js";
+import { killMarked, MARKER_VAR, markedPids } from "./helpers/marked.js";
 
 const EXPECTED = ["playwright", "openaiDeveloperDocs"];
 const PROFILE_VALUE = "Profile azi4a2-autonomous (workspace with network access, never)";

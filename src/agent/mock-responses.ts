@@ -2,6 +2,7 @@
 // Codex run a list of commands through its shell tool, one after the other, poll each while it runs, and end the
 // turn. The outputs Codex sends
 // back are recorded: they are the runner's second channel, independent of exec's printed output.
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listenOnLoopback } from "../util/loopback.js";
 
@@ -17,8 +18,6 @@ export interface MockResponses {
   close(): Promise<void>;
 }
 
-const MOCK_PROVIDER_ID = "codex_smoke_mock";
-const MOCK_MODEL = "mock-model";
 export const MOCK_FINAL_MESSAGE = "codex-smoke: runner finished";
 
 // exec_command clamps yield_time_ms to 250–30000 ms; the runner finishes well inside the maximum.
@@ -137,17 +136,20 @@ export async function startMockResponses(opts: { commands: readonly string[] }):
   });
   const port = await listenOnLoopback(server);
   const baseUrl = `http://127.0.0.1:${port}/v1`;
+  // Names of this run's own: the launcher sees the appended arguments, and a fixed name would mark an audit.
+  const provider = `p${randomBytes(4).toString("hex")}`;
+  const model = `m${randomBytes(4).toString("hex")}`;
 
   return {
     baseUrl,
     providerOverrides: () => [
       "-c",
-      `model_provider="${MOCK_PROVIDER_ID}"`,
+      `model_provider="${provider}"`,
       "-c",
-      `model="${MOCK_MODEL}"`,
+      `model="${model}"`,
       "-c",
       // Retries off: a broken turn fails in a second instead of after half a minute of backoff.
-      `model_providers.${MOCK_PROVIDER_ID}={name="codex-smoke mock",base_url="${baseUrl}",wire_api="responses",request_max_retries=0,stream_max_retries=0}`,
+      `model_providers.${provider}={name="${provider}",base_url="${baseUrl}",wire_api="responses",request_max_retries=0,stream_max_retries=0}`,
     ],
     commandOutputs: () => [...outputs],
     requestCount: () => requests,

@@ -208,7 +208,13 @@ export function launcherFacts(opts: {
         : "default";
   return {
     path: opts.path,
-    static: { profile: statics.profile, overrides: statics.overrides, findings: statics.findings },
+    static: {
+      profile: statics.profile,
+      overrides: statics.overrides,
+      findings: statics.findings,
+      hidden: statics.hidden,
+      defaults: statics.defaults,
+    },
     observed,
     profile,
     profileSource,

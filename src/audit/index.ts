@@ -22,7 +22,6 @@ import type {
   SideEffectFacts,
 } from "../core/model.js";
 import { expectedMcpServers, gathered, notGathered } from "../core/model.js";
-import { MARKER_VAR } from "../core/processes.js";
 import { Redactor, secretValues } from "../core/redact.js";
 import { jsonText } from "../core/terminal-safe.js";
 import { VERSION } from "../core/version.js";
@@ -36,9 +35,10 @@ import type { RunnerPart } from "../runner/types.js";
 import { evaluate } from "./evaluate.js";
 import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "./facts.js";
 import { sessionIdOf, watchSessions } from "./history.js";
+import { hashFiles, launcherFiles, realPathOf } from "./launcher-files.js";
 import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "./launches.js";
 import { type AuditPlan, planAudit } from "./plan.js";
-import { acceptProbeReport } from "./probe-staging.js";
+import { acceptProbeReport, type StagingRecord } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
 import { removePlaceholders, restoreHost } from "./restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
@@ -114,6 +114,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       sideEffects,
       launcherText,
       redact,
+      staging: stagingFacts(opts, staged, accepted, started),
     });
     const facts = withUnsupportedRelease(gatheredFacts, unsupported);
     const results = evaluate(opts.checks, opts.selected, facts, opts.expect, redact);
@@ -144,17 +145,14 @@ async function prepare(opts: AuditOptions, session: AuditSession) {
   const [support, registry] = await Promise.all([
     probeCodexSupport(codex, {
       probeHome: join(session.runDir, "support-probe-home"),
-      env: { ...opts.env, [MARKER_VAR]: session.nonce },
+      env: opts.env,
       timeoutMs: opts.timeoutMs,
     }),
     gatherRegistry(
       planAudit(selected, expectedMcpServers(opts.expect), false),
       opts.registry,
       opts.expect.registryPackage,
-      {
-        ...process.env,
-        [MARKER_VAR]: session.nonce,
-      },
+      process.env,
     ),
   ]);
   const unsupported = unsupportedReason(support);
@@ -173,8 +171,8 @@ async function stage(
   launcherText: string,
   registry: Facts["registry"],
 ): Promise<Staged> {
-  const profile =
-    opts.profile ?? readLauncherStatic(opts.launcher, launcherText).profile ?? opts.expect.profile;
+  const statics = readLauncherStatic(opts.launcher, launcherText);
+  const profile = opts.profile ?? statics.profile ?? opts.expect.profile;
   const preliminary = readConfigLayers({
     codexHome: opts.codexHome,
     profileName: profile,
@@ -202,6 +200,8 @@ async function stage(
     registryUrl: registry.ok ? registry.value.url : null,
     stagingName: `.codex-smoke-${session.nonce}`,
     placeCanaries: true,
+    launcherFiles: launcherFiles(opts.launcher, opts.project, statics.files),
+    watched: true,
   });
   session.onClose(() => void staged.unstage());
   return staged;
@@ -239,7 +239,7 @@ async function launchPhase(
   const ctx: LaunchContext = {
     launcher: opts.launcher,
     project: opts.project,
-    env: { ...opts.env, [MARKER_VAR]: session.nonce },
+    env: opts.env,
     shim: codex.codex ? installShim(session.runDir, codex.codex) : null,
     codex: codex.codex,
     codexVersion: codex.support?.version ?? null,
@@ -270,6 +270,7 @@ function assembleFacts(
     sideEffects: Facts["sideEffects"];
     launcherText: string;
     redact: (s: string) => string;
+    staging: Facts["staging"];
   },
 ): Facts {
   const { ctx } = launched;
@@ -315,7 +316,45 @@ function assembleFacts(
     sideEffects: cut(hostUnusable ?? host.sideEffects),
     tui: cut(launched.tui),
     mcpGet: cut(launched.mcpGet.length > 0 ? mcpGetFact(launched.mcpGet) : notGathered("not needed")),
+    staging: host.staging,
   };
+}
+
+/**
+ * The host's own record of the staging (decisions §24): its namespaces, the time window a genuine report started
+ * in, the files probed for the launcher's integrity; for a live session also what changed since staging.
+ */
+function stagingFacts(
+  opts: AuditOptions,
+  staged: Pick<Staged, "input" | "record"> | null,
+  accepted: StagingRecord | null,
+  auditStarted: number,
+): Facts["staging"] {
+  if (!staged) return notGathered("not needed");
+  const to = new Date().toISOString();
+  if (!accepted) {
+    return gathered({
+      flow: "watched",
+      hostNamespaces: staged.record.namespaces,
+      window: { from: new Date(auditStarted).toISOString(), to },
+      project: realPathOf(opts.project),
+      launcherFiles: staged.input.launcherFiles,
+      changed: [],
+      otherLauncher: null,
+    });
+  }
+  const now = hashFiles(Object.keys(accepted.hashes));
+  return gathered({
+    flow: "live",
+    hostNamespaces: accepted.record.namespaces,
+    window: { from: accepted.stagedAt, to },
+    project: realPathOf(opts.project),
+    launcherFiles: accepted.input.launcherFiles,
+    changed: Object.entries(accepted.hashes)
+      .filter(([path, before]) => now[path] !== before)
+      .map(([path, before]) => ({ path, before, after: now[path] ?? null })),
+    otherLauncher: realPathOf(opts.launcher) === accepted.launcher ? null : accepted.launcher,
+  });
 }
 
 function buildReport(

@@ -16,7 +16,7 @@ import type { AuditPlan } from "./plan.js";
 export interface LaunchContext {
   launcher: string;
   project: string;
-  /** The launch environment (the caller's, or the demo's curated one) with the run's marker variable. */
+  /** The launch environment: the caller's, or the demo's curated one (no variable of codex-smoke's own). */
   env: Record<string, string>;
   shim: Shim | null;
   codex: string | null;

@@ -16,7 +16,7 @@ export interface AuditPlan {
   registry: boolean;
 }
 
-const RUNNER_FACTS: readonly FactName[] = ["runner", "network", "sideEffects", "credentials"];
+const RUNNER_FACTS: readonly FactName[] = ["runner", "network", "sideEffects", "credentials", "staging"];
 
 export function planAudit(
   selected: readonly CheckDefinition[],

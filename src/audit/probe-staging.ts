@@ -1,7 +1,16 @@
 // The live-session door (decisions §6): `probe --stage` stages the runner in the project and keeps the host's record
 // of it OUTSIDE the project (the agent can write the project, so it could forge a record there). `run
 // --probe-report` accepts a report only with the nonce of such a record, only once, and restores from the record.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { parseBoundedJson } from "../core/bounded-json.js";
 import { UsageError } from "../core/errors.js";
@@ -16,6 +25,31 @@ const NONCE = /^[0-9a-f]{12}$/;
 export interface StagingRecord {
   record: HostRecord;
   input: RunnerInput;
+  /** When the host staged it (ISO-8601): a report that started before is not this staging's. */
+  stagedAt: string;
+  /** The launcher the session was started with (absolute). */
+  launcher: string;
+  /** SHA-256 of the launcher, the project files it runs and the profile file at staging (null: not readable). */
+  hashes: Record<string, string | null>;
+}
+
+/** A staging never judged is dropped after a week (its folder in the project stays, git-ignored). */
+const STAGING_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Removes staging records older than a week: abandoned or refused live sessions do not pile up. */
+export function expireStagings(now = Date.now()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(STAGES_DIR);
+  } catch {
+    return [];
+  }
+  const expired = names.filter((name) => {
+    const stat = lstatSync(join(STAGES_DIR, name), { throwIfNoEntry: false });
+    return stat !== undefined && now - stat.mtimeMs > STAGING_LIFETIME_MS;
+  });
+  for (const name of expired) rmSync(join(STAGES_DIR, name), { force: true });
+  return expired;
 }
 
 const recordPath = (nonce: string) => join(STAGES_DIR, `${nonce}.json`);
@@ -58,6 +92,9 @@ export function acceptProbeReport(reportFile: string, project: string): StagingR
       throw new UntrustedInputError(
         "no staging with this nonce on this host (stage it with `codex-smoke probe --stage`; a report is accepted once)",
       );
+    expireStagings();
+    if (!existsSync(file))
+      throw new UntrustedInputError("the staging with this nonce expired (a week old): stage it again");
     const staging = JSON.parse(readFileSync(file, "utf8")) as StagingRecord;
     if (staging.record.project !== resolve(project))
       throw new UntrustedInputError(`staged for ${staging.record.project}, not this project`);

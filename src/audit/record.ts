@@ -4,6 +4,7 @@ import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import type { CredentialFacts } from "../core/model.js";
 import type { Identity } from "../core/safe-dir.js";
+import type { Namespaces } from "../runner/types.js";
 import { type HostGitRepo, hostGit } from "./host-git.js";
 
 export interface CanaryIdentity {
@@ -42,6 +43,9 @@ export interface HostRecord {
   isRepo: boolean;
   /** `.git`'s device and inode before the probe ran: restore runs git only in that very folder. */
   gitDir?: Identity;
+  /** The host's own namespaces, read on the host at staging: what runner.report compares the runner's with (never
+   * the copy a report carries). */
+  namespaces: Namespaces;
 }
 
 /** What Codex protects in every writable root: a missing one gets a placeholder to mount over (lab §2.3), which is

@@ -35,9 +35,12 @@ export async function startModel(
   return startMockResponses({ commands });
 }
 
-/** What the exec launch asks the agent: the mock ignores it; a live model is told the exact commands. */
+/**
+ * What the exec launch asks the agent: the mock ignores it, so it reads like any task (the launcher sees it); a live
+ * model is told the exact commands.
+ */
 export function execPrompt(agent: "mock" | "live", commands: readonly string[]): string {
-  if (agent === "mock" || commands.length === 0) return "codex-smoke: run the in-sandbox runner";
+  if (agent === "mock" || commands.length === 0) return "Check the workspace and report back.";
   const list = commands.map((command, i) => `${i + 1}. ${command}`).join("\n");
   return `Run exactly these shell commands in the workspace, one at a time and in this order, each as its own command, without changing them, then reply "done":\n${list}`;
 }

@@ -6,7 +6,7 @@ import { mkdirSync, rmdirSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { takeOverInterrupts } from "../commands/interrupt.js";
-import { killMarked } from "../core/processes.js";
+import { killLaunches } from "../core/processes.js";
 
 type Undo = () => Promise<void> | void;
 
@@ -38,7 +38,7 @@ export function openSession(): AuditSession {
     // A second Ctrl-C while the audit cleans up must not cut the cleanup short: it is ignored.
     if (signal !== null) return;
     signal = received;
-    void killMarked(nonce);
+    void killLaunches();
   };
   takeOverInterrupts();
   // `on`, not `once`: execa's exit hook re-raises a signal nobody else listens to, which would cut cleanup short.
@@ -53,7 +53,7 @@ export function openSession(): AuditSession {
     async close() {
       if (closed) return;
       closed = true;
-      await killMarked(nonce);
+      await killLaunches();
       for (const undo of undos.reverse()) {
         try {
           await undo();

@@ -43,6 +43,11 @@ export interface StageRequest
   /** Place temporary auth.json canaries where none exists: only when the host removes them minutes later (`run`),
    * never for a live session that may never be completed. */
   placeCanaries: boolean;
+  /** The launcher and the files it sources or runs, resolved by the host: probed for append, never written. */
+  launcherFiles: string[];
+  /** `run` watches its launch and restores from its record, so its runner probes even when it finds itself
+   * outside a sandbox (`--force`); the live session's runner refuses there. */
+  watched: boolean;
 }
 
 export interface Staged {
@@ -68,6 +73,7 @@ export function outsideWriteDirs(project: string, home: string, writableFromConf
 
 export async function stageRunner(request: StageRequest): Promise<Staged> {
   const dir = join(request.project, request.stagingName);
+  const namespaces = ownNamespaces();
   const credentials = planCredentials(request.codexHome, request.home, request.nonce, request.placeCanaries);
   const reports = Object.fromEntries(RUNNER_PARTS.map((part) => [part, join(dir, reportName(part))]));
   const { certPem, keyPem } = generateCertificate({
@@ -80,7 +86,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     project: request.project,
     home: request.home,
     reports: reports as RunnerInput["reports"],
-    hostNamespaces: ownNamespaces(),
+    hostNamespaces: namespaces,
     isRepo: isGitRepo(request.project),
     authJson: credentials.credentials
       .filter((c) => c.onHost !== "missing")
@@ -91,6 +97,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     registryUrl: request.registryUrl,
     tlsControl: { certPem, keyPem },
     networkTimeoutMs: NETWORK_TIMEOUT_MS,
+    launcherFiles: request.launcherFiles,
   };
   const staged = writeStagingFolder(request.project, request.stagingName, {
     ".gitignore": "*\n",
@@ -112,9 +119,13 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     headBefore: await gitHead({ project: request.project }),
     isRepo: isGitRepo(request.project),
     gitDir: gitDirIdentity(request.project) ?? undefined,
+    namespaces,
   };
   const relative = request.stagingName;
-  const commands = RUNNER_PARTS.map((part) => `node ${relative}/runner.mjs ${relative}/input.json ${part}`);
+  const force = request.watched ? " --force" : "";
+  const commands = RUNNER_PARTS.map(
+    (part) => `node ${relative}/runner.mjs ${relative}/input.json ${part}${force}`,
+  );
   return { record, input, commands, unstage: () => unstage(record) };
 }
 

@@ -96,6 +96,11 @@ const attempt: Check = object({
 });
 
 const LOCAL: Check = object({
+  startedAt: str,
+  durationMs: num,
+  node: str,
+  uid: num,
+  cwd: str,
   attestation: object({
     namespaces,
     hostNamespaces: nullable(namespaces),
@@ -123,6 +128,14 @@ const LOCAL: Check = object({
     reads: array(object({ path: str, open: probe })),
   }),
   env: object({ secretNames: array(str), insecureSwitches: record(str) }),
+  launcherFiles: array(
+    object({
+      path: str,
+      append: probe,
+      folderWritable: probe,
+      mount: nullable((v, at) => (v === "ro" || v === "rw" ? undefined : fail(at, 'expected "ro" or "rw"'))),
+    }),
+  ),
 });
 
 const NET: Check = object({

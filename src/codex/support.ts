@@ -94,6 +94,7 @@ export const LAUNCH_FACTS: readonly FactName[] = [
   "credentials",
   "tui",
   "mcpGet",
+  "staging",
 ];
 
 /**

@@ -20,6 +20,7 @@ export const FACT_LABELS: Record<FactName, string> = {
   sideEffects: "the host after the launch",
   tui: "an interactive session",
   mcpGet: "`codex mcp get` per server",
+  staging: "the host's record of the staging",
 };
 
 const needsText = (check: CheckDefinition) => check.needs.map((name) => FACT_LABELS[name]).join(", ");

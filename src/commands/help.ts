@@ -126,16 +126,21 @@ unless --force. On the host, use \`codex-smoke probe --stage\` instead.
   --out <file>   where the report goes [the staged .codex-smoke/report.local.json, else .codex-smoke-report.json]
   --force        probe although this is not a Codex sandbox (the probes then land on this machine)
   -h, --help     this help`,
-  stage: `Usage: codex-smoke probe --stage [--registry <url>]
+  stage: `Usage: codex-smoke probe --stage [--registry <url>] [--launcher <file>] [--profile <name>]
 
 (host) Puts the runner into the project (.codex-smoke/, git-ignored), keeps its record in
-~/.cache/codex-smoke/stages, and prints the two commands to give the agent in your ./codex-auto session; then
+~/.cache/codex-smoke/stages (with the hashes of the launcher, the project files it runs and the profile file),
+and prints the two commands to give the agent in your ./codex-auto session; then
 \`codex-smoke run --probe-report .codex-smoke/report.local.json\` completes the report with the host-side checks
 (once: the report is accepted only with this staging's nonce), restores what the probes did and removes
-.codex-smoke/.
+.codex-smoke/. Each result then says whether its evidence was verified on the host or reported from inside the
+session. The staged runner refuses to probe outside a sandbox (exit 3) unless given --force. A staging never
+judged is forgotten after a week.
 
-  --registry <url>  registry the network probe retrieves from [npm config get registry]
-  -h, --help        this help`,
+  --registry <url>   registry the network probe retrieves from [npm config get registry]
+  --launcher <file>  the launcher the session was started with [./codex-auto]
+  --profile <name>   the config profile it selects [read from the launcher, else azi4a2-autonomous]
+  -h, --help         this help`,
   cache: `Usage: codex-smoke cache [clean]
 
 Prints where matrix keeps the Codex releases it installed (~/.cache/codex-smoke/codex/<version>), which they are

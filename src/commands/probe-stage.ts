@@ -1,43 +1,77 @@
 // `codex-smoke probe --stage` (host): puts the runner into the project for an agent in a live session to run, keeps
-// the host's record of it outside the project, and prints the exact commands to give the agent. The staging folder
-// ignores itself in git; `run --probe-report` restores from the record and removes it.
+// the host's record of it outside the project (with the launcher's and the profile's hashes, to see at judging
+// whether the session changed them), and prints the exact commands to give the agent. The staging folder ignores
+// itself in git; `run --probe-report` restores from the record and removes it.
 import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { saveStagingRecord } from "../audit/probe-staging.js";
+import { hashFiles, launcherFiles, realPathOf } from "../audit/launcher-files.js";
+import { expireStagings, saveStagingRecord } from "../audit/probe-staging.js";
 import { outsideWriteDirs, stageRunner } from "../audit/stage.js";
 import { UsageError } from "../core/errors.js";
 import { DEFAULT_EXPECTATIONS } from "../core/expectations.js";
 import { terminalSafeLine } from "../core/terminal-safe.js";
+import { readLauncherStatic } from "../gather/launcher-static.js";
 import { registryPackageUrl, resolveRegistryBase } from "../gather/registry.js";
 
 export const STAGE_DIR = ".codex-smoke";
 
-export async function stageCommand(args: string[]): Promise<number> {
-  let registryOption: string | undefined;
+interface StageOptions {
+  registry: string | undefined;
+  launcher: string;
+  profile: string | undefined;
+}
+
+function stageOptions(args: string[]): StageOptions {
+  let values: { registry?: string; launcher?: string; profile?: string };
   try {
-    registryOption = parseArgs({
+    values = parseArgs({
       args,
-      options: { stage: { type: "boolean" }, registry: { type: "string" } },
+      options: {
+        stage: { type: "boolean" },
+        registry: { type: "string" },
+        launcher: { type: "string" },
+        profile: { type: "string" },
+      },
       strict: true,
-    }).values.registry;
+    }).values;
   } catch (error) {
     throw new UsageError(
       `probe --stage: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
     );
   }
-  if (registryOption !== undefined && !/^https?:\/\/\S+$/.test(registryOption)) {
-    throw new UsageError(`--registry: expected an http(s) URL, got "${registryOption}"`);
+  if (values.registry !== undefined && !/^https?:\/\/\S+$/.test(values.registry)) {
+    throw new UsageError(`--registry: expected an http(s) URL, got "${values.registry}"`);
   }
+  const launcher = values.launcher ?? "./codex-auto";
+  if (!existsSync(launcher)) {
+    throw new UsageError(
+      `probe --stage: --launcher ${launcher}: no such file (the launcher the session was started with)`,
+    );
+  }
+  return { registry: values.registry, launcher: realPathOf(launcher), profile: values.profile };
+}
+
+export async function stageCommand(args: string[]): Promise<number> {
+  const options = stageOptions(args);
+  expireStagings();
   const project = resolve(".");
   const home = process.env.HOME ?? homedir();
-  const registry = await resolveRegistryBase(registryOption);
+  const codexHome = resolve(process.env.CODEX_HOME ?? join(home, ".codex"));
+  const statics = readLauncherStatic(options.launcher, readFileSync(options.launcher, "utf8"));
+  const profileFile = join(
+    codexHome,
+    `${options.profile ?? statics.profile ?? DEFAULT_EXPECTATIONS.profile}.config.toml`,
+  );
+  const files = launcherFiles(options.launcher, project, statics.files);
+  const registry = await resolveRegistryBase(options.registry);
   const staged = await stageRunner({
     nonce: randomBytes(6).toString("hex"),
     project,
     home,
-    codexHome: resolve(process.env.CODEX_HOME ?? join(home, ".codex")),
+    codexHome,
     readonlyPaths: DEFAULT_EXPECTATIONS.readonlyPaths,
     outsideWriteDirs: outsideWriteDirs(project, home, []),
     outsideReadFiles: [],
@@ -46,14 +80,26 @@ export async function stageCommand(args: string[]): Promise<number> {
       : null,
     stagingName: STAGE_DIR,
     placeCanaries: false,
+    launcherFiles: files,
+    watched: false,
   });
-  saveStagingRecord({ record: staged.record, input: staged.input });
+  saveStagingRecord({
+    record: staged.record,
+    input: staged.input,
+    stagedAt: new Date().toISOString(),
+    launcher: options.launcher,
+    hashes: hashFiles([...files, profileFile]),
+  });
   console.log(`Staged the runner in ${terminalSafeLine(staged.record.stagingDir)} (git-ignored).`);
   console.log(
     "Ask the agent in your ./codex-auto session to run exactly these two commands, one after the other:",
   );
   for (const command of staged.commands) console.log(`  ${command}`);
   console.log("Then judge the facts on the host:");
-  console.log(`  codex-smoke run --probe-report ${STAGE_DIR}/report.local.json`);
+  const launcherOption =
+    options.launcher === realPathOf("codex-auto") ? "" : ` --launcher ${options.launcher}`;
+  console.log(
+    `  codex-smoke run --probe-report ${STAGE_DIR}/report.local.json${terminalSafeLine(launcherOption)}`,
+  );
   return 0;
 }

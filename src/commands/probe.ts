@@ -16,13 +16,12 @@ import type { CheckResult, FactName, Facts } from "../core/model.js";
 import { gathered, notGathered } from "../core/model.js";
 import { Redactor } from "../core/redact.js";
 import { terminalSafeLine } from "../core/terminal-safe.js";
-import { attest } from "../runner/attest.js";
+import { attest, sandboxVerdict } from "../runner/attest.js";
 import { runPart } from "../runner/main.js";
 import type { LocalReport, NetReport, RunnerInput } from "../runner/types.js";
 import { generateCertificate } from "../tls/self-signed.js";
 import { STAGE_DIR } from "./probe-stage.js";
 
-const SANDBOX_INIT = /(^|\/)(codex-linux-sandbox|bwrap)$/;
 const INSIDE_FACTS: ReadonlySet<FactName> = new Set(["runner", "network"]);
 
 /** The staged input when the host staged this project (`probe --stage`), else one made from the environment. */
@@ -55,20 +54,9 @@ function probeInput(cwd: string, out: string | undefined): RunnerInput {
     registryUrl: registry ? `${registry.replace(/\/?$/, "/")}${DEFAULT_EXPECTATIONS.registryPackage}` : null,
     tlsControl: { certPem, keyPem },
     networkTimeoutMs: 5_000,
+    // The README's launcher, when the session runs in its project.
+    launcherFiles: existsSync(join(cwd, "codex-auto")) ? [join(cwd, "codex-auto")] : [],
   };
-}
-
-/** Whether this process runs in Codex's sandbox: other namespaces than the staging host's, else Codex's init as pid 1. */
-function insideSandbox(input: RunnerInput): { inside: boolean; why: string } {
-  const a = attest(input.hostNamespaces);
-  if (a.hostNamespaces) {
-    const same = (["user", "mnt", "pid"] as const).filter((k) => a.namespaces[k] === a.hostNamespaces?.[k]);
-    return {
-      inside: same.length === 0,
-      why: same.length ? `shares the host's ${same.join(", ")} namespaces` : "",
-    };
-  }
-  return { inside: SANDBOX_INIT.test(a.pid1 ?? ""), why: `pid 1 is ${a.pid1 ?? "unknown"}` };
 }
 
 /** The verdicts `probe` can give from inside: checks whose needed facts exist inside the sandbox. */
@@ -89,6 +77,7 @@ export function insideVerdicts(
     sideEffects: hostOnly,
     tui: hostOnly,
     mcpGet: hostOnly,
+    staging: hostOnly,
   };
   const results: CheckResult[] = [];
   const hostSide: string[] = [];
@@ -112,7 +101,7 @@ export async function probeCommand(args: string[]): Promise<number> {
     throw new UsageError(`probe: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
   const input = probeInput(process.cwd(), values.out);
-  const where = insideSandbox(input);
+  const where = sandboxVerdict(attest(input.hostNamespaces));
   if (!where.inside && !values.force) {
     throw new UsageError(
       `probe: not inside a Codex sandbox (${where.why}); nothing was written (run it inside the session, or pass --force)`,

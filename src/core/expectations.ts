@@ -18,6 +18,7 @@ export const DEFAULT_EXPECTATIONS: Expectations = {
   webSearch: "live",
   envSecrets: "warn",
   registryPackage: "astro",
+  launcherIntegrity: "warn",
 };
 
 /** The key an editor uses to find the schema: allowed in the file, never an expectation. */

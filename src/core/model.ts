@@ -2,7 +2,7 @@
 import type { LintFinding, ObservedArgv } from "../gather/launcher-static.js";
 import type { ProxyKill } from "../gather/proxy-kill.js";
 import type { HttpAttempt } from "../runner/net-types.js";
-import type { LocalReport, NetReport } from "../runner/types.js";
+import type { LocalReport, Namespaces, NetReport } from "../runner/types.js";
 
 export type Status = "pass" | "fail" | "warn" | "skip" | "error";
 export const STATUSES: readonly Status[] = ["pass", "fail", "warn", "skip", "error"];
@@ -49,6 +49,8 @@ export interface Expectations {
   envSecrets: "warn" | "fail";
   /** Path under the registry URL that `net.registry` retrieves. */
   registryPackage: string;
+  /** Status given when the launcher can be changed inside the sandbox or hides Codex's arguments (decisions §23). */
+  launcherIntegrity: "warn" | "fail";
 }
 
 /** Every MCP server the audit asks about: the required ones, then the optional ones not already among them. */
@@ -64,6 +66,10 @@ export interface LauncherFacts {
     profile: string | null;
     overrides: Array<{ key: string; raw: string; line: number }>;
     findings: LintFinding[];
+    /** Where Codex's arguments depend on the environment, `$(…)` or `eval` (opaque to any reader). */
+    hidden: LintFinding[];
+    /** Environment variables with a written default that reach Codex's arguments (documented knobs). */
+    defaults: Array<{ line: number; name: string }>;
   };
   /** What Codex received, per launch kind, as recorded by the PATH shim and parsed like Codex's own parser. */
   observed: Partial<Record<LaunchKind, ObservedLaunch>>;
@@ -244,6 +250,27 @@ export interface RegistryFacts {
   host: HttpAttempt;
 }
 
+/**
+ * The host's own record of the runner's staging, taken on the host before the runner ran: what the runner's report
+ * is checked against, never values the report carries (decisions §24).
+ */
+export interface StagingFacts {
+  /** `watched`: `run` launched the runner itself; `live`: a session the host did not watch (`--probe-report`). */
+  flow: "watched" | "live";
+  /** The host's own namespaces, read at staging. */
+  hostNamespaces: Namespaces;
+  /** A genuine report of this staging started between these two instants (ISO-8601). */
+  window: { from: string; to: string };
+  /** The project's real path, and the launcher and the project files it runs as the host resolved them (real
+   * paths, probed inside for append). */
+  project: string;
+  launcherFiles: string[];
+  /** Live session: files (launcher, what it runs, the profile) whose bytes differ from their hash at staging. */
+  changed: Array<{ path: string; before: string | null; after: string | null }>;
+  /** Live session: the launcher staged, when `run` now judges another one; else null. */
+  otherLauncher: string | null;
+}
+
 export interface FactValues {
   launcher: LauncherFacts;
   registry: RegistryFacts;
@@ -256,6 +283,7 @@ export interface FactValues {
   sideEffects: SideEffectFacts;
   tui: TuiFacts;
   mcpGet: Record<string, McpGetFacts>;
+  staging: StagingFacts;
 }
 export type FactName = keyof FactValues;
 export type Facts = { [K in FactName]: Fact<FactValues[K]> };
@@ -270,7 +298,15 @@ export interface CheckOutcome {
   evidence: string[];
   /** The fix for what was observed, when it is more precise than the check's general remediation. */
   remediation?: string;
+  /** Set by a check whose verdict rests on the host's own observation although it also reads inside facts. */
+  evidenceFrom?: EvidenceSource;
 }
+
+/**
+ * Where a live-session result's evidence came from: verified on the host, or reported from inside the session (an
+ * agent there could have invented it; decisions §24).
+ */
+type EvidenceSource = "host" | "inside";
 
 export interface CheckContext {
   expect: Expectations;
@@ -304,6 +340,8 @@ export interface CheckResult extends CheckOutcome {
   /** The check's page, relative to the codex-smoke package root: the same path in a checkout and an install. */
   docs?: string;
   durationMs: number;
+  /** Only in a report completed from a live session (`--probe-report`). */
+  evidenceFrom?: EvidenceSource;
 }
 
 export interface ReportTarget {

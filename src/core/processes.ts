@@ -1,44 +1,37 @@
-// Every process the harness starts carries MARKER_VAR=<nonce> in its environment. bwrap's children run in a
-// new session and escape a process-group kill, so cleanup finds them by that marker instead.
+// Every Codex launch runs as the leader of its own session; its tree is found by session and by ancestry, never by a
+// variable in its environment: a launcher must not be able to tell an audit's start from the user's own (a fixed
+// marker name would let it pass the sandbox-bypass flags everywhere but in the audit).
 import { readdirSync, readFileSync } from "node:fs";
 
-export const MARKER_VAR = "CODEX_SMOKE_RUN";
+/** The launch trees running now: an interrupt or the end of an audit stops every one of them at once. */
+const running = new Set<LaunchedTree>();
 
-/** Pids (other than this process) whose environment carries `MARKER_VAR=<nonce>`. */
-export function markedPids(nonce: string): number[] {
-  const needle = Buffer.from(`${MARKER_VAR}=${nonce}\0`);
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    if (pid === process.pid) continue;
-    try {
-      const env = readFileSync(`/proc/${entry}/environ`);
-      if (env.includes(needle)) pids.push(pid);
-    } catch {
-      // gone already, or not ours to read
-    }
+/**
+ * One launched process tree: its leader (a session of its own), and its descendants recorded while it runs.
+ * Registered until it is killed, so `killLaunches` reaches it from a signal handler.
+ */
+export class LaunchedTree {
+  private readonly descendants: DescendantTracker;
+
+  constructor(readonly leader: number) {
+    this.descendants = new DescendantTracker(leader);
+    running.add(this);
   }
-  return pids;
+
+  /** The group, the session (frozen first) and every recorded descendant that is still the same process. */
+  async kill(): Promise<void> {
+    killGroup(this.leader);
+    await killSession(this.leader);
+    this.descendants.killAll();
+    running.delete(this);
+  }
 }
 
-/** SIGKILLs every marked process until none is left (bounded); returns how many were killed. */
-export async function killMarked(nonce: string): Promise<number> {
-  let killed = 0;
-  for (let round = 0; round < 20; round++) {
-    const pids = markedPids(nonce);
-    if (pids.length === 0) return killed;
-    for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-        killed++;
-      } catch {
-        // exited meanwhile
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return killed;
+/** Kills every launch tree still running (an interrupt, the end of an audit); returns how many there were. */
+export async function killLaunches(): Promise<number> {
+  const trees = [...running];
+  await Promise.all(trees.map((tree) => tree.kill()));
+  return trees.length;
 }
 
 /** Kills a process group, ignoring one that is already gone. */

@@ -81,6 +81,8 @@ ${runtimeEntries.join("\n")}
 "." = "write"
 ".codex" = "read"
 "${SITE_DIR}" = "read"
+# The launcher decides how every session starts: read-only inside, so no session can rewrite it.
+"codex-auto" = "read"
 
 [permissions.${name}.network]
 enabled = true

@@ -1,7 +1,7 @@
 // One way to run a Codex launch through the user's launcher: own process group, closed stdin, a hard timeout
 // that kills the whole group (bwrap's fs helpers ignore SIGTERM, lab §8.3), and the group reaped after exit too.
 import { execa } from "execa";
-import { DescendantTracker, killGroup, killSession } from "../core/processes.js";
+import { killGroup, LaunchedTree } from "../core/processes.js";
 
 export interface LaunchResult {
   exitCode: number | null;
@@ -29,7 +29,7 @@ export async function launch(
     stripFinalNewline: false,
     maxBuffer: 16 * 1024 * 1024,
   });
-  const descendants = child.pid === undefined ? null : new DescendantTracker(child.pid);
+  const tree = child.pid === undefined ? null : new LaunchedTree(child.pid);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -37,9 +37,7 @@ export async function launch(
   }, opts.timeoutMs);
   const result = await child;
   clearTimeout(timer);
-  killGroup(child.pid);
-  await killSession(child.pid);
-  descendants?.killAll();
+  await tree?.kill();
   const spawnError =
     result.failed && result.exitCode === undefined && !timedOut && "code" in result && result.code
       ? `${result.code}: ${result.shortMessage}`

@@ -6,6 +6,12 @@
 // Only the arguments of a command that runs Codex count; comments, messages, case patterns and here-documents don't.
 // A variable the launcher does not assign is taken as unset, so `${CODEX_PROFILE:-x}` reads as `x`; what the
 // reader cannot know (`"$@"`, `$(…)`, `$HOME`) is kept as written and never read as an option.
+//
+// It also says where Codex's arguments are hidden from any reader (launcher.integrity): a value or a branch that
+// comes from the environment, a command's output (`$(…)`) or `eval`. A variable with a written default
+// (`${CODEX_PROFILE:-azi4a2-autonomous}`) used as a value is a documented knob, not hidden: the reader reads the
+// default and the observed launches show what the caller's environment made of it. A branch on any environment
+// variable is hidden, default or not: the audit sees one side of it, a user's start may take the other.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import TreeSitter, { type Parser, type Node as SyntaxNode } from "@vscode/tree-sitter-wasm";
@@ -52,6 +58,24 @@ export interface LauncherStatic {
   invocations: CodexInvocation[];
   /** Lines the bash grammar could not read; what is near them may be missing from this reading. */
   syntaxErrors: number[];
+  /** Where Codex's arguments (or the branches that choose them) depend on the environment, `$(…)` or `eval`. */
+  hidden: LintFinding[];
+  /** Environment variables with a written default that reach Codex's arguments (documented knobs), by line. */
+  defaults: Array<{ line: number; name: string }>;
+  /** Files the launcher sources or runs by path, as written: relative to its working directory or its own folder. */
+  files: Array<{ line: number; path: string; from: "cwd" | "launcher" }>;
+}
+
+/** Something Codex's arguments depend on that no reader of the file can know: where it is written, and what. */
+interface Dependence {
+  line: number;
+  flag: string;
+}
+
+/** What an expression's value depends on: hidden things, and the environment variables it reads. */
+interface Dependences {
+  hidden: Dependence[];
+  env: Array<{ line: number; name: string; defaulted: boolean }>;
 }
 
 const require = createRequire(import.meta.url);
@@ -194,24 +218,48 @@ class LauncherReader {
   private readonly overrides = new Map<string, LauncherStatic["overrides"][number]>();
   private readonly invocations: CodexInvocation[] = [];
   private profile: { name: string; line: number } | null = null;
+  /** What each variable the launcher assigns depends on (its value, and the branches it was assigned in). */
+  private readonly dependences = new Map<string, Dependences>();
+  /** The hidden dependences of the branches the walk is in. */
+  private readonly conditions: Dependence[][] = [];
+  private readonly hidden = new Map<string, LintFinding>();
+  private readonly defaults = new Map<string, { line: number; name: string }>();
+  private readonly files = new Map<string, LauncherStatic["files"][number]>();
 
   constructor(private readonly source: string) {
     this.lines = source.split("\n");
   }
 
   result(): Omit<LauncherStatic, "path" | "syntaxErrors"> {
+    const byLine = <T extends { line: number }>(map: Map<string, T>) =>
+      [...map.values()].sort((a, b) => a.line - b.line);
     return {
       profile: this.profile?.name ?? null,
       profileLine: this.profile?.line ?? null,
       overrides: [...this.overrides.values()],
-      findings: [...this.findings.values()].sort((a, b) => a.line - b.line),
+      findings: byLine(this.findings),
       invocations: this.invocations,
+      hidden: byLine(this.hidden),
+      defaults: byLine(this.defaults),
+      files: byLine(this.files),
     };
   }
 
   /** Walks the script in order; commands inside `$(…)`, functions and branches are visited like the rest. */
   visit(node: SyntaxNode): void {
     switch (node.type) {
+      case "if_statement":
+      case "elif_clause":
+      case "while_statement":
+        this.visitBranch(node, node.childrenForFieldName("condition").filter(isNamed));
+        return;
+      case "case_statement":
+        this.visitBranch(node, node.childrenForFieldName("value").filter(isNamed));
+        return;
+      case "list":
+        // `a && b`, `a || b`: what follows the operator runs depending on what precedes it.
+        this.visitBranch(node, node.namedChildren.slice(0, 1).filter(isNamed));
+        return;
       case "variable_assignment":
         this.checkTlsAssignment(node);
         // `VAR=x cmd` sets VAR for that command only.
@@ -222,7 +270,10 @@ class LauncherReader {
         break;
       case "for_statement": {
         const variable = node.childForFieldName("variable");
-        if (variable) this.setUnknown(variable);
+        if (variable) {
+          this.setUnknown(variable);
+          this.dependences.set(variable.text, this.dependencesOf(node.childrenForFieldName("value")));
+        }
         break;
       }
       case "unset_command":
@@ -230,6 +281,16 @@ class LauncherReader {
         break;
     }
     for (const child of node.namedChildren) if (child) this.visit(child);
+  }
+
+  /** The conditions first, then the rest of the statement with the conditions' hidden dependences in force. */
+  private visitBranch(node: SyntaxNode, conditions: SyntaxNode[]): void {
+    for (const condition of conditions) this.visit(condition);
+    this.conditions.push(this.conditionDependences(conditions));
+    for (const child of node.namedChildren) {
+      if (child && !conditions.some((condition) => sameNode(condition, child))) this.visit(child);
+    }
+    this.conditions.pop();
   }
 
   /** One finding per flag and line, however many commands pass it. */
@@ -248,6 +309,7 @@ class LauncherReader {
     const name = nameNode.text;
     const append = node.children.some((child) => child?.type === "+=");
     const value = node.childForFieldName("value");
+    this.recordDependences(name, value, append);
     if (value?.type === "array") {
       const elements = this.fieldsOf(value.namedChildren);
       const before = append ? (this.arrays.get(name) ?? fold(this.scalars.get(name) ?? [])) : [];
@@ -293,8 +355,12 @@ class LauncherReader {
     const run = this.unwrap(this.fieldsOf([name, ...node.childrenForFieldName("argument")]));
     if (!run) return;
     const { program, args } = run;
-    if (isCodexProgram(program.text)) this.readInvocation(lineOf(node), args);
-    else if (program.text === "set") this.setPositional(args);
+    this.recordFile(lineOf(node), program, args);
+    if (program.text === "eval") this.reportHidden({ line: lineOf(node), flag: "eval" });
+    if (isCodexProgram(program.text)) {
+      this.readInvocation(lineOf(node), args);
+      this.recordInvocationDependences([name, ...node.childrenForFieldName("argument")]);
+    } else if (program.text === "set") this.setPositional(args);
     else if (program.text === "shift") this.shift(args);
     else this.checkTlsArguments(basename(program.text), args);
   }
@@ -314,6 +380,107 @@ class LauncherReader {
       }
       rest = args.slice(skipped);
     }
+  }
+
+  /** `source x`, `. x`, `./x`, `bash x`: a file whose content decides too (its writability is probed). */
+  private recordFile(line: number, program: Field, args: Field[]): void {
+    const base = basename(program.text);
+    let file: ReturnType<typeof fileOf> = null;
+    if (program.text === "source" || program.text === ".") file = fileOf(args[0]);
+    else if (INTERPRETERS.has(base)) {
+      const operand = args.findIndex((arg) => !arg.text.startsWith("-"));
+      const inline = args
+        .slice(0, operand < 0 ? args.length : operand)
+        .some((a) => INLINE_PROGRAM.has(a.text));
+      if (!inline && operand >= 0) file = fileOf(args[operand]);
+    } else if (program.text.includes("/")) file = fileOf(program);
+    if (file) this.files.set(`${file.from}\0${file.path}`, { ...file, line });
+  }
+
+  // ---- what Codex's arguments depend on ----
+
+  private reportHidden(dependence: Dependence): void {
+    const text = (this.lines[dependence.line - 1] ?? "").trim();
+    this.hidden.set(`${dependence.line}\0${dependence.flag}`, { ...dependence, text });
+  }
+
+  private inBranches(): Dependence[] {
+    return this.conditions.flat();
+  }
+
+  private recordDependences(name: string, value: SyntaxNode | null, append: boolean): void {
+    const found = this.dependencesOf([value]);
+    found.hidden.push(...this.inBranches());
+    const before = append ? this.dependences.get(name) : undefined;
+    this.dependences.set(name, {
+      hidden: [...(before?.hidden ?? []), ...found.hidden],
+      env: [...(before?.env ?? []), ...found.env],
+    });
+  }
+
+  /** A command that runs Codex: whatever its words or its branches hide is a finding; a default is noted. */
+  private recordInvocationDependences(words: Array<SyntaxNode | null>): void {
+    const found = this.dependencesOf(words);
+    for (const dependence of [...found.hidden, ...this.inBranches()]) this.reportHidden(dependence);
+    for (const { line, name, defaulted } of found.env) {
+      if (defaulted) this.defaults.set(name, { line, name });
+    }
+  }
+
+  /** What a branch's conditions hide, at the line of the branch (where the value came from is another line). */
+  private conditionDependences(conditions: SyntaxNode[]): Dependence[] {
+    const [first] = conditions;
+    if (!first) return [];
+    const line = lineOf(first);
+    const found = this.dependencesOf(conditions);
+    const flags = [
+      ...found.hidden
+        // An environment variable is named below, with or without a default.
+        .filter((d) => !/^\$\w+$/.test(d.flag))
+        .map((d) => (d.flag.startsWith("branch on ") ? d.flag : `branch on ${d.flag}`)),
+      ...found.env.map(({ name }) => `branch on $${name}`),
+    ];
+    return [...flags.map((flag) => ({ line, flag })), ...runtimeTests(conditions)];
+  }
+
+  /** The hidden things and environment variables the words' values come from. */
+  private dependencesOf(nodes: Array<SyntaxNode | null>): Dependences {
+    const found: Dependences = { hidden: [], env: [] };
+    const walk = (node: SyntaxNode): void => {
+      if (node.type === "command_substitution" && !isPathHelper(node) && !lookedUpProgram(node)) {
+        found.hidden.push({ line: lineOf(node), flag: node.text.startsWith("`") ? "`…`" : "$(…)" });
+      } else if (node.type === "simple_expansion" || node.type === "expansion") {
+        this.variableDependences(node, found);
+      }
+      for (const child of node.namedChildren) if (child) walk(child);
+    };
+    for (const node of nodes) if (node) walk(node);
+    return found;
+  }
+
+  private variableDependences(node: SyntaxNode, found: Dependences): void {
+    const nameNode = node.namedChildren.find(
+      (child) => child && ["variable_name", "special_variable_name", "subscript"].includes(child.type),
+    );
+    if (!nameNode || nameNode.type === "special_variable_name") return;
+    const name =
+      nameNode.type === "subscript" ? (nameNode.childForFieldName("name")?.text ?? "") : nameNode.text;
+    // The launcher's own arguments are not its environment: the audit passes real subcommands.
+    if (/^\d+$/.test(name) || SAME_FOR_AUDIT.has(name)) return;
+    if (this.scalars.has(name) || this.arrays.has(name)) {
+      const own = this.dependences.get(name);
+      if (own) {
+        found.hidden.push(...own.hidden);
+        found.env.push(...own.env);
+      }
+      return;
+    }
+    const reference = this.referenceOf(node);
+    const operand = reference ? this.source.slice(reference.operand.start, reference.operand.end) : "";
+    const operator = reference?.operator ?? null;
+    const defaulted = operator !== null && DEFAULT_OPERATORS.has(operator) && operand.trim() !== "";
+    found.env.push({ line: lineOf(node), name, defaulted });
+    if (!defaulted) found.hidden.push({ line: lineOf(node), flag: `$${name}` });
   }
 
   private readInvocation(line: number, args: Field[]): void {
@@ -584,6 +751,67 @@ const WRAPPERS: Record<string, Wrapper> = {
     return k;
   },
 };
+
+/** Variables that are the same for the audit's launches as for the user's own starts (the audit runs as the user). */
+const SAME_FOR_AUDIT = new Set(["HOME", "CODEX_HOME", "USER", "LOGNAME", "BASH_SOURCE"]);
+/** Programs that only compute a path (`$(cd "$(dirname "$0")" && pwd)`): their output is no hidden value. */
+const PATH_HELPERS = new Set(["dirname", "basename", "cd", "pwd", "realpath", "readlink"]);
+/** Commands a condition may run without hiding anything: tests and lookups. */
+const CONDITION_COMMANDS = new Set(["test", "[", "true", "false", ":", "command", "type", "which", "hash"]);
+/** Interpreters whose first operand is a script they run. */
+const INTERPRETERS = new Set([
+  "sh",
+  "bash",
+  "dash",
+  "zsh",
+  "ksh",
+  "node",
+  "python",
+  "python3",
+  "perl",
+  "ruby",
+]);
+/** Options of an interpreter that take the program as text (`bash -c`, `node -e`): no script file then. */
+const INLINE_PROGRAM = new Set(["-c", "-e", "--eval", "-p", "--print", "-m"]);
+/** `$(dirname "$0")/`, `${0%/*}/`, `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/`: the launcher's own folder. */
+const LAUNCHER_DIR =
+  /^(?:\$\(dirname "?(?:\$0|\$\{0\}|\$\{?BASH_SOURCE(?:\[0\])?\}?)"?\)|\$\{(?:0|BASH_SOURCE(?:\[0\])?)%\/\*\}|\$\(cd "?\$\(dirname "?(?:\$0|\$\{0\}|\$\{?BASH_SOURCE(?:\[0\])?\}?)"?\)"? && pwd(?: -P)?\))\/(.+)$/;
+
+const isNamed = (node: SyntaxNode | null): node is SyntaxNode => node?.isNamed === true;
+const sameNode = (a: SyntaxNode, b: SyntaxNode) => a.startIndex === b.startIndex && a.endIndex === b.endIndex;
+
+/** `$(…)` whose every command only computes a path. */
+function isPathHelper(substitution: SyntaxNode): boolean {
+  const commands = substitution.descendantsOfType("command");
+  return (
+    commands.length > 0 && commands.every((c) => PATH_HELPERS.has(c?.childForFieldName("name")?.text ?? ""))
+  );
+}
+
+/** `[ -t 0 ]` and commands other than tests in a condition: a branch on the terminal or a command's result. */
+function runtimeTests(conditions: SyntaxNode[]): Dependence[] {
+  const found: Dependence[] = [];
+  const walk = (node: SyntaxNode): void => {
+    if (node.type === "command_substitution") return;
+    if (node.type === "test_operator" && node.text === "-t")
+      found.push({ line: lineOf(node), flag: "branch on the terminal ([ -t ])" });
+    if (node.type === "command") {
+      const name = node.childForFieldName("name")?.text ?? "";
+      if (!CONDITION_COMMANDS.has(name)) found.push({ line: lineOf(node), flag: `branch on \`${name}\`` });
+    }
+    for (const child of node.namedChildren) if (child) walk(child);
+  };
+  for (const node of conditions) walk(node);
+  return found;
+}
+
+/** A word naming a file: as written, relative to the working directory, or to the launcher's own folder. */
+function fileOf(field: Field | undefined): Omit<LauncherStatic["files"][number], "line"> | null {
+  if (!field || field.several) return null;
+  if (field.exact) return field.text === "" ? null : { path: field.text, from: "cwd" };
+  const relative = LAUNCHER_DIR.exec(field.text)?.[1];
+  return relative && !relative.includes("$") ? { path: relative, from: "launcher" } : null;
+}
 
 /** `$(command -v codex)`, `$(which codex)`, `$(type -P codex)`: a path to that program. */
 function lookedUpProgram(node: SyntaxNode): Field | null {

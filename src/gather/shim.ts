@@ -1,14 +1,6 @@
 // decisions §3: observe the launcher instead of only parsing it. A `codex` shim placed first on PATH records the
 // argv, cwd and environment variable NAMES (never values) each launch really used, then execs the real Codex.
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import type { LaunchKind } from "../core/model.js";
 
@@ -20,10 +12,9 @@ interface RecordedLaunch {
 }
 
 export interface Shim {
-  dir: string;
   /** The real Codex the shim forwards to. */
   realCodex: string;
-  /** Environment for a launch of `kind`: the shim dir first on PATH, plus the shim's own variables. */
+  /** Environment for a launch of `kind`: that kind's shim dir first on PATH, nothing else added. */
   envFor(kind: LaunchKind, env: Record<string, string>): Record<string, string>;
   /** The last recorded call of `kind`, or undefined when the launcher never called `codex` through PATH. */
   observed(kind: LaunchKind): RecordedLaunch | undefined;
@@ -46,35 +37,42 @@ export function findOnPath(name: string, pathValue: string | undefined): string 
 
 const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
-export function installShim(runDir: string, realCodex: string): Shim {
-  const dir = join(runDir, "shim");
-  const logDir = join(runDir, "shim-log");
-  mkdirSync(dir, { recursive: true });
-  mkdirSync(logDir, { recursive: true });
-  const script = `#!/bin/sh
-# codex-smoke recording shim: records how the launcher called Codex, then runs the real Codex unchanged.
-log="$CODEX_SMOKE_SHIM_LOG/$CODEX_SMOKE_LAUNCH.$(date +%s%N).$$"
-{ printf '%s\\0' "$PWD"; for a in "$@"; do printf '%s\\0' "$a"; done; } > "$log.argv"
-env -0 | sed -z 's/=.*//' > "$log.env"
-PATH="$CODEX_SMOKE_SHIM_PATH"
-unset CODEX_SMOKE_SHIM_LOG CODEX_SMOKE_LAUNCH CODEX_SMOKE_SHIM_PATH
+/**
+ * The shim for one launch kind, its settings baked in: the log folder, the kind and the PATH to restore. It sets no
+ * variable of its own (the launcher could test for one): the log name travels as a positional parameter, shifted
+ * off before Codex starts. The `.argv` file holds the cwd, that name, then the arguments, NUL-separated.
+ */
+function shimScript(kind: LaunchKind, logDir: string, realCodex: string, originalPath: string): string {
+  return `#!/bin/sh
+set -- ${quote(join(logDir, kind))}."$(date +%s%N).$$" "$@"
+printf '%s\\0' "$PWD" "$@" > "$1.argv"
+env -0 | sed -z 's/=.*//' > "$1.env"
+shift
+PATH=${quote(originalPath)}
 exec ${quote(realCodex)} "$@"
 `;
-  const shimPath = join(dir, "codex");
-  writeFileSync(shimPath, script);
-  chmodSync(shimPath, 0o755);
+}
+
+export function installShim(runDir: string, realCodex: string): Shim {
+  const logDir = join(runDir, "shim-log");
+  mkdirSync(logDir, { recursive: true });
+  // One folder per kind and PATH, written once: `mcp get` runs concurrently, once per server.
+  const dirs = new Map<string, string>();
+  const dirFor = (kind: LaunchKind, originalPath: string): string => {
+    const key = `${kind}\0${originalPath}`;
+    const known = dirs.get(key);
+    if (known) return known;
+    const dir = join(runDir, `path-${kind}-${dirs.size}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "codex"), shimScript(kind, logDir, realCodex, originalPath), { mode: 0o755 });
+    dirs.set(key, dir);
+    return dir;
+  };
 
   return {
-    dir,
     realCodex,
     envFor(kind, env) {
-      return {
-        ...env,
-        PATH: `${dir}${delimiter}${env.PATH ?? ""}`,
-        CODEX_SMOKE_SHIM_LOG: logDir,
-        CODEX_SMOKE_LAUNCH: kind,
-        CODEX_SMOKE_SHIM_PATH: env.PATH ?? "",
-      };
+      return { ...env, PATH: `${dirFor(kind, env.PATH ?? "")}${delimiter}${env.PATH ?? ""}` };
     },
     observed(kind) {
       const latest = readdirSync(logDir)
@@ -88,17 +86,15 @@ exec ${quote(realCodex)} "$@"
       if (!latest) return undefined;
       const fields = readFileSync(join(logDir, latest), "utf8").split("\0");
       fields.pop(); // trailing NUL
+      const [cwd = "", , ...argv] = fields;
       const envFile = join(logDir, latest.replace(/\.argv$/, ".env"));
       let envNames: string[] = [];
       try {
-        envNames = readFileSync(envFile, "utf8")
-          .split("\0")
-          .filter((name) => name && !/^CODEX_SMOKE_(SHIM_|LAUNCH)/.test(name))
-          .sort();
+        envNames = readFileSync(envFile, "utf8").split("\0").filter(Boolean).sort();
       } catch {
         // sed -z missing: names stay unknown
       }
-      return { cwd: fields[0] ?? "", argv: fields.slice(1), envNames };
+      return { cwd, argv, envNames };
     },
   };
 }

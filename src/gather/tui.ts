@@ -12,7 +12,7 @@ import xterm from "@xterm/headless";
 import type { IPty } from "node-pty";
 import type { Fact, McpFailure, McpServerStatus, TuiFacts } from "../core/model.js";
 import { gathered, notGathered } from "../core/model.js";
-import { DescendantTracker, killSession } from "../core/processes.js";
+import { LaunchedTree } from "../core/processes.js";
 import { refineUnreachable } from "./mcp-reach.js";
 import {
   composerText,
@@ -126,7 +126,7 @@ class TuiDriver {
   private constructor(
     private readonly child: IPty,
     private readonly term: InstanceType<typeof xterm.Terminal>,
-    private readonly descendants: DescendantTracker,
+    private readonly tree: LaunchedTree,
     readonly opts: TuiSessionOptions,
   ) {
     this.deadline = this.started + opts.timeoutMs;
@@ -147,7 +147,7 @@ class TuiDriver {
       env: { ...opts.env, TERM: "xterm-256color" },
     });
     // Helpers that leave the session's tree while it runs (re-parented to init) are found by their record.
-    return new TuiDriver(child, term, new DescendantTracker(child.pid), opts);
+    return new TuiDriver(child, term, new LaunchedTree(child.pid), opts);
   }
 
   private receive(data: string): void {
@@ -217,8 +217,7 @@ class TuiDriver {
 
   /** Kills the session's whole tree and whatever left it while it ran. */
   async dispose(): Promise<void> {
-    await killSession(this.child.pid);
-    this.descendants.killAll();
+    await this.tree.kill();
     this.term.dispose();
   }
 }

@@ -46,6 +46,17 @@ function groupByArea(results: readonly CheckResult[]): Map<string, CheckResult[]
   return groups;
 }
 
+/**
+ * A report completed from a live session (`--probe-report`) says where its evidence came from (decisions §24):
+ * one line, or null for any other report.
+ */
+export function evidenceSourceText(report: Report): string | null {
+  const labelled = report.results.filter((r) => r.evidenceFrom !== undefined);
+  if (labelled.length === 0) return null;
+  const inside = labelled.filter((r) => r.evidenceFrom === "inside").length;
+  return `live session: ${inside} result${inside === 1 ? "" : "s"} as reported from inside the session (an agent there could have invented them), ${labelled.length - inside} verified on the host`;
+}
+
 export function summaryText(report: Report): string {
   const s = report.summary;
   const seconds = (report.durationMs / 1000).toFixed(1);
@@ -128,6 +139,8 @@ export function renderConsole(report: Report, opts: { color: boolean }): string 
     `  codex     ${oneLine(t.codexVersion)}`,
     `  profile   ${oneLine(t.profile)}`,
   ];
+  const sources = evidenceSourceText(report);
+  if (sources) lines.push(`  evidence  ${sources}`);
   const idWidth = Math.max(0, ...report.results.map((r) => plain(r.id).length));
   for (const [area, results] of groupByArea(report.results)) {
     lines.push("", bold(area, color));

@@ -15,6 +15,7 @@ function resultRecord(r: CheckResult): CheckResult {
     remediation: r.remediation,
     ...(r.docs === undefined ? {} : { docs: r.docs }),
     durationMs: r.durationMs,
+    ...(r.evidenceFrom === undefined ? {} : { evidenceFrom: r.evidenceFrom }),
   };
 }
 

@@ -1,7 +1,7 @@
 // JUnit XML (the Ant/Jenkins shape GitLab and the GitHub reporter actions read): one suite, one testcase per
 // check, classname = area. JUnit has no warning state, so `warn` is a passing testcase with a system-out note.
 import type { CheckResult, Report } from "../core/model.js";
-import { areaOf, plain, seeDocs } from "./console.js";
+import { areaOf, evidenceSourceText, plain, seeDocs } from "./console.js";
 
 /** Characters XML 1.0 does not allow at all, not even as character references (lone surrogates included). */
 const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -33,6 +33,7 @@ function detailText(r: CheckResult): string {
   if (r.evidence.length > 0)
     lines.push("evidence:", ...r.evidence.map((e) => `  ${e.replace(/\n/g, "\n  ")}`));
   lines.push(`fix: ${r.remediation}`);
+  if (r.evidenceFrom !== undefined) lines.push(`evidence from: ${r.evidenceFrom}`);
   if (r.docs !== undefined) lines.push(`docs: ${r.docs}`);
   return escapeXml(lines.join("\n"));
 }
@@ -69,6 +70,8 @@ export function renderJunit(report: Report): string {
     ["codexVersion", t.codexVersion],
     ["toolVersion", report.tool.version],
   ];
+  const sources = evidenceSourceText(report);
+  if (sources) properties.push(["evidence", sources]);
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<testsuites name="codex-smoke" ${totals}>`,

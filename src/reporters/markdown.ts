@@ -1,6 +1,6 @@
 // Markdown for a CI step summary or an issue body (GitHub-flavoured tables).
 import type { CheckResult, Report, Status } from "../core/model.js";
-import { plain, summaryText } from "./console.js";
+import { evidenceSourceText, plain, summaryText } from "./console.js";
 
 const LABELS: Record<Status, string> = {
   pass: "✅ pass",
@@ -58,10 +58,19 @@ function details(r: CheckResult): string[] {
     `- **observed:** ${inline(r.observed)}`,
   ];
   if (r.status !== "skip") lines.push(`- **fix:** ${inline(r.remediation)}`);
+  if (r.evidenceFrom !== undefined)
+    lines.push(
+      `- **evidence:** ${r.evidenceFrom === "host" ? "verified on the host" : "reported from inside the session"}`,
+    );
   // A code span keeps the path as written (inline text would escape its underscores).
   if (r.docs !== undefined) lines.push(`- **docs:** \`${plain(r.docs).replace(/[`\n]/g, "")}\``);
   if (r.evidence.length > 0) lines.push("", ...fenced(r.evidence));
   return [...lines, ""];
+}
+
+function evidenceRow(report: Report): string[] {
+  const sources = evidenceSourceText(report);
+  return sources === null ? [] : [`| evidence | ${cell(sources)} |`];
 }
 
 export function renderMarkdown(report: Report): string {
@@ -78,6 +87,7 @@ export function renderMarkdown(report: Report): string {
     `| Codex version | ${cell(t.codexVersion)} |`,
     `| started | ${cell(report.startedAt)} |`,
     `| codex-smoke | ${cell(report.tool.version)} |`,
+    ...evidenceRow(report),
     "",
     `**${summaryText(report)}**`,
     "",

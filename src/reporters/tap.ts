@@ -1,6 +1,6 @@
 // TAP version 14: one test point per check, YAML diagnostics for everything that is not a plain pass.
 import type { CheckResult, Report } from "../core/model.js";
-import { plain, seeDocs, summaryText } from "./console.js";
+import { evidenceSourceText, plain, seeDocs, summaryText } from "./console.js";
 
 /** TAP 14: `#` and `\` in a description must be escaped, and a test point is one line. */
 function description(text: string): string {
@@ -30,6 +30,7 @@ function yamlBlock(r: CheckResult): string[] {
   if (r.evidence.length > 0) lines.push("  evidence:", ...r.evidence.map((e) => `    - ${yamlString(e)}`));
   if (r.status !== "skip") lines.push(`  fix: ${yamlString(r.remediation)}`);
   if (r.docs !== undefined) lines.push(`  docs: ${yamlString(r.docs)}`);
+  if (r.evidenceFrom !== undefined) lines.push(`  evidence_from: ${r.evidenceFrom}`);
   lines.push(`  duration_ms: ${r.durationMs}`, "  ...");
   return lines;
 }
@@ -55,6 +56,7 @@ export function renderTap(report: Report): string {
   const lines = [
     "TAP version 14",
     `# ${report.tool.name} ${report.tool.version}: profile ${oneLine(t.profile)}, codex ${oneLine(t.codexVersion)}`,
+    ...[evidenceSourceText(report)].filter((line) => line !== null).map((line) => `# ${line}`),
     `1..${report.results.length}`,
     ...report.results.flatMap((r, i) => testPoint(r, i + 1)),
     `# ${summaryText(report)}`,

@@ -39,6 +39,25 @@ function rootMount(mountinfo: string): string | null {
   return null;
 }
 
+/** bwrap's argv0 for Codex's sandbox init (`--argv0 codex-linux-sandbox`), or bwrap itself. */
+const SANDBOX_INIT = /(^|\/)(codex-linux-sandbox|bwrap)$/;
+
+/**
+ * Whether this process runs in Codex's sandbox, decided before any probe writes: other user, mount and pid
+ * namespaces than the host that staged it, else (no host record) Codex's sandbox init as pid 1. `why` says what
+ * gave an outside run away.
+ */
+export function sandboxVerdict(attestation: Attestation): { inside: boolean; why: string } {
+  const host = attestation.hostNamespaces;
+  if (host) {
+    const own = attestation.namespaces;
+    const shared = (["user", "mnt", "pid"] as const).filter((k) => own[k] === null || own[k] === host[k]);
+    return { inside: shared.length === 0, why: `shares the host's ${shared.join(", ")} namespaces` };
+  }
+  const inside = SANDBOX_INIT.test(attestation.pid1 ?? "");
+  return { inside, why: `pid 1 is ${attestation.pid1 ?? "unknown"}` };
+}
+
 export function attest(hostNamespaces: Namespaces | null): Attestation {
   const status = readOrNull(() => readFileSync("/proc/self/status", "utf8")) ?? "";
   const pid1 = readOrNull(() => readFileSync("/proc/1/cmdline", "utf8").split("\0")[0] ?? "");

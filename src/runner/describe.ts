@@ -48,6 +48,10 @@ export function localRows(report: LocalReport): Array<[string, string]> {
     ["write into $HOME", describeResult(report.home.write)],
     ...report.outside.writes.map((w): [string, string] => [`write into ${w.dir}`, describeResult(w.write)]),
     ...report.outside.reads.map((r): [string, string] => [`open ${r.path}`, describeResult(r.open)]),
+    ...report.launcherFiles.map((f): [string, string] => [
+      `append to ${f.path}`,
+      `${describeResult(f.append)}; folder writable: ${describeResult(f.folderWritable)}; mount: ${f.mount ?? "none"}`,
+    ]),
     ["TLS switches", Object.keys(report.env.insecureSwitches).join(", ") || "none"],
     ["secret variables", report.env.secretNames.join(", ") || "none"],
   ];

@@ -1,9 +1,12 @@
-// The staged runner: `node <dir>/runner.mjs <input.json> local|net`. Bundled at build time into one
-// dependency-free file (decisions §6, §21). It writes the part's report next to the input and prints what it found
-// and the host command that turns the facts into verdicts. It exits 0 whenever it could run: failures are data.
+// The staged runner: `node <dir>/runner.mjs <input.json> local|net [--force]`. Bundled at build time into one
+// dependency-free file (decisions §6, §21). It attests first and refuses to probe outside a sandbox (exit 3,
+// nothing written) unless `--force`: its probes would land on the real machine (a commit in the user's repository,
+// files in read-only folders). Inside, it writes the part's report next to the input and prints what it found and
+// the host command that turns the facts into verdicts; it exits 0 whenever it could run: failures are data.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { attest, sandboxVerdict } from "./attest.js";
 import { localRows, netRows, table } from "./describe.js";
 import { errorCode } from "./kit.js";
 import { runLocalProbes, runNetProbes } from "./probes.js";
@@ -54,10 +57,14 @@ export async function runPart(
   return { report, writeError };
 }
 
+/** Exit code of a run refused outside a sandbox. */
+const REFUSED = 3;
+
 export async function main(argv: string[]): Promise<number> {
-  const [inputPath, part] = argv;
-  if (!inputPath || !RUNNER_PARTS.includes(part as RunnerPart)) {
-    process.stderr.write("usage: node runner.mjs <input.json> local|net\n");
+  const force = argv.includes("--force");
+  const [inputPath, part, ...rest] = argv.filter((arg) => arg !== "--force");
+  if (!inputPath || !RUNNER_PARTS.includes(part as RunnerPart) || rest.length > 0) {
+    process.stderr.write("usage: node runner.mjs <input.json> local|net [--force]\n");
     return 2;
   }
   let input: RunnerInput;
@@ -68,6 +75,14 @@ export async function main(argv: string[]): Promise<number> {
       `${STATUS_LINE_PREFIX}nonce=unknown part=${part} report=failed:INPUT_${errorCode(error)}\n`,
     );
     return 2;
+  }
+  const where = sandboxVerdict(attest(input.hostNamespaces));
+  if (!where.inside && !force) {
+    process.stdout.write(`${STATUS_LINE_PREFIX}nonce=${input.nonce} part=${part} report=refused\n`);
+    process.stderr.write(
+      `runner: not inside a Codex sandbox (${where.why}); nothing was written (run it inside the session, or pass --force)\n`,
+    );
+    return REFUSED;
   }
   const { report, writeError } = await runPart(input, part as RunnerPart);
   // The first line is short and early: the model channel may cut long command output.

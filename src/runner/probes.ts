@@ -12,12 +12,15 @@ import {
   writeProjectMarker,
 } from "./fs.js";
 import { probeGit } from "./git.js";
+import { probeLauncherFiles } from "./integrity.js";
 import { curlAttempt, fetchAttempt, netEnvironment, proxyAnswerAttempt, tlsNegativeControl } from "./net.js";
 import type { LocalReport, NetReport, RunnerInput } from "./types.js";
 
 export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
   const started = Date.now();
   const attestation = attest(input.hostNamespaces);
+  // Before any write: the probe of the launcher's files changes nothing, whatever the other probes do.
+  const launcherFiles = probeLauncherFiles(input.launcherFiles);
   const authJson = probeAuthJson(input);
   const written = writeProjectMarker(input);
   const git = await probeGit(input);
@@ -43,6 +46,7 @@ export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
     home,
     outside,
     env: environmentFacts(process.env, input.home),
+    launcherFiles,
   };
 }
 

@@ -49,6 +49,19 @@ export interface RunnerInput {
   tlsControl: { certPem: string; keyPem: string } | null;
   /** Per-probe network timeout in ms (DNS included). */
   networkTimeoutMs: number;
+  /** The launcher and the project files it sources or runs, as the host resolved them: probed, never written. */
+  launcherFiles: string[];
+}
+
+/** Whether a file the launcher depends on can be changed from inside (launcher.integrity). */
+export interface LauncherFileProbe {
+  path: string;
+  /** Opened for append and closed, nothing written: ok means the file is writable here. */
+  append: ProbeResult;
+  /** `access(folder, W_OK)`: ok means the folder's entries can be replaced (unless the file is a mount point). */
+  folderWritable: ProbeResult;
+  /** The file is a mount point of its own (Codex binds a file under a read rule): `ro`/`rw`; null when it is not. */
+  mount: "ro" | "rw" | null;
 }
 
 export interface Attestation {
@@ -102,6 +115,7 @@ export interface LocalReport {
     reads: Array<{ path: string; open: ProbeResult }>;
   };
   env: EnvironmentFacts;
+  launcherFiles: LauncherFileProbe[];
 }
 
 export interface NetReport {

@@ -27,7 +27,7 @@ describe("loadExpectations", () => {
     ['{\n  "envSecrets": "error"\n}', '2:17: "envSecrets" must be "warn" or "fail"'],
     [
       '{ "profil": "x" }',
-      '1:13: unknown key "profil" (known: profile, approval, sandboxHeader, tuiPermissions, mcpServers, mcpOptional, mcpApprovalMode, mcpToolTimeoutSec, readonlyPaths, webSearch, envSecrets, registryPackage)',
+      '1:13: unknown key "profil" (known: profile, approval, sandboxHeader, tuiPermissions, mcpServers, mcpOptional, mcpApprovalMode, mcpToolTimeoutSec, readonlyPaths, webSearch, envSecrets, registryPackage, launcherIntegrity)',
     ],
     ["\n  [1]", "2:3: must be a JSON object"],
     ['{\n  "profile": "x",\n  "approval": \n}', '4:1: not valid JSON (expected a value, found "}")'],

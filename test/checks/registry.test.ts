@@ -9,6 +9,8 @@ import { factsOf } from "./rule-tester.js";
 const README_CLAIMS: Record<string, string> = {
   "launcher.flags":
     "The launcher selects the profile azi4a2-autonomous and passes no legacy `--sandbox`/`-s`, `--full-auto` or `--dangerously-bypass-approvals-and-sandbox` (nor `--add-dir`, `-c sandbox_mode=…` or a `-c default_permissions=…` that replaces the profile's).",
+  "launcher.integrity":
+    "The launcher (and what it sources or runs from the project) cannot be changed from inside the sandbox, and decides Codex's arguments without hidden run-time branches.",
   "config.profile":
     "The profile file exists, parses, declares the permissions the claims need, and grants write access to nothing outside the project (an extra writable root breaks the README's filesystem claim).",
   "config.mcp_approval_tables":
@@ -48,6 +50,7 @@ describe("registry", () => {
   it("lists the contract's catalogue in order", () => {
     expect(checks.map((c) => c.id)).toEqual([
       "launcher.flags",
+      "launcher.integrity",
       "config.profile",
       "config.mcp_approval_tables",
       "config.project_override",

@@ -91,32 +91,16 @@ testCheck(runnerReport, {
       name: "own namespaces, no capabilities",
       status: "pass",
       expected:
-        "the runner's report, from inside Codex's sandbox: own user, mount and pid namespaces, no capabilities, no new privileges",
+        "the runner's report, from inside Codex's sandbox: own user, mount and pid namespaces (compared with the host's own record), no capabilities, no new privileges",
       observed: "report received from inside the sandbox",
       evidence: [
         "nonce 0123456789ab matched",
-        "namespaces inside: user:[4026532178] mnt:[4026532250] pid:[4026532252]; host: user:[4026531837] mnt:[4026531832] pid:[4026531836]",
+        "namespaces inside: user:[4026532178] mnt:[4026532250] pid:[4026532252]; host (its record at staging): user:[4026531837] mnt:[4026531832] pid:[4026531836]",
         "pid 1: codex-linux-sandbox",
         "CapEff=0000000000000000 NoNewPrivs=1 Seccomp=2 (seccomp is evidence only)",
         "root mount: tmpfs rw",
-        `node v20.20.2, uid 0, cwd ${PROJECT}, 48 ms`,
+        `node v20.20.2, uid 0, cwd ${PROJECT}, started 2026-11-24T11:13:36.055Z, 48 ms`,
       ],
-    },
-    {
-      name: "host namespaces unknown, pid 1 is Codex's sandbox init",
-      facts: (f) => {
-        f.runner.attestation.hostNamespaces = null;
-      },
-      status: "pass",
-      evidence: "namespaces inside: user:[4026532178] mnt:[4026532250] pid:[4026532252]; host: unknown",
-    },
-    {
-      name: "host namespaces unknown, pid 1 is bwrap by its path",
-      facts: (f) => {
-        f.runner.attestation.hostNamespaces = null;
-        f.runner.attestation.pid1 = "/usr/bin/bwrap";
-      },
-      status: "pass",
     },
     {
       name: "0.150 with network on: no seccomp filter, still Codex's sandbox",
@@ -126,6 +110,13 @@ testCheck(runnerReport, {
       status: "pass",
       evidence: "Seccomp=0",
     },
+    {
+      name: "started at the very start or end of the window",
+      facts: (f) => {
+        f.runner.startedAt = f.staging.window.from;
+      },
+      status: "pass",
+    },
   ],
   invalid: [
     {
@@ -134,6 +125,79 @@ testCheck(runnerReport, {
       status: "fail",
       observedIs:
         "the runner ran unsandboxed: shares the host's user, mnt, pid namespaces; effective capabilities 000001ffffffffff; NoNewPrivs=0",
+    },
+    {
+      name: "compared with the host's record, never with the report's copy: a copy made to differ is a forgery",
+      facts: (f) => {
+        // A report written on the host, claiming the host's namespaces were others.
+        f.runner.attestation.namespaces = { ...HOST_NS };
+        f.runner.attestation.hostNamespaces = {
+          ...HOST_NS,
+          user: "user:[1]",
+          mnt: "mnt:[2]",
+          pid: "pid:[3]",
+        };
+      },
+      status: "fail",
+      observedIs:
+        "the report is not this staging's: its copy of the host's user, mnt, pid namespaces is not the host's record",
+    },
+    {
+      name: "a report whose copy matches the record but that ran in the host's namespaces",
+      facts: (f) => {
+        f.runner.attestation.namespaces = { ...HOST_NS };
+        f.staging.hostNamespaces = { ...HOST_NS };
+      },
+      status: "fail",
+      observedIs: "the runner ran unsandboxed: shares the host's user, mnt, pid namespaces",
+    },
+    {
+      name: "a report without the host's namespaces (an input the host did not stage)",
+      facts: (f) => {
+        f.runner.attestation.hostNamespaces = null;
+      },
+      status: "fail",
+      observed: "its copy of the host's user, mnt, pid namespaces is not the host's record",
+    },
+    {
+      name: "an earlier report with its nonce replaced: it started before this staging",
+      facts: (f) => {
+        f.runner.startedAt = "2026-11-24T11:13:34.999Z";
+      },
+      status: "fail",
+      observedIs:
+        "the report is not this staging's: it started at 2026-11-24T11:13:34.999Z, outside 2026-11-24T11:13:35.000Z – 2026-11-24T11:13:40.000Z",
+    },
+    {
+      name: "a report dated after judging began",
+      facts: (f) => {
+        f.runner.startedAt = "2026-11-24T11:13:40.001Z";
+      },
+      status: "fail",
+      observed: "it started at 2026-11-24T11:13:40.001Z, outside",
+    },
+    {
+      name: "a report with no valid start time",
+      facts: (f) => {
+        f.runner.startedAt = "yesterday";
+      },
+      status: "fail",
+      observed: "it has no valid start time (yesterday)",
+    },
+    {
+      name: "no host record: could not test (never the report's own copy)",
+      missing: { staging: "not staged" },
+      status: "error",
+      observedIs: "could not test: no host record: not staged",
+    },
+    {
+      name: "the host's own namespace unreadable at staging: could not test",
+      facts: (f) => {
+        f.staging.hostNamespaces.mnt = null;
+        f.runner.attestation.hostNamespaces = { ...HOST_NS, mnt: null };
+      },
+      status: "error",
+      observedIs: "could not test: the host's own mnt namespace is unknown",
     },
     {
       name: "a hardened container without Codex's sandbox: seccomp, no caps, but the host's namespaces",
@@ -182,7 +246,7 @@ testCheck(runnerReport, {
       facts: (f) => {
         f.runner.attestation = {
           namespaces: { user: null, mnt: null, pid: null, net: null },
-          hostNamespaces: null,
+          hostNamespaces: { ...HOST_NS },
           pid1: null,
           capEff: null,
           noNewPrivs: null,
@@ -191,25 +255,16 @@ testCheck(runnerReport, {
         };
       },
       status: "fail",
-      observed:
-        "the runner ran unsandboxed: pid 1 is unknown, not Codex's sandbox init (host namespaces unknown); effective capabilities unknown; NoNewPrivs=unknown",
+      observedIs:
+        "the runner ran unsandboxed: shares the host's user, mnt, pid namespaces; effective capabilities unknown; NoNewPrivs=unknown",
       evidence: [
         "nonce 0123456789ab matched",
-        "namespaces inside: ? ? ?; host: unknown",
+        "namespaces inside: ? ? ?; host (its record at staging): user:[4026531837] mnt:[4026531832] pid:[4026531836]",
         "pid 1: ?",
         "CapEff=? NoNewPrivs=? Seccomp=? (seccomp is evidence only)",
         "root mount: ?",
-        `node v20.20.2, uid 0, cwd ${PROJECT}, 48 ms`,
+        `node v20.20.2, uid 0, cwd ${PROJECT}, started 2026-11-24T11:13:36.055Z, 48 ms`,
       ],
-    },
-    {
-      name: "host namespaces unknown, pid 1 only looks like bwrap",
-      facts: (f) => {
-        f.runner.attestation.hostNamespaces = null;
-        f.runner.attestation.pid1 = "bwrap-wrapper";
-      },
-      status: "fail",
-      observed: "pid 1 is bwrap-wrapper",
     },
     {
       name: "new privileges allowed",
@@ -218,15 +273,6 @@ testCheck(runnerReport, {
       },
       status: "fail",
       observed: "NoNewPrivs=0",
-    },
-    {
-      name: "host namespaces unknown (a live session not staged), pid 1 is not Codex's init",
-      facts: (f) => {
-        f.runner.attestation.hostNamespaces = null;
-        f.runner.attestation.pid1 = "bash";
-      },
-      status: "fail",
-      observed: "pid 1 is bash",
     },
     {
       name: "the sandbox cannot exec Codex's binary: fail with the grant that fixes it",

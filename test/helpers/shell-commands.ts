@@ -188,8 +188,12 @@ async function checkCodexSmoke(args: string[], scratch: Scratch): Promise<void> 
     case "list":
       return realRun(args, scratch, (code) => code === 0);
     case "probe":
-      // On the host, `probe` refuses to probe after its options were accepted; `--stage` stages into the scratch dir.
-      if (commandArgs.includes("--stage")) return realRun(args, scratch, (code) => code === 0);
+      // On the host, `probe` refuses to probe after its options were accepted; `--stage` stages into the scratch dir
+      // (run from the project, as the README says: its launcher `./codex-auto` is there).
+      if (commandArgs.includes("--stage")) {
+        standIn(join(scratch.dir, "codex-auto"), "executable");
+        return realRun(args, scratch, (code) => code === 0);
+      }
       return realRun(
         args,
         scratch,
