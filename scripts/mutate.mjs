@@ -27,10 +27,35 @@ const stryker = [
   "run",
   ...(named ? rest : process.argv.slice(2)),
 ];
-const env = { ...process.env, CODEX_SMOKE_MUTATE: scope };
+// Stryker's sandboxes are folders inside this checkout without a .git: a mutant that drops a git call's cwd or
+// GIT_DIR would find this checkout's repository by searching upward (one committed the probe's empty commit into
+// the branch). The ceiling stops that search at the sandboxes' parent; the tests that run git through the code
+// under test also pin their cwd outside every repository (test/helpers/git-nowhere.ts).
+const root = new URL("..", import.meta.url).pathname;
+const ceiling = [join(root, ".stryker-tmp"), process.env.GIT_CEILING_DIRECTORIES].filter(Boolean).join(":");
+const env = { ...process.env, CODEX_SMOKE_MUTATE: scope, GIT_CEILING_DIRECTORIES: ceiling };
+
+/** This checkout's HEAD, its reflog's length and its index, to see afterwards that no mutant wrote into them. */
+function repositoryState() {
+  const git = (...args) => spawnSync("git", ["-C", root, ...args], { encoding: "utf8" }).stdout;
+  return [
+    git("rev-parse", "HEAD"),
+    git("reflog", "--format=%H").split("\n").length,
+    git("diff", "--cached", "--stat"),
+  ];
+}
+const stateBefore = repositoryState();
+process.on("exit", () => {
+  if (JSON.stringify(repositoryState()) === JSON.stringify(stateBefore)) return;
+  process.stderr.write(
+    `mutate: this checkout's repository changed during the run (HEAD, reflog or index): see \`git -C ${root} reflog\`\n`,
+  );
+  process.exitCode = 3;
+});
 
 if (scope === "default") {
-  process.exit(spawnSync(stryker[0], stryker.slice(1), { stdio: "inherit", env }).status ?? 1);
+  process.exitCode = spawnSync(stryker[0], stryker.slice(1), { stdio: "inherit", env }).status ?? 1;
+  process.exit();
 }
 
 const isolate = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc"];

@@ -22,7 +22,11 @@ import { ownNamespaces } from "../src/runner/attest.js";
 import { runLocalProbes, runNetProbes } from "../src/runner/probes.js";
 import type { LocalReport, NetReport, RunnerInput } from "../src/runner/types.js";
 import { generateCertificate } from "../src/tls/self-signed.js";
+import { pinGitNowhere } from "./helpers/git-nowhere.js";
 import { killMarked, MARKER_VAR } from "./helpers/marked.js";
+
+// git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
+pinGitNowhere();
 
 const REPO = join(import.meta.dirname, "..");
 const CODEX = join(REPO, "node_modules/.bin/codex");

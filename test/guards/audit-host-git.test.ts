@@ -8,6 +8,10 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { hostGit } from "../../src/audit/host-git.js";
+import { pinGitNowhere } from "../helpers/git-nowhere.js";
+
+// git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
+pinGitNowhere();
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -25,9 +25,13 @@ import {
   stageRunner,
   unstage,
 } from "../../src/audit/stage.js";
-import { MARKER_VAR } from "../../src/core/processes.js";
+import { LaunchedTree } from "../../src/core/processes.js";
 import { PACKAGE_DIR } from "../../src/core/version.js";
 import { ownNamespaces } from "../../src/runner/attest.js";
+import { pinGitNowhere } from "../helpers/git-nowhere.js";
+
+// git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
+pinGitNowhere();
 
 const NONCE = "0123456789ab";
 const dirs: string[] = [];
@@ -69,6 +73,8 @@ function layout() {
     registryUrl: "http://127.0.0.1:9/astro",
     stagingName: `.codex-smoke-${NONCE}`,
     placeCanaries: true,
+    launcherFiles: [],
+    watched: true,
   };
   return { root, project, home, request };
 }
@@ -107,8 +113,8 @@ describe("stageRunner and unstage", () => {
     expect(certificate.subjectAltName).toBe("IP Address:127.0.0.1");
     expect(staged.input.tlsControl?.keyPem).toMatch(/PRIVATE KEY-----/);
     expect(staged.commands).toEqual([
-      `node .codex-smoke-${NONCE}/runner.mjs .codex-smoke-${NONCE}/input.json local`,
-      `node .codex-smoke-${NONCE}/runner.mjs .codex-smoke-${NONCE}/input.json net`,
+      `node .codex-smoke-${NONCE}/runner.mjs .codex-smoke-${NONCE}/input.json local --force`,
+      `node .codex-smoke-${NONCE}/runner.mjs .codex-smoke-${NONCE}/input.json net --force`,
     ]);
     expect(staged.record).toMatchObject({
       nonce: NONCE,
@@ -163,9 +169,14 @@ describe("stageRunner and unstage", () => {
     expect(readFileSync(auth, "utf8")).toBe('{"tokens":{}}\n');
   });
 
-  it("probe --stage places no canary: a missing auth.json is not offered to the runner", async () => {
+  it("probe --stage places no canary: a missing auth.json is not offered to the runner; its runner is not forced", async () => {
     const { request } = layout();
-    const staged = await stageRunner({ ...request, placeCanaries: false, stagingName: ".codex-smoke" });
+    const staged = await stageRunner({
+      ...request,
+      placeCanaries: false,
+      stagingName: ".codex-smoke",
+      watched: false,
+    });
     expect(staged.input.authJson).toEqual([]);
     expect(staged.record.canaries).toEqual([]);
     expect(staged.commands[0]).toBe("node .codex-smoke/runner.mjs .codex-smoke/input.json local");
@@ -258,13 +269,11 @@ describe("openSession", () => {
     expect(existsSync(CACHE_DIR)).toBe(true);
   });
 
-  it("SIGINT during the audit: the marked launches are killed, the signal is kept, a second one is ignored", async () => {
+  it("SIGINT during the audit: the registered launches are killed, the signal is kept, a second one is ignored", async () => {
     const listeners = [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
     const session = openSession();
-    const launch = spawn("sleep", ["30"], {
-      env: { ...process.env, [MARKER_VAR]: session.nonce },
-      stdio: "ignore",
-    });
+    const launch = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
+    new LaunchedTree(launch.pid as number);
     try {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const exited = new Promise<NodeJS.Signals | null>((resolve) =>

@@ -18,6 +18,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readStagedReport, type StageRequest, stageRunner, unstage } from "../../src/audit/stage.js";
 import { MAX_REPORT_BYTES } from "../../src/audit/untrusted.js";
+import { pinGitNowhere } from "../helpers/git-nowhere.js";
+
+// git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
+pinGitNowhere();
 
 const NONCE = "0123456789ab";
 const dirs: string[] = [];
@@ -46,6 +50,8 @@ async function staged() {
     registryUrl: null,
     stagingName: `.codex-smoke-${NONCE}`,
     placeCanaries: false,
+    launcherFiles: [],
+    watched: true,
   };
   const result = await stageRunner(request);
   return { root, project, dir: result.record.stagingDir, ...result };

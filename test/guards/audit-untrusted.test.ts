@@ -11,6 +11,10 @@ import type { HostRecord } from "../../src/audit/record.js";
 import { parseRunnerReport, readRegularFile, UntrustedInputError } from "../../src/audit/untrusted.js";
 import type { RunnerInput } from "../../src/runner/types.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
+import { pinGitNowhere } from "../helpers/git-nowhere.js";
+
+// git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
+pinGitNowhere();
 
 const NONCE = "0123456789ab";
 const STAGES = join(homedir(), ".cache", "codex-smoke", "stages");
@@ -171,7 +175,13 @@ describe("acceptProbeReport's own checks", () => {
       nonce,
       reports: { local: overrides.local ?? report, net: `${report}.net` },
     } as RunnerInput;
-    const file = saveStagingRecord({ record, input });
+    const file = saveStagingRecord({
+      record,
+      input,
+      stagedAt: new Date().toISOString(),
+      launcher: "/bin/true",
+      hashes: {},
+    });
     dirs.push(file);
     writeFileSync(report, JSON.stringify({ ...healthyFacts().runner, nonce }));
     return { project, report, nonce, file };

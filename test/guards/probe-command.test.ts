@@ -3,7 +3,15 @@
 // results describe this machine. Real project, real git, real files; the markers a forced probe leaves outside the
 // project are removed by their exact paths.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -14,9 +22,12 @@ import { attest } from "../../src/runner/attest.js";
 import { PROBE_MARKERS } from "../../src/runner/markers.js";
 import type { RunnerInput } from "../../src/runner/types.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
+import { pinGitNowhere } from "../helpers/git-nowhere.js";
+
+// Between tests the cwd is a folder outside every repository (test/helpers/git-nowhere.ts).
+const nowhere = pinGitNowhere();
 
 const STAGES = join(homedir(), ".cache", "codex-smoke", "stages");
-const cwd = process.cwd();
 const cleanups: Array<() => void> = [];
 let printed: string[] = [];
 
@@ -28,7 +39,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  process.chdir(cwd);
+  process.chdir(nowhere());
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
@@ -48,6 +59,8 @@ function project(): string {
       cwd: dir,
     },
   );
+  // The launcher the session was started with, as `probe --stage` requires it (./codex-auto by default).
+  writeFileSync(join(dir, "codex-auto"), '#!/bin/sh\nexec codex "$@"\n', { mode: 0o755 });
   process.chdir(dir);
   return dir;
 }
@@ -122,7 +135,7 @@ describe("probe outside a sandbox", () => {
     await expect(probeCommand(["--out", join(dir, "r.json")])).rejects.toThrow(
       `probe: not inside a Codex sandbox (pid 1 is ${attest(null).pid1 ?? "unknown"}); nothing was written`,
     );
-    expect(readdirSync(dir)).toEqual([".git"]);
+    expect(readdirSync(dir)).toEqual([".git", "codex-auto"]);
   });
 
   it("an unknown option is a usage error", async () => {

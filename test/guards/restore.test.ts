@@ -18,7 +18,12 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HostRecord } from "../../src/audit/record.js";
 import { removePlaceholders, restoreHost } from "../../src/audit/restore.js";
+import { ownNamespaces } from "../../src/runner/attest.js";
 import { markerContent, PROBE_COMMIT, PROBE_MARKERS } from "../../src/runner/markers.js";
+import { pinGitNowhere } from "../helpers/git-nowhere.js";
+
+// git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
+pinGitNowhere();
 
 const NONCE = "0123456789ab";
 const MARKER = PROBE_MARKERS.project(NONCE);
@@ -93,6 +98,7 @@ function recordFor(repo: string, headBefore: string | null): HostRecord {
     existedBefore: {},
     headBefore,
     isRepo: true,
+    namespaces: ownNamespaces(),
   };
 }
 

@@ -14,6 +14,10 @@ import { hasTokenPrefix, isSecretName, secretNames } from "../../src/runner/secr
 import type { RunnerInput } from "../../src/runner/types.js";
 import { listenOnLoopback } from "../../src/util/loopback.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
+import { pinGitNowhere } from "../helpers/git-nowhere.js";
+
+// git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
+pinGitNowhere();
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -48,6 +52,7 @@ function input(extra: Partial<RunnerInput> = {}): RunnerInput {
     registryUrl: null,
     tlsControl: null,
     networkTimeoutMs: 2_000,
+    launcherFiles: [],
     ...extra,
   };
 }
@@ -136,6 +141,7 @@ describe("the local table, every line", () => {
       "write into /tmp",
       "write into /home/alice/work",
       `open ${report.outside.reads[0]?.path}`,
+      ...report.launcherFiles.map((file) => `append to ${file.path}`),
       "TLS switches",
       "secret variables",
     ]);
@@ -177,7 +183,7 @@ describe("the runner's command line, odd inputs", () => {
     writeFileSync(file, "null");
     expect(await main([file, "local"])).toBe(2);
     expect(out()).toBe(
-      "usage: node runner.mjs <input.json> local|net\nCODEX_SMOKE_RUNNER nonce=unknown part=local report=failed:INPUT_Error\n",
+      "usage: node runner.mjs <input.json> local|net [--force]\nCODEX_SMOKE_RUNNER nonce=unknown part=local report=failed:INPUT_Error\n",
     );
   });
 
@@ -186,7 +192,7 @@ describe("the runner's command line, odd inputs", () => {
     const file = join(staged.project, "input.json");
     writeFileSync(file, JSON.stringify(staged));
     const out = printed();
-    expect(await main([file, "local"])).toBe(0);
+    expect(await main([file, "local", "--force"])).toBe(0);
     const lines = out().split("\n");
     expect(lines[0]).toBe(`CODEX_SMOKE_RUNNER nonce=${staged.nonce} part=local report=failed:ENOENT`);
     expect(lines.filter((line) => line.startsWith("CODEX_SMOKE_REPORT {"))).toHaveLength(1);

@@ -32,6 +32,10 @@ import { main, REPORT_LINE_PREFIX, runPart, STATUS_LINE_PREFIX, writeReport } fr
 import { PROBE_COMMIT } from "../../src/runner/markers.js";
 import type { LocalReport, RunnerInput } from "../../src/runner/types.js";
 import { healthyFacts, attempt as httpAttempt } from "../fixtures/facts/healthy.js";
+import { pinGitNowhere } from "../helpers/git-nowhere.js";
+
+// git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
+pinGitNowhere();
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -76,6 +80,7 @@ function setup(opts: { repo?: boolean } = {}): RunnerInput {
     registryUrl: null,
     tlsControl: null,
     networkTimeoutMs: 2_000,
+    launcherFiles: [],
   };
 }
 
@@ -94,7 +99,23 @@ describe("the runner's command line", () => {
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     expect(await main([])).toBe(2);
     expect(await main(["input.json", "both"])).toBe(2);
-    expect(stderr).toHaveBeenCalledWith("usage: node runner.mjs <input.json> local|net\n");
+    expect(await main(["input.json", "local", "extra"])).toBe(2);
+    expect(stderr).toHaveBeenCalledTimes(3);
+    expect(stderr).toHaveBeenCalledWith("usage: node runner.mjs <input.json> local|net [--force]\n");
+  });
+
+  it("on the host (outside a sandbox) without --force: refused, exit 3, nothing written", async () => {
+    const input = setup();
+    writeFileSync(join(input.project, "input.json"), JSON.stringify(input));
+    const lines = captureStdout();
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    expect(await main([join(input.project, "input.json"), "local"])).toBe(3);
+    expect(lines()).toEqual([`${STATUS_LINE_PREFIX}nonce=${input.nonce} part=local report=refused`, ""]);
+    expect(String(stderr.mock.calls[0]?.[0])).toContain("runner: not inside a Codex sandbox (");
+    expect(existsSync(input.reports.local)).toBe(false);
+    expect(execFileSync("git", ["log", "--format=%s"], { cwd: input.project, encoding: "utf8" })).toBe(
+      "init\n",
+    );
   });
 
   it("an input it cannot read or that is not a runner input: one status line, exit 2", async () => {
@@ -117,7 +138,7 @@ describe("the runner's command line", () => {
     const input = setup();
     writeFileSync(join(input.project, "input.json"), JSON.stringify(input));
     const lines = captureStdout();
-    expect(await main([join(input.project, "input.json"), "local"])).toBe(0);
+    expect(await main([join(input.project, "input.json"), "local", "--force"])).toBe(0);
     const report = JSON.parse(readFileSync(input.reports.local, "utf8")) as LocalReport;
     expect(report).toMatchObject({ part: "local", nonce: input.nonce });
     expect(existsSync(`${input.reports.local}.tmp`)).toBe(false);
@@ -137,7 +158,7 @@ describe("the runner's command line", () => {
     };
     writeFileSync(join(input.project, "input.json"), JSON.stringify({ ...input, reports }));
     const lines = captureStdout();
-    expect(await main([join(input.project, "input.json"), "net"])).toBe(0);
+    expect(await main(["--force", join(input.project, "input.json"), "net"])).toBe(0);
     const printed = lines();
     expect(printed[0]).toBe(`${STATUS_LINE_PREFIX}nonce=${input.nonce} part=net report=failed:ENOENT`);
     const reportLine = printed.find((line) => line.startsWith(REPORT_LINE_PREFIX)) ?? "";

@@ -12,6 +12,10 @@ import type { HostRecord } from "../../src/audit/record.js";
 import { parseRunnerReport, readRegularFile, UntrustedInputError } from "../../src/audit/untrusted.js";
 import type { RunnerInput } from "../../src/runner/types.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
+import { pinGitNowhere } from "../helpers/git-nowhere.js";
+
+// git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
+pinGitNowhere();
 
 const CAP = 2 * 1024 * 1024;
 const NONCE = "0123456789ab";
@@ -108,7 +112,15 @@ describe("acceptProbeReport (the --probe-report door)", () => {
     mkdirSync(join(project, ".codex-smoke"));
     const record = { nonce, project } as HostRecord;
     const input = { nonce, reports: { local: report, net: `${report}.net` } } as RunnerInput;
-    dirs.push(saveStagingRecord({ record, input }));
+    dirs.push(
+      saveStagingRecord({
+        record,
+        input,
+        stagedAt: new Date().toISOString(),
+        launcher: "/bin/true",
+        hashes: {},
+      }),
+    );
     return { report, nonce };
   }
 
