@@ -53,6 +53,7 @@ export const SCOPES = {
       "test/host-git.test.ts",
       "test/placeholders.test.ts",
       "test/untrusted-limits.test.ts",
+      "test/trust-units.test.ts",
     ],
     skip: [
       "restore on a broken setup whose .git the agent can write",
@@ -70,6 +71,7 @@ export const SCOPES = {
       "test/runner.test.ts",
       "test/net-probes.test.ts",
       "test/redact.test.ts",
+      "test/trust-units.test.ts",
     ],
     skip: ["the bundled runner file", "the runner inside the real Codex sandbox", "inside Codex's sandbox"],
   },
