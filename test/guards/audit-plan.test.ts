@@ -32,6 +32,7 @@ describe("planAudit", () => {
         "registry",
         "runner",
         "sideEffects",
+        "staging",
         "tui",
       ],
       runner: true,
@@ -69,7 +70,9 @@ describe("planAudit", () => {
       exec: true,
       tui: false,
     });
-    expect(planAudit(only("launcher."), SERVERS, false)).toMatchObject({ runner: false, exec: true });
+    expect(planAudit(only("launcher.flags"), SERVERS, false)).toMatchObject({ runner: false, exec: true });
+    // launcher.integrity uses the runner's probe of the launcher's files and the staging record.
+    expect(planAudit(only("launcher.integrity"), SERVERS, false)).toMatchObject({ runner: true, exec: true });
     expect(planAudit(only("tui."), SERVERS, false)).toMatchObject({ exec: false, tui: true, mcpServers: [] });
     expect(planAudit(only("mcp.approval"), SERVERS, false)).toMatchObject({ mcpServers: SERVERS });
     expect(planAudit(only("host."), SERVERS, false)).toMatchObject({ runner: false, hostSandbox: true });
@@ -163,9 +166,9 @@ describe("evaluate", () => {
 });
 
 describe("services", () => {
-  it("the prompt: a fixed line for the mock, the exact numbered commands for a live agent", () => {
-    expect(execPrompt("mock", ["node a", "node b"])).toBe("codex-smoke: run the in-sandbox runner");
-    expect(execPrompt("live", [])).toBe("codex-smoke: run the in-sandbox runner");
+  it("the prompt: a task-like line for the mock (the launcher sees it), the exact numbered commands for a live agent", () => {
+    expect(execPrompt("mock", ["node a", "node b"])).toBe("Check the workspace and report back.");
+    expect(execPrompt("live", [])).toBe("Check the workspace and report back.");
     expect(execPrompt("live", ["node a", "node b"])).toBe(
       'Run exactly these shell commands in the workspace, one at a time and in this order, each as its own command, without changing them, then reply "done":\n1. node a\n2. node b',
     );
