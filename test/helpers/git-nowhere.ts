@@ -4,14 +4,17 @@
 // that cwd is Stryker's sandbox inside the checkout (it copies no .git), so a mutant of the runner's git probe
 // once committed the probe's empty commit into the developer's branch. For the file's tests the cwd is therefore an
 // empty folder, and GIT_CEILING_DIRECTORIES stops git's upward search at it: such a git finds no repository at
-// all and fails (the test goes red), and nothing is written anywhere else.
+// all and fails (the test goes red), and nothing is written anywhere else. Stryker runs the tests in worker
+// threads, where a process cannot change its cwd: there the cwd stays Stryker's sandbox, which `npm run mutate`
+// puts under a ceiling of its own (scripts/mutate.mjs), and the file refuses to run if git still finds a repository.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { isMainThread } from "node:worker_threads";
 import { afterAll, beforeAll } from "vitest";
 
-/** Pins the file's cwd to an empty folder outside every repository; returns where it is (for tests that chdir). */
+/** Pins the file's cwd to an empty folder outside every repository (in the main thread); returns that folder. */
 export function pinGitNowhere(): () => string {
   let folder = "";
   let before: { cwd: string; ceiling: string | undefined } | undefined;
@@ -19,17 +22,21 @@ export function pinGitNowhere(): () => string {
     const parent = join(homedir(), ".cache", "codex-smoke");
     mkdirSync(parent, { recursive: true });
     folder = mkdtempSync(join(parent, "test-git-nowhere-"));
-    before = { cwd: process.cwd(), ceiling: process.env.GIT_CEILING_DIRECTORIES };
-    process.env.GIT_CEILING_DIRECTORIES = [dirname(folder), before.ceiling].filter(Boolean).join(":");
-    process.chdir(folder);
+    if (isMainThread) {
+      before = { cwd: process.cwd(), ceiling: process.env.GIT_CEILING_DIRECTORIES };
+      process.env.GIT_CEILING_DIRECTORIES = [dirname(folder), before.ceiling].filter(Boolean).join(":");
+      process.chdir(folder);
+    }
     const found = spawnSync("git", ["rev-parse", "--absolute-git-dir"], { encoding: "utf8" });
-    if (found.status === 0) throw new Error(`git still finds a repository from ${folder}: ${found.stdout}`);
+    if (found.status === 0)
+      throw new Error(`git still finds a repository from ${process.cwd()}: ${found.stdout}`);
   });
   afterAll(() => {
-    if (!before) return;
-    process.chdir(before.cwd);
-    if (before.ceiling === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
-    else process.env.GIT_CEILING_DIRECTORIES = before.ceiling;
+    if (before) {
+      process.chdir(before.cwd);
+      if (before.ceiling === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
+      else process.env.GIT_CEILING_DIRECTORIES = before.ceiling;
+    }
     rmSync(folder, { recursive: true, force: true });
   });
   return () => folder;
