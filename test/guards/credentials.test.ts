@@ -101,6 +101,12 @@ describe("the auth.json canary", () => {
     expect(removeCanaries(plan.canaries)).toEqual([]);
     expect(readFileSync(actual, "utf8")).toBe(LOGIN);
     expect(statSync(actual, { bigint: true }).mtimeNs).toBe(before.mtimeNs);
+    // Without canaries (probe --stage) an existing file is still a file, not "not logged in".
+    expect(planCredentials(codexHome, home, NONCE, false).credentials[0]).toEqual({
+      label: "$CODEX_HOME/auth.json",
+      path: actual,
+      onHost: "file",
+    });
   });
 
   it("a canary already gone is no error; nothing is created by its removal", () => {
