@@ -10,7 +10,7 @@ const runs = Number(process.argv[2] ?? 3);
 const cli = new URL("../dist/src/cli.js", import.meta.url).pathname;
 const scenarios = [
   ["full audit", []],
-  ["TUI step only (tui.permissions, mcp.servers)", ["--only", "tui.,mcp.servers"]],
+  ["TUI step only (tui.permissions, mcp.servers, mcp.runtime)", ["--only", "tui.,mcp.servers,mcp.runtime"]],
   ["exec + runner only (fs., net., env.)", ["--only", "fs.,net.,env.,runner.,banner.sandbox"]],
 ];
 

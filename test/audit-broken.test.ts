@@ -381,9 +381,10 @@ describe.concurrent("broken setups fail the check that owns the claim", () => {
 
 describe("a read-only folder missing from the project", () => {
   // Codex 0.169 mounts a placeholder for it, and its own sandbox helpers race on that placeholder: a launch either
-  // runs (the folder is reported absent) or refuses to start on bwrap's mount error. Both are verdicts on the
-  // missing folder, never `error` or a pass, and the project is left without Codex's placeholder.
-  it("warns that it is absent, or fails because Codex could not start on it; nothing is left behind", async () => {
+  // runs (the folder is reported absent), refuses to start on bwrap's mount error, or (seen under load) makes the
+  // placeholder after the command's sandbox was set up, so the runner's write into it lands on the host. Each is a
+  // verdict on the missing folder, never `error` or a pass, and the project is left without Codex's placeholder.
+  it("warns that it is absent, or fails because Codex could not start on it or let a write into it through; nothing is left behind", async () => {
     const site = (setup: ReferenceSetup) => join(setup.project, "www.azinstitute4autism.com");
     await withSetup(
       (s) => rmSync(site(s), { recursive: true, force: true }),
@@ -398,8 +399,8 @@ describe("a read-only folder missing from the project", () => {
           expect(run.exitCode, describeRun(run)).toBe(0);
         } else {
           expect(status, describeRun(run)).toBe("fail");
-          expect(run.observed("fs.readonly_paths")).toContain(
-            "Codex could not start its sandbox: www.azinstitute4autism.com is missing from the project",
+          expect(run.observed("fs.readonly_paths")).toMatch(
+            /Codex could not start its sandbox: www\.azinstitute4autism\.com is missing from the project|www\.azinstitute4autism\.com: write succeeded/,
           );
           expect(run.exitCode, describeRun(run)).toBe(1);
         }

@@ -23,8 +23,18 @@ describe("reference setup", () => {
         expect(
           run.stderr.split("\n").filter((line) => line !== "" && !line.startsWith("[progress] ")),
         ).toEqual([]);
-        const notPassing = run.report?.results.filter((r) => r.status !== "pass" && r.id !== "env.secrets");
+        const notPassing = run.report?.results.filter(
+          (r) => r.status !== "pass" && r.id !== "env.secrets" && r.id !== "net.profile_rules",
+        );
         expect(notPassing).toEqual([]);
+        // The README's profile lists no domain and leaves Codex's proxy off: no network rule to prove.
+        expect([
+          run.status("net.profile_rules"),
+          run.report?.results.find((r) => r.id === "net.profile_rules")?.observed,
+        ]).toEqual([
+          "skip",
+          "no network rules to prove: Codex's managed proxy is off and the profile lists no domains",
+        ]);
         // The launch env carried a secret-looking variable: reported by name, never by value.
         expect(run.status("env.secrets")).toBe("warn");
         expect(run.observed("env.secrets")).toContain("MY_API_TOKEN");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { checks } from "../checks/index.js";
 import { asksForHelp, parseCommandArgs } from "../src/commands/args.js";
 import { RUN_OPTIONS, selection } from "../src/commands/options.js";
 import { runArgs, runCli, withSetup } from "./helpers/audit.js";
@@ -53,8 +54,8 @@ describe("--only / --skip selectors", () => {
 
   it.each([
     [["runner"], ["runner.report"]],
-    [["net"], ["net.registry", "net.tls_verify"]],
-    [["net."], ["net.registry", "net.tls_verify"]],
+    [["net"], ["net.profile_rules", "net.registry", "net.tls_verify"]],
+    [["net."], ["net.profile_rules", "net.registry", "net.tls_verify"]],
     [
       ["fs.auth_json", "host"],
       ["fs.auth_json", "host.sandbox"],
@@ -66,7 +67,7 @@ describe("--only / --skip selectors", () => {
   it("--skip takes areas too", () => {
     const all = ids([]);
     const skipped = ids([], ["fs", "net", "runner", "env"]);
-    expect(all.length - skipped.length).toBe(11);
+    expect(all.length - skipped.length).toBe(14);
     expect(skipped.some((id) => /^(fs|net|runner|env)\./.test(id))).toBe(false);
   });
 
@@ -76,7 +77,7 @@ describe("--only / --skip selectors", () => {
 });
 
 describe("a real run selected by area", () => {
-  it("--only config --skip config.mcp_approval_tables,config.project_override runs config.profile alone", async () => {
+  it("--only config --skip config.mcp_approval_tables,config.project_override,config.layers runs config.profile alone", async () => {
     await withSetup(
       () => {},
       async (setup) => {
@@ -86,12 +87,14 @@ describe("a real run selected by area", () => {
             "--only",
             "config",
             "--skip",
-            "config.mcp_approval_tables,config.project_override",
+            "config.mcp_approval_tables,config.project_override,config.layers",
             "--quiet",
           ),
           { env: setup.env, cwd: setup.root },
         );
-        expect(run.stderr).toBe("codex-smoke: 1 passed, 21 skipped; report: reports/codex-smoke.json\n");
+        expect(run.stderr).toBe(
+          `codex-smoke: 1 passed, ${checks.length - 1} skipped; report: reports/codex-smoke.json\n`,
+        );
         expect(run.exitCode).toBe(0);
       },
     );

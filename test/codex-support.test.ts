@@ -172,6 +172,7 @@ describe("the support floor", () => {
       "sideEffects",
       "tui",
       "mcpGet",
+      "mcpRuntime",
     ] as const) {
       expect(refused[name]).toEqual({
         ok: false,

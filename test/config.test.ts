@@ -19,7 +19,13 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 const read = (launcherOverrides: string[] = []) =>
-  readConfigLayers({ codexHome, profileName: "azi4a2-autonomous", project, launcherOverrides });
+  readConfigLayers({
+    codexHome,
+    home: codexHome,
+    profileName: "azi4a2-autonomous",
+    project,
+    launcherOverrides,
+  });
 
 describe("readConfigLayers", () => {
   it("reads base < profile < launcher -c, tables merged key by key", () => {

@@ -14,12 +14,16 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gitDirChanged, gitDirIdentity, hostGit } from "../src/audit/host-git.js";
 import type { ReferenceSetup } from "../src/demo/reference-setup.js";
 import { audit, launcherAddsArgs, withSetup } from "./helpers/audit.js";
 
-const root = mkdtempSync(join(tmpdir(), "codex-smoke-host-git-"));
+// Made in beforeAll, not while the file is collected: a run that filters every test out never runs afterAll.
+let root = "";
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), "codex-smoke-host-git-"));
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A script that records that it ran (and which process ran git) in `markers`, then succeeds. */

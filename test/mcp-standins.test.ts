@@ -23,10 +23,10 @@ describe("stdio stand-in (playwright), run as the reference setup configures it"
   beforeAll(async () => {
     setup = await buildReferenceSetup();
     const profile = parse(await readFile(setup.profileFile, "utf8")) as {
-      mcp_servers: { playwright: { command: string; args: string[] } };
+      mcp_servers: { playwright: { command: string; args: string[]; env: Record<string, string> } };
     };
-    const { command, args } = profile.mcp_servers.playwright;
-    child = spawn(command, args, { stdio: ["pipe", "pipe", "inherit"] });
+    const { command, args, env } = profile.mcp_servers.playwright;
+    child = spawn(command, args, { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...env } });
     replies = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
   });
 
@@ -67,6 +67,8 @@ describe("stdio stand-in (playwright), run as the reference setup configures it"
       params: { name: "browser_navigate", arguments: { url: "http://a.test/" } },
     });
     expect((await next()).result.content[0].text).toContain("http://a.test/");
+    // Its --log: a caller can tell which calls the setup's own server received.
+    expect(setup.mcpCalls().playwright).toEqual(["browser_navigate"]);
 
     send({ jsonrpc: "2.0", id: 3, method: "ping" });
     expect(await next()).toEqual({ jsonrpc: "2.0", id: 3, result: {} });

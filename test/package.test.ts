@@ -199,16 +199,19 @@ describe("the packed tarball", () => {
     expect(demo.exitCode).toBe(2);
   });
 
-  it("demo with a Codex on PATH audits the reference setup with it: every check passes", async () => {
+  it("demo with a Codex on PATH audits the reference setup with it: every check passes (no network rules to prove: skipped)", async () => {
     const bin = join(dir, "user-bin");
     mkdirSync(bin);
     symlinkSync(findCodexInstall().bin, join(bin, "codex"));
     const out = join(dir, "demo-reports");
     const args = ["demo", "--registry", await loopbackRegistry(), "--format", "json", "--out", out];
     const demo = await npx(args, userEnv([bin]));
-    expect(demo.stderr).toMatch(new RegExp(`(^|\\n)codex-smoke: ${checks.length} passed; report: \\S+\\n$`));
+    expect(demo.stderr).toMatch(
+      new RegExp(`(^|\\n)codex-smoke: ${checks.length - 1} passed, 1 skipped; report: \\S+\\n$`),
+    );
     expect(demo.exitCode).toBe(0);
     const report = readReport(join(out, "codex-smoke.json"));
+    expect(report.results.filter((r) => r.status === "skip").map((r) => r.id)).toEqual(["net.profile_rules"]);
     expect(report.target.codexPath).toBe(join(bin, "codex"));
     expect(report.target.codexVersion).toBe("0.169.0");
   });
@@ -234,7 +237,8 @@ describe("the packed tarball", () => {
       const report = readReport(join(out, "codex-smoke.json"));
       expect(report.target.codexVersion).toBe("0.169.0");
       expect(report.target.codexPath).toBe(join(setup.root, "bin", "codex"));
-      // Every launch went through the wrapper: the version probe, exec, the sandbox, the TUI, mcp get per server.
+      // Every launch went through the wrapper: the version probe, exec, the sandbox, the two interactive sessions
+      // (the TUI's /status and /mcp verbose, the MCP runtime turn), mcp get per server.
       const calls = readFileSync(log, "utf8").trimEnd().split("\n");
       const profile = "--profile azi4a2-autonomous ";
       expect(calls).toContain("--version");
@@ -242,7 +246,7 @@ describe("the packed tarball", () => {
       expect(calls.filter((line) => line.startsWith("sandbox "))).toHaveLength(1);
       expect(
         calls.filter((line) => line.startsWith(profile) && line.includes(" --no-alt-screen ")),
-      ).toHaveLength(1);
+      ).toHaveLength(2);
       expect(calls.filter((line) => line.startsWith(profile) && / mcp get \w+$/.test(line))).toHaveLength(2);
     } finally {
       await setup.dispose();

@@ -1,5 +1,6 @@
 // The in-sandbox runner: its probes outside any sandbox (where everything succeeds), the bundled file as the
 // sandbox gets it, and both parts inside the real Codex sandbox under a README-like profile.
+
 import { randomBytes } from "node:crypto";
 import {
   existsSync,
@@ -15,6 +16,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killGroup } from "../src/core/processes.js";
@@ -85,7 +87,11 @@ function inputFor(setup: ReturnType<typeof makeSetup>, extra: Partial<RunnerInpu
     nonce,
     project: setup.project,
     home: setup.home,
-    reports: { local: join(staging, "report.local.json"), net: join(staging, "report.net.json") },
+    reports: {
+      local: join(staging, "report.local.json"),
+      net: join(staging, "report.net.json"),
+      domains: join(staging, "report.domains.json"),
+    },
     hostNamespaces: ownNamespaces(),
     isRepo: existsSync(join(setup.project, ".git")),
     authJson: [{ label: "~/.codex/auth.json", path: join(setup.home, ".codex/auth.json") }],
@@ -248,7 +254,7 @@ describe("the bundled runner file", () => {
     rmSync(join(setup.home, ".curlrc"));
   });
 
-  it("prints the report on one line when it cannot write it", async () => {
+  it("prints the report on one line, gzipped and base64-encoded, when it cannot write it", async () => {
     const input = inputFor(setup, {});
     input.reports.local = join(setup.root, "missing-dir/report.json");
     const result = await runBundle(input, "local", setup.project);
@@ -256,9 +262,11 @@ describe("the bundled runner file", () => {
     const lines = result.stdout.split("\n");
     expect(lines[0]).toBe(`CODEX_SMOKE_RUNNER nonce=${input.nonce} part=local report=failed:ENOENT`);
     const reportLine = lines.find((line) => line.startsWith("CODEX_SMOKE_REPORT "));
-    expect((JSON.parse(reportLine?.slice("CODEX_SMOKE_REPORT ".length) ?? "") as LocalReport).nonce).toBe(
-      input.nonce,
-    );
+    const packed = Buffer.from(reportLine?.slice("CODEX_SMOKE_REPORT ".length) ?? "", "base64");
+    expect((JSON.parse(gunzipSync(packed).toString("utf8")) as LocalReport).nonce).toBe(input.nonce);
+    // It is the last line and fits the ~5 000 characters of a command's tail that Codex hands the model.
+    expect(lines.filter(Boolean).at(-1)).toBe(reportLine);
+    expect(reportLine?.length).toBeLessThan(5_000);
   });
 });
 

@@ -115,6 +115,7 @@ async function closedLoopbackPort(): Promise<number> {
 function verdicts(setup: ReferenceSetup, tui: TuiFacts) {
   const config = readConfigLayers({
     codexHome: setup.codexHome,
+    home: setup.home,
     profileName: setup.profileName,
     project: setup.project,
     launcherOverrides: [],

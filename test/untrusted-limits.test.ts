@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runnerFacts } from "../src/audit/facts.js";
 import { MAX_REPORT_BYTES, parseRunnerReport, UntrustedInputError } from "../src/audit/untrusted.js";
 import { parseBoundedJson } from "../src/core/bounded-json.js";
@@ -108,32 +108,36 @@ describe("a depth bomb in a live session's report (real CLI)", () => {
 });
 
 describe("JSON input files the user names get the same caps (--expect, --baseline, diff)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "codex-smoke-inputs-"));
+  // Made in beforeAll, not while the file is collected: a run that filters these tests out (`-t`, Stryker) would
+  // never run the afterAll that removes it.
+  let dir = "";
+  const file = (name: string) => join(dir, name);
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "codex-smoke-inputs-"));
+    writeFileSync(file("codex-auto"), "#!/bin/sh\n", { mode: 0o755 });
+    execFileSync("mkfifo", [file("fifo.json")]);
+    writeFileSync(file("big.json"), `[${"0,".repeat(1024 * 1024)}0]`);
+    writeFileSync(file("deep.json"), depthBomb());
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const env = { PATH: process.env.PATH ?? "", HOME: dir };
-  const launcher = join(dir, "codex-auto");
-  writeFileSync(launcher, "#!/bin/sh\n", { mode: 0o755 });
-  const fifo = join(dir, "fifo.json");
-  execFileSync("mkfifo", [fifo]);
-  const big = join(dir, "big.json");
-  writeFileSync(big, `[${"0,".repeat(1024 * 1024)}0]`);
-  const deep = join(dir, "deep.json");
-  writeFileSync(deep, depthBomb());
 
   it.each([
-    ["a FIFO", fifo, "not a regular file"],
-    ["a file over 2 MB", big, "larger than 2097152 bytes"],
-    ["a 400k-deep nesting", deep, "nested deeper than 64 levels"],
-  ])("%s is one line naming the file (exit 2), never a hang or a crash", async (_kind, file, why) => {
+    ["a FIFO", "fifo.json", "not a regular file"],
+    ["a file over 2 MB", "big.json", "larger than 2097152 bytes"],
+    ["a 400k-deep nesting", "deep.json", "nested deeper than 64 levels"],
+  ])("%s is one line naming the file (exit 2), never a hang or a crash", async (_kind, name, why) => {
+    const input = file(name);
+    const launcher = file("codex-auto");
+    const env = { PATH: process.env.PATH ?? "", HOME: dir };
     for (const args of [
-      ["diff", file, file],
-      ["run", "--launcher", launcher, "--expect", file],
-      ["run", "--launcher", launcher, "--baseline", file],
+      ["diff", input, input],
+      ["run", "--launcher", launcher, "--expect", input],
+      ["run", "--launcher", launcher, "--baseline", input],
     ]) {
       const result = await runCli(args, { env, cwd: dir, timeoutMs: 20_000 });
       expect(result.exitCode, args.join(" ")).toBe(2);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
-      expect(result.stderr).toContain(file);
+      expect(result.stderr).toContain(input);
       expect(result.stderr).toContain(why);
     }
   });

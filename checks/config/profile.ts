@@ -1,6 +1,7 @@
 import { join } from "node:path";
+import { type LayerConflict, readLayerSettings } from "../../src/audit/settings.js";
 import { defineCheck, outcome } from "../../src/core/define-check.js";
-import type { ConfigFacts, Expectations } from "../../src/core/model.js";
+import { type ConfigFacts, type Expectations, notGathered } from "../../src/core/model.js";
 import { fileLineColumn, isTable, lookup, settingSource, tomlValue } from "../_shared.js";
 
 const DENY = new Set(["none", "deny"]);
@@ -25,9 +26,23 @@ export default defineCheck({
     if (parseErrors.length > 0) {
       return outcome("fail", `${config.profile.path} parses`, parseErrors[0] as string, parseErrors);
     }
+    const legacy = legacySettings(config);
     const problems = [...permissionProblems(config, expect), ...settingProblems(config, expect)];
     if (problems.length > 0) return outcome("fail", expected, problems[0] as string, problems);
     const name = config.effective.default_permissions as string;
+    const overridden = legacy[0];
+    if (overridden) {
+      return {
+        ...outcome(
+          "warn",
+          expected,
+          `${overridden.text}: a legacy sandbox setting; config.layers judges from the launches whether it replaces the profile; latent: ${overridden.hazard}`,
+          legacy.map((c) => `${c.text}: ${c.hazard}`),
+        ),
+        remediation:
+          "Remove `sandbox_mode` and `[sandbox_workspace_write]` from every config file: the permission profile alone should decide the sandbox.",
+      };
+    }
     return outcome("pass", expected, `default_permissions = "${name}" declares the claimed permissions`, [
       config.profile.path,
       // A pass means permissionProblems found a filesystem table with ":minimal" in it.
@@ -102,18 +117,18 @@ function permissionProblems(config: ConfigFacts, expect: Expectations): string[]
   return problems;
 }
 
+/**
+ * Legacy sandbox settings in the layers Codex loads. Read statically they are a warning: whether one replaces the
+ * profile is the launches' to show (decisions §25), which config.layers judges; this check stays launch-free.
+ */
+function legacySettings(config: ConfigFacts): LayerConflict[] {
+  const unseen = notGathered("config.profile reads the files only");
+  const runtime = { runner: unseen, tui: unseen, exec: unseen, network: unseen };
+  return readLayerSettings(config, runtime).conflicts.filter((c) => c.setting === "sandbox");
+}
+
 function settingProblems(config: ConfigFacts, expect: Expectations): string[] {
   const problems: string[] = [];
-  for (const file of [config.base, config.profile]) {
-    for (const key of ["sandbox_mode", "sandbox_workspace_write"]) {
-      if (file.data?.[key] !== undefined) {
-        problems.push(`${file.path} sets ${key}: legacy sandbox settings replace the permission profile`);
-      }
-    }
-  }
-  for (const o of config.launcherOverrides) {
-    if (/^(sandbox_mode|sandbox_workspace_write)\b/.test(o.key)) problems.push(`launcher passes -c ${o.raw}`);
-  }
   const webSearch = settingSource(config, "web_search");
   if (webSearch?.value !== expect.webSearch) {
     problems.push(

@@ -29,18 +29,19 @@ interface InputItem {
   output?: unknown;
 }
 
-type OutputItem =
-  | { type: "function_call"; call_id: string; name: string; arguments: string }
+export type OutputItem =
+  | { type: "function_call"; call_id: string; name: string; namespace?: string; arguments: string }
   | { type: "message"; role: "assistant"; id: string; content: Array<{ type: "output_text"; text: string }> };
 
-/** The text of a function_call_output; Codex sends a string, content arrays are accepted too. */
-function outputText(output: unknown): string {
+/** The text of a function_call_output; Codex sends a string, or (MCP results from 0.169 on) content parts. */
+export function outputText(output: unknown): string {
   if (typeof output === "string") return output;
   if (Array.isArray(output)) return output.map((part) => (part as { text?: string }).text ?? "").join("");
   return JSON.stringify(output ?? "");
 }
 
-const RUNNING = /Process running with session ID (\d+)/;
+/** An output that says its command still runs (the mock polls it); every other output ends one command. */
+export const RUNNING = /Process running with session ID (\d+)/;
 
 /** The next step of the conversation, given the request's `input` items: poll, run the next command, or finish. */
 function nextOutputItem(input: InputItem[], commands: readonly string[], requestNumber: number): OutputItem {
@@ -68,8 +69,8 @@ function nextOutputItem(input: InputItem[], commands: readonly string[], request
   };
 }
 
-/** The three SSE events Codex needs for one response. */
-function sseEvents(item: OutputItem, requestNumber: number): string {
+/** The SSE events Codex needs for one response: created, each output item, completed. */
+export function sseEvents(items: readonly OutputItem[], requestNumber: number): string {
   const id = `resp_codex_smoke_${requestNumber}`;
   const usage = {
     input_tokens: 0,
@@ -80,16 +81,40 @@ function sseEvents(item: OutputItem, requestNumber: number): string {
   };
   const events = [
     { type: "response.created", response: { id } },
-    { type: "response.output_item.done", item },
+    ...items.map((item) => ({ type: "response.output_item.done", item })),
     { type: "response.completed", response: { id, usage } },
   ];
   return events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join("");
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * `-c` argument pairs that make Codex use a mock at `baseUrl` (`http://127.0.0.1:PORT/v1`) as its model. The names
+ * are this run's own: the launcher sees the appended arguments, and a fixed name would mark an audit.
+ */
+export function mockProviderOverrides(baseUrl: string): string[] {
+  const provider = `p${randomBytes(4).toString("hex")}`;
+  const model = `m${randomBytes(4).toString("hex")}`;
+  return [
+    "-c",
+    `model_provider="${provider}"`,
+    "-c",
+    `model="${model}"`,
+    "-c",
+    // Retries off: a broken turn fails in a second instead of after half a minute of backoff.
+    `model_providers.${provider}={name="${provider}",base_url="${baseUrl}",wire_api="responses",request_max_retries=0,stream_max_retries=0}`,
+  ];
+}
+
+/** `GET /v1/models`: the TUI asks once per CODEX_HOME; an empty list makes it use fallback metadata. */
+export function answerModels(res: ServerResponse): void {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify({ data: [] }));
 }
 
 export async function startMockResponses(opts: { commands: readonly string[] }): Promise<MockResponses> {
@@ -99,9 +124,7 @@ export async function startMockResponses(opts: { commands: readonly string[] }):
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? "").split("?")[0];
     if (req.method === "GET" && path === "/v1/models") {
-      // The TUI asks once per CODEX_HOME; an empty list makes it use fallback metadata for the mock model.
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ data: [] }));
+      answerModels(res);
       return;
     }
     if (req.method !== "POST" || path !== "/v1/responses") {
@@ -125,7 +148,7 @@ export async function startMockResponses(opts: { commands: readonly string[] }):
       .map((i) => outputText(i.output));
     outputs.push(...seen.slice(outputs.length));
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    res.end(sseEvents(nextOutputItem(input, opts.commands, requestNumber), requestNumber));
+    res.end(sseEvents([nextOutputItem(input, opts.commands, requestNumber)], requestNumber));
   };
 
   const server = createServer((req, res) => {
@@ -136,21 +159,11 @@ export async function startMockResponses(opts: { commands: readonly string[] }):
   });
   const port = await listenOnLoopback(server);
   const baseUrl = `http://127.0.0.1:${port}/v1`;
-  // Names of this run's own: the launcher sees the appended arguments, and a fixed name would mark an audit.
-  const provider = `p${randomBytes(4).toString("hex")}`;
-  const model = `m${randomBytes(4).toString("hex")}`;
+  const overrides = mockProviderOverrides(baseUrl);
 
   return {
     baseUrl,
-    providerOverrides: () => [
-      "-c",
-      `model_provider="${provider}"`,
-      "-c",
-      `model="${model}"`,
-      "-c",
-      // Retries off: a broken turn fails in a second instead of after half a minute of backoff.
-      `model_providers.${provider}={name="${provider}",base_url="${baseUrl}",wire_api="responses",request_max_retries=0,stream_max_retries=0}`,
-    ],
+    providerOverrides: () => overrides,
     commandOutputs: () => [...outputs],
     requestCount: () => requests,
     close: () =>

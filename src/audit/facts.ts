@@ -1,6 +1,7 @@
 // Phase 6: raw launch outcomes and host observations turned into the facts checks read. Every text that may carry
 // a secret passes through `redact` here, before any check or reporter sees it.
 
+import { gunzipSync } from "node:zlib";
 import type {
   ConfigFacts,
   ExecFacts,
@@ -18,12 +19,21 @@ import { parseObservedArgv, readLauncherStatic } from "../gather/launcher-static
 import { parseProxyKill } from "../gather/proxy-kill.js";
 import type { Shim } from "../gather/shim.js";
 import { isSecretName } from "../runner/secrets.js";
-import type { LocalReport, NetReport, RunnerInput } from "../runner/types.js";
-import { parseRunnerReport, UntrustedInputError } from "./untrusted.js";
+import type { NetReport, RunnerInput } from "../runner/types.js";
+import { partOutputs } from "./rule-facts.js";
+import { parseRunnerReport, type ReportOf, UntrustedInputError } from "./untrusted.js";
 
 /** The shell's exit code for a command it cannot find: Codex is missing, so nothing about the setup was learnt. */
 const COMMAND_NOT_FOUND = 127;
 const REPORT_LINE_PREFIX = "CODEX_SMOKE_REPORT ";
+/** A report is at most this big unpacked, as a report file (untrusted.ts): a gzip bomb stops here. */
+const MAX_REPORT_BYTES = 2 * 1024 * 1024;
+
+/** The model channel's report: base64 of the gzipped JSON (the runner's), or plain JSON (a runner before that). */
+function channelReport(payload: string): string {
+  if (payload.startsWith("{")) return payload;
+  return gunzipSync(Buffer.from(payload, "base64"), { maxOutputLength: MAX_REPORT_BYTES }).toString("utf8");
+}
 
 function joinedLines(text: string, count: number): string {
   return text
@@ -96,7 +106,7 @@ function runnerPart<P extends "local" | "net">(
   staged: StagedReports,
   part: P,
   outputs: string[],
-): Fact<P extends "local" ? LocalReport : NetReport> {
+): Fact<ReportOf<P>> {
   const { input } = staged;
   const path = input.reports[part];
   let fileProblem: string;
@@ -110,7 +120,12 @@ function runnerPart<P extends "local" | "net">(
     if (!line.startsWith(REPORT_LINE_PREFIX)) continue;
     try {
       return gathered(
-        parseRunnerReport(line.slice(REPORT_LINE_PREFIX.length), "model channel", part, input.nonce),
+        parseRunnerReport(
+          channelReport(line.slice(REPORT_LINE_PREFIX.length)),
+          "model channel",
+          part,
+          input.nonce,
+        ),
       );
     } catch {
       // another part's line, or not ours
@@ -130,7 +145,11 @@ export function runnerFacts(
   const why = exec ? whyNoReport(exec, outputs) : null;
   const local = runnerPart(staged, "local", outputs);
   const net = runnerPart(staged, "net", outputs);
-  const killedBy = outputs.map(parseProxyKill).find((m) => m !== null) ?? null;
+  // The net part's own kill: a domain probe's command (after the runner's parts) is killed for its own domain.
+  const killedBy =
+    partOutputs(outputs)
+      .map(parseProxyKill)
+      .find((m) => m !== null) ?? null;
   return {
     runner: local.ok ? local : notGathered(why ?? local.error),
     network: net.ok
@@ -223,12 +242,14 @@ export function launcherFacts(opts: {
 
 export function configFacts(opts: {
   codexHome: string;
+  home: string;
   project: string;
   profile: string;
   launcher: LauncherFacts;
 }): ConfigFacts {
   return readConfigLayers({
     codexHome: opts.codexHome,
+    home: opts.home,
     profileName: opts.profile,
     project: opts.project,
     launcherOverrides: (opts.launcher.observed.exec?.parsed.overrides ?? []).map((o) => o.raw),

@@ -29,6 +29,8 @@ import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
+import { runtimeServers } from "../gather/mcp-runtime.js";
+import { activeProfile } from "../gather/profile-rules.js";
 import { findOnPath, installShim } from "../gather/shim.js";
 import { tuiArgs } from "../gather/tui.js";
 import type { RunnerPart } from "../runner/types.js";
@@ -37,12 +39,16 @@ import { configFacts, execFacts, launcherFacts, mcpGetFact, runnerFacts } from "
 import { sessionIdOf, watchSessions } from "./history.js";
 import { hashFiles, launcherFiles, realPathOf } from "./launcher-files.js";
 import { appendedExecArgs, type LaunchContext, type Launched, launchAll } from "./launches.js";
+import { racingMountPoints } from "./mount-race.js";
 import { type AuditPlan, planAudit } from "./plan.js";
 import { acceptProbeReport, type StagingRecord } from "./probe-staging.js";
 import type { HostRecord } from "./record.js";
 import { removePlaceholders, restoreHost } from "./restore.js";
+import { domainRuleFacts } from "./rule-facts.js";
+import { removeRootPlaceholders } from "./rule-restore.js";
 import { execPrompt, gatherRegistry, startModel } from "./services.js";
 import { type AuditSession, openSession } from "./session.js";
+import { readLayerSettings } from "./settings.js";
 import { outsideWriteDirs, readStagedReport, type Staged, stageRunner, unstage } from "./stage.js";
 import { writableEntries } from "./writable.js";
 
@@ -105,10 +111,13 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const restore = staged ? restoreOnce(session, staged.record) : null;
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
-    const launched = await launchPhase(opts, session, plan, staged, { codex, support, redact });
+    const launched = await launchPhase(opts, session, plan, staged, { codex, support, redact, launcherText });
     const sideEffects: Facts["sideEffects"] = restore ? gathered(await restore()) : notGathered("not needed");
-    const sessionId = launched.tui.ok ? sessionIdOf(launched.tui.value.statusScreen) : null;
-    sessions.forget({ sessionId, startedAt: launchesStarted, endedAt: Date.now() });
+    sessions.forget({
+      sessionIds: interactiveSessions(launched),
+      startedAt: launchesStarted,
+      endedAt: Date.now(),
+    });
     const gatheredFacts = assembleFacts(opts, session, launched, staged, {
       registry,
       sideEffects,
@@ -175,9 +184,10 @@ async function stage(
   const profile = opts.profile ?? statics.profile ?? opts.expect.profile;
   const preliminary = readConfigLayers({
     codexHome: opts.codexHome,
+    home: opts.home,
     profileName: profile,
     project: opts.project,
-    launcherOverrides: [],
+    launcherOverrides: statics.overrides.map((override) => override.raw),
   });
   const canary = join(session.runDir, `canary-${session.nonce}.txt`);
   // A host-only file (the run dir is private): readable inside means the filesystem is not confined.
@@ -202,6 +212,15 @@ async function stage(
     placeCanaries: true,
     launcherFiles: launcherFiles(opts.launcher, opts.project, statics.files),
     watched: true,
+    rules: {
+      profile: activeProfile(preliminary.effective, {
+        home: opts.home,
+        project: opts.project,
+        tmpdir: opts.env.TMPDIR,
+      }),
+      effective: preliminary.effective,
+      probeDomains: true,
+    },
   });
   session.onClose(() => void staged.unstage());
   return staged;
@@ -212,7 +231,10 @@ async function stage(
 function restoreOnce(session: AuditSession, record: HostRecord): () => Promise<SideEffectFacts> {
   // Last of all (closing kills every marked process first): a sandbox helper that was still mounting when the
   // restore ran (an interrupt, a race) may have left an empty placeholder since.
-  session.onClose(() => void removePlaceholders(record));
+  session.onClose(() => {
+    removePlaceholders(record);
+    removeRootPlaceholders(record.ruleRoots ?? []);
+  });
   let restoring: Promise<SideEffectFacts> | null = null;
   const restore = () => {
     restoring ??= restoreHost(record);
@@ -229,7 +251,12 @@ async function launchPhase(
   session: AuditSession,
   plan: AuditPlan,
   staged: (Pick<Staged, "input"> & { commands?: string[] }) | null,
-  codex: { codex: string | null; support: CodexSupport | null; redact: (s: string) => string },
+  codex: {
+    codex: string | null;
+    support: CodexSupport | null;
+    redact: (s: string) => string;
+    launcherText: string;
+  },
 ): Promise<LaunchPhase> {
   const { redact } = codex;
   // `run --probe-report`: the runner already ran in the live session; the exec launch only reads the header.
@@ -250,6 +277,7 @@ async function launchPhase(
     execArgs: execAppendedArgs(codex.support),
     prompt: execPrompt(opts.agent, commands),
     expectedServers: expectedMcpServers(opts.expect),
+    ...launchPlan(opts, codex.launcherText),
     redact,
     interrupted: session.interrupted,
     onProgress: opts.onProgress,
@@ -284,6 +312,7 @@ function assembleFacts(
   });
   const config = configFacts({
     codexHome: opts.codexHome,
+    home: opts.home,
     project: opts.project,
     profile: launcher.profile ?? opts.expect.profile,
     launcher,
@@ -313,10 +342,41 @@ function assembleFacts(
     runner: cut(hostUnusable ?? runner),
     network: cut(hostUnusable ?? network),
     credentials: staged ? gathered(staged.record.credentials) : notGathered("not needed"),
+    ...ruleFacts(staged, exec, (fact) => cut(hostUnusable ?? fact)),
     sideEffects: cut(hostUnusable ?? host.sideEffects),
     tui: cut(launched.tui),
     mcpGet: cut(launched.mcpGet.length > 0 ? mcpGetFact(launched.mcpGet) : notGathered("not needed")),
     staging: host.staging,
+    mcpRuntime: cut(launched.mcpRuntime.fact),
+  };
+}
+
+/** The setup's own rules: what the host listed and planned at staging, and the domain probes' outcomes. */
+function ruleFacts(
+  staged: Pick<Staged, "input" | "record"> | null,
+  exec: Facts["exec"],
+  launchBased: <T>(fact: Fact<T>) => Fact<T>,
+): Pick<Facts, "credentialFiles" | "profileRules" | "domainRules"> {
+  const record = staged?.record;
+  const liveSession = "staged for a live session without probes for the profile's own rules";
+  if (!record) {
+    const none = notGathered("not needed");
+    return { credentialFiles: none, profileRules: none, domainRules: none };
+  }
+  return {
+    credentialFiles: record.credentialFiles ? gathered(record.credentialFiles) : notGathered(liveSession),
+    profileRules: record.rules
+      ? gathered({ profile: record.rulesProfile ?? null, rules: record.rules })
+      : notGathered(liveSession),
+    domainRules: record.domains
+      ? launchBased(
+          domainRuleFacts(
+            { input: staged.input, read: () => readStagedReport(record, "domains") },
+            record.domains,
+            exec,
+          ),
+        )
+      : notGathered(liveSession),
   };
 }
 
@@ -378,10 +438,64 @@ function buildReport(
       codexVersion: run.codex.version ?? hostSandbox?.codexVersion ?? header?.version ?? "unknown",
       codexPath: run.codex.path ?? "not found",
       execHeader: recordedExecHeader(header),
+      ...(facts.config.ok
+        ? {
+            settings: readLayerSettings(facts.config.value, {
+              runner: facts.runner,
+              tui: facts.tui,
+              exec: facts.exec,
+              network: facts.network,
+            }).settings,
+          }
+        : {}),
     },
     summary: summarize(results),
     incomplete: run.incomplete,
     results,
+  };
+}
+
+/**
+ * The id of each interactive session the audit started (null where it was not seen), for their traces. A session
+ * Codex refused to start left none.
+ */
+function interactiveSessions(launched: Launched): Array<string | null> {
+  const { tui, mcpRuntime } = launched;
+  const ids: Array<string | null> = [];
+  if (launched.started.has("tui") && !(tui.ok && tui.value.refused))
+    ids.push(tui.ok ? sessionIdOf(tui.value.statusScreen) : null);
+  if (launched.started.has("mcp runtime") && !(mcpRuntime.fact.ok && mcpRuntime.fact.value.refused))
+    ids.push(mcpRuntime.sessionId);
+  return ids;
+}
+
+/** The launcher and the config layers as written (read statically): what the launches are planned from. */
+function staticSetup(opts: AuditOptions, launcherText: string) {
+  const launcher = readLauncherStatic(opts.launcher, launcherText);
+  const config = readConfigLayers({
+    codexHome: opts.codexHome,
+    home: opts.home,
+    profileName: opts.profile ?? launcher.profile ?? opts.expect.profile,
+    project: opts.project,
+    launcherOverrides: launcher.overrides.map((override) => override.raw),
+  });
+  return { launcher, config };
+}
+
+/**
+ * Each expected server's transport, and the other servers, for the MCP runtime session; and the mount points Codex
+ * makes at each start, which concurrent starts would race on.
+ */
+function launchPlan(opts: AuditOptions, launcherText: string) {
+  const { launcher, config } = staticSetup(opts, launcherText);
+  const profile = activeProfile(config.effective, {
+    home: opts.home,
+    project: opts.project,
+    tmpdir: opts.env.TMPDIR,
+  });
+  return {
+    runtimeServers: runtimeServers(config.effective, expectedMcpServers(opts.expect)),
+    racingMountPoints: racingMountPoints(profile, launcher, opts.project),
   };
 }
 

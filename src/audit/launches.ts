@@ -1,14 +1,20 @@
 // Phase 4: every Codex launch the plan asks for, through the user's launcher, concurrently (bounded by
 // --concurrency): the host's own `codex sandbox` control, one `exec` whose agent runs the runner, one interactive
-// session, and `mcp get` per server. Each returns its raw outcome; turning outcomes into facts is the next phase.
+// session, a second one whose turn calls MCP stand-ins (src/gather/mcp-runtime.ts), and `mcp get` per server. Each returns its raw outcome; turning outcomes into facts is the next phase.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type OnProgress, tracked } from "../commands/progress.js";
-import type { Facts, LaunchKind, McpGetFacts } from "../core/model.js";
+import type { Fact, Facts, LaunchKind, McpGetFacts } from "../core/model.js";
 import { notGathered } from "../core/model.js";
 import { probeHostSandbox } from "../gather/host-sandbox.js";
 import { type LaunchResult, launch } from "../gather/launch.js";
 import { runMcpGet } from "../gather/mcp-get.js";
+import {
+  type McpRuntimeOptions,
+  type McpRuntimeOutcome,
+  type RuntimeServers,
+  runMcpRuntime,
+} from "../gather/mcp-runtime.js";
 import type { Shim } from "../gather/shim.js";
 import { runTuiSession, tuiArgs } from "../gather/tui.js";
 import type { AuditPlan } from "./plan.js";
@@ -30,6 +36,11 @@ export interface LaunchContext {
   execArgs: string[];
   prompt: string;
   expectedServers: readonly string[];
+  /** Each expected server's transport, and the other servers, for the MCP runtime session's stand-ins. */
+  runtimeServers: RuntimeServers;
+  /** Mount points Codex makes at each start (src/audit/mount-race.ts): while any is missing, the interactive
+   * sessions start after exec has ended instead of racing its sandbox's start. */
+  racingMountPoints: readonly string[];
   redact: (text: string) => string;
   interrupted: () => NodeJS.Signals | null;
   onProgress: OnProgress | undefined;
@@ -39,7 +50,10 @@ export interface Launched {
   hostSandbox: Facts["hostSandbox"];
   exec: LaunchResult | null;
   tui: Facts["tui"];
+  mcpRuntime: McpRuntimeOutcome;
   mcpGet: Array<[string, McpGetFacts]>;
+  /** The labels of the launches that started (an interrupt stops the others before they start). */
+  started: ReadonlySet<string>;
 }
 
 /** A tiny semaphore: `--concurrency` bounds parallel Codex launches. */
@@ -69,9 +83,17 @@ export function appendedExecArgs(ctx: LaunchContext): string[] {
 
 export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<Launched> {
   const limit = limiter(Math.max(1, ctx.concurrency));
-  // A launch not started before an interrupt is not started at all.
+  const started = new Set<string>();
+  const run: Run = {
+    // A launch not started before an interrupt is not started at all.
+    slot: (fallback, task) => limit(() => (ctx.interrupted() ? Promise.resolve(fallback) : task())),
+    track: (label, task) => {
+      started.add(label);
+      return tracked(ctx.onProgress, label, task);
+    },
+  };
   const guarded = <T>(label: string, fallback: T, task: () => Promise<T>) =>
-    limit(() => (ctx.interrupted() ? Promise.resolve(fallback) : tracked(ctx.onProgress, label, task)));
+    run.slot(fallback, () => run.track(label, task));
   const interruptedFact = notGathered(`interrupted before it was gathered`);
 
   const hostSandbox = plan.hostSandbox
@@ -97,19 +119,8 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
         }),
       )
     : Promise.resolve(null);
-  const tui: Promise<Facts["tui"]> = plan.tui
-    ? guarded("tui", interruptedFact, () =>
-        runTuiSession({
-          launcher: ctx.launcher,
-          project: ctx.project,
-          env: envFor(ctx, "tui"),
-          extraArgs: [...tuiArgs(ctx.project), ...ctx.providerArgs],
-          timeoutMs: ctx.timeoutMs,
-          expectedServers: [...ctx.expectedServers],
-          redact: ctx.redact,
-        }),
-      )
-    : Promise.resolve(notGathered("not needed"));
+  const afterExec = ctx.racingMountPoints.length > 0 ? exec.then(() => undefined) : Promise.resolve();
+  const { tui, mcpRuntime } = interactiveLaunches(plan, ctx, run, interruptedFact, afterExec);
   const mcpGet = Promise.all(
     plan.mcpServers.map(
       async (server): Promise<[string, McpGetFacts]> => [
@@ -127,11 +138,98 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
       ],
     ),
   );
-  const [hostSandboxFact, execResult, tuiFact, mcpGetResults] = await Promise.all([
+  const [hostSandboxFact, execResult, tuiFact, mcpRuntimeOutcome, mcpGetResults] = await Promise.all([
     hostSandbox,
     exec,
     tui,
+    mcpRuntime,
     mcpGet,
   ]);
-  return { hostSandbox: hostSandboxFact, exec: execResult, tui: tuiFact, mcpGet: mcpGetResults };
+  return {
+    hostSandbox: hostSandboxFact,
+    exec: execResult,
+    tui: tuiFact,
+    mcpRuntime: mcpRuntimeOutcome,
+    mcpGet: mcpGetResults,
+    started,
+  };
+}
+
+/** A slot under `--concurrency` (skipped after an interrupt), and a launch tracked under its progress label. */
+interface Run {
+  slot<T>(fallback: T, task: () => Promise<T>): Promise<T>;
+  track<T>(label: string, task: () => Promise<T>): Promise<T>;
+}
+
+const notNeeded: McpRuntimeOutcome = { fact: notGathered("not needed"), sessionId: null };
+
+/**
+ * The interactive step: the session for `/status` and `/mcp verbose`, and the MCP runtime session, in one
+ * `--concurrency` slot (mostly they wait on Codex, not on a core). The runtime session starts once the first is
+ * ready: two sessions starting at once on a Codex home whose state database is new (a first launch, a release with
+ * new migrations) race on its migration, and 0.150 then refuses to start one of them ("local database appears to be
+ * damaged"). With `--concurrency 1` it starts after the first has ended.
+ */
+function interactiveLaunches(
+  plan: AuditPlan,
+  ctx: LaunchContext,
+  run: Run,
+  interrupted: Fact<never>,
+  startAfter: Promise<void>,
+): { tui: Promise<Facts["tui"]>; mcpRuntime: Promise<McpRuntimeOutcome> } {
+  const skipped = notGathered("not needed");
+  const runtimeFallback = { fact: interrupted, sessionId: null };
+  const noRuntime = plan.mcpRuntime ? null : notNeeded;
+  const runtime = () => runMcpRuntime(runtimeOptions(ctx, ctx.runtimeServers));
+  if (!plan.tui) {
+    const mcpRuntime = noRuntime
+      ? Promise.resolve(noRuntime)
+      : startAfter.then(() => run.slot(runtimeFallback, () => run.track("mcp runtime", runtime)));
+    return { tui: Promise.resolve(skipped), mcpRuntime };
+  }
+  let ready = () => {};
+  const isReady = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
+  const fallback = { tui: interrupted as Facts["tui"], mcpRuntime: runtimeFallback };
+  const both = startAfter.then(() =>
+    run.slot(fallback, async () => {
+      const tui = run.track("tui", () => tuiSession(ctx, ready)).finally(ready);
+      const mcpRuntime = noRuntime
+        ? Promise.resolve(noRuntime)
+        : (ctx.concurrency > 1 ? isReady : tui).then(() =>
+            ctx.interrupted() ? runtimeFallback : run.track("mcp runtime", runtime),
+          );
+      const [tuiFact, runtimeOutcome] = await Promise.all([tui, mcpRuntime]);
+      return { tui: tuiFact, mcpRuntime: runtimeOutcome };
+    }),
+  );
+  return { tui: both.then((done) => done.tui), mcpRuntime: both.then((done) => done.mcpRuntime) };
+}
+
+function tuiSession(ctx: LaunchContext, ready: () => void): Promise<Facts["tui"]> {
+  return runTuiSession({
+    launcher: ctx.launcher,
+    project: ctx.project,
+    env: envFor(ctx, "tui"),
+    extraArgs: [...tuiArgs(ctx.project), ...ctx.providerArgs],
+    timeoutMs: ctx.timeoutMs,
+    expectedServers: [...ctx.expectedServers],
+    redact: ctx.redact,
+    onStep: (step) => {
+      if (step === "ready") ready();
+    },
+  });
+}
+
+function runtimeOptions(ctx: LaunchContext, servers: RuntimeServers): McpRuntimeOptions {
+  return {
+    launcher: ctx.launcher,
+    project: ctx.project,
+    env: ctx.shim ? ctx.shim.envFor("mcp-runtime", ctx.env) : ctx.env,
+    timeoutMs: ctx.timeoutMs,
+    ...servers,
+    dir: join(ctx.runDir, "mcp-runtime"),
+    redact: ctx.redact,
+  };
 }

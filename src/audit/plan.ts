@@ -10,13 +10,24 @@ export interface AuditPlan {
   /** The exec launch at all: for the runner, the startup header, or the argv the launcher really passes. */
   exec: boolean;
   tui: boolean;
+  /** The second interactive session, on MCP stand-ins, whose turn calls each expected server's tool. */
+  mcpRuntime: boolean;
   /** Servers to ask `mcp get` about. */
   mcpServers: readonly string[];
   hostSandbox: boolean;
   registry: boolean;
 }
 
-const RUNNER_FACTS: readonly FactName[] = ["runner", "network", "sideEffects", "credentials", "staging"];
+const RUNNER_FACTS: readonly FactName[] = [
+  "runner",
+  "network",
+  "sideEffects",
+  "credentials",
+  "staging",
+  "credentialFiles",
+  "profileRules",
+  "domainRules",
+];
 
 export function planAudit(
   selected: readonly CheckDefinition[],
@@ -34,6 +45,7 @@ export function planAudit(
     runner,
     exec: runner || facts.has("exec") || (facts.has("launcher") && !releaseUnsupported),
     tui: facts.has("tui"),
+    mcpRuntime: facts.has("mcpRuntime"),
     mcpServers: facts.has("mcpGet") ? expectedServers : [],
     // A host that cannot run the sandbox explains every runner failure, so it comes with the runner.
     hostSandbox: runner || facts.has("hostSandbox"),

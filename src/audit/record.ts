@@ -5,7 +5,11 @@ import { join } from "node:path";
 import type { CredentialFacts } from "../core/model.js";
 import type { Identity } from "../core/safe-dir.js";
 import type { Namespaces } from "../runner/types.js";
+import type { CredentialFile } from "./credential-files.js";
+import type { DomainPlan } from "./domain-plan.js";
 import { type HostGitRepo, hostGit } from "./host-git.js";
+import type { PlannedRule } from "./rule-plan.js";
+import type { RootPlaceholders, RuleWrite } from "./rule-restore.js";
 
 export interface CanaryIdentity {
   dev: number;
@@ -46,6 +50,20 @@ export interface HostRecord {
   /** The host's own namespaces, read on the host at staging: what runner.report compares the runner's with (never
    * the copy a report carries). */
   namespaces: Namespaces;
+  /** Credential files that existed on the host at staging (names only): what the runner tried to open. */
+  credentialFiles?: CredentialFile[];
+  /** The custom permission profile whose entries were planned (null: none in effect). */
+  rulesProfile?: string | null;
+  /** The probe planned for each filesystem entry of the profile (fs.profile_rules). */
+  rules?: PlannedRule[];
+  /** Files the rule probes may create (host-chosen), with their folders as found at staging: restore removes
+   * exactly these. */
+  ruleWrites?: RuleWrite[];
+  /** The writable roots write entries add outside the project, with the protected names (`.git`, `.codex`, …) absent
+   * there before the launch: Codex leaves empty placeholders for them. */
+  ruleRoots?: RootPlaceholders[];
+  /** The domain-rule probes (net.profile_rules), one command each. */
+  domains?: DomainPlan;
 }
 
 /** What Codex protects in every writable root: a missing one gets a placeholder to mount over (lab §2.3), which is

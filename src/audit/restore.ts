@@ -7,6 +7,7 @@ import type { SideEffectFacts } from "../core/model.js";
 import { PROBE_COMMIT, PROBE_MARKERS } from "../runner/markers.js";
 import { gitDirChanged, hostGit } from "./host-git.js";
 import { gitHead, type HostRecord } from "./record.js";
+import { removeRootPlaceholders, restoreRuleWrites } from "./rule-restore.js";
 
 type Persisted = SideEffectFacts["persisted"][number];
 
@@ -170,5 +171,13 @@ export async function restoreHost(record: HostRecord): Promise<SideEffectFacts> 
   }
   restored.push(...removePlaceholders(record));
   const absentBefore = record.readonlyPaths.filter((path) => record.existedBefore[path] === false);
-  return { persisted, git: gitOutcome.git, restored, leftAlone: gitOutcome.leftAlone, absentBefore };
+  const rules = restoreRuleWrites(record.ruleWrites ?? [], record.nonce);
+  return {
+    persisted,
+    git: gitOutcome.git,
+    restored: [...restored, ...rules.restored, ...removeRootPlaceholders(record.ruleRoots ?? [])],
+    leftAlone: [...gitOutcome.leftAlone, ...rules.leftAlone],
+    absentBefore,
+    ruleWrites: rules.outcomes,
+  };
 }

@@ -12,7 +12,7 @@ import { UsageError } from "../core/errors.js";
 import { FileLimitError, type Identity, SafeDir, sameIdentity, UnsafePathError } from "../core/safe-dir.js";
 import { PACKAGE_DIR } from "../core/version.js";
 import { ownNamespaces } from "../runner/attest.js";
-import { RUNNER_PARTS, type RunnerInput, type RunnerPart } from "../runner/types.js";
+import { REPORT_PARTS, RUNNER_PARTS, type RunnerInput, type RunnerPart } from "../runner/types.js";
 import { generateCertificate } from "../tls/self-signed.js";
 import { planCredentials, removeCanaries } from "./credentials.js";
 import { gitDirIdentity } from "./host-git.js";
@@ -24,6 +24,7 @@ import {
   placeholderPaths,
   type StagedFiles,
 } from "./record.js";
+import { type RuleStagingRequest, stageRules } from "./rule-staging.js";
 import { MAX_REPORT_BYTES, UntrustedInputError } from "./untrusted.js";
 
 const RUNNER_FILE = join(PACKAGE_DIR, "dist", "runner.mjs");
@@ -48,6 +49,8 @@ export interface StageRequest
   /** `run` watches its launch and restores from its record, so its runner probes even when it finds itself
    * outside a sandbox (`--force`); the live session's runner refuses there. */
   watched: boolean;
+  /** The effective profile and config: the profile's own rules get probes (src/audit/rule-staging.ts). */
+  rules?: RuleStagingRequest["rules"];
 }
 
 export interface Staged {
@@ -75,7 +78,8 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
   const dir = join(request.project, request.stagingName);
   const namespaces = ownNamespaces();
   const credentials = planCredentials(request.codexHome, request.home, request.nonce, request.placeCanaries);
-  const reports = Object.fromEntries(RUNNER_PARTS.map((part) => [part, join(dir, reportName(part))]));
+  const reports = Object.fromEntries(REPORT_PARTS.map((part) => [part, join(dir, reportName(part))]));
+  const own = stageRules(request);
   const { certPem, keyPem } = generateCertificate({
     commonName: "codex-smoke-untrusted",
     ipAddresses: ["127.0.0.1"],
@@ -94,6 +98,7 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     readonlyPaths: request.readonlyPaths,
     outsideWriteDirs: request.outsideWriteDirs,
     outsideReadFiles: request.outsideReadFiles,
+    ...own.input,
     registryUrl: request.registryUrl,
     tlsControl: { certPem, keyPem },
     networkTimeoutMs: NETWORK_TIMEOUT_MS,
@@ -120,12 +125,12 @@ export async function stageRunner(request: StageRequest): Promise<Staged> {
     isRepo: isGitRepo(request.project),
     gitDir: gitDirIdentity(request.project) ?? undefined,
     namespaces,
+    ...own.record,
   };
   const relative = request.stagingName;
   const force = request.watched ? " --force" : "";
-  const commands = RUNNER_PARTS.map(
-    (part) => `node ${relative}/runner.mjs ${relative}/input.json ${part}${force}`,
-  );
+  const command = (part: string) => `node ${relative}/runner.mjs ${relative}/input.json ${part}${force}`;
+  const commands = [...RUNNER_PARTS.map(command), ...own.parts.map(command)];
   return { record, input, commands, unstage: () => unstage(record) };
 }
 
@@ -254,7 +259,7 @@ export function unstage(record: HostRecord): string[] {
   }
   try {
     removeOwnFiles(folder, record.staged?.files ?? {});
-    for (const part of RUNNER_PARTS)
+    for (const part of REPORT_PARTS)
       for (const name of [reportName(part), `${reportName(part)}.tmp`]) folder.unlink(name);
   } finally {
     folder.close();

@@ -5,7 +5,14 @@
 import { closeSync, constants, openSync } from "node:fs";
 import { parseBoundedJson } from "../core/bounded-json.js";
 import { FileLimitError, readCapped } from "../core/safe-dir.js";
-import type { LocalReport, NetReport } from "../runner/types.js";
+import type { DomainsReport, LocalReport, NetReport } from "../runner/types.js";
+
+type ReportPart = "local" | "net" | "domains";
+export type ReportOf<P extends ReportPart> = P extends "local"
+  ? LocalReport
+  : P extends "net"
+    ? NetReport
+    : DomainsReport;
 
 /** The most a runner report may weigh: a real one is a few kilobytes. */
 export const MAX_REPORT_BYTES = 2 * 1024 * 1024;
@@ -136,6 +143,21 @@ const LOCAL: Check = object({
       mount: nullable((v, at) => (v === "ro" || v === "rw" ? undefined : fail(at, 'expected "ro" or "rw"'))),
     }),
   ),
+  permissionProfile: optional(nullable(str)),
+  credentialFiles: optional(array(object({ path: str, open: probe }))),
+  rules: optional(
+    array(
+      object({
+        read: array(object({ path: str, open: probe })),
+        append: nullable(object({ path: str, open: probe })),
+        create: nullable(object({ path: str, write: probe, readBack: probe })),
+      }),
+    ),
+  ),
+});
+
+const DOMAINS: Check = object({
+  results: array(object({ index: num, host: str, proxyActive: bool, attempt: nullable(attempt) })),
 });
 
 const NET: Check = object({
@@ -154,12 +176,12 @@ const NET: Check = object({
 });
 
 /** Parses `text` as the `part` report of the run with `nonce`; throws an UntrustedInputError naming the field. */
-export function parseRunnerReport<P extends "local" | "net">(
+export function parseRunnerReport<P extends ReportPart>(
   text: string,
   where: string,
   part: P,
   nonce: string,
-): P extends "local" ? LocalReport : NetReport {
+): ReportOf<P> {
   if (text.length > MAX_REPORT_BYTES) fail(where, `larger than ${MAX_REPORT_BYTES} bytes`);
   let parsed: { value: unknown; tooDeep: boolean };
   try {
@@ -175,6 +197,6 @@ export function parseRunnerReport<P extends "local" | "net">(
     fail(where, "not a codex-smoke runner report");
   if (header.part !== part) fail(`${where}.part`, `expected "${part}"`);
   if (header.nonce !== nonce) fail(`${where}.nonce`, "not the nonce this host issued");
-  (part === "local" ? LOCAL : NET)(value, where);
-  return value as P extends "local" ? LocalReport : NetReport;
+  ({ local: LOCAL, net: NET, domains: DOMAINS })[part](value, where);
+  return value as ReportOf<P>;
 }

@@ -92,9 +92,13 @@ export const LAUNCH_FACTS: readonly FactName[] = [
   "network",
   "sideEffects",
   "credentials",
+  "credentialFiles",
+  "profileRules",
+  "domainRules",
   "tui",
   "mcpGet",
   "staging",
+  "mcpRuntime",
 ];
 
 /**

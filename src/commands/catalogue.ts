@@ -17,10 +17,14 @@ export const FACT_LABELS: Record<FactName, string> = {
   runner: "the in-sandbox runner",
   network: "the runner's network probes",
   credentials: "auth.json on the host",
+  credentialFiles: "the credential files on the host",
+  profileRules: "the profile's filesystem entries",
+  domainRules: "the profile's domain rules through Codex's proxy",
   sideEffects: "the host after the launch",
   tui: "an interactive session",
   mcpGet: "`codex mcp get` per server",
   staging: "the host's record of the staging",
+  mcpRuntime: "a second interactive session on MCP stand-ins",
 };
 
 const needsText = (check: CheckDefinition) => check.needs.map((name) => FACT_LABELS[name]).join(", ");

@@ -13,7 +13,9 @@ import { outsideWriteDirs, stageRunner } from "../audit/stage.js";
 import { UsageError } from "../core/errors.js";
 import { DEFAULT_EXPECTATIONS } from "../core/expectations.js";
 import { terminalSafeLine } from "../core/terminal-safe.js";
+import { readConfigLayers } from "../gather/config.js";
 import { readLauncherStatic } from "../gather/launcher-static.js";
+import { activeProfile } from "../gather/profile-rules.js";
 import { registryPackageUrl, resolveRegistryBase } from "../gather/registry.js";
 
 export const STAGE_DIR = ".codex-smoke";
@@ -61,10 +63,8 @@ export async function stageCommand(args: string[]): Promise<number> {
   const home = process.env.HOME ?? homedir();
   const codexHome = resolve(process.env.CODEX_HOME ?? join(home, ".codex"));
   const statics = readLauncherStatic(options.launcher, readFileSync(options.launcher, "utf8"));
-  const profileFile = join(
-    codexHome,
-    `${options.profile ?? statics.profile ?? DEFAULT_EXPECTATIONS.profile}.config.toml`,
-  );
+  const profileName = options.profile ?? statics.profile ?? DEFAULT_EXPECTATIONS.profile;
+  const profileFile = join(codexHome, `${profileName}.config.toml`);
   const files = launcherFiles(options.launcher, project, statics.files);
   const registry = await resolveRegistryBase(options.registry);
   const staged = await stageRunner({
@@ -82,6 +82,7 @@ export async function stageCommand(args: string[]): Promise<number> {
     placeCanaries: false,
     launcherFiles: files,
     watched: false,
+    rules: ownRules(codexHome, home, project, profileName, statics.overrides),
   });
   saveStagingRecord({
     record: staged.record,
@@ -102,4 +103,24 @@ export async function stageCommand(args: string[]): Promise<number> {
     `  codex-smoke run --probe-report ${STAGE_DIR}/report.local.json${terminalSafeLine(launcherOption)}`,
   );
   return 0;
+}
+
+/** The profile's own filesystem rules, for the runner to prove in the live session (its domain rules need the
+ * model channel, which a live session does not give the host). */
+function ownRules(
+  codexHome: string,
+  home: string,
+  project: string,
+  profileName: string,
+  overrides: ReadonlyArray<{ raw: string }>,
+) {
+  const config = readConfigLayers({
+    codexHome,
+    home,
+    profileName,
+    project,
+    launcherOverrides: overrides.map((override) => override.raw),
+  });
+  const profile = activeProfile(config.effective, { home, project, tmpdir: process.env.TMPDIR });
+  return { profile, effective: config.effective, probeDomains: false };
 }

@@ -42,7 +42,11 @@ function probeInput(cwd: string, out: string | undefined): RunnerInput {
     nonce: randomBytes(6).toString("hex"),
     project: cwd,
     home,
-    reports: { local, net: local.replace(/(\.json)?$/, ".net.json") },
+    reports: {
+      local,
+      net: local.replace(/(\.json)?$/, ".net.json"),
+      domains: local.replace(/(\.json)?$/, ".domains.json"),
+    },
     hostNamespaces: null,
     // Not staged by the host: inside, a project without git still shows Codex's placeholder `.git`, which git
     // itself does not take for a repository.
@@ -74,10 +78,14 @@ export function insideVerdicts(
     runner: gathered(local),
     network: gathered({ report: net, killedBy: null }),
     credentials: hostOnly,
+    credentialFiles: hostOnly,
+    profileRules: hostOnly,
+    domainRules: hostOnly,
     sideEffects: hostOnly,
     tui: hostOnly,
     mcpGet: hostOnly,
     staging: hostOnly,
+    mcpRuntime: hostOnly,
   };
   const results: CheckResult[] = [];
   const hostSide: string[] = [];

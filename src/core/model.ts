@@ -1,8 +1,12 @@
 // The vocabulary shared by the engine, the checks and the reporters.
+import type { CredentialFile } from "../audit/credential-files.js";
+import type { DomainPlan } from "../audit/domain-plan.js";
+import type { PlannedRule } from "../audit/rule-plan.js";
+import type { SettingName, SettingReading } from "../audit/settings.js";
 import type { LintFinding, ObservedArgv } from "../gather/launcher-static.js";
 import type { ProxyKill } from "../gather/proxy-kill.js";
 import type { HttpAttempt } from "../runner/net-types.js";
-import type { LocalReport, Namespaces, NetReport } from "../runner/types.js";
+import type { DomainResult, LocalReport, Namespaces, NetReport } from "../runner/types.js";
 
 export type Status = "pass" | "fail" | "warn" | "skip" | "error";
 export const STATUSES: readonly Status[] = ["pass", "fail", "warn", "skip", "error"];
@@ -90,7 +94,7 @@ interface ObservedLaunch {
 
 export interface ConfigFile {
   path: string;
-  role: "base" | "profile" | "project";
+  role: "base" | "profile" | "project" | SystemLayerRole;
   exists: boolean;
   /** Parse error with position, when the file does not parse. */
   parseError?: { line: number; column: number; message: string };
@@ -98,17 +102,27 @@ export interface ConfigFile {
   data?: Record<string, unknown>;
 }
 
+/** Codex's machine-wide layers on Linux (read by every release 0.139–0.171 from /etc/codex, no variable moves them):
+ * `config.toml` (defaults), legacy `managed_config.toml` (over the user's layers) and `requirements.toml` (enforced
+ * constraints: allowed sandbox modes, approval policies and permission profiles, a forced default profile). */
+type SystemLayerRole = "system" | "managed" | "requirements";
+
 export interface ConfigFacts {
   codexHome: string;
+  /** `$HOME`: `~/` in profile entries means this, not $CODEX_HOME. */
+  home: string;
   /** The project (workspace root) the launcher runs in, absolute. */
   project: string;
   profileName: string;
   base: ConfigFile;
   profile: ConfigFile;
   projectOverride: ConfigFile;
+  /** /etc/codex/config.toml, managed_config.toml and requirements.toml, in that order (missing ones included). */
+  system: ConfigFile[];
   /** `-c key=value` overrides the launcher passed, parsed as TOML values. */
   launcherOverrides: Array<{ key: string; value: unknown; raw: string }>;
-  /** Effective config: base < profile < launcher `-c` (only from files that parsed). */
+  /** Effective config: system config.toml < base < profile < launcher `-c` < legacy managed_config.toml (only from
+   * files that parsed); requirements constrain it separately. */
   effective: Record<string, unknown>;
 }
 
@@ -158,6 +172,8 @@ export interface SideEffectFacts {
    * placeholder there, so only the host can tell that the folder is missing.
    */
   absentBefore: string[];
+  /** The files the profile-rule probes may have created (host-chosen paths): whether each reached the host. */
+  ruleWrites?: Array<{ path: string; landed: boolean }>;
 }
 
 /** How each credential file the runner opened looked on the host at launch time (never read). */
@@ -175,6 +191,24 @@ export interface NetworkFacts {
   report: NetReport;
   /** Codex's own words when it killed the command because its managed proxy blocked a request. */
   killedBy: ProxyKill | null;
+}
+
+/** The filesystem entries of the effective permission profile and the probe the host planned for each. */
+interface ProfileRuleFacts {
+  /** The custom profile in effect (`default_permissions`), null when none (a built-in, or not set). */
+  profile: string | null;
+  rules: PlannedRule[];
+}
+
+/** The domain rules of the profile under Codex's managed proxy, one runner command per probe. */
+export interface DomainRuleFacts {
+  plan: DomainPlan;
+  /** Per planned probe: what the runner recorded (null when its command was killed or never ran). */
+  results: Array<DomainResult | null>;
+  /** Per planned probe: Codex's kill message for its command, when its proxy blocked the request. */
+  kills: Array<ProxyKill | null>;
+  /** Per planned probe: the command's output ended without the runner's line (it did not run to the end). */
+  finished: boolean[];
 }
 
 export interface TuiFacts {
@@ -236,6 +270,37 @@ export interface McpFailure {
   httpStatus: number | null;
 }
 
+/** One call of the interactive session's MCP runtime turn: to a stand-in behind an expected server, or to the probe. */
+export interface McpRuntimeCall {
+  /** The stand-in that took the server's place (`stdio` or `http`); null when the config names no transport. */
+  transport: "stdio" | "http" | null;
+  /** Codex offered the stand-in's tool to the model (the server started under that name). */
+  offered: boolean;
+  /** The stand-in received the call (from its own log). */
+  received: boolean;
+  /** What Codex returned to the model for the call: the stand-in's answer, a rejection, a timeout; null if none. */
+  result: string | null;
+}
+
+/** The interactive session's MCP runtime turn (`mcp.runtime`): a second session, on stand-ins, never the real servers. */
+export interface McpRuntimeFacts {
+  /** Per expected server: the call to its stand-in. */
+  servers: Record<string, McpRuntimeCall>;
+  /** codex-smoke's probe server asked for input (`elicitation/create`): the client's answer, if any. */
+  elicitation: McpRuntimeCall & { answer: string | null; answeredInMs: number | null };
+  /** A probe call that outlasts its short `tool_timeout_sec`: whether Codex cancelled it. */
+  timeout: McpRuntimeCall & { limitSec: number; cancelledInMs: number | null };
+  /** An approval prompt or elicitation form on the screen (quoted): it would wait for nobody. */
+  blocker: string | null;
+  /** Why the turn did not end (no answer within the wait); null when it ended. */
+  unanswered: string | null;
+  /** Set when Codex refused to start (config error) with its message. */
+  refused: string | null;
+  durationMs: number;
+  /** The rendered terminal (redacted), kept for a failure's evidence. */
+  transcript: string;
+}
+
 export interface McpGetFacts {
   exitCode: number | null;
   fields: Record<string, string>;
@@ -280,10 +345,14 @@ export interface FactValues {
   runner: LocalReport;
   network: NetworkFacts;
   credentials: CredentialFacts[];
+  credentialFiles: CredentialFile[];
+  profileRules: ProfileRuleFacts;
+  domainRules: DomainRuleFacts;
   sideEffects: SideEffectFacts;
   tui: TuiFacts;
   mcpGet: Record<string, McpGetFacts>;
   staging: StagingFacts;
+  mcpRuntime: McpRuntimeFacts;
 }
 export type FactName = keyof FactValues;
 export type Facts = { [K in FactName]: Fact<FactValues[K]> };
@@ -356,6 +425,8 @@ export interface ReportTarget {
   execHeader?: Record<string, string> | null;
   /** Set by `matrix` when this release ran on a temporary copy of the Codex home: what the copy changed. */
   codexHomeCopy?: string;
+  /** Sandbox, approval, permission profile and network: requested by the layers, applied by the launches. */
+  settings?: Record<SettingName, SettingReading>;
 }
 
 export interface Report {

@@ -1,6 +1,8 @@
 // The streamable-HTTP stand-in for the reference setup's `openaiDeveloperDocs` server, on loopback.
 // Stateless: no session id, every POST is answered with JSON, GET (the optional server-sent stream) is 405.
 // `mode: "reset"` makes it a broken server for tests: every connection is reset (TCP RST) before any answer.
+// `tools` serves other tools under another name (the audit's MCP runtime turn puts one behind an HTTP server's
+// name); every tool call received is recorded (tool name and time only), so a caller can tell it arrived.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { listenOnLoopback } from "../util/loopback.js";
@@ -29,17 +31,30 @@ const DOCS_TOOLS: StandinTool[] = [
 export interface McpHttpStandin {
   /** `http://127.0.0.1:<port>/mcp` */
   url: string;
+  /** The tool calls received, in order: tool name and time (ms since the epoch). */
+  calls(): Array<{ tool: string; at: number }>;
   close(): Promise<void>;
 }
 
 const MCP_PATH = "/mcp";
 
-export async function startMcpHttpStandin(opts: { mode?: "serve" | "reset" } = {}): Promise<McpHttpStandin> {
-  const dispatch = createMcpDispatcher({ name: "codex-smoke-docs-standin", version: "1.0.0" }, DOCS_TOOLS);
+export async function startMcpHttpStandin(
+  opts: { mode?: "serve" | "reset"; tools?: StandinTool[]; name?: string } = {},
+): Promise<McpHttpStandin> {
+  const dispatch = createMcpDispatcher(
+    { name: opts.name ?? "codex-smoke-docs-standin", version: "1.0.0" },
+    opts.tools ?? DOCS_TOOLS,
+  );
+  const calls: Array<{ tool: string; at: number }> = [];
+  const record = (message: unknown) => {
+    const { method, params } = (message ?? {}) as { method?: unknown; params?: { name?: unknown } };
+    if (method === "tools/call") calls.push({ tool: String(params?.name), at: Date.now() });
+  };
 
   const answer = (body: string): JsonRpcResponse | JsonRpcResponse[] | null => {
     const parsed = parseJsonRpc(body);
     if ("error" in parsed) return parsed.error;
+    for (const message of Array.isArray(parsed.message) ? parsed.message : [parsed.message]) record(message);
     // Batches were allowed before protocol 2025-06-18; answering them costs nothing.
     if (Array.isArray(parsed.message)) {
       const responses = parsed.message.map(dispatch).filter((r): r is JsonRpcResponse => r !== null);
@@ -80,6 +95,7 @@ export async function startMcpHttpStandin(opts: { mode?: "serve" | "reset" } = {
 
   return {
     url: `http://127.0.0.1:${port}${MCP_PATH}`,
+    calls: () => [...calls],
     close: () =>
       new Promise<void>((resolve) => {
         // Codex keeps its connections alive; close them so `close` does not wait for their idle timeout.

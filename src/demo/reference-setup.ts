@@ -3,14 +3,15 @@
 // enforces every claim on it. Built in a fresh dir outside /tmp (decisions §5) and removed by `dispose`.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type CodexInstall, findCodexInstall } from "./codex-install.js";
 import { startMcpHttpStandin } from "./mcp-http-standin.js";
+import type { StandinEvent } from "./mcp-stdio-standin.js";
+import { stdioStandinScript } from "./standin-script.js";
 
 const REFERENCE_PROFILE = "azi4a2-autonomous";
 /** The project folder the README keeps read-only besides `.codex`. */
@@ -30,6 +31,11 @@ export interface ReferenceSetup {
   canary: string;
   /** The curated environment for launches (decisions §12). */
   env: Record<string, string>;
+  /**
+   * The tool calls the setup's own MCP servers (its stand-ins for the user's real servers) received, by server
+   * name: the audit's probe calls must never reach them.
+   */
+  mcpCalls(): Record<string, string[]>;
   /** Stops the HTTP stand-in and removes `root`. */
   dispose(): Promise<void>;
 }
@@ -55,6 +61,8 @@ function profileToml(p: {
   nodePrefix: string | null;
   playwrightCommand: string;
   playwrightScript: string;
+  /** Where the stand-in logs the calls it receives (a variable: `/mcp verbose` and failures show the command line). */
+  playwrightLog: string;
   docsUrl: string;
 }): string {
   const name = REFERENCE_PROFILE;
@@ -91,6 +99,7 @@ enabled = true
 [mcp_servers.playwright]
 command = ${tomlString(p.playwrightCommand)}
 args = [${tomlString(p.playwrightScript)}]
+env = { CODEX_SMOKE_STANDIN_LOG = ${tomlString(p.playwrightLog)} }
 
 [mcp_servers.openaiDeveloperDocs]
 url = ${tomlString(p.docsUrl)}
@@ -210,22 +219,14 @@ function nodePrefixOutsideMinimal(): string | null {
   return dirname(dirname(execPath));
 }
 
-/**
- * The stdio stand-in as a file node can run: the compiled module next to this one, or, when running from the
- * TypeScript sources (tests), the source transpiled into the demo root (it imports only node builtins).
- */
-async function playwrightStandinScript(root: string): Promise<string> {
-  const compiled = fileURLToPath(new URL("./mcp-stdio-standin.js", import.meta.url));
-  if (existsSync(compiled)) return compiled;
-  const { default: ts } = await import("typescript");
-  const source = await readFile(fileURLToPath(new URL("./mcp-stdio-standin.ts", import.meta.url)), "utf8");
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  });
-  const script = join(root, "mcp", "playwright-standin.mjs");
-  await mkdir(dirname(script), { recursive: true });
-  await writeFile(script, outputText);
-  return script;
+/** The tools named in a stdio stand-in's `--log` (none when it was never called). */
+function loggedCalls(log: string): string[] {
+  if (!existsSync(log)) return [];
+  return readFileSync(log, "utf8")
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as StandinEvent)
+    .flatMap((event) => (event.event === "call" ? [event.tool] : []));
 }
 
 async function writeFiles(base: string, files: Record<string, string>): Promise<void> {
@@ -285,6 +286,8 @@ export async function buildReferenceSetup(
     const profileFile = join(codexHome, `${REFERENCE_PROFILE}.config.toml`);
     const baseConfigFile = join(codexHome, "config.toml");
     const canary = `sk-codexsmoke-canary-${randomBytes(12).toString("hex")}`;
+    const playwrightLog = join(root, "mcp", "playwright-calls.jsonl");
+    await mkdir(dirname(playwrightLog), { recursive: true });
 
     await mkdir(codexHome, { recursive: true, mode: 0o700 });
     await writeFile(join(codexHome, "auth.json"), `${JSON.stringify({ OPENAI_API_KEY: canary })}\n`, {
@@ -301,7 +304,8 @@ export async function buildReferenceSetup(
         vendorDir: install.vendorDir,
         nodePrefix: nodePrefixOutsideMinimal(),
         playwrightCommand: process.execPath,
-        playwrightScript: await playwrightStandinScript(root),
+        playwrightScript: await stdioStandinScript(join(root, "mcp")),
+        playwrightLog,
         docsUrl: docs.url,
       }),
     );
@@ -318,6 +322,10 @@ export async function buildReferenceSetup(
       baseConfigFile,
       canary,
       env: curatedEnv(home, codexHome, await codexOnPath(root, install)),
+      mcpCalls: () => ({
+        playwright: loggedCalls(playwrightLog),
+        openaiDeveloperDocs: docs.calls().map((call) => call.tool),
+      }),
       dispose,
     };
   } catch (error) {

@@ -4,8 +4,12 @@ import { join } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import type { ConfigFacts, ConfigFile } from "../core/model.js";
 
+/** Where every Codex release from 0.139 to 0.171 reads its machine-wide layers on Linux (traced with strace). */
+const SYSTEM_DIR = "/etc/codex";
+
 export interface ConfigLayerOptions {
   codexHome: string;
+  home: string;
   profileName: string;
   project: string;
   /** Raw `key=value` strings of the launcher's `-c` flags, in order. */
@@ -17,15 +21,23 @@ export function readConfigLayers(opts: ConfigLayerOptions): ConfigFacts {
   const profile = readConfigFile(join(opts.codexHome, `${opts.profileName}.config.toml`), "profile");
   const projectOverride = readConfigFile(join(opts.project, ".codex", "config.toml"), "project");
   const launcherOverrides = opts.launcherOverrides.map(parseOverride);
+  const [system, managed, requirements] = [
+    readConfigFile(join(SYSTEM_DIR, "config.toml"), "system"),
+    readConfigFile(join(SYSTEM_DIR, "managed_config.toml"), "managed"),
+    readConfigFile(join(SYSTEM_DIR, "requirements.toml"), "requirements"),
+  ];
+  const effective = mergeConfig([system.data ?? {}, base.data ?? {}, profile.data ?? {}], launcherOverrides);
   return {
     codexHome: opts.codexHome,
+    home: opts.home,
     project: opts.project,
     profileName: opts.profileName,
     base,
     profile,
     projectOverride,
+    system: [system, managed, requirements],
     launcherOverrides,
-    effective: mergeConfig([base.data ?? {}, profile.data ?? {}], launcherOverrides),
+    effective: managed.data ? mergeInto(effective, managed.data) : effective,
   };
 }
 

@@ -4,6 +4,9 @@ import { accessSync, constants, mkdirSync, readdirSync, readFileSync, writeFileS
 import { delimiter, join } from "node:path";
 import type { LaunchKind } from "../core/model.js";
 
+/** The launches the shim records: those the launcher facts read, and the MCP runtime session (recorded, unread). */
+type ShimKind = LaunchKind | "mcp-runtime";
+
 /** One call of `codex` as the shim recorded it. */
 interface RecordedLaunch {
   argv: string[];
@@ -15,7 +18,7 @@ export interface Shim {
   /** The real Codex the shim forwards to. */
   realCodex: string;
   /** Environment for a launch of `kind`: that kind's shim dir first on PATH, nothing else added. */
-  envFor(kind: LaunchKind, env: Record<string, string>): Record<string, string>;
+  envFor(kind: ShimKind, env: Record<string, string>): Record<string, string>;
   /** The last recorded call of `kind`, or undefined when the launcher never called `codex` through PATH. */
   observed(kind: LaunchKind): RecordedLaunch | undefined;
 }
@@ -42,7 +45,7 @@ const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
  * variable of its own (the launcher could test for one): the log name travels as a positional parameter, shifted
  * off before Codex starts. The `.argv` file holds the cwd, that name, then the arguments, NUL-separated.
  */
-function shimScript(kind: LaunchKind, logDir: string, realCodex: string, originalPath: string): string {
+function shimScript(kind: ShimKind, logDir: string, realCodex: string, originalPath: string): string {
   return `#!/bin/sh
 set -- ${quote(join(logDir, kind))}."$(date +%s%N).$$" "$@"
 printf '%s\\0' "$PWD" "$@" > "$1.argv"
@@ -58,7 +61,7 @@ export function installShim(runDir: string, realCodex: string): Shim {
   mkdirSync(logDir, { recursive: true });
   // One folder per kind and PATH, written once: `mcp get` runs concurrently, once per server.
   const dirs = new Map<string, string>();
-  const dirFor = (kind: LaunchKind, originalPath: string): string => {
+  const dirFor = (kind: ShimKind, originalPath: string): string => {
     const key = `${kind}\0${originalPath}`;
     const known = dirs.get(key);
     if (known) return known;

@@ -108,13 +108,14 @@ const BLOCKERS: Array<[RegExp, string]> = [
   [/Continue anyway\? \[y\/N\]/, "the TUI asked whether to continue in this terminal (TERM)"],
 ];
 
-class Stop extends Error {}
+/** Ends a wait: a blocking screen, the TUI's exit, or the deadline; the message says which. */
+export class Stop extends Error {}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
 
 /** One running session: the pty, the terminal it draws into, Codex's OSC states, and waits over the screen. */
-class TuiDriver {
+export class TuiDriver {
   readonly started = Date.now();
   readonly deadline: number;
   /** OSC 7501 `state=working|idle|…` in order (0.169 on); strip-ansi would drop them, so they are read raw. */
@@ -467,7 +468,7 @@ export function renderScreen(term: InstanceType<typeof xterm.Terminal>): string 
 }
 
 /** Codex's fatal config error (`Error: …` printed before the TUI draws), without a Rust backtrace. */
-function refusal(screen: string): string | null {
+export function refusal(screen: string): string | null {
   const start = screen.search(/^Error\b/m);
   if (start < 0) return null;
   return (

@@ -1,6 +1,7 @@
 // The canonical report (contract: `schemaVersion` 1). Built field by field so that nothing outside the
 // schema (and so nothing a caller attached at run time) reaches the file.
-import type { CheckResult, Report } from "../core/model.js";
+import type { SettingReading } from "../audit/settings.js";
+import type { CheckResult, Report, ReportTarget } from "../core/model.js";
 import { jsonText } from "../core/terminal-safe.js";
 
 function resultRecord(r: CheckResult): CheckResult {
@@ -16,6 +17,23 @@ function resultRecord(r: CheckResult): CheckResult {
     ...(r.docs === undefined ? {} : { docs: r.docs }),
     durationMs: r.durationMs,
     ...(r.evidenceFrom === undefined ? {} : { evidenceFrom: r.evidenceFrom }),
+  };
+}
+
+function settingsRecord(
+  settings: NonNullable<ReportTarget["settings"]>,
+): NonNullable<ReportTarget["settings"]> {
+  const one = ({ requested, decidedBy, applied, appliedFrom }: SettingReading): SettingReading => ({
+    requested,
+    decidedBy,
+    applied,
+    appliedFrom,
+  });
+  return {
+    sandbox: one(settings.sandbox),
+    approval: one(settings.approval),
+    permissionProfile: one(settings.permissionProfile),
+    network: one(settings.network),
   };
 }
 
@@ -36,6 +54,7 @@ export function renderJson(report: Report): string {
       codexPath: t.codexPath,
       ...(t.execHeader === undefined ? {} : { execHeader: t.execHeader }),
       ...(t.codexHomeCopy === undefined ? {} : { codexHomeCopy: t.codexHomeCopy }),
+      ...(t.settings === undefined ? {} : { settings: settingsRecord(t.settings) }),
     },
     summary: { pass: s.pass, fail: s.fail, warn: s.warn, skip: s.skip, error: s.error },
     incomplete: report.incomplete,

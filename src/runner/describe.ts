@@ -1,7 +1,7 @@
 // What the runner found, as lines a person can read inside the session: facts, never verdicts (those come from
 // checks/ on the host, or from `codex-smoke probe`).
 import type { HttpAttempt } from "./net-types.js";
-import type { LocalReport, NetReport, ProbeResult } from "./types.js";
+import type { LocalReport, NetReport, ProbeResult, RuleOutcome } from "./types.js";
 
 function describeResult(result: ProbeResult | null | undefined): string {
   if (!result) return "-";
@@ -52,9 +52,29 @@ export function localRows(report: LocalReport): Array<[string, string]> {
       `append to ${f.path}`,
       `${describeResult(f.append)}; folder writable: ${describeResult(f.folderWritable)}; mount: ${f.mount ?? "none"}`,
     ]),
+    ...(report.credentialFiles ?? []).map((c): [string, string] => [
+      `open ${c.path}`,
+      describeResult(c.open),
+    ]),
+    ...(report.rules ?? []).map((rule, index): [string, string] => [
+      `profile rule ${index}`,
+      describeRule(rule),
+    ]),
+    ["permission profile", report.permissionProfile ?? "not set"],
     ["TLS switches", Object.keys(report.env.insecureSwitches).join(", ") || "none"],
     ["secret variables", report.env.secretNames.join(", ") || "none"],
   ];
+}
+
+function describeRule(rule: RuleOutcome): string {
+  const parts = [
+    ...rule.read.map((r) => `open ${r.path}: ${describeResult(r.open)}`),
+    rule.append ? `append ${rule.append.path}: ${describeResult(rule.append.open)}` : null,
+    rule.create
+      ? `create ${rule.create.path}: ${describeResult(rule.create.write)}, open: ${describeResult(rule.create.readBack)}`
+      : null,
+  ];
+  return parts.filter((part) => part !== null).join("; ") || "nothing to test";
 }
 
 export function netRows(report: NetReport): Array<[string, string]> {

@@ -6,10 +6,12 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import { attest, sandboxVerdict } from "./attest.js";
 import { localRows, netRows, table } from "./describe.js";
 import { errorCode } from "./kit.js";
 import { runLocalProbes, runNetProbes } from "./probes.js";
+import { runDomainProbe } from "./rules.js";
 import {
   type LocalReport,
   type NetReport,
@@ -18,7 +20,11 @@ import {
   type RunnerPart,
 } from "./types.js";
 
-/** The prefix of the line carrying the whole report when the report file could not be written (the model channel). */
+/**
+ * The prefix of the line carrying the whole report, gzipped and base64-encoded, when the report file could not be
+ * written (the model channel). Codex hands the model at most ~5 000 characters of a command's head and ~5 000 of its
+ * tail (measured on 0.169: "…10000 chars truncated…" in between): the line is the last one and must fit its tail.
+ */
 export const REPORT_LINE_PREFIX = "CODEX_SMOKE_REPORT ";
 export const STATUS_LINE_PREFIX = "CODEX_SMOKE_RUNNER ";
 
@@ -43,7 +49,7 @@ function readInput(path: string): RunnerInput {
 
 export async function runPart(
   input: RunnerInput,
-  part: RunnerPart,
+  part: Exclude<RunnerPart, "domains">,
 ): Promise<{ report: LocalReport | NetReport; writeError: string | null }> {
   const path = input.reports[part];
   if (part === "local") {
@@ -63,8 +69,10 @@ const REFUSED = 3;
 export async function main(argv: string[]): Promise<number> {
   const force = argv.includes("--force");
   const [inputPath, part, ...rest] = argv.filter((arg) => arg !== "--force");
-  if (!inputPath || !RUNNER_PARTS.includes(part as RunnerPart) || rest.length > 0) {
-    process.stderr.write("usage: node runner.mjs <input.json> local|net [--force]\n");
+  const domainProbe = part === "domains" && rest.length === 1 && /^\d+$/.test(rest[0] ?? "");
+  const localOrNet = RUNNER_PARTS.includes(part as RunnerPart) && rest.length === 0;
+  if (!inputPath || !(localOrNet || domainProbe)) {
+    process.stderr.write("usage: node runner.mjs <input.json> local|net|domains <index> [--force]\n");
     return 2;
   }
   let input: RunnerInput;
@@ -84,18 +92,29 @@ export async function main(argv: string[]): Promise<number> {
     );
     return REFUSED;
   }
-  const { report, writeError } = await runPart(input, part as RunnerPart);
+  if (domainProbe) return domainCommand(input, Number(rest[0]));
+  const { report, writeError } = await runPart(input, part as "local" | "net");
   // The first line is short and early: the model channel may cut long command output.
   process.stdout.write(
     `${STATUS_LINE_PREFIX}nonce=${input.nonce} part=${part} report=${writeError ? `failed:${writeError}` : "written"}\n`,
   );
   const rows = report.part === "local" ? localRows(report) : netRows(report);
   process.stdout.write(`${table(rows)}\n`);
-  if (writeError) process.stdout.write(`${REPORT_LINE_PREFIX}${JSON.stringify(report)}\n`);
+  if (writeError)
+    process.stdout.write(`${REPORT_LINE_PREFIX}${gzipSync(JSON.stringify(report)).toString("base64")}\n`);
   else
     process.stdout.write(
       `Facts only. Verdicts on the host: codex-smoke run --probe-report ${input.reports.local}\n`,
     );
+  return 0;
+}
+
+/** One domain probe: a short line only (Codex kills the command when its proxy blocks the request). */
+async function domainCommand(input: RunnerInput, index: number): Promise<number> {
+  const { writeError } = await runDomainProbe(input, index);
+  process.stdout.write(
+    `${STATUS_LINE_PREFIX}nonce=${input.nonce} part=domains ${index} report=${writeError ? `failed:${writeError}` : "written"}\n`,
+  );
   return 0;
 }
 

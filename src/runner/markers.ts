@@ -21,3 +21,6 @@ export const PROBE_COMMIT = {
   email: "codex-smoke@invalid",
   subject: (nonce: string) => `codex-smoke probe ${nonce}`,
 } as const;
+
+/** A file a profile-rule probe creates (host-chosen folder), one per rule: `.codex-smoke-rule-<nonce>-<index>`. */
+export const ruleMarker = (nonce: string, index: number): string => `.codex-smoke-rule-${nonce}-${index}`;

@@ -14,6 +14,7 @@ import {
 import { probeGit } from "./git.js";
 import { probeLauncherFiles } from "./integrity.js";
 import { curlAttempt, fetchAttempt, netEnvironment, proxyAnswerAttempt, tlsNegativeControl } from "./net.js";
+import { probeCredentialFiles, probeRules } from "./rules.js";
 import type { LocalReport, NetReport, RunnerInput } from "./types.js";
 
 export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
@@ -27,6 +28,8 @@ export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
   const readonlyPaths = probeReadonlyPaths(input);
   const home = probeHome(input);
   const outside = probeOutside(input);
+  const credentialFiles = probeCredentialFiles(input);
+  const rules = probeRules(input);
   const remove = removeProjectMarker(input, written.write.ok);
   return {
     schema: 2,
@@ -47,6 +50,9 @@ export async function runLocalProbes(input: RunnerInput): Promise<LocalReport> {
     outside,
     env: environmentFacts(process.env, input.home),
     launcherFiles,
+    permissionProfile: process.env.CODEX_PERMISSION_PROFILE ?? null,
+    credentialFiles,
+    rules,
   };
 }
 

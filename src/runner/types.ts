@@ -20,8 +20,26 @@ export interface Namespaces {
   net: string | null;
 }
 
-export type RunnerPart = "local" | "net";
+export type RunnerPart = "local" | "net" | "domains";
+/** The parts every run has, one command each; `domains` runs once per domain probe (`domains <index>`), when any. */
 export const RUNNER_PARTS: readonly RunnerPart[] = ["local", "net"];
+export const REPORT_PARTS: readonly RunnerPart[] = [...RUNNER_PARTS, "domains"];
+
+/** What the runner does for one filesystem entry of the profile (paths chosen by the host). */
+export interface RuleProbe {
+  /** Existing files to open for reading (never read). */
+  read: string[];
+  /** An existing file to open for append and close without writing: writable or not, nothing changes. */
+  append: string | null;
+  /** A file to create (never one that exists), then open for reading: a write rule must let it land on the host. */
+  create: string | null;
+}
+
+/** One request through Codex's managed proxy to test a domain rule of the profile. */
+interface DomainProbe {
+  host: string;
+  url: string;
+}
 
 export interface RunnerInput {
   schema: 2;
@@ -43,6 +61,12 @@ export interface RunnerInput {
   outsideWriteDirs: string[];
   /** Files outside the roots that must not be readable (host-made canaries). */
   outsideReadFiles: string[];
+  /** Credential files on the host (names chosen by the host) to open, never read (decisions §26). */
+  credentialFiles?: string[];
+  /** One probe per filesystem entry of the profile (fs.profile_rules), aligned with the host's plan. */
+  rules?: RuleProbe[];
+  /** Domain-rule probes, each run as a command of its own: a blocked request makes Codex kill its command. */
+  domains?: DomainProbe[];
   /** Full URL retrieved with curl and fetch, or null when unknown. */
   registryUrl: string | null;
   /** A throw-away self-signed certificate the runner serves inside the sandbox (TLS negative control). */
@@ -116,6 +140,37 @@ export interface LocalReport {
   };
   env: EnvironmentFacts;
   launcherFiles: LauncherFileProbe[];
+  /** `CODEX_PERMISSION_PROFILE` as Codex set it for the command: the profile really in force; null when unset. */
+  permissionProfile?: string | null;
+  credentialFiles?: Array<{ path: string; open: ProbeResult }>;
+  rules?: RuleOutcome[];
+}
+
+/** What one profile-rule probe did, aligned with the input's `rules`. */
+export interface RuleOutcome {
+  read: Array<{ path: string; open: ProbeResult }>;
+  append: { path: string; open: ProbeResult } | null;
+  /** `readBack`: opening the created file for reading (a file a deny glob matches must not open). */
+  create: { path: string; write: ProbeResult; readBack: ProbeResult } | null;
+}
+
+/** The domain probes that finished; a probe whose request the proxy blocked usually has none (Codex killed it). */
+export interface DomainsReport {
+  schema: 2;
+  tool: "codex-smoke-runner";
+  part: "domains";
+  nonce: string;
+  startedAt: string;
+  durationMs: number;
+  results: DomainResult[];
+}
+
+export interface DomainResult {
+  index: number;
+  host: string;
+  /** `CODEX_NETWORK_PROXY_ACTIVE=1`: without Codex's proxy no domain rule applies, and no request is sent. */
+  proxyActive: boolean;
+  attempt: HttpAttempt | null;
 }
 
 export interface NetReport {

@@ -16,6 +16,8 @@ const README_CLAIMS: Record<string, string> = {
   "config.mcp_approval_tables":
     "No per-tool MCP approval tables (`mcp_servers.<server>.tools.<tool>`) that the config parser rejects or that name undefined servers.",
   "config.project_override": "No project-level `.codex/config.toml` changes sandbox or approval.",
+  "config.layers":
+    "Which config layer decides sandbox, approval, permission profile and network; a conflicting setting the launches show overridden is `warn`, one that takes effect `fail`.",
   "banner.approval":
     "The session reports `approval: never`. `codex exec` prints `approval: never` whatever the config says, so this resolves the approval the launch really used (launcher `-c` > profile file > config.toml) with the header as evidence; the interactive `/status` is checked by tui.permissions.",
   "banner.sandbox":
@@ -26,9 +28,13 @@ const README_CLAIMS: Record<string, string> = {
     "`/mcp verbose` shows each expected server (playwright, openaiDeveloperDocs) connected with at least one tool.",
   "mcp.approval":
     "Each expected server (playwright, openaiDeveloperDocs) has `default_tools_approval_mode = approve` and `tool_timeout_sec = 300` in effect (as `<launcher> mcp get <server>` shows with the launcher's overrides).",
+  "mcp.runtime":
+    "In an interactive session, a tool of each expected server (playwright, openaiDeveloperDocs) runs without an approval prompt, an MCP elicitation is declined instead of shown, and Codex cancels a call that outlasts its `tool_timeout_sec` (codex-smoke's stand-ins take the servers' places; the real servers get no call).",
   "runner.report":
     "The in-sandbox runner ran inside the sandbox and its nonce-stamped report reached the project.",
   "fs.auth_json": "`~/.codex/auth.json` cannot be opened inside the sandbox.",
+  "fs.credentials":
+    "Credential files on the host (SSH keys, cloud, registry and VCS tokens, Codex's own home besides auth.json) cannot be opened inside the sandbox.",
   "fs.git_write": "`.git` cannot be written; `git add` and `git commit` fail.",
   "fs.git_read": "`git status`, `git diff` and `git log` work inside the sandbox.",
   "fs.project_write": "The project is writable inside the sandbox (positive control).",
@@ -36,10 +42,14 @@ const README_CLAIMS: Record<string, string> = {
   "fs.home_ephemeral": "Writes under `$HOME` appear to succeed inside but leave nothing on the host.",
   "fs.outside_roots":
     "Paths outside the runtime and the project are unreadable or read-only, and nothing written persists.",
+  "fs.profile_rules":
+    "Every filesystem entry of the effective permission profile holds at runtime (`none` / `read` / `write`, globs included).",
   "net.registry":
     "`curl -fsS <npm registry>/astro` succeeds inside the sandbox (registry from npm's config).",
   "net.tls_verify":
     "TLS verification is on: an untrusted certificate is rejected, and nothing disables verification.",
+  "net.profile_rules":
+    "With Codex's managed network proxy, each denied domain and a domain on no allowlist are refused, and each allowed domain is reachable (or why not is classified).",
   "env.secrets":
     "No secret-looking environment variable is visible inside the sandbox (names reported, never values).",
   "host.sandbox":
@@ -54,21 +64,26 @@ describe("registry", () => {
       "config.profile",
       "config.mcp_approval_tables",
       "config.project_override",
+      "config.layers",
       "banner.approval",
       "banner.sandbox",
       "tui.permissions",
       "mcp.servers",
       "mcp.approval",
+      "mcp.runtime",
       "runner.report",
       "fs.auth_json",
+      "fs.credentials",
       "fs.git_write",
       "fs.git_read",
       "fs.project_write",
       "fs.readonly_paths",
       "fs.home_ephemeral",
       "fs.outside_roots",
+      "fs.profile_rules",
       "net.registry",
       "net.tls_verify",
+      "net.profile_rules",
       "env.secrets",
       "host.sandbox",
     ]);
@@ -82,11 +97,12 @@ describe("registry", () => {
     ).toEqual(README_CLAIMS);
   });
 
-  it("every check passes on the healthy setup", () => {
+  it("every check passes on the healthy setup (the README's lists no domains: no network rules to prove)", () => {
     const facts = factsOf(healthyFacts());
     for (const check of checks) {
       const result = runCheck(check, facts, { expect: DEFAULT_EXPECTATIONS });
-      expect([check.id, result.status]).toEqual([check.id, "pass"]);
+      const status = check.id === "net.profile_rules" ? "skip" : "pass";
+      expect([check.id, result.status]).toEqual([check.id, status]);
       expect(check.remediation).toMatch(/\.$/);
     }
   });
