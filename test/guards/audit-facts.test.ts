@@ -343,7 +343,7 @@ describe("launcherFacts and configFacts", () => {
       profileOption: "prof",
       redact,
     });
-    const config = configFacts({ codexHome, project: home, profile: "prof", launcher });
+    const config = configFacts({ codexHome, home, project: home, profile: "prof", launcher });
     expect(config.effective.approval_policy).toBe("never");
   });
 
@@ -358,7 +358,7 @@ describe("launcherFacts and configFacts", () => {
       redact,
     });
     expect(
-      configFacts({ codexHome: home, project: home, profile: "prof", launcher }).launcherOverrides,
+      configFacts({ codexHome: home, home, project: home, profile: "prof", launcher }).launcherOverrides,
     ).toEqual([]);
   });
 });

@@ -23,12 +23,16 @@ describe("planAudit", () => {
     expect({ ...plan, facts: [...plan.facts].sort() }).toEqual({
       facts: [
         "config",
+        "credentialFiles",
         "credentials",
+        "domainRules",
         "exec",
         "hostSandbox",
         "launcher",
         "mcpGet",
+        "mcpRuntime",
         "network",
+        "profileRules",
         "registry",
         "runner",
         "sideEffects",
@@ -38,6 +42,7 @@ describe("planAudit", () => {
       runner: true,
       exec: true,
       tui: true,
+      mcpRuntime: true,
       mcpServers: SERVERS,
       hostSandbox: true,
       registry: true,
@@ -50,11 +55,13 @@ describe("planAudit", () => {
       runner: false,
       exec: false,
       tui: false,
+      mcpRuntime: false,
       mcpServers: [],
       hostSandbox: false,
       registry: false,
     });
-    expect(planAudit(only("config."), SERVERS, false)).toMatchObject({
+    // config.layers also uses the runner, the TUI and the network; config.mcp_approval_tables needs exec only.
+    expect(planAudit(only("config.mcp_approval_tables"), SERVERS, false)).toMatchObject({
       runner: false,
       exec: true,
       tui: false,
@@ -201,9 +208,9 @@ describe("services", () => {
   });
 
   it("the registry: not needed, or the --registry URL with the host's own retrieval as the control", async () => {
-    expect(await gatherRegistry(planAudit(only("config."), SERVERS, false), "http://x", "astro", {})).toEqual(
-      notGathered("not needed"),
-    );
+    expect(
+      await gatherRegistry(planAudit(only("config.profile"), SERVERS, false), "http://x", "astro", {}),
+    ).toEqual(notGathered("not needed"));
     const server = createServer((_req, res) => res.end("{}"));
     const port = await listenOnLoopback(server);
     try {

@@ -53,7 +53,7 @@ describe("Codex's history after the audit's session", () => {
     const users = uuidV7(ENDED + 60_000, "bbbbbb");
     session(home, ours);
     session(home, users);
-    expect(watch.forget({ sessionId: null, startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
+    expect(watch.forget({ sessionIds: [null], startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
     expect(sessionsIn(home)).toEqual({ refs: [users], locks: [`${users}.lock`] });
   });
 
@@ -62,7 +62,7 @@ describe("Codex's history after the audit's session", () => {
     const watch = watchSessions(home);
     const before = uuidV7(STARTED - 30_000, "cccccc");
     session(home, before);
-    expect(watch.forget({ sessionId: null, startedAt: STARTED, endedAt: ENDED })).toEqual([]);
+    expect(watch.forget({ sessionIds: [null], startedAt: STARTED, endedAt: ENDED })).toEqual([]);
     expect(sessionsIn(home)).toEqual({ refs: [before], locks: [`${before}.lock`] });
   });
 
@@ -77,7 +77,7 @@ describe("Codex's history after the audit's session", () => {
       const watch = watchSessions(home);
       const id = uuidV7(created, "dddddd");
       session(home, id);
-      const forgotten = watch.forget({ sessionId: null, startedAt: STARTED, endedAt: ENDED });
+      const forgotten = watch.forget({ sessionIds: [null], startedAt: STARTED, endedAt: ENDED });
       expect(forgotten, `created at ${created - STARTED} ms`).toEqual(removed ? [id] : []);
     }
   });
@@ -90,7 +90,7 @@ describe("Codex's history after the audit's session", () => {
     const watch = watchSessions(home);
     const ours = uuidV7(STARTED + 100, "eeeeee");
     session(home, ours);
-    expect(watch.forget({ sessionId: ours, startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
+    expect(watch.forget({ sessionIds: [ours], startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
     expect(sessionsIn(home)).toEqual({ refs: [], locks: [".coordination.lock"] });
   });
 
@@ -100,7 +100,7 @@ describe("Codex's history after the audit's session", () => {
     const ours = uuidV7(STARTED + 100, "ffffff");
     session(home, ours);
     writeFileSync(join(home, LOCKS, ".coordination.lock"), "");
-    expect(watch.forget({ sessionId: ours, startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
+    expect(watch.forget({ sessionIds: [ours], startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
     expect(sessionsIn(home)).toEqual({ refs: null, locks: null });
   });
 
@@ -112,7 +112,7 @@ describe("Codex's history after the audit's session", () => {
     session(home, ours);
     session(home, users);
     writeFileSync(join(home, LOCKS, ".coordination.lock"), "");
-    expect(watch.forget({ sessionId: ours, startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
+    expect(watch.forget({ sessionIds: [ours], startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
     expect(sessionsIn(home)).toEqual({ refs: [users], locks: [".coordination.lock", `${users}.lock`] });
   });
 
@@ -121,7 +121,7 @@ describe("Codex's history after the audit's session", () => {
     const users = uuidV7(STARTED + 100, "333333");
     session(home, users);
     const watch = watchSessions(home);
-    expect(watch.forget({ sessionId: users, startedAt: STARTED, endedAt: ENDED })).toEqual([]);
+    expect(watch.forget({ sessionIds: [users], startedAt: STARTED, endedAt: ENDED })).toEqual([]);
     expect(sessionsIn(home)).toEqual({ refs: [users], locks: [`${users}.lock`] });
   });
 
@@ -130,7 +130,7 @@ describe("Codex's history after the audit's session", () => {
     const watch = watchSessions(home);
     const ours = uuidV7(STARTED + 100, "444444");
     mkdirSync(join(home, REFS, ours), { recursive: true });
-    expect(watch.forget({ sessionId: ours, startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
+    expect(watch.forget({ sessionIds: [ours], startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
     expect(existsSync(join(home, REFS))).toBe(false);
   });
 });

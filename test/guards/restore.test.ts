@@ -309,6 +309,7 @@ describe("restore on a real repository", () => {
       git: { headBefore: null, headAfter: null, probeCommit: false, markerStaged: false },
       restored: [],
       leftAlone: [],
+      ruleWrites: [],
       absentBefore: [],
     });
   });

@@ -42,7 +42,11 @@ function input(extra: Partial<RunnerInput> = {}): RunnerInput {
     nonce: randomBytes(6).toString("hex"),
     project: join(root, "project"),
     home: join(root, "home"),
-    reports: { local: join(stage, "report.local.json"), net: join(stage, "report.net.json") },
+    reports: {
+      local: join(stage, "report.local.json"),
+      net: join(stage, "report.net.json"),
+      domains: join(stage, "report.domains.json"),
+    },
     hostNamespaces: null,
     authJson: [],
     isRepo: false,
@@ -142,6 +146,9 @@ describe("the local table, every line", () => {
       "write into /home/alice/work",
       `open ${report.outside.reads[0]?.path}`,
       ...report.launcherFiles.map((file) => `append to ${file.path}`),
+      ...(report.credentialFiles ?? []).map((file) => `open ${file.path}`),
+      ...(report.rules ?? []).map((_rule, index) => `profile rule ${index}`),
+      "permission profile",
       "TLS switches",
       "secret variables",
     ]);
@@ -183,19 +190,22 @@ describe("the runner's command line, odd inputs", () => {
     writeFileSync(file, "null");
     expect(await main([file, "local"])).toBe(2);
     expect(out()).toBe(
-      "usage: node runner.mjs <input.json> local|net [--force]\nCODEX_SMOKE_RUNNER nonce=unknown part=local report=failed:INPUT_Error\n",
+      "usage: node runner.mjs <input.json> local|net|domains <index> [--force]\nCODEX_SMOKE_RUNNER nonce=unknown part=local report=failed:INPUT_Error\n",
     );
   });
 
   it("the host reads these prefixes: the status line and the report line keep their names", async () => {
-    const staged = input({ reports: { local: "/nonexistent/r.json", net: "/nonexistent/n.json" } });
+    const staged = input({
+      reports: { local: "/nonexistent/r.json", net: "/nonexistent/n.json", domains: "/nonexistent/d.json" },
+    });
     const file = join(staged.project, "input.json");
     writeFileSync(file, JSON.stringify(staged));
     const out = printed();
     expect(await main([file, "local", "--force"])).toBe(0);
     const lines = out().split("\n");
     expect(lines[0]).toBe(`CODEX_SMOKE_RUNNER nonce=${staged.nonce} part=local report=failed:ENOENT`);
-    expect(lines.filter((line) => line.startsWith("CODEX_SMOKE_REPORT {"))).toHaveLength(1);
+    // The report itself, gzipped and base64-encoded (a gzip stream starts H4sI).
+    expect(lines.filter((line) => line.startsWith("CODEX_SMOKE_REPORT H4sI"))).toHaveLength(1);
   });
 });
 

@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { attest, ownNamespaces } from "../../src/runner/attest.js";
 import { localRows, netRows, table } from "../../src/runner/describe.js";
@@ -70,7 +71,11 @@ function setup(opts: { repo?: boolean } = {}): RunnerInput {
     nonce,
     project,
     home,
-    reports: { local: join(staging, "report.local.json"), net: join(staging, "report.net.json") },
+    reports: {
+      local: join(staging, "report.local.json"),
+      net: join(staging, "report.net.json"),
+      domains: join(staging, "report.domains.json"),
+    },
     hostNamespaces: ownNamespaces(),
     isRepo: opts.repo !== false,
     authJson: [],
@@ -101,7 +106,9 @@ describe("the runner's command line", () => {
     expect(await main(["input.json", "both"])).toBe(2);
     expect(await main(["input.json", "local", "extra"])).toBe(2);
     expect(stderr).toHaveBeenCalledTimes(3);
-    expect(stderr).toHaveBeenCalledWith("usage: node runner.mjs <input.json> local|net [--force]\n");
+    expect(stderr).toHaveBeenCalledWith(
+      "usage: node runner.mjs <input.json> local|net|domains <index> [--force]\n",
+    );
   });
 
   it("on the host (outside a sandbox) without --force: refused, exit 3, nothing written", async () => {
@@ -162,7 +169,10 @@ describe("the runner's command line", () => {
     const printed = lines();
     expect(printed[0]).toBe(`${STATUS_LINE_PREFIX}nonce=${input.nonce} part=net report=failed:ENOENT`);
     const reportLine = printed.find((line) => line.startsWith(REPORT_LINE_PREFIX)) ?? "";
-    expect(JSON.parse(reportLine.slice(REPORT_LINE_PREFIX.length))).toMatchObject({
+    const payload = gunzipSync(Buffer.from(reportLine.slice(REPORT_LINE_PREFIX.length), "base64")).toString(
+      "utf8",
+    );
+    expect(JSON.parse(payload)).toMatchObject({
       part: "net",
       nonce: input.nonce,
       complete: true,
