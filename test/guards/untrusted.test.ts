@@ -99,6 +99,16 @@ describe("parseRunnerReport", () => {
   it("this run's report is accepted as it is", () => {
     expect(parseRunnerReport(localReport(), "report", "local", NONCE)).toEqual(healthyFacts().runner);
   });
+
+  it("a launcher file on a read-write mount is a finding, not a malformed report", () => {
+    const report = { ...healthyFacts().runner, nonce: NONCE };
+    const [first] = report.launcherFiles;
+    if (!first) throw new Error("the healthy fixture has a launcher file");
+    report.launcherFiles = [{ ...first, mount: "rw" }];
+    expect(parseRunnerReport(JSON.stringify(report), "report", "local", NONCE).launcherFiles[0]?.mount).toBe(
+      "rw",
+    );
+  });
 });
 
 describe("acceptProbeReport (the --probe-report door)", () => {
