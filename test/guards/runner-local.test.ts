@@ -23,6 +23,7 @@ import { localRows, netRows, table } from "../../src/runner/describe.js";
 import { environmentFacts } from "../../src/runner/env.js";
 import {
   probeHome,
+  probeOutside,
   probeReadonlyPaths,
   removeProjectMarker,
   writeProjectMarker,
@@ -30,7 +31,7 @@ import {
 import { probeGit } from "../../src/runner/git.js";
 import { errorCode, failed, firstLine, runProcess } from "../../src/runner/kit.js";
 import { main, REPORT_LINE_PREFIX, runPart, STATUS_LINE_PREFIX, writeReport } from "../../src/runner/main.js";
-import { PROBE_COMMIT } from "../../src/runner/markers.js";
+import { markerContent, PROBE_COMMIT, PROBE_MARKERS } from "../../src/runner/markers.js";
 import type { LocalReport, RunnerInput } from "../../src/runner/types.js";
 import { healthyFacts, attempt as httpAttempt } from "../fixtures/facts/healthy.js";
 import { pinGitNowhere } from "../helpers/git-nowhere.js";
@@ -376,6 +377,29 @@ describe("the filesystem and git probes where they fail", () => {
     expect(probeHome({ ...input, home: join(input.home, "plain", "home") }).write.code).toBe("ENOTDIR");
   });
 
+  it("outside: each write really lands as the hidden marker; each read opens the file, a missing one is ENOENT", () => {
+    const input = setup();
+    const dir = tempDir();
+    const readable = join(dir, "canary.txt");
+    writeFileSync(readable, "x");
+    const report = probeOutside({
+      ...input,
+      outsideWriteDirs: [dir, join(dir, "missing")],
+      outsideReadFiles: [readable, join(dir, "absent.txt")],
+    });
+    expect(report.writes.map((w) => [w.dir, w.write.ok, w.write.code])).toEqual([
+      [dir, true, undefined],
+      [join(dir, "missing"), false, "ENOENT"],
+    ]);
+    expect(readFileSync(join(dir, PROBE_MARKERS.hidden(input.nonce)), "utf8")).toBe(
+      markerContent(input.nonce),
+    );
+    expect(report.reads.map((r) => [r.open.ok, r.open.code])).toEqual([
+      [true, undefined],
+      [false, "ENOENT"],
+    ]);
+  });
+
   it("git: skipped outside a repository; a commit with the probe's identity and nonce; a broken repository fails", async () => {
     const plain = setup({ repo: false });
     const skipped = await probeGit(plain);
@@ -391,7 +415,16 @@ describe("the filesystem and git probes where they fail", () => {
 
     const input = setup();
     writeProjectMarker(input);
-    expect(await probeGit(input)).toMatchObject({ isRepo: true, add: { ok: true }, commit: { ok: true } });
+    expect(await probeGit(input)).toMatchObject({
+      isRepo: true,
+      writeDir: { ok: true },
+      add: { ok: true },
+      commit: { ok: true },
+    });
+    // The write into .git really happened (its result is not only claimed).
+    expect(readFileSync(join(input.project, ".git", PROBE_MARKERS.git(input.nonce)), "utf8")).toBe(
+      markerContent(input.nonce),
+    );
     const head = execFileSync("git", ["log", "-1", "--format=%an <%ae>%n%s"], {
       cwd: input.project,
       encoding: "utf8",
