@@ -94,6 +94,19 @@ describe("Codex's history after the audit's session", () => {
     expect(sessionsIn(home)).toEqual({ refs: [], locks: [".coordination.lock"] });
   });
 
+  it("with the audit's id seen, a user's session started during the audit stays (kills: the window fallback used when every id was seen)", () => {
+    const home = codexHome();
+    mkdirSync(join(home, REFS));
+    mkdirSync(join(home, LOCKS));
+    const watch = watchSessions(home);
+    const ours = uuidV7(STARTED + 100, "abcdef");
+    const users = uuidV7(STARTED + 200, "fedcba");
+    session(home, ours);
+    session(home, users);
+    expect(watch.forget({ sessionIds: [ours], startedAt: STARTED, endedAt: ENDED })).toEqual([ours]);
+    expect(sessionsIn(home)).toEqual({ refs: [users], locks: [`${users}.lock`] });
+  });
+
   it("folders the audit's session created go with it, their coordination lock too", () => {
     const home = codexHome();
     const watch = watchSessions(home);
