@@ -184,6 +184,21 @@ describe(`mcp.runtime with Codex ${SECOND_RELEASE}`, () => {
     );
   });
 
+  it("the approve override removed for one server: Codex's rejection, naming it", async () => {
+    await auditWith(CODEX_150, removeApprove, (_setup, run) => {
+      expect(run.status("mcp.runtime")).toBe("fail");
+      expect(run.report?.results.find((r) => r.id === "mcp.runtime")?.observed).toBe(REJECTED);
+      expect(run.observed("mcp.runtime")).toContain("openaiDeveloperDocs (http stand-in): received the call");
+    });
+  });
+
+  it("on-request in the profile, no approval_policy override: the elicitation form, quoted", async () => {
+    await auditWith(CODEX_150, onRequest, (_setup, run) => {
+      expect(run.status("mcp.runtime")).toBe("fail");
+      expect(run.observed("mcp.runtime")).toContain(`${FORM}: the session would wait for nobody`);
+    });
+  });
+
   it("on-request and the approve override removed: the approval prompt, quoted", async () => {
     await auditWith(
       CODEX_150,

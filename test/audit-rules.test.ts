@@ -105,15 +105,35 @@ describe("the profile's own filesystem rules", () => {
 
   it('"~/.codex" = "read" with auth.json denied: auth.json holds, Codex\'s own files open', async () => {
     await withSetup(
-      (setup) =>
+      (setup) => {
+        // What a used Codex home holds besides auth.json: history, a session transcript, the proxy's CA key.
+        const codexHome = setup.codexHome;
+        writeFileSync(join(codexHome, "history.jsonl"), "{}\n");
+        mkdirSync(join(codexHome, "sessions", "2026", "12", "06"), { recursive: true });
+        writeFileSync(join(codexHome, "sessions", "2026", "12", "06", "rollout-1.jsonl"), "{}\n");
+        mkdirSync(join(codexHome, "proxy"));
+        writeFileSync(join(codexHome, "proxy", "ca.key"), "not a key\n", { mode: 0o600 });
         editFile(setup.profileFile, (text) =>
           text.replace('"~/.codex/auth.json" = "none"', '"~/.codex" = "read"\n"~/.codex/auth.json" = "none"'),
-        ),
+        );
+      },
       async (setup) => {
         const run = await audit(setup);
         expect(run.status("fs.auth_json")).toBe("pass");
+        expect(result(run, "fs.profile_rules").evidence).toContain(
+          '"~/.codex/auth.json" = "none": holds: refused: auth.json EACCES',
+        );
         const credentials = result(run, "fs.credentials");
         expect(credentials.status).toBe("fail");
+        const codexHome = setup.codexHome;
+        for (const [path, kind] of [
+          [join(codexHome, "history.jsonl"), "Codex history"],
+          [join(codexHome, "sessions", "2026", "12", "06", "rollout-1.jsonl"), "Codex session transcript"],
+          [join(codexHome, "proxy", "ca.key"), "Codex proxy CA"],
+        ])
+          expect(credentials.evidence).toContain(
+            `${path} (${kind}) opened inside: allowed by "~/.codex" = "read"`,
+          );
         expect(credentials.evidence).toContain(
           `${setup.profileFile} (Codex profile) opened inside: allowed by "~/.codex" = "read"`,
         );

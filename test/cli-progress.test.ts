@@ -83,6 +83,10 @@ describe.concurrent("progress of a real audit", () => {
           expect(lines.filter((l) => l.startsWith(`[progress] ${launch} done in `))).toHaveLength(1);
         }
         expect(lines).toHaveLength(2 * launches.length + 1);
+        // Slots go in order of asking: the interactive step (the longer) takes the one the sandbox frees.
+        expect(lines.indexOf("[progress] tui started")).toBeLessThan(
+          lines.indexOf("[progress] mcp get playwright started"),
+        );
         expect(lines.at(-1)).toBe(
           `codex-smoke: 4 passed, ${checks.length - 4} skipped; report: reports/codex-smoke.json`,
         );

@@ -119,7 +119,8 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
         }),
       )
     : Promise.resolve(null);
-  const afterExec = ctx.racingMountPoints.length > 0 ? exec.then(() => undefined) : Promise.resolve();
+  // Null when nothing races: the interactive step then asks for its slot now, ahead of `mcp get` (it is the longer).
+  const afterExec = ctx.racingMountPoints.length > 0 ? exec.then(() => undefined) : null;
   const { tui, mcpRuntime } = interactiveLaunches(plan, ctx, run, interruptedFact, afterExec);
   const mcpGet = Promise.all(
     plan.mcpServers.map(
@@ -175,16 +176,18 @@ function interactiveLaunches(
   ctx: LaunchContext,
   run: Run,
   interrupted: Fact<never>,
-  startAfter: Promise<void>,
+  startAfter: Promise<void> | null,
 ): { tui: Promise<Facts["tui"]>; mcpRuntime: Promise<McpRuntimeOutcome> } {
   const skipped = notGathered("not needed");
   const runtimeFallback = { fact: interrupted, sessionId: null };
   const noRuntime = plan.mcpRuntime ? null : notNeeded;
   const runtime = () => runMcpRuntime(runtimeOptions(ctx, ctx.runtimeServers));
+  const start = <T>(launch: () => Promise<T>): Promise<T> =>
+    startAfter ? startAfter.then(launch) : launch();
   if (!plan.tui) {
     const mcpRuntime = noRuntime
       ? Promise.resolve(noRuntime)
-      : startAfter.then(() => run.slot(runtimeFallback, () => run.track("mcp runtime", runtime)));
+      : start(() => run.slot(runtimeFallback, () => run.track("mcp runtime", runtime)));
     return { tui: Promise.resolve(skipped), mcpRuntime };
   }
   let ready = () => {};
@@ -192,7 +195,7 @@ function interactiveLaunches(
     ready = resolve;
   });
   const fallback = { tui: interrupted as Facts["tui"], mcpRuntime: runtimeFallback };
-  const both = startAfter.then(() =>
+  const both = start(() =>
     run.slot(fallback, async () => {
       const tui = run.track("tui", () => tuiSession(ctx, ready)).finally(ready);
       const mcpRuntime = noRuntime
