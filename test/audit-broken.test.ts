@@ -30,8 +30,8 @@ interface Variant {
   env?: Record<string, string>;
   /** Checks that must end in the given status. */
   expect: Record<string, Status>;
-  /** Text a check's observed line or evidence must contain. */
-  says?: Record<string, string>;
+  /** Text a check's observed line or evidence must contain (or match): required for every status but pass. */
+  says?: Record<string, string | RegExp>;
   exitCode?: number;
 }
 
@@ -47,6 +47,13 @@ const variants: Variant[] = [
       "net.registry": "fail",
       "mcp.servers": "pass",
       "mcp.approval": "pass",
+    },
+    says: {
+      "launcher.flags": "exec launch passes --sandbox workspace-write",
+      "banner.sandbox": "sandbox: workspace-write",
+      "tui.permissions": "Custom (workspace, never)",
+      "fs.auth_json": "/.codex/auth.json opened inside the sandbox",
+      "net.registry": "curl: network disabled by the sandbox (exit 7)",
     },
   },
   {
@@ -64,6 +71,15 @@ const variants: Variant[] = [
       "fs.git_read": "pass",
       "fs.project_write": "pass",
     },
+    says: {
+      "launcher.flags": "exec launch passes --dangerously-bypass-approvals-and-sandbox",
+      "banner.sandbox": "sandbox: danger-full-access",
+      "runner.report": "the runner ran unsandboxed",
+      "fs.auth_json": "/.codex/auth.json opened inside the sandbox",
+      "fs.git_write": "write into .git succeeded",
+      "fs.readonly_paths": ".codex: write succeeded",
+      "fs.home_ephemeral": /\/home\/\.codex-smoke-[0-9a-f]{12} persisted on the host/,
+    },
   },
   {
     name: "profile turns the network off",
@@ -74,6 +90,11 @@ const variants: Variant[] = [
       "banner.sandbox": "fail",
       "config.profile": "fail",
       "fs.auth_json": "pass",
+    },
+    says: {
+      "net.registry": "curl: network disabled by the sandbox (exit 7)",
+      "banner.sandbox": "sandbox: workspace-write [workdir]",
+      "config.profile": "network.enabled = false, expected true",
     },
   },
   {
@@ -90,18 +111,27 @@ const variants: Variant[] = [
       "fs.auth_json": "pass",
       "net.registry": "pass",
     },
+    says: {
+      "config.profile": /\/work\/sibling" = "write" grants write access outside the project/,
+      "fs.outside_roots": /\/work\/sibling\/\.codex-smoke-[0-9a-f]{12} persisted on the host/,
+    },
   },
   {
     name: "profile makes the whole filesystem readable (:root)",
     breakIt: (s) => profileFilesystemAdds(s, '":root" = "read"'),
     args: FS_NET,
     expect: { "config.profile": "fail", "fs.outside_roots": "fail", "fs.project_write": "pass" },
+    says: {
+      "config.profile": 'filesystem is not limited to minimal runtime (":root" = "read")',
+      "fs.outside_roots": /\/canary-[0-9a-f]{12}\.txt readable inside the sandbox/,
+    },
   },
   {
     name: "launcher exports NODE_TLS_REJECT_UNAUTHORIZED=0",
     breakIt: (s) => launcherPrepends(s, "export NODE_TLS_REJECT_UNAUTHORIZED=0"),
     args: FS_NET,
     expect: { "net.tls_verify": "fail", "net.registry": "pass", "fs.auth_json": "pass" },
+    says: { "net.tls_verify": "NODE_TLS_REJECT_UNAUTHORIZED=0 visible inside" },
   },
   {
     name: "auth.json readable: the deny rule replaced by ~/.codex read",
@@ -109,6 +139,11 @@ const variants: Variant[] = [
       editFile(s.profileFile, (t) => t.replace('"~/.codex/auth.json" = "none"', '"~/.codex" = "read"')),
     args: FS_NET,
     expect: { "fs.auth_json": "fail", "config.profile": "fail", "fs.git_write": "pass" },
+    says: {
+      "fs.auth_json": "/.codex/auth.json opened inside the sandbox",
+      "config.profile":
+        'auth.json is not denied: no "~/.codex/auth.json" = "none" (found "~/.codex" = "read")',
+    },
   },
   {
     name: "not logged in yet, and ~/.codex readable: the host's canary is readable inside",
@@ -125,6 +160,10 @@ const variants: Variant[] = [
     breakIt: rmAuthJson,
     args: FS_NET,
     expect: { "fs.auth_json": "pass", "runner.report": "pass" },
+    says: {
+      "fs.auth_json": "cannot be opened inside the sandbox",
+      "runner.report": "report received from inside the sandbox",
+    },
     exitCode: 0,
   },
   {
@@ -132,7 +171,10 @@ const variants: Variant[] = [
     breakIt: (s) => editFile(s.profileFile, (t) => t.replace(/^"[^"]*\/vendor" = "read"\n/m, "")),
     args: FS_NET,
     expect: { "runner.report": "fail", "config.profile": "pass", "fs.auth_json": "error" },
-    says: { "runner.report": "the sandbox cannot run any command: bwrap: execvp" },
+    says: {
+      "runner.report": "the sandbox cannot run any command: bwrap: execvp",
+      "fs.auth_json": "not tested: runner.report failed",
+    },
   },
   {
     name: "a project that is not a git repository: the git checks skip (Codex mounts a placeholder .git inside)",
@@ -144,6 +186,10 @@ const variants: Variant[] = [
       "fs.project_write": "pass",
       "fs.auth_json": "pass",
     },
+    says: {
+      "fs.git_read": "project is not a git repository",
+      "fs.git_write": "project is not a git repository",
+    },
     exitCode: 0,
   },
   {
@@ -154,18 +200,30 @@ const variants: Variant[] = [
       ),
     args: FS_NET,
     expect: { "fs.readonly_paths": "fail", "config.profile": "fail", "fs.auth_json": "pass" },
+    says: {
+      "fs.readonly_paths": "www.azinstitute4autism.com: write succeeded",
+      "config.profile": '":workspace_roots" "www.azinstitute4autism.com" = "write", expected "read"',
+    },
   },
   {
     name: "project not writable",
     breakIt: (s) => editFile(s.profileFile, (t) => t.replace('"." = "write"', '"." = "read"')),
     args: FS_NET,
     expect: { "fs.project_write": "fail", "config.profile": "fail" },
+    says: {
+      "fs.project_write": "write failed: EROFS",
+      "config.profile": '":workspace_roots" "." = "read", expected "write"',
+    },
   },
   {
     name: "$HOME writable on the host",
     breakIt: (s) => profileFilesystemAdds(s, `${JSON.stringify(s.home)} = "write"`),
     args: FS_NET,
     expect: { "fs.home_ephemeral": "fail", "config.profile": "fail" },
+    says: {
+      "fs.home_ephemeral": /\/home\/\.codex-smoke-[0-9a-f]{12} persisted on the host/,
+      "config.profile": /\/home" = "write" grants write access outside the project/,
+    },
   },
   {
     name: "git metadata unreadable",
@@ -173,6 +231,7 @@ const variants: Variant[] = [
       editFile(s.profileFile, (t) => t.replace('".codex" = "read"', '".codex" = "read"\n".git" = "none"')),
     args: FS_NET,
     expect: { "fs.git_read": "fail", "fs.project_write": "pass" },
+    says: { "fs.git_read": "git status failed: exit:128 (fatal: not a git repository" },
   },
   {
     name: "profile asks for approval (on-request) and the launcher does not override it",
@@ -188,6 +247,10 @@ const variants: Variant[] = [
       "banner.sandbox": "pass",
       "fs.auth_json": "pass",
     },
+    says: {
+      "banner.approval": 'approval_policy = "on-request"',
+      "tui.permissions": "(workspace with network access, Ask for approval)",
+    },
   },
   {
     name: "MCP stand-in command missing",
@@ -197,6 +260,7 @@ const variants: Variant[] = [
       ),
     args: ["--only", "mcp.,tui."],
     expect: { "mcp.servers": "fail", "tui.permissions": "pass", "mcp.approval": "pass" },
+    says: { "mcp.servers": /playwright \(\/nonexistent\/playwright-mcp .*\): command not found/ },
   },
   {
     name: "launcher no longer sets the MCP approval mode",
@@ -206,6 +270,7 @@ const variants: Variant[] = [
       ),
     args: ["--only", "mcp.,tui.,launcher."],
     expect: { "mcp.approval": "fail", "mcp.servers": "pass", "tui.permissions": "pass" },
+    says: { "mcp.approval": "playwright: default_tools_approval_mode not set" },
   },
   {
     name: "per-tool approval table for a server no layer defines",
@@ -222,6 +287,13 @@ const variants: Variant[] = [
       "mcp.approval": "error",
       "banner.sandbox": "error",
     },
+    says: {
+      "config.mcp_approval_tables":
+        "mcp_servers.ghost.tools.browser_navigate names server ghost, which no layer defines",
+      "mcp.approval": "could not test: mcpGet: `mcp get playwright` refused (exit 1)",
+      "banner.sandbox":
+        "could not test: Codex refused to start: Error loading config.toml: invalid transport in `mcp_servers.ghost`",
+    },
   },
   {
     name: "project .codex/config.toml switches to danger-full-access",
@@ -230,6 +302,7 @@ const variants: Variant[] = [
       writeFileSync(join(s.project, ".codex", "config.toml"), 'sandbox_mode = "danger-full-access"\n');
     },
     expect: { "config.project_override": "fail", "config.profile": "pass", "mcp.servers": "pass" },
+    says: { "config.project_override": '/.codex/config.toml sets sandbox_mode = "danger-full-access"' },
   },
   {
     name: "profile file missing (a broken setup is a finding, not a usage error)",
@@ -239,6 +312,11 @@ const variants: Variant[] = [
     },
     args: ["--skip", "tui.,mcp."],
     expect: { "config.profile": "fail", "banner.sandbox": "error", "fs.auth_json": "error" },
+    says: {
+      "config.profile": "/azi4a2-autonomous.config.toml does not exist",
+      "banner.sandbox": "could not test: Codex refused to start: codex-auto: profile file not found",
+      "fs.auth_json": "could not test: runner: Codex refused to start: codex-auto: profile file not found",
+    },
   },
   {
     name: "a secret-looking variable is visible inside (fail when expected so)",
@@ -246,6 +324,7 @@ const variants: Variant[] = [
     args: ["--only", "env.secrets", "--expect", "EXPECT_FILE"],
     env: { DEPLOY_API_KEY: "not-a-real-key-but-long-enough" },
     expect: { "env.secrets": "fail" },
+    says: { "env.secrets": "visible inside: DEPLOY_API_KEY" },
   },
 ];
 
@@ -262,6 +341,11 @@ function describeRun(run: AuditRun): string {
 
 describe.concurrent("broken setups fail the check that owns the claim", () => {
   it.each(variants)("$name", async (variant) => {
+    // A status alone passes for the wrong reason too: each verdict that is not a pass names its observed line.
+    const unexplained = Object.entries(variant.expect).filter(
+      ([id, st]) => st !== "pass" && !variant.says?.[id],
+    );
+    expect(unexplained, "expected statuses without a `says` fragment").toEqual([]);
     await withSetup(variant.breakIt, async (setup) => {
       let args = variant.args ?? [];
       if (args.includes("EXPECT_FILE")) {
@@ -285,7 +369,10 @@ describe.concurrent("broken setups fail the check that owns the claim", () => {
       );
       const got = Object.fromEntries(Object.keys(variant.expect).map((id) => [id, run.status(id)]));
       expect(got, describeRun(run)).toEqual(variant.expect);
-      for (const [id, text] of Object.entries(variant.says ?? {})) expect(run.observed(id)).toContain(text);
+      for (const [id, text] of Object.entries(variant.says ?? {})) {
+        if (typeof text === "string") expect(run.observed(id), id).toContain(text);
+        else expect(run.observed(id), id).toMatch(text);
+      }
       expect(run.exitCode, describeRun(run)).toBe(variant.exitCode ?? 1);
       expect(`${run.stdout}${run.files}`).not.toContain(setup.canary);
     });

@@ -24,7 +24,11 @@ import { ownNamespaces } from "../src/runner/attest.js";
 import { runLocalProbes, runNetProbes } from "../src/runner/probes.js";
 import type { LocalReport, NetReport, RunnerInput } from "../src/runner/types.js";
 import { generateCertificate } from "../src/tls/self-signed.js";
+import { pinGitNowhere } from "./helpers/git-nowhere.js";
 import { killMarked, MARKER_VAR } from "./helpers/marked.js";
+
+// git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
+pinGitNowhere();
 
 const REPO = join(import.meta.dirname, "..");
 const CODEX = join(REPO, "node_modules/.bin/codex");
@@ -32,10 +36,17 @@ const CODEX_VENDOR = realpathSync(join(REPO, "node_modules/@openai/codex-linux-x
 const BUNDLE = join(REPO, "dist/runner.mjs");
 const PROFILE = "codex-smoke-runner-test";
 
+/** Every setup's root, removed at the end even when its describe was skipped (its own afterAll does not run). */
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
 /** A temp setup like the README's: git project with read-only folders, a home with an auth.json canary. */
 function makeSetup() {
   const canary = `canary-${randomBytes(12).toString("hex")}`;
   const root = mkdtempSync(join(homedir(), ".cache/codex-smoke/runner-test-"));
+  roots.push(root);
   const project = join(root, "project");
   const home = join(root, "home");
   const codexHome = join(root, "codex-home");

@@ -146,8 +146,10 @@ export function watchSessions(codexHome: string): SessionWatch {
       // An interrupted session may have left its lock but not yet its reference: both name the session.
       const created = [...sessionIds(codexHome)].filter((id) => !before.has(id));
       // Ids are file names here: only the UUIDs Codex names sessions with.
-      const known = seen.filter((id): id is string => id !== null && UUID.test(id));
-      const unseen = seen.length - known.length;
+      const shown = seen.filter((id): id is string => id !== null && UUID.test(id));
+      const unseen = seen.length - shown.length;
+      // A session that had traces before the audit is the user's, resumed (a launcher may `resume`): never removed.
+      const known = shown.filter((id) => !before.has(id));
       const during = created.filter((id) => {
         const time = uuidV7Time(id);
         return time !== null && time >= startedAt - 1_000 && time <= endedAt + 1_000 && !known.includes(id);

@@ -18,10 +18,12 @@ export class LaunchedTree {
     running.add(this);
   }
 
-  /** The group, the session (frozen first) and every recorded descendant that is still the same process. */
+  /** The session (frozen first), the group and every recorded descendant that is still the same process. The group
+   * is not killed first: that would orphan to init, out of reach, a child in a session of its own (bwrap's) that
+   * was forked since the tracker's last scan; frozen, the session's tree keeps it under a living parent. */
   async kill(): Promise<void> {
-    killGroup(this.leader);
     await killSession(this.leader);
+    killGroup(this.leader);
     this.descendants.killAll();
     running.delete(this);
   }
@@ -169,6 +171,8 @@ function sessionTree(leader: number): number[] {
     const fields = statFields(pid);
     if (!fields) continue;
     const [, ppid, , session] = fields.map(Number);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: `true` or `!==` puts every visible process in
+    // the session, and killSession would freeze and kill them all, the test runner with them: not a mutant to run.
     if (session === leader) found.add(pid);
     if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   }

@@ -1,0 +1,108 @@
+// What `npm run mutate` mutates and which tests must kill the mutants, per scope: the default scope (checks/ and
+// the parsers in src/gather/) and one scope per guard folder (issue 20), each small enough to run in minutes.
+// stryker.config.mjs and vitest.mutate.config.ts both read the scope chosen by scripts/mutate.mjs from
+// CODEX_SMOKE_MUTATE. Every test here is fast: real files, processes, git and loopback servers, never a Codex launch.
+
+/**
+ * `skip`: tests in those files that launch Codex or need the build (by name, a describe's or a test's): the scope
+ * runs the rest. @typedef {{ mutate: string[], tests: string[], skip?: string[] }} Scope
+ */
+
+/** @type {Record<string, Scope>} */
+export const SCOPES = {
+  default: {
+    mutate: [
+      "checks/**/*.ts",
+      "src/gather/codex-argv.ts",
+      "src/gather/config.ts",
+      "src/gather/exec-header.ts",
+      "src/gather/launcher-static.ts",
+      // parseMcpGet only: runMcpGet launches Codex (test/mcp-get.test.ts drives it for real).
+      "src/gather/mcp-get.ts:1-18",
+      "src/gather/proxy-kill.ts",
+      "src/gather/tui-screens.ts",
+    ],
+    tests: [
+      "test/checks/**/*.test.ts",
+      "test/engine.test.ts",
+      "test/config.test.ts",
+      "test/codex-argv.test.ts",
+      "test/exec-header.test.ts",
+      "test/launcher-static.test.ts",
+      "test/launcher-static-expansions.test.ts",
+      "test/mcp-get-parse.test.ts",
+      "test/net-checks.test.ts",
+      "test/net-classify.test.ts",
+      "test/proxy-kill.test.ts",
+      "test/tui-screens.test.ts",
+      "test/tui-screens-written.test.ts",
+    ],
+  },
+  "src/audit": {
+    // Not index.ts and launches.ts: they only sequence the phases and launch Codex, so every mutant there needs a
+    // real Codex run (half a minute) to be killed; the real-Codex tests (test/audit-*.test.ts, host-safety) do that.
+    mutate: ["src/audit/**/*.ts", "!src/audit/index.ts", "!src/audit/launches.ts"],
+    tests: [
+      "test/guards/restore.test.ts",
+      "test/guards/untrusted.test.ts",
+      "test/guards/credentials.test.ts",
+      "test/guards/history.test.ts",
+      "test/guards/audit-*.test.ts",
+      "test/restore.test.ts",
+      "test/history.test.ts",
+      "test/host-git.test.ts",
+      "test/placeholders.test.ts",
+      "test/untrusted-limits.test.ts",
+      "test/trust-units.test.ts",
+    ],
+    skip: [
+      "restore on a broken setup whose .git the agent can write",
+      // git's own behaviour, not the host's (a clean filter on a racily clean file): flaky in the namespace.
+      "control: plain git in the same repository runs them",
+      "a depth bomb in a live session's report (real CLI)",
+      "JSON input files the user names get the same caps",
+    ],
+  },
+  "src/runner": {
+    mutate: ["src/runner/**/*.ts"],
+    tests: [
+      "test/guards/runner-*.test.ts",
+      "test/guards/redact.test.ts",
+      "test/runner.test.ts",
+      "test/net-probes.test.ts",
+      "test/redact.test.ts",
+      "test/trust-units.test.ts",
+    ],
+    skip: ["the bundled runner file", "the runner inside the real Codex sandbox", "inside Codex's sandbox"],
+  },
+  "src/core": {
+    mutate: ["src/core/redact.ts", "src/core/processes.ts"],
+    tests: [
+      "test/guards/processes.test.ts",
+      "test/guards/redact.test.ts",
+      "test/redact.test.ts",
+      "test/processes.test.ts",
+    ],
+  },
+  "src/commands": {
+    mutate: ["src/commands/probe.ts", "src/commands/probe-stage.ts"],
+    tests: ["test/guards/probe-*.test.ts"],
+  },
+  "src/codex": {
+    mutate: ["src/codex/**/*.ts"],
+    tests: [
+      "test/codex-home-copy.test.ts",
+      "test/codex-locate.test.ts",
+      "test/codex-releases.test.ts",
+      "test/codex-support.test.ts",
+    ],
+  },
+};
+
+/** The scope named by CODEX_SMOKE_MUTATE (a folder above), or the default one. */
+export function mutationScope() {
+  const name = process.env.CODEX_SMOKE_MUTATE || "default";
+  const scope = SCOPES[name];
+  if (!scope) throw new Error(`no mutation scope ${name}: one of ${Object.keys(SCOPES).join(", ")}`);
+  return { name, ...scope };
+}

@@ -1,0 +1,183 @@
+// The live-session door on the host, in-process: `probe --stage` stages the runner and keeps the host's record
+// outside the project; `probe` outside a sandbox refuses and writes nothing unless forced, and forced it says its
+// results describe this machine. Real project, real git, real files; the markers a forced probe leaves outside the
+// project are removed by their exact paths.
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { checks } from "../../checks/index.js";
+import { insideVerdicts, probeCommand } from "../../src/commands/probe.js";
+import { STAGE_DIR, stageCommand } from "../../src/commands/probe-stage.js";
+import { attest } from "../../src/runner/attest.js";
+import { PROBE_MARKERS } from "../../src/runner/markers.js";
+import type { RunnerInput } from "../../src/runner/types.js";
+import { healthyFacts } from "../fixtures/facts/healthy.js";
+import { pinGitNowhere } from "../helpers/git-nowhere.js";
+
+// Between tests the cwd is a folder outside every repository (test/helpers/git-nowhere.ts).
+const nowhere = pinGitNowhere();
+
+const STAGES = join(homedir(), ".cache", "codex-smoke", "stages");
+const cleanups: Array<() => void> = [];
+let printed: string[] = [];
+
+beforeEach(() => {
+  printed = [];
+  vi.spyOn(console, "log").mockImplementation((line: string) => {
+    printed.push(line);
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.chdir(nowhere());
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** A git project with one commit, the process's cwd for the test. */
+function project(): string {
+  const parent = join(homedir(), ".cache", "codex-smoke");
+  mkdirSync(parent, { recursive: true });
+  const root = mkdtempSync(join(parent, "test-guard-probe-"));
+  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+  const dir = join(root, "proj");
+  mkdirSync(dir);
+  execFileSync("git", ["init", "-q"], { cwd: dir });
+  execFileSync(
+    "git",
+    ["-c", "user.name=t", "-c", "user.email=t@invalid", "commit", "-q", "--allow-empty", "-m", "init"],
+    {
+      cwd: dir,
+    },
+  );
+  // The launcher the session was started with, as `probe --stage` requires it (./codex-auto by default).
+  writeFileSync(join(dir, "codex-auto"), '#!/bin/sh\nexec codex "$@"\n', { mode: 0o755 });
+  process.chdir(dir);
+  return dir;
+}
+
+async function stage(dir: string): Promise<RunnerInput> {
+  expect(await stageCommand(["--stage", "--registry", "http://127.0.0.1:9/"])).toBe(0);
+  const input = JSON.parse(readFileSync(join(dir, STAGE_DIR, "input.json"), "utf8")) as RunnerInput;
+  cleanups.push(() => rmSync(join(STAGES, `${input.nonce}.json`), { force: true }));
+  return input;
+}
+
+const head = (dir: string) =>
+  execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8" }).trim();
+
+describe("probe --stage", () => {
+  it("stages the runner, keeps the record outside the project, and prints the agent's two commands", async () => {
+    const dir = project();
+    const input = await stage(dir);
+    expect(readdirSync(join(dir, STAGE_DIR)).sort()).toEqual([".gitignore", "input.json", "runner.mjs"]);
+    const record = JSON.parse(readFileSync(join(STAGES, `${input.nonce}.json`), "utf8"));
+    expect(record.record).toMatchObject({
+      nonce: input.nonce,
+      project: dir,
+      stagingDir: join(dir, STAGE_DIR),
+      canaries: [],
+    });
+    expect(input).toMatchObject({
+      project: dir,
+      registryUrl: "http://127.0.0.1:9/astro",
+      readonlyPaths: [".codex", "www.azinstitute4autism.com"],
+    });
+    expect(input.outsideWriteDirs).toContain(dirname(dir));
+    expect(printed).toEqual([
+      `Staged the runner in ${join(dir, STAGE_DIR)} (git-ignored).`,
+      "Ask the agent in your ./codex-auto session to run exactly these two commands, one after the other:",
+      "  node .codex-smoke/runner.mjs .codex-smoke/input.json local",
+      "  node .codex-smoke/runner.mjs .codex-smoke/input.json net",
+      "Then judge the facts on the host:",
+      "  codex-smoke run --probe-report .codex-smoke/report.local.json",
+    ]);
+  });
+
+  it("a registry that is not an http(s) URL, or an unknown option: a usage error, nothing staged", async () => {
+    const dir = project();
+    await expect(stageCommand(["--stage", "--registry", "ftp://mirror"])).rejects.toThrow(
+      '--registry: expected an http(s) URL, got "ftp://mirror"',
+    );
+    await expect(stageCommand(["--stage", "--registry", "http://a b"])).rejects.toThrow("--registry:");
+    await expect(stageCommand(["--stage", "--nope"])).rejects.toThrow(
+      /^probe --stage: Unknown option '--nope'/,
+    );
+    expect(existsSync(join(dir, STAGE_DIR))).toBe(false);
+  });
+});
+
+describe("probe outside a sandbox", () => {
+  it("with the host's staged input: refuses, naming the namespaces it shares, and writes nothing", async () => {
+    const dir = project();
+    const before = head(dir);
+    const input = await stage(dir);
+    await expect(probeCommand([])).rejects.toThrow(
+      "probe: not inside a Codex sandbox (shares the host's user, mnt, pid namespaces); nothing was written (run it inside the session, or pass --force)",
+    );
+    expect(head(dir)).toBe(before);
+    expect(readdirSync(join(dir, STAGE_DIR)).sort()).toEqual([".gitignore", "input.json", "runner.mjs"]);
+    expect(existsSync(join(dir, PROBE_MARKERS.project(input.nonce)))).toBe(false);
+    expect(existsSync(join(input.home, PROBE_MARKERS.hidden(input.nonce)))).toBe(false);
+  });
+
+  it("without a staged input: refuses, naming pid 1", async () => {
+    const dir = project();
+    await expect(probeCommand(["--out", join(dir, "r.json")])).rejects.toThrow(
+      `probe: not inside a Codex sandbox (pid 1 is ${attest(null).pid1 ?? "unknown"}); nothing was written`,
+    );
+    expect(readdirSync(dir)).toEqual([".git", "codex-auto"]);
+  });
+
+  it("an unknown option is a usage error", async () => {
+    project();
+    await expect(probeCommand(["--nope"])).rejects.toThrow(/^probe: Unknown option '--nope'/);
+  });
+
+  it("--force: the probes run on this machine, the table and its last line say so, a failure exits 1", async () => {
+    const dir = project();
+    const input = await stage(dir);
+    printed = [];
+    for (const outside of [...input.outsideWriteDirs, input.home]) {
+      cleanups.push(() => rmSync(join(outside, PROBE_MARKERS.hidden(input.nonce)), { force: true }));
+    }
+    expect(await probeCommand(["--force"])).toBe(1);
+    const report = JSON.parse(readFileSync(input.reports.local, "utf8"));
+    expect(report).toMatchObject({ part: "local", nonce: input.nonce });
+    expect(existsSync(input.reports.net)).toBe(true);
+    const { results, hostSide } = insideVerdicts(report, JSON.parse(readFileSync(input.reports.net, "utf8")));
+    const width = Math.max(...results.map((r) => r.id.length));
+    expect(printed.slice(0, results.length)).toEqual(
+      results.map((r) => `${r.status.toUpperCase().padEnd(5)} ${r.id.padEnd(width)}  ${r.observed}`),
+    );
+    expect(printed.slice(results.length)).toEqual([
+      `host  ${hostSide.join(", ")}`,
+      `report: ${input.reports.local}`,
+      `Judge everything on the host: codex-smoke run --probe-report ${input.reports.local}`,
+      "NOT SANDBOXED: these results describe this machine, not a sandbox (--force)",
+    ]);
+    // Nothing listens on the staged registry's port: the one failure.
+    expect(printed.filter((line) => line.startsWith("FAIL"))).toEqual([
+      expect.stringMatching(/^FAIL {2}net\.registry +curl: connection refused \(exit 7\)/),
+    ]);
+  });
+});
+
+describe("insideVerdicts", () => {
+  it("the checks whose facts exist inside, over a healthy report; the rest listed for the host", () => {
+    const facts = healthyFacts();
+    const { results, hostSide } = insideVerdicts(facts.runner, facts.network.report);
+    const inside = ["fs.git_read", "fs.project_write", "net.registry", "net.tls_verify", "env.secrets"];
+    expect(results.map((r) => [r.id, r.status])).toEqual(inside.map((id) => [id, "pass"]));
+    expect(hostSide).toEqual(checks.map((c) => c.id).filter((id) => !inside.includes(id)));
+  });
+});
