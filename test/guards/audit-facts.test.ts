@@ -18,6 +18,7 @@ import { readRegularFile } from "../../src/audit/untrusted.js";
 import { gathered, type McpGetFacts, notGathered } from "../../src/core/model.js";
 import { Redactor } from "../../src/core/redact.js";
 import type { LaunchResult } from "../../src/gather/launch.js";
+import * as reader from "../../src/gather/launcher-static.js";
 import { installShim } from "../../src/gather/shim.js";
 import type { RunnerInput } from "../../src/runner/types.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
@@ -283,6 +284,7 @@ describe("launcherFacts and configFacts", () => {
     ];
     execFileSync("sh", ["-c", 'codex "$@"', "launcher", ...argv], { env });
     const facts = launcherFacts({
+      reader,
       path: join(runDir, "codex-auto"),
       text: '#!/bin/sh\nexec codex --profile static "$@"\n',
       shim,
@@ -314,7 +316,13 @@ describe("launcherFacts and configFacts", () => {
   });
 
   it("without an observed launch the profile comes from --profile, else the launcher's text, else the default", () => {
-    const base = { path: "/p/codex-auto", shim: null, appended: { exec: [], tui: [], mcp: [] }, redact };
+    const base = {
+      reader,
+      path: "/p/codex-auto",
+      shim: null,
+      appended: { exec: [], tui: [], mcp: [] },
+      redact,
+    };
     const text = '#!/bin/sh\nexec codex --profile static "$@"\n';
     const pick = (f: ReturnType<typeof launcherFacts>) => [f.profile, f.profileSource];
     expect(pick(launcherFacts({ ...base, text, profileOption: "option" }))).toEqual(["option", "option"]);
@@ -336,6 +344,7 @@ describe("launcherFacts and configFacts", () => {
       env: shim.envFor("exec", { PATH: process.env.PATH ?? "/usr/bin:/bin" }),
     });
     const launcher = launcherFacts({
+      reader,
       path: "/p/codex-auto",
       text: "",
       shim,
@@ -350,6 +359,7 @@ describe("launcherFacts and configFacts", () => {
   it("configFacts without an observed launch: no overrides", () => {
     const home = tempDir();
     const launcher = launcherFacts({
+      reader,
       path: "/p/codex-auto",
       text: "",
       shim: null,

@@ -209,7 +209,7 @@ describe("services", () => {
 
   it("the registry: not needed, or the --registry URL with the host's own retrieval as the control", async () => {
     expect(
-      await gatherRegistry(planAudit(only("config.profile"), SERVERS, false), "http://x", "astro", {}),
+      await gatherRegistry(planAudit(only("config.profile"), SERVERS, false), "http://x", "astro", {}).facts,
     ).toEqual(notGathered("not needed"));
     const server = createServer((_req, res) => res.end("{}"));
     const port = await listenOnLoopback(server);
@@ -219,7 +219,7 @@ describe("services", () => {
         `http://127.0.0.1:${port}/`,
         "astro",
         process.env,
-      );
+      ).facts;
       expect(fact.ok).toBe(true);
       if (!fact.ok) return;
       expect(fact.value.url).toBe(`http://127.0.0.1:${port}/astro`);
