@@ -290,7 +290,7 @@ const variants: Variant[] = [
     says: {
       "config.mcp_approval_tables":
         "mcp_servers.ghost.tools.browser_navigate names server ghost, which no layer defines",
-      "mcp.approval": "could not test: mcpGet: `mcp get playwright` refused (exit 1)",
+      "mcp.approval": "not tested: config.mcp_approval_tables failed",
       "banner.sandbox":
         "could not test: Codex refused to start: Error loading config.toml: invalid transport in `mcp_servers.ghost`",
     },
@@ -315,7 +315,7 @@ const variants: Variant[] = [
     says: {
       "config.profile": "/azi4a2-autonomous.config.toml does not exist",
       "banner.sandbox": "could not test: Codex refused to start: codex-auto: profile file not found",
-      "fs.auth_json": "could not test: runner: Codex refused to start: codex-auto: profile file not found",
+      "fs.auth_json": "not tested: config.profile failed",
     },
   },
   {

@@ -238,8 +238,9 @@ describe("runnerFacts", () => {
   it("no report: why the runner did not report, from the launch", () => {
     const reports = staged();
     const { input } = reports;
+    // The exec launch's failure is the cause: the fact names it (root cause first), with the launch's own reason.
     expect(runnerFacts(reports, notGathered("cannot run the launcher: EACCES")).runner).toEqual(
-      notGathered("cannot run the launcher: EACCES"),
+      notGathered("cannot run the launcher: EACCES", "exec"),
     );
     const refused = execFacts(
       launched({ exitCode: 1, stderr: fixture("refusal-toml-parse") }),
@@ -248,17 +249,20 @@ describe("runnerFacts", () => {
       1,
     );
     expect(runnerFacts(reports, refused).network).toEqual(
-      notGathered(`Codex refused to start: ${refused.ok ? refused.value.refused : ""}`),
+      notGathered(`Codex refused to start: ${refused.ok ? refused.value.refused : ""}`, "exec"),
     );
     expect(runnerFacts(reports, ran(["x"], { timedOut: true })).runner).toEqual(
-      notGathered("Codex timed out before the runner reported"),
+      notGathered("Codex timed out before the runner reported", "exec"),
     );
     const tail = ["a", "b", "c", "d"].join("\n");
     expect(
       runnerFacts(reports, ran([], { exitCode: 2, stderr: `${fixture("header-profile")}${tail}\n` })).runner,
-    ).toEqual(notGathered("the runner never ran (exit 2): b | c | d"));
+    ).toEqual(notGathered("the runner never ran (exit 2): b | c | d", "exec"));
     expect(runnerFacts(reports, ran([], { exitCode: null })).runner).toEqual(
-      expect.objectContaining({ error: expect.stringMatching(/^the runner never ran \(exit \?\)/) }),
+      expect.objectContaining({
+        error: expect.stringMatching(/^the runner never ran \(exit \?\)/),
+        because: "exec",
+      }),
     );
     expect(runnerFacts(reports, ran(["it ran, wrote nothing"])).runner).toEqual(
       notGathered(`${input.reports.local}: cannot open (ENOENT)`),

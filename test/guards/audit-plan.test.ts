@@ -80,7 +80,9 @@ describe("planAudit", () => {
     expect(planAudit(only("launcher.flags"), SERVERS, false)).toMatchObject({ runner: false, exec: true });
     // launcher.integrity uses the runner's probe of the launcher's files and the staging record.
     expect(planAudit(only("launcher.integrity"), SERVERS, false)).toMatchObject({ runner: true, exec: true });
-    expect(planAudit(only("tui."), SERVERS, false)).toMatchObject({ exec: false, tui: true, mcpServers: [] });
+    // tui.permissions names the legacy flag the launches really passed in its fix (uses the launcher's observed
+    // argv and the config it gives), which the exec launch records.
+    expect(planAudit(only("tui."), SERVERS, false)).toMatchObject({ exec: true, tui: true, mcpServers: [] });
     expect(planAudit(only("mcp.approval"), SERVERS, false)).toMatchObject({ mcpServers: SERVERS });
     expect(planAudit(only("host."), SERVERS, false)).toMatchObject({ runner: false, hostSandbox: true });
     expect(planAudit(only("fs.auth_json"), SERVERS, false)).toMatchObject({
@@ -199,7 +201,7 @@ describe("services", () => {
     process.env.npm_config_registry = "not-a-url";
     try {
       expect(
-        await gatherRegistry(planAudit(only("fs."), SERVERS, false), undefined, "astro", process.env),
+        await gatherRegistry(planAudit(only("fs."), SERVERS, false), undefined, "astro", process.env).facts,
       ).toEqual(notGathered("`npm config get registry` gave no URL (exit 0); pass --registry <url>"));
     } finally {
       if (saved === undefined) delete process.env.npm_config_registry;
