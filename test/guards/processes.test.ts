@@ -99,9 +99,10 @@ describe("killSession", () => {
     // reach; frozen first, a forker cannot fork, and its children are found under it.
     const tag = randomBytes(6).toString("hex");
     watchdog(tag, 60);
-    // Bounded (1000 children that live 30 s), and only while this test's process lives: a mutant that breaks the
-    // kill must not leave a fork loop running.
-    const forker = `i=0; while [ $i -lt 1000 ] && kill -0 ${process.pid}; do setsid sleep 30 & i=$((i+1)); done`;
+    // Forking for 20 s at most (a child each 5 ms, each living 30 s), and only while this test's process lives: still
+    // forking when the kill comes however loaded the machine is (a count-bounded forker can finish first, and its
+    // children then escaped before any kill), and a mutant that breaks the kill leaves no fork loop running.
+    const forker = `end=$(($(date +%s) + 20)); while [ $(date +%s) -lt $end ] && kill -0 ${process.pid}; do setsid sleep 30 & sleep 0.005; done`;
     const leader = start(
       `for i in $(seq 300); do sleep 30 & done; setsid sh -c '${forker}' & setsid sh -c '${forker}' & wait`,
       tag,
