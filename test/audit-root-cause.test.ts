@@ -3,22 +3,8 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../src/core/model.js";
 import { audit, editFile, launcherAddsArgs, withSetup } from "./helpers/audit.js";
+import { RUNNER_DEPENDENTS } from "./helpers/runner-dependents.js";
 
-const RUNNER_DEPENDENTS = [
-  "launcher.integrity",
-  "fs.auth_json",
-  "fs.credentials",
-  "fs.git_write",
-  "fs.git_read",
-  "fs.project_write",
-  "fs.readonly_paths",
-  "fs.home_ephemeral",
-  "fs.outside_roots",
-  "fs.profile_rules",
-  "net.registry",
-  "net.tls_verify",
-  "env.secrets",
-];
 const FS_NET = ["--only", "runner.,fs.,net.,env.,banner.,config.,launcher.,host."];
 
 describe("root cause first, on the real Codex", () => {

@@ -12,24 +12,9 @@ import { renderJson } from "../src/reporters/json.js";
 import { renderMarkdown } from "../src/reporters/markdown.js";
 import { factsOf } from "./checks/rule-tester.js";
 import { healthyFacts, PROFILE_PATH } from "./fixtures/facts/healthy.js";
+import { RUNNER_DEPENDENTS } from "./helpers/runner-dependents.js";
 
 const ALL = new Set<string>(checks.map((check) => check.id));
-/** The checks that read the runner's reports: what a runner that never ran leaves untested. */
-const RUNNER_DEPENDENTS = [
-  "launcher.integrity",
-  "fs.auth_json",
-  "fs.credentials",
-  "fs.git_write",
-  "fs.git_read",
-  "fs.project_write",
-  "fs.readonly_paths",
-  "fs.home_ephemeral",
-  "fs.outside_roots",
-  "fs.profile_rules",
-  "net.registry",
-  "net.tls_verify",
-  "env.secrets",
-];
 const EXECVP =
   "bwrap: execvp /opt/codex/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/codex/codex: No such file or directory";
 const REPORT_MISSING = "/home/alice/work/azinstitute/.codex-smoke-n/report.local.json: cannot open (ENOENT)";
