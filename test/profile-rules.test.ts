@@ -309,11 +309,13 @@ describe("on a real tree", () => {
     const restored = restoreRuleWrites(record, nonce);
     expect(restored.outcomes.map((o) => o.landed)).toEqual([false, false, false]);
     expect(restored.leftAlone).toEqual([
+      `${join(root, "cache", ".codex-smoke-rule-0123456789ab-1")} is not the probe's file: left as it is`,
       `${join(root, "swapped", ".codex-smoke-rule-0123456789ab-2")}: its folder changed during the audit; left as it is`,
       `${join(root, "replaced", ".codex-smoke-rule-0123456789ab-3")}: its folder changed during the audit; left as it is`,
     ]);
     expect(existsSync(join(root, "replaced", ".codex-smoke-rule-0123456789ab-3"))).toBe(true);
     expect(existsSync(join(root, "shared", ".codex-smoke-rule-0123456789ab-2"))).toBe(true);
+    expect(readFileSync(join(root, "cache", ".codex-smoke-rule-0123456789ab-1"), "utf8")).toBe("someone else's\n");
   });
 
   it("a domain probe without Codex's proxy sends nothing and says so; results accumulate in one report", async () => {

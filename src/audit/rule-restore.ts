@@ -61,9 +61,13 @@ function removeOne(write: RuleWrite, content: string): { landed: boolean; note: 
   try {
     const entry = folder.lstat(name);
     if (!entry) return { landed: false, note: null };
-    if (entry.isDirectory())
-      return { landed: false, note: `${write.path} is a folder now, not the probe's file: left as it is` };
-    const landed = entry.isFile() && folder.readRegularFile(name, content.length + 1) === content;
+    // Only the probe's own file goes: a folder, a symlink planted there or a file with other content is not it.
+    // The size first: a larger file would not be read at all (the cap throws), and it is not the probe's either.
+    const landed =
+      entry.isFile() &&
+      entry.size === Buffer.byteLength(content) &&
+      folder.readRegularFile(name, entry.size) === content;
+    if (!landed) return { landed, note: `${write.path} is not the probe's file: left as it is` };
     folder.unlink(name);
     return { landed, note: `removed ${write.path}` };
   } finally {
