@@ -1,7 +1,7 @@
 // Phase 5: what the probes left on the host, and undoing exactly that. Every path comes from the host's own record
 // and the nonce; a probe that really landed (a broken setup, decisions §8) is evidence and is undone; anything else
 // that changed during the audit (a user's commit, a build output) is left alone and reported.
-import { lstatSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
+import { lstatSync, readdirSync, rmdirSync, type Stats, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { SideEffectFacts } from "../core/model.js";
 import { PROBE_COMMIT, PROBE_MARKERS } from "../runner/markers.js";
@@ -11,18 +11,25 @@ import { removeRootPlaceholders, restoreRuleWrites } from "./rule-restore.js";
 
 type Persisted = SideEffectFacts["persisted"][number];
 
+/** A marker file the probes may have written: its folder `base` from the record, and its path below that. */
+interface Marker {
+  where: Persisted["where"];
+  base: string;
+  relative: string;
+}
+
 /** The marker files the probes may have written, computed from the record. */
-function probeMarkers(record: HostRecord): Persisted[] {
+function probeMarkers(record: HostRecord): Marker[] {
   const { nonce, project } = record;
   return [
-    { where: "project", path: join(project, PROBE_MARKERS.project(nonce)) },
-    { where: "git", path: join(project, ".git", PROBE_MARKERS.git(nonce)) },
+    { where: "project", base: project, relative: PROBE_MARKERS.project(nonce) },
+    { where: "git", base: project, relative: join(".git", PROBE_MARKERS.git(nonce)) },
     ...record.readonlyPaths.map(
-      (p): Persisted => ({ where: "readonly", path: join(project, p, PROBE_MARKERS.readonly(nonce)) }),
+      (p): Marker => ({ where: "readonly", base: project, relative: join(p, PROBE_MARKERS.readonly(nonce)) }),
     ),
-    { where: "home", path: join(record.home, PROBE_MARKERS.hidden(nonce)) },
+    { where: "home", base: record.home, relative: PROBE_MARKERS.hidden(nonce) },
     ...record.outsideWriteDirs.map(
-      (dir): Persisted => ({ where: "outside", path: join(dir, PROBE_MARKERS.hidden(nonce)) }),
+      (dir): Marker => ({ where: "outside", base: dir, relative: PROBE_MARKERS.hidden(nonce) }),
     ),
   ];
 }
@@ -130,7 +137,7 @@ async function restoreGit(record: HostRecord): Promise<GitOutcome> {
 export function removePlaceholders(record: Pick<HostRecord, "project" | "existedBefore">): string[] {
   const removed: string[] = [];
   for (const [path, existed] of Object.entries(record.existedBefore)) {
-    if (existed !== false || !insideRealDirs(record.project, path)) continue;
+    if (existed !== false || foldersOnTheWay(record.project, path) !== "real") continue;
     if (removeEmptyPlaceholder(join(record.project, path))) {
       removed.push(`removed the empty ${path} that was not there before`);
     }
@@ -138,18 +145,20 @@ export function removePlaceholders(record: Pick<HostRecord, "project" | "existed
   return removed;
 }
 
-/** True when every folder between `project` and `path` is a real directory: the agent may have swapped one for a
- * symlink to lead the host elsewhere (decisions §27). */
-function insideRealDirs(project: string, path: string): boolean {
+/** The folders between `base` and the last part of `path`: all real directories, one missing, or one that is not
+ * a directory (a symlink the agent swapped in to lead the host elsewhere, decisions §27). */
+function foldersOnTheWay(base: string, path: string): "real" | "missing" | "unsafe" {
   const parts = path.split("/").slice(0, -1);
-  return parts.every((_, i) => {
+  for (let depth = 1; depth <= parts.length; depth++) {
+    let entry: Stats;
     try {
-      const entry = lstatSync(join(project, ...parts.slice(0, i + 1)));
-      return entry.isDirectory() && !entry.isSymbolicLink();
+      entry = lstatSync(join(base, ...parts.slice(0, depth)));
     } catch {
-      return false;
+      return "missing";
     }
-  });
+    if (!entry.isDirectory()) return "unsafe";
+  }
+  return "real";
 }
 
 /** Compares the host with the record and undoes what the probes did; returns what was seen and done. */
@@ -162,12 +171,19 @@ export async function restoreHost(record: HostRecord): Promise<SideEffectFacts> 
         leftAlone: [],
       };
   const restored = [...gitOutcome.restored];
+  const leftAlone = [...gitOutcome.leftAlone];
   const persisted: Persisted[] = [];
-  for (const marker of probeMarkers(record)) {
-    if (!unlinkEntry(marker.path)) continue;
+  for (const { where, base, relative } of probeMarkers(record)) {
+    const path = join(base, relative);
+    // Never through a folder swapped for a symlink: the unlink would remove a file elsewhere on the host.
+    if (foldersOnTheWay(base, relative) === "unsafe") {
+      leftAlone.push(`${path}: a folder on its way is not a directory now (a symlink?); not looked into`);
+      continue;
+    }
+    if (!unlinkEntry(path)) continue;
     // The project marker is the positive control's file: left behind, it is debris, not a finding.
-    if (marker.where !== "project") persisted.push(marker);
-    restored.push(`removed ${marker.path}`);
+    if (where !== "project") persisted.push({ where, path });
+    restored.push(`removed ${path}`);
   }
   restored.push(...removePlaceholders(record));
   const absentBefore = record.readonlyPaths.filter((path) => record.existedBefore[path] === false);
@@ -176,7 +192,7 @@ export async function restoreHost(record: HostRecord): Promise<SideEffectFacts> 
     persisted,
     git: gitOutcome.git,
     restored: [...restored, ...rules.restored, ...removeRootPlaceholders(record.ruleRoots ?? [])],
-    leftAlone: [...gitOutcome.leftAlone, ...rules.leftAlone],
+    leftAlone: [...leftAlone, ...rules.leftAlone],
     absentBefore,
     ruleWrites: rules.outcomes,
   };

@@ -324,7 +324,7 @@ describe("restore on a real repository", () => {
     expect(facts.leftAlone).toHaveLength(1);
   });
 
-  it(".git replaced since the record (a symlink to another repository): git is not run, and that is said", async () => {
+  it(".git replaced since the record (a symlink to another repository): git is not run, nothing is removed through it, and that is said", async () => {
     const { repo, headBefore } = repository();
     const other = repository().repo;
     probeCommits(repo);
@@ -333,11 +333,15 @@ describe("restore on a real repository", () => {
     renameSync(join(repo, ".git"), join(repo, ".git-real"));
     symlinkSync(join(other, ".git"), join(repo, ".git"));
     const otherHead = git(other, "rev-parse", "HEAD");
+    writeFileSync(join(other, ".git", GIT_MARKER), "the other repository's file\n");
     const facts = await restoreHost(record);
     expect(facts.git).toEqual({ headBefore, headAfter: null, probeCommit: false, markerStaged: false });
     expect(facts.leftAlone).toEqual([
       `${join(repo, ".git")} is not the folder recorded before the audit (replaced, or a symlink or gitdir file now): git left alone`,
+      `${join(repo, ".git", GIT_MARKER)}: a folder on its way is not a directory now (a symlink?); not looked into`,
     ]);
+    // The probe's .git marker is not removed through the link, from the other repository.
+    expect(readFileSync(join(other, ".git", GIT_MARKER), "utf8")).toBe("the other repository's file\n");
     expect(facts.restored.some((line) => line.startsWith("undid") || line.startsWith("unstaged"))).toBe(
       false,
     );
@@ -355,5 +359,65 @@ describe("removePlaceholders", () => {
       removePlaceholders({ project, existedBefore: { "docs/site/.agents": false, "docs/.aws": false } }),
     ).toEqual([]);
     expect(existsSync(join(outside, "site", ".agents"))).toBe(true);
+  });
+});
+
+describe("the read-only folder's marker is removed only inside the real folder", () => {
+  /** A project outside a repository with the read-only folders `site/docs` and a host folder elsewhere. */
+  function readonlyRecord() {
+    const project = tempDir("test-guard-restore-");
+    const elsewhere = tempDir("test-guard-restore-outside-");
+    mkdirSync(join(project, "site", "docs"), { recursive: true });
+    const record = { ...recordFor(project, null), isRepo: false, readonlyPaths: ["site", "site/docs"] };
+    return { project, elsewhere, record };
+  }
+  const MARK = PROBE_MARKERS.readonly(NONCE);
+
+  it("a read-only folder swapped for a symlink: the file of the marker's name it leads to stays, and that is said", async () => {
+    const { project, elsewhere, record } = readonlyRecord();
+    writeFileSync(join(elsewhere, MARK), "the host's own file\n");
+    rmSync(join(project, "site"), { recursive: true });
+    symlinkSync(elsewhere, join(project, "site"));
+    const facts = await restoreHost(record);
+    expect(readFileSync(join(elsewhere, MARK), "utf8")).toBe("the host's own file\n");
+    expect(facts.persisted).toEqual([]);
+    expect(facts.restored).toEqual([]);
+    expect(facts.leftAlone).toEqual([
+      `${join(project, "site", MARK)}: a folder on its way is not a directory now (a symlink?); not looked into`,
+      `${join(project, "site", "docs", MARK)}: a folder on its way is not a directory now (a symlink?); not looked into`,
+    ]);
+  });
+
+  it("a deeper read-only folder swapped for a symlink is caught too; the real one above keeps its marker removed", async () => {
+    const { project, elsewhere, record } = readonlyRecord();
+    writeFileSync(join(elsewhere, MARK), "the host's own file\n");
+    writeFileSync(join(project, "site", MARK), markerContent(NONCE));
+    rmSync(join(project, "site", "docs"), { recursive: true });
+    symlinkSync(elsewhere, join(project, "site", "docs"));
+    const facts = await restoreHost(record);
+    expect(readFileSync(join(elsewhere, MARK), "utf8")).toBe("the host's own file\n");
+    expect(facts.persisted).toEqual([{ where: "readonly", path: join(project, "site", MARK) }]);
+    expect(existsSync(join(project, "site", MARK))).toBe(false);
+    expect(facts.leftAlone).toEqual([
+      `${join(project, "site", "docs", MARK)}: a folder on its way is not a directory now (a symlink?); not looked into`,
+    ]);
+  });
+
+  it("the marker itself a symlink to a host file: the link goes (the write persisted), the file it points to stays", async () => {
+    const { project, elsewhere, record } = readonlyRecord();
+    writeFileSync(join(elsewhere, "precious"), "keep me\n");
+    symlinkSync(join(elsewhere, "precious"), join(project, "site", MARK));
+    const facts = await restoreHost(record);
+    expect(readFileSync(join(elsewhere, "precious"), "utf8")).toBe("keep me\n");
+    expect(existsSync(join(project, "site", MARK))).toBe(false);
+    expect(facts.persisted).toEqual([{ where: "readonly", path: join(project, "site", MARK) }]);
+    expect(facts.leftAlone).toEqual([]);
+  });
+
+  it("a read-only folder that does not exist: nothing removed, nothing said", async () => {
+    const { project, record } = readonlyRecord();
+    rmSync(join(project, "site"), { recursive: true });
+    const facts = await restoreHost(record);
+    expect([facts.persisted, facts.restored, facts.leftAlone]).toEqual([[], [], []]);
   });
 });
