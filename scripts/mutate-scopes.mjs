@@ -47,16 +47,18 @@ export const SCOPES = {
       "test/guards/untrusted.test.ts",
       "test/guards/credentials.test.ts",
       "test/guards/history.test.ts",
+      "test/guards/history-edges.test.ts",
       "test/guards/rule-restore.test.ts",
       "test/guards/audit-*.test.ts",
       "test/restore.test.ts",
       // The rule probes' plans and restore (rule-plan, domain-plan, credential-files, rule-restore), the mount
       // points that race, the network part's input (stage.ts), and the config layers (settings.ts, read by the
-      // config checks): real files and pure facts, no Codex.
+      // config checks, config.layers among the rules' checks): real files and pure facts, no Codex.
       "test/profile-rules.test.ts",
       "test/mount-race.test.ts",
       "test/stage-net-input.test.ts",
       "test/checks/config.test.ts",
+      "test/checks/rules.test.ts",
       "test/history.test.ts",
       "test/host-git.test.ts",
       "test/placeholders.test.ts",
