@@ -29,9 +29,8 @@ export function readRegularFile(path: string): string {
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    throw new UntrustedInputError(
-      `${path}: cannot open (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-    );
+    // Every error openSync throws carries a code (errno, or Node's own for an invalid path).
+    throw new UntrustedInputError(`${path}: cannot open (${(error as NodeJS.ErrnoException).code})`);
   }
   try {
     return readCapped(fd, path, MAX_REPORT_BYTES).toString("utf8");

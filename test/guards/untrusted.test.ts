@@ -87,6 +87,18 @@ describe("readRegularFile", () => {
       `${join(dir, "none.json")}: cannot open (ENOENT)`,
     );
   });
+
+  it("a read that fails on an opened regular file is the host's error, not the agent's input (not taken for a refusal)", () => {
+    // /proc/self/mem is a regular file of size 0 whose first byte reads as EIO (address 0 is never mapped).
+    let thrown: unknown;
+    try {
+      readRegularFile("/proc/self/mem");
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).not.toBeInstanceOf(UntrustedInputError);
+    expect((thrown as NodeJS.ErrnoException).code).toBe("EIO");
+  });
 });
 
 describe("parseRunnerReport", () => {
