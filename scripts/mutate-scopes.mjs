@@ -51,6 +51,7 @@ export const SCOPES = {
       "test/guards/rule-restore.test.ts",
       "test/guards/rule-facts.test.ts",
       "test/guards/rule-staging.test.ts",
+      "test/guards/host-files.test.ts",
       "test/guards/audit-*.test.ts",
       "test/restore.test.ts",
       // The rule probes' plans and restore (rule-plan, domain-plan, credential-files, rule-restore), the mount
