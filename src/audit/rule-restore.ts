@@ -62,11 +62,9 @@ function removeOne(write: RuleWrite, content: string): { landed: boolean; note: 
     const entry = folder.lstat(name);
     if (!entry) return { landed: false, note: null };
     // Only the probe's own file goes: a folder, a symlink planted there or a file with other content is not it.
-    // The size first: a larger file would not be read at all (the cap throws), and it is not the probe's either.
-    const landed =
-      entry.isFile() &&
-      entry.size === Buffer.byteLength(content) &&
-      folder.readRegularFile(name, entry.size) === content;
+    // The size first: a larger file is not the probe's, and reading it would throw at the cap.
+    const size = Buffer.byteLength(content);
+    const landed = entry.isFile() && entry.size === size && folder.readRegularFile(name, size) === content;
     if (!landed) return { landed, note: `${write.path} is not the probe's file: left as it is` };
     folder.unlink(name);
     return { landed, note: `removed ${write.path}` };

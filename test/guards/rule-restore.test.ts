@@ -7,7 +7,9 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -195,5 +197,52 @@ describe("the placeholders Codex leaves in an extra writable root", () => {
     mkdirSync(join(dir, ".agents"), { recursive: true });
     expect(removeRootPlaceholders(roots)).toEqual([]);
     expect(existsSync(join(dir, ".agents"))).toBe(true);
+  });
+});
+
+describe("the folders the host opens to restore", () => {
+  /** The host's open descriptors that lead into the test's tree (another test's files are not counted). */
+  const openInRoot = () =>
+    readdirSync("/proc/self/fd").filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root);
+      } catch {
+        return false; // closed meanwhile (the listing's own descriptor)
+      }
+    });
+
+  it("are all closed again: recording, restoring and the placeholders leave no descriptor open", () => {
+    const path = probePath("cache");
+    const record = recordRuleWrites([path]);
+    const roots = placeholdersBefore([join(root, "cache")]);
+    writeFileSync(path, "someone else's\n");
+    restoreRuleWrites(record, NONCE);
+    writeFileSync(path, markerContent(NONCE));
+    restoreRuleWrites(record, NONCE);
+    removeRootPlaceholders(roots);
+    expect(openInRoot()).toEqual([]);
+  });
+
+  it("a folder removed during the audit is not made again to look into it", () => {
+    const path = probePath("gone");
+    const record = recordRuleWrites([path]);
+    const roots = placeholdersBefore([join(root, "gone")]);
+    rmSync(join(root, "gone"), { recursive: true });
+    expect(restoreRuleWrites(record, NONCE).leftAlone).toEqual([
+      `${path}: its folder changed during the audit; left as it is`,
+    ]);
+    expect(removeRootPlaceholders(roots)).toEqual([]);
+    expect(existsSync(join(root, "gone"))).toBe(false);
+  });
+
+  it("a symlink at the probe's name whose target is as long as the probe's content is left, not read", () => {
+    const path = probePath("cache");
+    const record = recordRuleWrites([path]);
+    const target = "t".repeat(Buffer.byteLength(markerContent(NONCE)));
+    symlinkSync(target, path);
+    expect(restoreRuleWrites(record, NONCE).leftAlone).toEqual([
+      `${path} is not the probe's file: left as it is`,
+    ]);
+    expect(lstatSync(path).isSymbolicLink()).toBe(true);
   });
 });
