@@ -76,3 +76,21 @@ describe("racingMountPoints", () => {
     expect(racingMountPoints(null, launcher("--add-dir /elsewhere"), project)).toEqual([]);
   });
 });
+
+describe("racingMountPoints, the roots", () => {
+  it("an --add-dir folder that does not exist: its subpaths are named, never the folder itself", () => {
+    expect(racingMountPoints(profileOf(), launcher("--add-dir ../missing"), project)).toEqual([
+      join(root, "missing", ".codex"),
+      join(root, "missing", "site"),
+      join(root, "missing", "codex-auto"),
+    ]);
+  });
+
+  it("only --add-dir adds a root: another legacy flag's value is not a folder", () => {
+    const sandboxFlag = launcher("--sandbox workspace-write");
+    expect(sandboxFlag.invocations[0]?.parsed.legacy).toEqual([
+      { flag: "--sandbox", value: "workspace-write" },
+    ]);
+    expect(racingMountPoints(profileOf(), sandboxFlag, project)).toEqual([]);
+  });
+});

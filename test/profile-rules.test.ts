@@ -315,7 +315,9 @@ describe("on a real tree", () => {
     ]);
     expect(existsSync(join(root, "replaced", ".codex-smoke-rule-0123456789ab-3"))).toBe(true);
     expect(existsSync(join(root, "shared", ".codex-smoke-rule-0123456789ab-2"))).toBe(true);
-    expect(readFileSync(join(root, "cache", ".codex-smoke-rule-0123456789ab-1"), "utf8")).toBe("someone else's\n");
+    expect(readFileSync(join(root, "cache", ".codex-smoke-rule-0123456789ab-1"), "utf8")).toBe(
+      "someone else's\n",
+    );
   });
 
   it("a domain probe without Codex's proxy sends nothing and says so; results accumulate in one report", async () => {

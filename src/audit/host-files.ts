@@ -17,9 +17,10 @@ export interface WalkLimits {
   accept?: (path: string) => boolean;
 }
 
+/** The entries of `dir` in name order: Node's readdir (libuv's scandir) sorts them by their bytes. */
 function entriesOf(dir: string): Dirent[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    return readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
   }
@@ -32,7 +33,7 @@ export function regularFilesUnder(dir: string, limits: WalkLimits): string[] {
   let level = [dir];
   let seen = 0;
   const maxEntries = limits.maxEntries ?? 5_000;
-  for (let depth = 0; depth <= limits.maxDepth && level.length > 0; depth++) {
+  for (let depth = 0; depth <= limits.maxDepth; depth++) {
     const next: string[] = [];
     for (const folder of level) {
       for (const entry of entriesOf(folder)) {

@@ -250,6 +250,13 @@ describe("writableEntries", () => {
 
   it("no profile selected, or no filesystem table: none", () => {
     expect(writableEntries({}, "/home/alice")).toEqual([]);
+    // A profile name that is not a string selects nothing, not a table that happens to be keyed by its text.
+    const permissions = {
+      7: { filesystem: { "/srv/out": "write" } },
+      undefined: { filesystem: { "/srv": "write" } },
+    };
+    expect(writableEntries({ permissions }, "/home/alice")).toEqual([]);
+    expect(writableEntries({ default_permissions: 7, permissions }, "/home/alice")).toEqual([]);
     expect(writableEntries({ default_permissions: "p" }, "/home/alice")).toEqual([]);
     expect(writableEntries(profile("write"), "/home/alice")).toEqual([]);
   });

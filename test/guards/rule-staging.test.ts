@@ -36,7 +36,7 @@ function rules(network: Record<string, unknown>, probeDomains = true) {
   const effective = {
     default_permissions: "p",
     features: { network_proxy: true },
-    permissions: { p: { filesystem: { [join(root, "shared")]: "write" }, network } },
+    permissions: { p: { filesystem: { [join(root, "shared")]: "write", ":bogus": "read" }, network } },
   };
   const profile = activeProfile(effective, {
     home: request.home,
@@ -62,10 +62,20 @@ describe("stageRules", () => {
     });
     const shared = join(root, "shared");
     expect(staging.record.rulesProfile).toBe("p");
+    expect(staging.input.credentialFiles).toEqual([join(request.home, ".ssh", "id_ed25519")]);
+    // The runner gets each planned probe, and only those: an entry without a probe adds none.
+    const planned = staging.record.rules ?? [];
+    expect(planned.some((rule) => !rule.probe)).toBe(true);
+    expect(staging.input.rules).toEqual(planned.flatMap((rule) => (rule.probe ? [rule.probe] : [])));
     expect(staging.input.rules?.length).toBeGreaterThan(0);
+    // The files it may create are named with the run's nonce, in the folder the entry makes writable.
     const writes = staging.record.ruleWrites ?? [];
     expect(writes.length).toBeGreaterThan(0);
-    expect(writes.every((write) => write.path.startsWith(`${shared}/`) && write.folder !== null)).toBe(true);
+    expect(
+      writes.every(
+        (write) => write.path.startsWith(`${shared}/.codex-smoke-rule-${NONCE}-`) && write.folder !== null,
+      ),
+    ).toBe(true);
     expect(staging.record.ruleRoots?.map((r) => [r.dir, r.absent])).toEqual([
       [shared, [".agents", ".aws", ".codex", ".git"]],
     ]);
@@ -83,6 +93,7 @@ describe("stageRules", () => {
   it("no custom profile in effect: no rule probes, the profile named null", () => {
     const staging = stageRules({ ...request, rules: { ...rules({ enabled: false }), profile: null } });
     expect(staging.input.rules).toEqual([]);
+    expect(staging.record.rules).toEqual([]);
     expect(staging.record.rulesProfile).toBeNull();
     expect(staging.record.ruleWrites).toEqual([]);
     expect(staging.parts).toEqual([]);
