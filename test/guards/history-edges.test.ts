@@ -76,11 +76,23 @@ describe("rollouts", () => {
   });
 });
 
+describe("folders", () => {
+  it("an empty sessions or shell_snapshots folder that was there before stays", () => {
+    mkdirSync(join(home, "sessions"));
+    mkdirSync(join(home, "shell_snapshots"));
+    const watch = watchSessions(home);
+    const ours = uuidV7(STARTED + 100);
+    file(home, `shell_snapshots/${ours}.1.sh`);
+    watch.forget({ sessionIds: [ours], ...window });
+    expect(readdirSync(home).sort()).toEqual(["sessions", "shell_snapshots"]);
+  });
+});
+
 describe("the writer locks folder", () => {
   it("only .lock files name sessions: a file <uuid>.json created meanwhile does not make the interrupted session's count two", () => {
     const ours = uuidV7(STARTED + 100);
-    const stray = file(home, `thread-writer-locks/${uuidV7(STARTED + 200, "7bbb-8bbb-bbbbbbbbbbbb")}.json`);
     const watch = watchSessions(home);
+    const stray = file(home, `thread-writer-locks/${uuidV7(STARTED + 200, "7bbb-8bbb-bbbbbbbbbbbb")}.json`);
     const ourLock = lock(ours);
     expect(watch.forget({ sessionIds: [null], ...window })).toEqual([ours]);
     expect([existsSync(ourLock), existsSync(stray)]).toEqual([false, true]);
