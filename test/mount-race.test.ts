@@ -91,7 +91,7 @@ describe("racingMountPoints", () => {
 
 describe("racingMountPoints, the roots", () => {
   it("an --add-dir folder that does not exist: its subpaths are named, never the folder itself", () => {
-    expect(racingMountPoints(profileOf(), launcher("--add-dir ../missing"), project)).toEqual([
+    expect(racingMountPoints(profileOf("--add-dir ../missing"))).toEqual([
       join(root, "missing", ".codex"),
       join(root, "missing", "site"),
       join(root, "missing", "codex-auto"),
@@ -103,6 +103,6 @@ describe("racingMountPoints, the roots", () => {
     expect(sandboxFlag.invocations[0]?.parsed.legacy).toEqual([
       { flag: "--sandbox", value: "workspace-write" },
     ]);
-    expect(racingMountPoints(profileOf(), sandboxFlag, project)).toEqual([]);
+    expect(racingMountPoints(profileOf("--sandbox workspace-write"))).toEqual([]);
   });
 });

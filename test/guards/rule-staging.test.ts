@@ -40,7 +40,7 @@ function rules(network: Record<string, unknown>, probeDomains = true) {
   };
   const profile = activeProfile(effective, {
     home: request.home,
-    project: request.project,
+    workspaceRoots: [request.project],
     tmpdir: undefined,
   });
   return { profile, effective, probeDomains };
