@@ -240,6 +240,104 @@ describe("readLayerSettings", () => {
     `);
   });
 
+  it("Codex's managed proxy, a managed layer, requirements forcing a profile no layer asks for, /status naming the profile", () => {
+    const f = healthyFacts();
+    const config = configFacts(
+      {
+        base: { projects: { [PROJECT]: { trust_level: "trusted" } } },
+        profile: {
+          sandbox_mode: "read-only",
+          default_permissions: "mine",
+          permissions: { mine: { network: { enabled: true } } },
+        },
+        project: { default_permissions: "theirs" },
+        effective: { features: { network_proxy: true }, projects: { [PROJECT]: { trust_level: "trusted" } } },
+      },
+      [],
+    );
+    config.system = [
+      { path: "/etc/codex/config.toml", role: "system", exists: false },
+      {
+        path: "/etc/codex/managed_config.toml",
+        role: "system",
+        exists: true,
+        data: { approval_policy: "on-failure" },
+      },
+      {
+        path: "/etc/codex/requirements.toml",
+        role: "system",
+        exists: true,
+        data: { default_permissions: "forced" },
+      },
+    ];
+    const environment = f.network.report.environment;
+    const runtime: RuntimeFacts = {
+      runner: gathered({ ...f.runner, permissionProfile: undefined }),
+      tui: gathered({ ...f.tui, permissions: "Profile theirs (workspace, never)" }),
+      exec: notGathered("no launch"),
+      network: gathered({
+        ...f.network,
+        report: {
+          ...f.network.report,
+          environment: environment && { ...environment, codexProxyActive: true },
+        },
+      }),
+    };
+    expect(readLayerSettings(config, runtime)).toMatchInlineSnapshot(`
+      {
+        "conflicts": [
+          {
+            "hazard": "the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile (sandbox_mode: auth.json and the whole disk readable under workspace-write)",
+            "overridden": true,
+            "setting": "sandbox",
+            "text": "/home/alice/.codex/azi4a2-autonomous.config.toml sets sandbox_mode = "read-only"",
+          },
+          {
+            "hazard": "where this layer decides (a start without this layer above it), Codex runs "mine" instead of "theirs"",
+            "overridden": true,
+            "setting": "permissionProfile",
+            "text": "/home/alice/.codex/azi4a2-autonomous.config.toml sets default_permissions = "mine"",
+          },
+        ],
+        "layers": [
+          "/etc/codex/config.toml: absent",
+          "/home/alice/.codex/config.toml: loaded",
+          "/home/alice/.codex/azi4a2-autonomous.config.toml: loaded; sets default_permissions, sandbox_mode, [permissions.mine]",
+          "/home/alice/work/azinstitute/.codex/config.toml: loaded; sets default_permissions",
+          "launcher -c: none",
+          "/etc/codex/managed_config.toml: loaded; sets approval_policy",
+          "/etc/codex/requirements.toml: loaded; sets default_permissions",
+        ],
+        "settings": {
+          "approval": {
+            "applied": "never",
+            "appliedFrom": "/status",
+            "decidedBy": "/etc/codex/managed_config.toml",
+            "requested": "on-failure",
+          },
+          "network": {
+            "applied": "enabled, Codex's managed proxy",
+            "appliedFrom": "the runner's environment",
+            "decidedBy": null,
+            "requested": null,
+          },
+          "permissionProfile": {
+            "applied": "theirs",
+            "appliedFrom": "/status",
+            "decidedBy": "/home/alice/work/azinstitute/.codex/config.toml",
+            "requested": "theirs",
+          },
+          "sandbox": {
+            "applied": null,
+            "appliedFrom": null,
+            "decidedBy": "/home/alice/work/azinstitute/.codex/config.toml",
+            "requested": "permission profile "theirs"",
+          },
+        },
+      }
+    `);
+  });
+
   it("only the exec header: the sandbox line, exec's approval and the network from it", () => {
     const f = healthyFacts();
     const exec = gathered({
