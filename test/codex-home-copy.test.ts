@@ -367,6 +367,14 @@ function pointedKeepingTimes(filesystem: string) {
 }
 
 describe("retargetHomeRules: files it leaves", () => {
+  it("an entry whose value is a table is not a rule (only workspace roots take tables): no twin", () => {
+    mkdirSync(copy);
+    const text = '[permissions.auto.filesystem]\n"/home/u/.codex" = { "auth.json" = "none" }\n';
+    writeFileSync(join(copy, "auto.config.toml"), text);
+    expect(retargetHomeRules(copy, { codexHome: "/home/u/.codex", home: "/home/u" })).toBeNull();
+    expect(readFileSync(join(copy, "auto.config.toml"), "utf8")).toBe(text);
+  });
+
   it("a file without a rule on the Codex home is not rewritten", () => {
     mkdirSync(copy);
     writeFileSync(
