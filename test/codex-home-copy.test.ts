@@ -262,7 +262,10 @@ describe("pointCodexGrant: which grants and files", () => {
     mkdirSync(copy);
     const two = `${profile(`"${USER_VENDOR}" = "read"`)}\n[permissions.other.filesystem]\n"${USER_VENDOR}" = "read"\n`;
     writeFileSync(join(copy, "auto.config.toml"), two);
-    pointCodexGrant(copy, { from: USER_VENDOR, to: RELEASE_VENDOR, home: "/home/u" });
+    const edit = pointCodexGrant(copy, { from: USER_VENDOR, to: RELEASE_VENDOR, home: "/home/u" });
+    expect(edit.summary).toBe(
+      `grant "${USER_VENDOR}" in ${join(copy, "auto.config.toml")} points at ${RELEASE_VENDOR}`,
+    );
     const text = readFileSync(join(copy, "auto.config.toml"), "utf8");
     expect(text.split(`"${RELEASE_VENDOR}" = "read"`)).toHaveLength(3);
     expect(text).not.toContain(`"${USER_VENDOR}" =`);

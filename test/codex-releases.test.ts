@@ -322,6 +322,16 @@ describe("installedRelease: what counts as installed", () => {
     expect(existsSync(join(cacheDir, "0.150.0", "node_modules", ".bin", "codex"))).toBe(true);
   });
 
+  it("a release folder with a codex but no package in it is installed again", async () => {
+    fakeNpm({});
+    mkdirSync(join(cacheDir, "0.150.0", "node_modules", ".bin"), { recursive: true });
+    writeFileSync(join(cacheDir, "0.150.0", "node_modules", ".bin", "codex"), "#!/bin/sh\n", { mode: 0o755 });
+    await installedRelease("0.150.0", { cacheDir, env, tempDirs: new Set() });
+    expect(npmCalls().filter((call) => call.includes("|install "))).toHaveLength(1);
+    const pkg = join(cacheDir, "0.150.0", "node_modules", "@openai", "codex", "package.json");
+    expect(JSON.parse(readFileSync(pkg, "utf8")).version).toBe("0.150.0");
+  });
+
   it("a release folder holding another version under the right link is installed again", async () => {
     fakeNpm({});
     await installedRelease("0.150.0", { cacheDir, env, tempDirs: new Set() });

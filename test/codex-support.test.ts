@@ -104,6 +104,10 @@ describe("what each recorded release supports", () => {
       "--ephemeral",
     ]);
     expect(execAppendedArgs(recorded("0.139.0"))).toEqual(["--ephemeral"]);
+    expect(execAppendedArgs({ ...recorded("0.169.0"), ephemeral: false })).toEqual([
+      "--disable",
+      "unbounded_connection_retries",
+    ]);
     expect(execAppendedArgs(null)).toEqual([]);
   });
 
@@ -113,6 +117,11 @@ describe("what each recorded release supports", () => {
     expect(names.has("agent_message_board")).toBe(true);
     expect(names.has("stable")).toBe(false);
     expect(names.has("under")).toBe(false);
+  });
+
+  it("a feature name starts its line and is followed by two spaces and a column", () => {
+    const names = parseFeatureNames("  indented  stable  true\nshort  stable  true\nalone   \n");
+    expect([...names]).toEqual(["short"]);
   });
 
   it("reads documented options, not options mentioned in a description", () => {

@@ -16,8 +16,9 @@ import {
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type CodexSupport, probeCodexSupport } from "../src/codex/support.js";
+import { type CodexSupport, probeCodexSupport, SUPPORT_CACHE } from "../src/codex/support.js";
 import { cachedSupport, rememberSupport } from "../src/codex/support-cache.js";
+import { PACKAGE_DIR } from "../src/core/version.js";
 
 let root: string;
 /** The cache file where codex-smoke keeps it: inside a node_modules that exists. */
@@ -34,7 +35,9 @@ const recorded = (name: string) =>
   readFileSync(new URL(`./fixtures/codex/0.169.0/${name}`, import.meta.url), "utf8");
 
 /** A stand-in `codex` answering as 0.169.0 does; `fail` names a probe that exits 1 with no output. */
-function standIn(opts: { fail?: "--version" | "features" | "exec"; version?: string } = {}): string {
+function standIn(
+  opts: { fail?: "--version" | "features" | "exec"; failAfterOutput?: "features"; version?: string } = {},
+): string {
   const dir = join(root, "release");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "version.txt"), opts.version ?? recorded("version.txt"));
@@ -46,6 +49,7 @@ function standIn(opts: { fail?: "--version" | "features" | "exec"; version?: str
     `#!/bin/sh
 printf '%s|%s|%s\\n' "$*" "$PWD" "$CODEX_HOME" >> "${join(root, "launches.log")}"
 [ "$1" = "${opts.fail ?? "none"}" ] && exit 1
+[ "$1" = "${opts.failAfterOutput ?? "none"}" ] && { cat "${dir}/features-list.txt"; exit 1; }
 case "$1" in
   --version) cat "${dir}/version.txt" ;;
   features) cat "${dir}/features-list.txt" ;;
@@ -105,6 +109,18 @@ describe("probeCodexSupport", () => {
     const codex = standIn({ fail: "features" });
     expect(await probe(codex)).toEqual({ ...supported(codex), disableConnectionRetries: false });
     expect(existsSync(cacheFile)).toBe(false);
+  });
+
+  it("a features list that printed the feature but exited non-zero is not believed", async () => {
+    const codex = standIn({ failAfterOutput: "features" });
+    expect(await probe(codex)).toEqual({ ...supported(codex), disableConnectionRetries: false });
+    expect(existsSync(cacheFile)).toBe(false);
+  });
+
+  it("the cache lives in codex-smoke's own node_modules/.cache", () => {
+    expect(SUPPORT_CACHE).toBe(
+      join(PACKAGE_DIR, "node_modules", ".cache", "codex-smoke", "codex-support.json"),
+    );
   });
 
   it("a failed exec --help (or --version) is not remembered", async () => {
@@ -212,6 +228,20 @@ describe("the support cache's key and file", () => {
     expect(cachedSupport(cacheFile, codex)).toEqual({ ...supported(codex), version: null });
     writeFileSync(cacheFile, JSON.stringify({ key, support: supported(codex) }));
     expect(cachedSupport(cacheFile, codex)).toBeNull();
+  });
+
+  it("one entry per binary: remembering it again, or over a cache that is not a list or does not parse, keeps one", () => {
+    const codex = binary("codex");
+    const entries = () => JSON.parse(readFileSync(cacheFile, "utf8")) as unknown[];
+    rememberSupport(cacheFile, supported(codex));
+    rememberSupport(cacheFile, { ...supported(codex), version: "0.171.0" });
+    expect(entries()).toHaveLength(1);
+    expect(cachedSupport(cacheFile, codex)?.version).toBe("0.171.0");
+    for (const text of ['{"key":"x"}', "{ not json"]) {
+      writeFileSync(cacheFile, text);
+      rememberSupport(cacheFile, supported(codex));
+      expect(entries(), text).toHaveLength(1);
+    }
   });
 
   it("what was remembered comes back under the path asked for (another link to the same binary)", () => {
