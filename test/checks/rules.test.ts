@@ -761,3 +761,49 @@ testCheck(netProfileRules, {
     },
   ],
 });
+
+testCheck(fsCredentials, {
+  valid: [
+    {
+      name: "a file refused with EPERM counts as refused",
+      facts: (f) => openInside(f, SSH_KEY, { ok: false, code: "EPERM" }),
+      status: "pass",
+      evidence: `SSH private key ${SSH_KEY}: EPERM`,
+    },
+  ],
+  invalid: [
+    {
+      name: "two files opened, a third not tried: each named in the evidence, both denied in the fix",
+      facts: (f) => {
+        openInside(f, SSH_KEY, opened);
+        openInside(f, `${CODEX_HOME}/config.toml`, opened);
+        f.runner.credentialFiles = f.runner.credentialFiles?.filter((entry) => entry.path !== PROFILE_PATH);
+      },
+      status: "fail",
+      evidence: [
+        `${SSH_KEY} (SSH private key) opened inside: no entry of [permissions.azi4a2-autonomous.filesystem] covers it: the sandbox in force is not the profile's (config.layers)`,
+        `${CODEX_HOME}/config.toml (Codex config) opened inside: no entry of [permissions.azi4a2-autonomous.filesystem] covers it: the sandbox in force is not the profile's (config.layers)`,
+        `SSH private key ${SSH_KEY}: opened`,
+        `Codex profile ${PROFILE_PATH}: not tried`,
+        `Codex config ${CODEX_HOME}/config.toml: opened`,
+      ],
+      remediation:
+        'Remove the entry that lets them be read (named above), or deny them in the profile\'s filesystem table: "~/.ssh" = "none", "~/.codex" = "none".',
+    },
+    {
+      name: "an open that failed without an errno, and a file not tried: both untested, each in the evidence",
+      facts: (f) => {
+        openInside(f, SSH_KEY, { ok: false });
+        f.runner.credentialFiles = f.runner.credentialFiles?.filter((entry) => entry.path !== PROFILE_PATH);
+      },
+      status: "error",
+      evidence: [
+        `${SSH_KEY}: open failed for another reason (failed)`,
+        `${PROFILE_PATH} was not tried`,
+        `SSH private key ${SSH_KEY}: failed`,
+        `Codex profile ${PROFILE_PATH}: not tried`,
+        `Codex config ${CODEX_HOME}/config.toml: ENOENT`,
+      ],
+    },
+  ],
+});
