@@ -104,6 +104,21 @@ testCheck(launcherIntegrity, {
         `${LAUNCHER} changed during the live session (unreadable at staging, sha256 aaaaaaaaaaaa now)`,
         `${PROFILE_PATH} changed during the live session (sha256 bbbbbbbbbbbb at staging, gone or not a file now)`,
       ],
+      remediation:
+        "Something changed the launcher or the profile during the live session: look at what changed (git diff, the profile file), restore it, and stage again.",
+    },
+    {
+      name: "one changeable file: its line is the observation, the evidence only the probes and the written default",
+      facts: (f) => {
+        f.runner.launcherFiles = [{ path: LAUNCHER, append: ok, folderWritable: ok, mount: null }];
+      },
+      status: "warn",
+      expected:
+        "the launcher and the project files it runs are read-only inside the sandbox; Codex's arguments are written in the launcher (no $(…), eval or branch on the environment)",
+      evidence: [
+        "codex-auto: append ok, folder writable, no mount of its own",
+        "codex-auto:9: Codex's arguments follow $CODEX_PROFILE (a written default: the observed launches show its value)",
+      ],
     },
     {
       name: "no file to probe: could not test",

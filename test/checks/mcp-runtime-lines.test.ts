@@ -25,6 +25,8 @@ testCheck(mcpRuntime, {
         f.mcpRuntime.timeout.cancelledInMs = null;
       },
       status: "pass",
+      expected:
+        "playwright, openaiDeveloperDocs: called with no prompt; elicitation: decline or cancel; tool timeout enforced",
       observedIs:
         "playwright, openaiDeveloperDocs: the stand-ins received their calls with no prompt; elicitation answered decline; a tool timeout of 0.5 s was enforced",
       evidence:

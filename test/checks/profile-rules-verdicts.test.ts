@@ -80,6 +80,7 @@ testCheck(fsProfileRules, {
         rule.append = { path: `${PROJECT}/README.md`, open: opened };
       }),
       status: "pass",
+      observedIs: "6 of 6 entries of [permissions.azi4a2-autonomous] hold",
       evidence: `${WRITE_RULE}: holds: ${PROJECT}/README.md opens for writing`,
     },
     {
