@@ -54,6 +54,10 @@ function fakeNpm(behaviour: { fail?: string; latest?: string }): void {
 printf '%s|%s\\n' "$PWD" "$*" >> "${npmLog}"
 ${behaviour.fail ? `printf '%s\\n' '${behaviour.fail}' >&2; exit 1` : ""}
 if [ "$1" = view ]; then echo '${behaviour.latest ?? ""}'; exit 0; fi
+# Code under test that lost its arguments or its cwd must fail here, not install into the cwd it runs in (under
+# Stryker that is a sandbox whose node_modules links to the checkout's: a mutant once overwrote its @openai/codex).
+[ "$1" = install ] || { echo "stand-in npm: not an install: $*" >&2; exit 1; }
+case "$PWD" in "${root}"/*) ;; *) echo "stand-in npm: refusing to install in $PWD" >&2; exit 1 ;; esac
 spec=$(eval echo \\$$#); version=\${spec##*@}
 mkdir -p node_modules/@openai/codex/bin node_modules/.bin
 printf '{"name":"@openai/codex","version":"%s"}' "$version" > node_modules/@openai/codex/package.json
@@ -63,7 +67,16 @@ ln -s ../@openai/codex/bin/codex.js node_modules/.bin/codex
 `;
   writeFileSync(join(bin, "npm"), script);
   chmodSync(join(bin, "npm"), 0o755);
-  env = { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: root };
+  useStandIn(bin);
+}
+
+const callerPath = process.env.PATH;
+
+/** The stand-in's folder first on PATH: in the env the code is given, and in this process's own (code that drops
+ * the env it was given must still find the stand-in, never the real npm). */
+function useStandIn(bin: string): void {
+  env = { PATH: `${bin}:${callerPath ?? ""}`, HOME: root };
+  process.env.PATH = env.PATH;
 }
 
 const npmCalls = () => (existsSync(npmLog) ? readFileSync(npmLog, "utf8").trim().split("\n") : []);
@@ -74,7 +87,10 @@ beforeEach(() => {
   mkdirSync(cacheDir);
   npmLog = join(root, "npm.log");
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => {
+  process.env.PATH = callerPath;
+  rmSync(root, { recursive: true, force: true });
+});
 
 describe("installedRelease", () => {
   it("installs a missing release with npm in a staging dir, renames it into place, and reuses it after", async () => {
@@ -287,7 +303,7 @@ describe("the release cache's place and npm's answers", () => {
     mkdirSync(bin, { recursive: true });
     writeFileSync(join(bin, "npm"), `#!/bin/sh\nprintf '${stdout}'\nprintf '${stderr}' >&2\nexit ${code}\n`);
     chmodSync(join(bin, "npm"), 0o755);
-    env = { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: root };
+    useStandIn(bin);
   }
 
   it("latest is what npm prints, spaces around it trimmed", async () => {
