@@ -1,15 +1,31 @@
 // The runner's probes one by one, on real files and folders, where a one-token bug would change what the host's
 // checks see: whether the runner thinks it is inside a sandbox, and what it says about the launcher's files.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer as createNetServer } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { sandboxVerdict } from "../../src/runner/attest.js";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ownNamespaces, sandboxVerdict } from "../../src/runner/attest.js";
 import { mountAccess, probeLauncherFiles } from "../../src/runner/integrity.js";
-import type { Attestation, Namespaces } from "../../src/runner/types.js";
+import { main } from "../../src/runner/main.js";
+import { probeCredentialFiles, probeRules, runDomainProbe } from "../../src/runner/rules.js";
+import type { Attestation, Namespaces, RunnerInput } from "../../src/runner/types.js";
+import { listenOnLoopback } from "../../src/util/loopback.js";
 
 const dirs: string[] = [];
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 function tempDir(): string {
@@ -132,5 +148,286 @@ describe("the launcher's files: appendable, replaceable, mounted", () => {
       ["/work/errors", "rw"],
     ]);
     expect(mountAccess("short line\n1 2 0:1 / /only-a-point\n").size).toBe(0);
+  });
+});
+
+/** A staged input in a fresh folder: no repository, nothing to probe but what a test adds. */
+function stagedInput(extra: Partial<RunnerInput> = {}): RunnerInput {
+  const root = tempDir();
+  const nonce = randomBytes(6).toString("hex");
+  return {
+    schema: 2,
+    nonce,
+    project: root,
+    home: root,
+    reports: {
+      local: join(root, "report.local.json"),
+      net: join(root, "report.net.json"),
+      domains: join(root, "report.domains.json"),
+    },
+    hostNamespaces: null,
+    isRepo: false,
+    authJson: [],
+    readonlyPaths: [],
+    outsideWriteDirs: [],
+    outsideReadFiles: [],
+    registryUrl: null,
+    tlsControl: null,
+    networkTimeoutMs: 300,
+    launcherFiles: [],
+    ...extra,
+  };
+}
+
+/** Runs `body` with CODEX_NETWORK_PROXY_ACTIVE set as given (unset for undefined), then restores it. */
+async function withProxyActive<T>(value: string | undefined, body: () => Promise<T>): Promise<T> {
+  const previous = process.env.CODEX_NETWORK_PROXY_ACTIVE;
+  if (value === undefined) delete process.env.CODEX_NETWORK_PROXY_ACTIVE;
+  else process.env.CODEX_NETWORK_PROXY_ACTIVE = value;
+  try {
+    return await body();
+  } finally {
+    if (previous === undefined) delete process.env.CODEX_NETWORK_PROXY_ACTIVE;
+    else process.env.CODEX_NETWORK_PROXY_ACTIVE = previous;
+  }
+}
+
+describe("the profile's rules and the credential files: opened, appended, created, each errno bare", () => {
+  it("errors carry the errno alone; a failed create is not read back; nothing to test is an empty list", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "notes"), "n\n");
+    const input = stagedInput({
+      credentialFiles: [join(dir, "absent")],
+      rules: [
+        {
+          read: [join(dir, "absent"), join(dir, "notes")],
+          append: dir,
+          create: join(dir, "gone", ".codex-smoke-rule"),
+        },
+        { read: [], append: join(dir, "absent"), create: null },
+      ],
+    });
+    expect(probeCredentialFiles(input)).toEqual([
+      { path: join(dir, "absent"), open: { ok: false, code: "ENOENT" } },
+    ]);
+    expect(probeRules(input)).toEqual([
+      {
+        read: [
+          { path: join(dir, "absent"), open: { ok: false, code: "ENOENT" } },
+          { path: join(dir, "notes"), open: { ok: true } },
+        ],
+        append: { path: dir, open: { ok: false, code: "EISDIR" } },
+        create: {
+          path: join(dir, "gone", ".codex-smoke-rule"),
+          write: { ok: false, code: "ENOENT" },
+          readBack: { ok: false, code: "SKIPPED" },
+        },
+      },
+      { read: [], append: { path: join(dir, "absent"), open: { ok: false, code: "ENOENT" } }, create: null },
+    ]);
+    expect(existsSync(join(dir, "absent"))).toBe(false);
+    const none = stagedInput();
+    expect([probeCredentialFiles(none), probeRules(none)]).toEqual([[], []]);
+  });
+});
+
+describe("one domain probe per command", () => {
+  it("through Codex's proxy: curl is sent, within the run's network deadline", async () => {
+    const server = createNetServer(() => {});
+    const port = await listenOnLoopback(server);
+    try {
+      const input = stagedInput({
+        domains: [{ host: "127.0.0.1", url: `http://127.0.0.1:${port}/` }],
+      });
+      const { report, writeError } = await withProxyActive("1", () => runDomainProbe(input, 0));
+      expect(writeError).toBeNull();
+      const [result] = report.results;
+      expect(result).toMatchObject({ index: 0, host: "127.0.0.1", proxyActive: true });
+      expect(result?.attempt).toMatchObject({
+        client: "curl",
+        url: `http://127.0.0.1:${port}/`,
+        timedOut: true,
+      });
+      expect(result?.attempt?.message).toMatch(/after [2-9]\d\d milliseconds/);
+      expect(report.durationMs).toBeGreaterThanOrEqual(250);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("only CODEX_NETWORK_PROXY_ACTIVE=1 is Codex's proxy", async () => {
+    const input = stagedInput({ domains: [{ host: "x.invalid", url: "https://x.invalid/" }] });
+    const { report } = await withProxyActive("true", () => runDomainProbe(input, 0));
+    expect(report.results).toEqual([{ index: 0, host: "x.invalid", proxyActive: false, attempt: null }]);
+  });
+
+  it("a new report for this run; an earlier command's result kept, the same probe's replaced", async () => {
+    const input = stagedInput({
+      domains: [
+        { host: "a.invalid", url: "https://a.invalid/" },
+        { host: "b.invalid", url: "https://b.invalid/" },
+      ],
+    });
+    const before = Date.now();
+    const first = await withProxyActive(undefined, () => runDomainProbe(input, 0));
+    expect(first.report).toEqual({
+      schema: 2,
+      tool: "codex-smoke-runner",
+      part: "domains",
+      nonce: input.nonce,
+      startedAt: expect.any(String),
+      durationMs: expect.any(Number),
+      results: [{ index: 0, host: "a.invalid", proxyActive: false, attempt: null }],
+    });
+    expect(Date.parse(first.report.startedAt)).toBeGreaterThanOrEqual(before - 1);
+    await withProxyActive(undefined, () => runDomainProbe(input, 1));
+    const again = await withProxyActive(undefined, () => runDomainProbe(input, 0));
+    expect(again.report.startedAt).toBe(first.report.startedAt);
+    expect(again.report.results.map((r) => r.index)).toEqual([1, 0]);
+    expect(JSON.parse(readFileSync(input.reports.domains, "utf8"))).toEqual(again.report);
+    expect(existsSync(`${input.reports.domains}.tmp`)).toBe(false);
+  });
+
+  it("another run's report, another part's or a broken one is not added to: a new report", async () => {
+    const input = stagedInput({ domains: [{ host: "a.invalid", url: "https://a.invalid/" }] });
+    const earlier = {
+      part: "domains",
+      nonce: input.nonce,
+      results: [{ index: 7 }],
+      startedAt: "then",
+      durationMs: 5,
+    };
+    for (const other of [
+      { ...earlier, nonce: "another-run" },
+      { ...earlier, part: "local" },
+      { ...earlier, results: "none" },
+    ]) {
+      writeFileSync(input.reports.domains, JSON.stringify(other));
+      const { report } = await withProxyActive(undefined, () => runDomainProbe(input, 0));
+      expect(report.results.map((r) => r.index)).toEqual([0]);
+      expect(report.startedAt).not.toBe("then");
+    }
+    writeFileSync(input.reports.domains, JSON.stringify(earlier));
+    const { report } = await withProxyActive(undefined, () => runDomainProbe(input, 0));
+    expect(report).toMatchObject({ startedAt: "then", results: [{ index: 7 }, { index: 0 }] });
+    expect(report.durationMs).toBeGreaterThanOrEqual(5);
+  });
+
+  it("an index the host did not plan: nothing probed or written; a report it cannot write: the errno", async () => {
+    const input = stagedInput({ domains: [{ host: "a.invalid", url: "https://a.invalid/" }] });
+    expect(await runDomainProbe(input, 1)).toMatchObject({
+      writeError: "NO_SUCH_PROBE",
+      report: { results: [] },
+    });
+    expect(existsSync(input.reports.domains)).toBe(false);
+    const unwritable = {
+      ...input,
+      reports: { ...input.reports, domains: join(input.project, "gone", "d.json") },
+    };
+    const { writeError } = await withProxyActive(undefined, () => runDomainProbe(unwritable, 0));
+    expect(writeError).toBe("ENOENT");
+  });
+});
+
+/** What the runner printed on stdout and stderr, in order. */
+function capturedOutput(): () => string {
+  const chunks: string[] = [];
+  const keep = (chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, "write").mockImplementation(keep);
+  vi.spyOn(process.stderr, "write").mockImplementation(keep);
+  return () => chunks.join("");
+}
+
+function writeInput(input: RunnerInput): string {
+  const file = join(input.project, "input.json");
+  writeFileSync(file, JSON.stringify(input));
+  return file;
+}
+
+const USAGE = "usage: node runner.mjs <input.json> local|net|domains <index> [--force]\n";
+
+describe("the runner's command line: the domains part", () => {
+  it("domains <index>: one short status line with the index, exit 0, the result in the domains report", async () => {
+    const input = stagedInput({ domains: [{ host: "a.invalid", url: "https://a.invalid/" }] });
+    const file = writeInput(input);
+    const out = capturedOutput();
+    const code = await withProxyActive(undefined, () => main([file, "domains", "0", "--force"]));
+    expect(code).toBe(0);
+    expect(out()).toBe(`CODEX_SMOKE_RUNNER nonce=${input.nonce} part=domains 0 report=written\n`);
+    expect(JSON.parse(readFileSync(input.reports.domains, "utf8")).results).toHaveLength(1);
+  });
+
+  it("domains with an index the host did not plan: the reason in the status line, still exit 0", async () => {
+    const input = stagedInput({ domains: [] });
+    const out = capturedOutput();
+    expect(await main([writeInput(input), "domains", "3", "--force"])).toBe(0);
+    expect(out()).toBe(
+      `CODEX_SMOKE_RUNNER nonce=${input.nonce} part=domains 3 report=failed:NO_SUCH_PROBE\n`,
+    );
+  });
+
+  it("domains needs exactly one index of digits; local and net take none", async () => {
+    const out = capturedOutput();
+    for (const argv of [
+      ["in.json", "domains"],
+      ["in.json", "domains", "x1"],
+      ["in.json", "domains", "1x"],
+      ["in.json", "domains", "1", "2"],
+      ["in.json", "net", "1"],
+    ])
+      expect(await main(argv)).toBe(2);
+    expect(out()).toBe(USAGE.repeat(5));
+  });
+
+  it("domains on the host without --force: refused, nothing written", async () => {
+    const input = stagedInput({
+      hostNamespaces: ownNamespaces(),
+      domains: [{ host: "a.invalid", url: "https://a.invalid/" }],
+    });
+    const out = capturedOutput();
+    expect(await main([writeInput(input), "domains", "0"])).toBe(3);
+    expect(out()).toMatch(
+      new RegExp(
+        `^CODEX_SMOKE_RUNNER nonce=${input.nonce} part=domains report=refused\\nrunner: not inside a Codex sandbox \\(shares the host's user, mnt, pid namespaces\\); nothing was written`,
+      ),
+    );
+    expect(existsSync(input.reports.domains)).toBe(false);
+  });
+});
+
+describe("the runner run as a script", () => {
+  /** Imports main.ts afresh as `node main.ts <args>` would run it; resolves with the code it exits with. */
+  async function runAsScript(args: string[]): Promise<number | undefined> {
+    const script = fileURLToPath(new URL("../../src/runner/main.ts", import.meta.url));
+    const argv = process.argv;
+    process.argv = [argv[0] ?? "node", script, ...args];
+    try {
+      const exited = new Promise<number | undefined>((resolve) => {
+        vi.spyOn(process, "exit").mockImplementation(((code?: number) => resolve(code)) as never);
+      });
+      vi.resetModules();
+      await import("../../src/runner/main.js");
+      return await exited;
+    } finally {
+      process.argv = argv;
+    }
+  }
+
+  it("exits with main's code", async () => {
+    const out = capturedOutput();
+    expect(await runAsScript(["in.json"])).toBe(2);
+    expect(out()).toBe(USAGE);
+  });
+
+  it("a crash is one status line with the error's name, exit 1", async () => {
+    const input = stagedInput();
+    const file = join(input.project, "input.json");
+    writeFileSync(file, JSON.stringify({ ...input, reports: undefined }));
+    const out = capturedOutput();
+    expect(await runAsScript([file, "local", "--force"])).toBe(1);
+    expect(out()).toBe("CODEX_SMOKE_RUNNER nonce=unknown report=failed:TypeError\n");
   });
 });
