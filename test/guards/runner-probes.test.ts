@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ownNamespaces, sandboxVerdict } from "../../src/runner/attest.js";
+import { probeGit, writeResult } from "../../src/runner/git.js";
 import { mountAccess, probeLauncherFiles } from "../../src/runner/integrity.js";
 import { main } from "../../src/runner/main.js";
 import { probeCredentialFiles, probeRules, runDomainProbe } from "../../src/runner/rules.js";
@@ -429,5 +430,56 @@ describe("the runner run as a script", () => {
     const out = capturedOutput();
     expect(await runAsScript([file, "local", "--force"])).toBe(1);
     expect(out()).toBe("CODEX_SMOKE_RUNNER nonce=unknown report=failed:TypeError\n");
+  });
+});
+
+describe("git's answers as probe results", () => {
+  it("only a permission or read-only refusal becomes that errno; any other failure keeps git's exit code", () => {
+    const refused = (stderr: string) => writeResult({ exitCode: 128, stdout: "", stderr });
+    expect(refused("\nerror: unable to write: Read-only file system\nfatal: x\n")).toEqual({
+      ok: false,
+      code: "EROFS",
+      detail: "error: unable to write: Read-only file system",
+    });
+    expect(refused("fatal: Unable to create '.git/index.lock': permission denied").code).toBe("EACCES");
+    expect(refused("error: insufficient permission: Operation not permitted").code).toBe("EPERM");
+    expect(refused("fatal: not a git repository")).toEqual({
+      ok: false,
+      code: "exit:128",
+      detail: "fatal: not a git repository",
+    });
+    expect(writeResult({ exitCode: 0, stdout: "", stderr: "warning: LF will be replaced" })).toEqual({
+      ok: true,
+    });
+    expect(
+      writeResult({ exitCode: null, stdout: "", stderr: "Permission denied", error: "TIMEOUT" }),
+    ).toEqual({
+      ok: false,
+      code: "TIMEOUT",
+      detail: "Permission denied",
+    });
+  });
+
+  it("a git that cannot start: every git probe says ENOENT, the write into .git still tried", async () => {
+    const input = stagedInput({ isRepo: true });
+    mkdirSync(join(input.project, ".git"));
+    const path = process.env.PATH;
+    process.env.PATH = tempDir();
+    let git: Awaited<ReturnType<typeof probeGit>>;
+    try {
+      git = await probeGit(input);
+    } finally {
+      process.env.PATH = path;
+    }
+    const missing = { ok: false, code: "ENOENT", detail: "" };
+    expect(git).toEqual({
+      isRepo: true,
+      writeDir: { ok: true },
+      add: missing,
+      commit: missing,
+      status: missing,
+      diff: missing,
+      log: missing,
+    });
   });
 });
