@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ownNamespaces, sandboxVerdict } from "../../src/runner/attest.js";
+import { environmentFacts } from "../../src/runner/env.js";
 import { probeGit, writeResult } from "../../src/runner/git.js";
 import { mountAccess, probeLauncherFiles } from "../../src/runner/integrity.js";
 import { main } from "../../src/runner/main.js";
@@ -481,5 +482,21 @@ describe("git's answers as probe results", () => {
       diff: missing,
       log: missing,
     });
+  });
+});
+
+describe("~/.curlrc's insecure", () => {
+  it("a long option without its dashes is curl's option too; a comment, another option or a word is not", () => {
+    const home = tempDir();
+    const insecure = (curlrc: string) => {
+      writeFileSync(join(home, ".curlrc"), curlrc);
+      return environmentFacts({}, home).insecureSwitches.curlrc === "insecure";
+    };
+    expect(insecure("silent\n  insecure\n")).toBe(true);
+    expect(insecure("--insecure\n")).toBe(true);
+    expect(insecure("\t-k\n")).toBe(true);
+    expect(insecure("# insecure\n")).toBe(false);
+    expect(insecure("insecure_ish\n")).toBe(false);
+    expect(insecure("--no-insecure\n")).toBe(false);
   });
 });
