@@ -21,8 +21,9 @@ import { environmentFacts } from "../../src/runner/env.js";
 import { probeGit, writeResult } from "../../src/runner/git.js";
 import { mountAccess, probeLauncherFiles } from "../../src/runner/integrity.js";
 import { main } from "../../src/runner/main.js";
+import { runLocalProbes, runNetProbes } from "../../src/runner/probes.js";
 import { probeCredentialFiles, probeRules, runDomainProbe } from "../../src/runner/rules.js";
-import type { Attestation, Namespaces, RunnerInput } from "../../src/runner/types.js";
+import type { Attestation, Namespaces, NetReport, RunnerInput } from "../../src/runner/types.js";
 import { listenOnLoopback } from "../../src/util/loopback.js";
 
 const dirs: string[] = [];
@@ -498,5 +499,89 @@ describe("~/.curlrc's insecure", () => {
     expect(insecure("# insecure\n")).toBe(false);
     expect(insecure("insecure_ish\n")).toBe(false);
     expect(insecure("--no-insecure\n")).toBe(false);
+  });
+});
+
+/** Runs `body` with the variables set as given (unset for undefined), then restores them. */
+async function withEnv<T>(vars: Record<string, string | undefined>, body: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(vars);
+  try {
+    return await body();
+  } finally {
+    apply(saved);
+  }
+}
+
+const NO_PROXIES = {
+  http_proxy: undefined,
+  HTTP_PROXY: undefined,
+  https_proxy: undefined,
+  HTTPS_PROXY: undefined,
+  all_proxy: undefined,
+  ALL_PROXY: undefined,
+  no_proxy: undefined,
+  NO_PROXY: undefined,
+};
+
+describe("the parts' reports", () => {
+  it("local: the permission profile Codex names in the environment, else null", async () => {
+    const named = await withEnv({ CODEX_PERMISSION_PROFILE: "azi4a2-autonomous" }, () =>
+      runLocalProbes(stagedInput()),
+    );
+    expect(named.permissionProfile).toBe("azi4a2-autonomous");
+    const unnamed = await withEnv({ CODEX_PERMISSION_PROFILE: undefined }, () =>
+      runLocalProbes(stagedInput()),
+    );
+    expect(unnamed.permissionProfile).toBeNull();
+  });
+
+  it("net: every probe within the input's deadline; each saved report's duration is this run's", async () => {
+    const silent = createNetServer(() => {});
+    const port = await listenOnLoopback(silent);
+    const saved: NetReport[] = [];
+    try {
+      const started = Date.now();
+      const report = await withEnv(NO_PROXIES, () =>
+        runNetProbes(stagedInput({ registryUrl: `http://127.0.0.1:${port}/astro` }), (r) => saved.push(r)),
+      );
+      const [curl, fetched] = report.registry;
+      expect(curl?.message).toMatch(/^curl: \(28\) Operation timed out after [2-9]\d\d milliseconds/);
+      expect(fetched).toMatchObject({ client: "fetch", timedOut: true });
+      expect(fetched?.durationMs).toBeLessThan(1_500);
+      for (const partial of saved) {
+        expect(partial.durationMs).toBeGreaterThanOrEqual(0);
+        expect(partial.durationMs).toBeLessThanOrEqual(Date.now() - started);
+      }
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("net: curl got through the proxy, so the proxy is not asked for its answer", async () => {
+    const server = createNetServer((socket) => {
+      socket.on("error", () => {});
+      socket.once("data", () =>
+        socket.end("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"),
+      );
+    });
+    const url = `http://127.0.0.1:${await listenOnLoopback(server)}`;
+    try {
+      const report = await withEnv({ ...NO_PROXIES, http_proxy: url, NO_PROXY: "" }, () =>
+        runNetProbes(stagedInput({ registryUrl: `${url}/astro`, networkTimeoutMs: 2_000 }), () => {}),
+      );
+      expect(report.registry.map((a) => [a.client, a.proxy, a.httpStatus])).toEqual([
+        ["curl", url, 200],
+        ["fetch", url, 200],
+      ]);
+    } finally {
+      server.close();
+    }
   });
 });
