@@ -16,7 +16,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ownNamespaces, sandboxVerdict } from "../../src/runner/attest.js";
+import { ownNamespaces, rootMount, sandboxVerdict } from "../../src/runner/attest.js";
 import { environmentFacts } from "../../src/runner/env.js";
 import { probeGit, writeResult } from "../../src/runner/git.js";
 import { mountAccess, probeLauncherFiles } from "../../src/runner/integrity.js";
@@ -583,5 +583,21 @@ describe("the parts' reports", () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe("the root mount in the attestation", () => {
+  it("the filesystem type and ro or rw of the mount at /, the last one listed (on top); other mount points skipped", () => {
+    const mountinfo = [
+      "22 1 0:21 / /proc rw,relatime - proc proc rw",
+      "23 1 0:22 / /rootfs ro,relatime - ext4 /dev/sda1 rw",
+      "24 1 0:23 / / rw,relatime shared:1 - overlay overlay rw,lowerdir=/l",
+      "25 24 0:24 / / ro,nosuid - tmpfs tmpfs rw",
+      "",
+    ].join("\n");
+    expect(rootMount(mountinfo)).toBe("tmpfs ro");
+    expect(rootMount(mountinfo.split("\n").reverse().join("\n"))).toBe("overlay rw");
+    expect(rootMount("26 1 0:25 / / ro,relatime\n")).toBeNull();
+    expect(rootMount("22 1 0:21 / /proc rw - proc proc rw\n")).toBeNull();
   });
 });
