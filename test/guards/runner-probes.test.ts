@@ -17,14 +17,18 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ownNamespaces, rootMount, sandboxVerdict } from "../../src/runner/attest.js";
+import { localRows } from "../../src/runner/describe.js";
 import { environmentFacts } from "../../src/runner/env.js";
+import { probeHome } from "../../src/runner/fs.js";
 import { probeGit, writeResult } from "../../src/runner/git.js";
 import { mountAccess, probeLauncherFiles } from "../../src/runner/integrity.js";
+import { runProcess } from "../../src/runner/kit.js";
 import { main } from "../../src/runner/main.js";
 import { runLocalProbes, runNetProbes } from "../../src/runner/probes.js";
 import { probeCredentialFiles, probeRules, runDomainProbe } from "../../src/runner/rules.js";
 import type { Attestation, Namespaces, NetReport, RunnerInput } from "../../src/runner/types.js";
 import { listenOnLoopback } from "../../src/util/loopback.js";
+import { healthyFacts } from "../fixtures/facts/healthy.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -599,5 +603,120 @@ describe("the root mount in the attestation", () => {
     expect(rootMount(mountinfo.split("\n").reverse().join("\n"))).toBe("overlay rw");
     expect(rootMount("26 1 0:25 / / ro,relatime\n")).toBeNull();
     expect(rootMount("22 1 0:21 / /proc rw - proc proc rw\n")).toBeNull();
+  });
+});
+
+describe("the local table's texts", () => {
+  it("namespaces, launcher files, credential files, profile rules, the profile, the switches, as the report says", () => {
+    const report = structuredClone(healthyFacts().runner);
+    report.attestation.namespaces = { user: "user:[1]", mnt: null, pid: "pid:[3]", net: "net:[4]" };
+    report.launcherFiles = [
+      {
+        path: "/p/codex-auto",
+        append: { ok: true },
+        folderWritable: { ok: false, code: "EROFS" },
+        mount: null,
+      },
+      { path: "/p/env.sh", append: { ok: false, code: "EROFS" }, folderWritable: { ok: true }, mount: "ro" },
+    ];
+    report.credentialFiles = [{ path: "/h/.ssh/id_ed25519", open: { ok: false, code: "EACCES" } }];
+    report.rules = [
+      {
+        read: [
+          { path: "/h/a", open: { ok: true } },
+          { path: "/h/b", open: { ok: false, code: "ENOENT" } },
+        ],
+        append: { path: "/h/a", open: { ok: false, code: "EROFS" } },
+        create: {
+          path: "/h/.codex-smoke-rule-n-0",
+          write: { ok: true },
+          readBack: { ok: false, code: "SKIPPED" },
+        },
+      },
+      { read: [], append: null, create: null },
+    ];
+    report.permissionProfile = null;
+    report.env = {
+      secretNames: [],
+      insecureSwitches: { NODE_TLS_REJECT_UNAUTHORIZED: "0", curlrc: "insecure" },
+    };
+    const rows = Object.fromEntries(localRows(report));
+    expect(rows.namespaces).toBe("user:[1] ? pid:[3] net:[4]");
+    expect(rows["append to /p/codex-auto"]).toBe("ok; folder writable: failed EROFS; mount: none");
+    expect(rows["append to /p/env.sh"]).toBe("failed EROFS; folder writable: ok; mount: ro");
+    expect(rows["open /h/.ssh/id_ed25519"]).toBe("failed EACCES");
+    expect(rows["profile rule 0"]).toBe(
+      "open /h/a: ok; open /h/b: failed ENOENT; append /h/a: failed EROFS; create /h/.codex-smoke-rule-n-0: ok, open: failed SKIPPED",
+    );
+    expect(rows["profile rule 1"]).toBe("nothing to test");
+    expect(rows["permission profile"]).toBe("not set");
+    expect(rows["TLS switches"]).toBe("NODE_TLS_REJECT_UNAUTHORIZED, curlrc");
+    expect(rows["secret variables"]).toBe("none");
+    report.permissionProfile = "azi4a2-autonomous";
+    report.env.insecureSwitches = {};
+    report.rules = [{ read: [{ path: "/h/a", open: { ok: true } }], append: null, create: null }];
+    const again = Object.fromEntries(localRows(report));
+    expect([again["permission profile"], again["TLS switches"], again["profile rule 0"]]).toEqual([
+      "azi4a2-autonomous",
+      "none",
+      "open /h/a: ok",
+    ]);
+  });
+});
+
+describe("odd corners", () => {
+  it("a domains index of several digits is an index", async () => {
+    const input = stagedInput({ domains: [] });
+    const out = capturedOutput();
+    expect(await main([writeInput(input), "domains", "12", "--force"])).toBe(0);
+    expect(out()).toBe(
+      `CODEX_SMOKE_RUNNER nonce=${input.nonce} part=domains 12 report=failed:NO_SUCH_PROBE\n`,
+    );
+  });
+
+  it("an input without domains has no domain probe; durations stay this run's", async () => {
+    const input = stagedInput();
+    expect(await runDomainProbe(input, 0)).toMatchObject({ writeError: "NO_SUCH_PROBE" });
+    const planned = stagedInput({ domains: [{ host: "a.invalid", url: "https://a.invalid/" }] });
+    const { report } = await withProxyActive(undefined, () => runDomainProbe(planned, 0));
+    expect(report.durationMs).toBeLessThan(60_000);
+  });
+
+  it("a rule without append or create probes neither", () => {
+    expect(probeRules(stagedInput({ rules: [{ read: [], append: null, create: null }] }))).toEqual([
+      { read: [], append: null, create: null },
+    ]);
+  });
+
+  it("imported as a module, the runner runs nothing", async () => {
+    const argv = process.argv;
+    process.argv = [argv[0] ?? "node", join(tempDir(), "other.mjs"), "in.json"];
+    try {
+      const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
+      const out = capturedOutput();
+      vi.resetModules();
+      await import("../../src/runner/main.js");
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(exit).not.toHaveBeenCalled();
+      expect(out()).toBe("");
+    } finally {
+      process.argv = argv;
+    }
+  });
+
+  it("a HOME that is a file: the write's own errno, not a retry's", () => {
+    const input = stagedInput();
+    const home = join(input.project, "home-file");
+    writeFileSync(home, "");
+    expect(probeHome({ ...input, home }).write).toMatchObject({ ok: false, code: "ENOTDIR" });
+  });
+
+  it("runProcess gives the child no stdin: a command that reads it ends at once", async () => {
+    const result = await runProcess("cat", [], { cwd: tempDir(), timeoutMs: 5_000 });
+    expect(result).toEqual({ exitCode: 0, stdout: "", stderr: "" });
+  });
+
+  it("the root mount line without more options than ro or rw", () => {
+    expect(rootMount("26 1 0:25 / / - ext4 /dev/x rw\n")).toBe("ext4 rw");
   });
 });
