@@ -70,6 +70,8 @@ export const SCOPES = {
       "test/guards/redact.test.ts",
       "test/runner.test.ts",
       "test/net-probes.test.ts",
+      // The runner's rule and domain probes on a real tree (rules.ts).
+      "test/profile-rules.test.ts",
       "test/redact.test.ts",
       "test/trust-units.test.ts",
     ],
