@@ -97,7 +97,8 @@ export function insideVerdicts(
   return { results, hostSide };
 }
 
-export async function probeCommand(args: string[]): Promise<number> {
+/** `cwd`: the session's project, where a staged input is looked for and the report goes by default. */
+export async function probeCommand(args: string[], cwd: string): Promise<number> {
   let values: { out?: string; force?: boolean };
   try {
     values = parseArgs({
@@ -108,7 +109,7 @@ export async function probeCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`probe: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
-  const input = probeInput(process.cwd(), values.out);
+  const input = probeInput(cwd, values.out);
   const where = sandboxVerdict(attest(input.hostNamespaces));
   if (!where.inside && !values.force) {
     throw new UsageError(

@@ -47,20 +47,15 @@ export function killGroup(pid: number | undefined): void {
 }
 
 interface ProcStat {
+  state: string;
   ppid: number;
-  session: number;
   startTime: string;
 }
 
-/** ppid and start time from /proc/<pid>/stat (fields after the parenthesised command name). */
+/** State, ppid and start time from /proc/<pid>/stat; null once the pid is gone. */
 function procStat(pid: number): ProcStat | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { ppid: Number(fields[1]), session: Number(fields[3]), startTime: fields[19] ?? "" };
-  } catch {
-    return null;
-  }
+  const fields = statFields(pid);
+  return fields && { state: fields[0] ?? "", ppid: Number(fields[1]), startTime: fields[19] ?? "" };
 }
 
 /**
@@ -104,7 +99,9 @@ export class DescendantTracker {
     this.scan();
     let killed = 0;
     for (const [pid, startTime] of this.seen) {
-      if (procStat(pid)?.startTime !== startTime) continue;
+      // A zombie is dead already (its parent has not reaped it yet): nothing to kill, not counted.
+      const now = procStat(pid);
+      if (now?.startTime !== startTime || now.state === "Z") continue;
       try {
         process.kill(pid, "SIGKILL");
         killed++;

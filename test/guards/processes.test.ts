@@ -90,6 +90,27 @@ describe("DescendantTracker", () => {
   );
 });
 
+describe("DescendantTracker counts what it killed", () => {
+  it("a recorded child that died unreaped (a zombie) is not counted, a living one is", async () => {
+    const tag = randomBytes(6).toString("hex");
+    watchdog(tag, 60);
+    // `exec sleep` never waits: the short sleep, once it exits, stays a zombie of the root.
+    const root = start("sleep 30 & echo $!; sleep 0.3 & echo $!; exec sleep 60", tag, false);
+    const pids: number[] = [];
+    root.stdout?.on("data", (chunk: Buffer) =>
+      pids.push(...chunk.toString().trim().split(/\s+/).map(Number)),
+    );
+    await until(() => pids.length === 2);
+    const [living, dying] = pids as [number, number];
+    await until(() => startTime(living) !== null && startTime(dying) !== null);
+    const tracker = new DescendantTracker(root.pid as number, 60_000);
+    tracker.scan();
+    await until(() => readFileSync(`/proc/${dying}/stat`, "utf8").split(") ")[1]?.startsWith("Z") === true);
+    expect(tracker.killAll()).toBe(1);
+    await until(() => startTime(living) === null);
+  });
+});
+
 describe("killGroup, LaunchedTree and killLaunches", () => {
   it("killGroup kills the whole group; nothing, or a group already gone, is no error", async () => {
     const tag = randomBytes(6).toString("hex");
