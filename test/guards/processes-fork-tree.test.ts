@@ -29,7 +29,7 @@ describe("killSession", () => {
     );
     await until(() => tagged(tag).length > 310, 30_000);
 
-    await killSession(leader.pid);
+    await killSession(leader.pid as number);
 
     // killSession's wait is bounded (2 s): on a loaded machine (the whole suite on 2 cores) a thousand killed
     // processes may still be going. A grace of 15 s more lets them go; what the kill missed lives on (`sleep 30`,
