@@ -25,12 +25,12 @@ import { STAGE_DIR } from "./probe-stage.js";
 const INSIDE_FACTS: ReadonlySet<FactName> = new Set(["runner", "network"]);
 
 /** The staged input when the host staged this project (`probe --stage`), else one made from the environment. */
-function probeInput(cwd: string, out: string | undefined): RunnerInput {
+export function probeInput(cwd: string, out: string | undefined): RunnerInput {
   const staged = join(cwd, STAGE_DIR, "input.json");
   if (existsSync(staged)) return JSON.parse(readFileSync(staged, "utf8")) as RunnerInput;
   const home = process.env.HOME ?? homedir();
   const codexHome = process.env.CODEX_HOME ?? join(home, ".codex");
-  const local = resolve(out ?? join(cwd, ".codex-smoke-report.json"));
+  const local = resolve(cwd, out ?? ".codex-smoke-report.json");
   const registry = process.env.npm_config_registry;
   const { certPem, keyPem } = generateCertificate({
     commonName: "codex-smoke-untrusted",
@@ -129,5 +129,10 @@ export async function probeCommand(args: string[], cwd: string): Promise<number>
   console.log(`Judge everything on the host: codex-smoke run --probe-report ${input.reports.local}`);
   if (!where.inside)
     console.log("NOT SANDBOXED: these results describe this machine, not a sandbox (--force)");
+  return probeExitCode(results);
+}
+
+/** 1 when a check failed, else 3 when one could not be tested, else 0 (the contract's exit codes). */
+export function probeExitCode(results: ReadonlyArray<Pick<CheckResult, "status">>): number {
   return results.some((r) => r.status === "fail") ? 1 : results.some((r) => r.status === "error") ? 3 : 0;
 }

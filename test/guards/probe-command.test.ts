@@ -40,6 +40,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
@@ -112,6 +113,60 @@ describe("probe --stage", () => {
       /^probe --stage: Unknown option '--nope'/,
     );
     expect(existsSync(join(dir, STAGE_DIR))).toBe(false);
+  });
+});
+
+describe("probe --stage's options", () => {
+  /** Stages `dir` with `args`; returns the staged input and the host's record. */
+  async function stageWith(dir: string, args: string[]) {
+    expect(await stageCommand(["--stage", ...args], dir)).toBe(0);
+    const input = JSON.parse(readFileSync(join(dir, STAGE_DIR, "input.json"), "utf8")) as RunnerInput;
+    cleanups.push(() => rmSync(join(STAGES, `${input.nonce}.json`), { force: true }));
+    const record = JSON.parse(readFileSync(join(STAGES, `${input.nonce}.json`), "utf8"));
+    return { input, record };
+  }
+
+  it("without --registry, npm's configured registry is staged", async () => {
+    const npm = execFileSync("npm", ["config", "get", "registry"], { encoding: "utf8" }).trim();
+    const { input } = await stageWith(project(), []);
+    expect(input.registryUrl).toBe(`${npm.replace(/\/?$/, "/")}astro`);
+  });
+
+  it("a registry URL must start with http(s)://; a launcher that does not exist is named", async () => {
+    const dir = project();
+    await expect(stageCommand(["--stage", "--registry", "xhttp://mirror/"], dir)).rejects.toThrow(
+      '--registry: expected an http(s) URL, got "xhttp://mirror/"',
+    );
+    await expect(stageCommand(["--stage", "--launcher", "./gone"], dir)).rejects.toThrow(
+      "probe --stage: --launcher ./gone: no such file (the launcher the session was started with)",
+    );
+  });
+
+  it("the profile's file is hashed for the judging: --profile's, else the default one in CODEX_HOME", async () => {
+    const dir = project();
+    const codexHome = join(dirname(dir), "codex-home");
+    mkdirSync(codexHome);
+    vi.stubEnv("CODEX_HOME", codexHome);
+    writeFileSync(join(codexHome, "mine.config.toml"), "");
+    const chosen = await stageWith(dir, ["--registry", "http://127.0.0.1:9/", "--profile", "mine"]);
+    expect(Object.keys(chosen.record.hashes)).toContain(join(codexHome, "mine.config.toml"));
+    const byDefault = await stageWith(project(), ["--registry", "http://127.0.0.1:9/"]);
+    expect(Object.keys(byDefault.record.hashes)).toContain(join(codexHome, "azi4a2-autonomous.config.toml"));
+  });
+
+  it("another launcher (relative to the project) is recorded by its real path and named in the judging command", async () => {
+    const dir = project();
+    writeFileSync(join(dir, "my-launcher"), '#!/bin/sh\nexec codex "$@"\n', { mode: 0o755 });
+    const { record } = await stageWith(dir, [
+      "--registry",
+      "http://127.0.0.1:9/",
+      "--launcher",
+      "my-launcher",
+    ]);
+    expect(record.launcher).toBe(join(dir, "my-launcher"));
+    expect(printed.at(-1)).toBe(
+      `  codex-smoke run --probe-report .codex-smoke/report.local.json --launcher ${join(dir, "my-launcher")}`,
+    );
   });
 });
 
