@@ -37,13 +37,8 @@ export async function killLaunches(): Promise<number> {
 }
 
 /** Kills a process group, ignoring one that is already gone. */
-export function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
+export function killGroup(pid: number): void {
+  signal(-pid, "SIGKILL");
 }
 
 /** One process, from /proc/<pid>/stat (the fields after the parenthesised command name). */
