@@ -91,6 +91,7 @@ describe("probe --stage", () => {
       project: dir,
       registryUrl: "http://127.0.0.1:9/astro",
       readonlyPaths: [".codex", "www.azinstitute4autism.com"],
+      outsideReadFiles: [],
     });
     expect(input.outsideWriteDirs).toContain(dirname(dir));
     expect(printed).toEqual([
@@ -152,6 +153,22 @@ describe("probe --stage's options", () => {
     expect(Object.keys(chosen.record.hashes)).toContain(join(codexHome, "mine.config.toml"));
     const byDefault = await stageWith(project(), ["--registry", "http://127.0.0.1:9/"]);
     expect(Object.keys(byDefault.record.hashes)).toContain(join(codexHome, "azi4a2-autonomous.config.toml"));
+  });
+
+  it("the profile's filesystem rules are staged as probes, `~` resolved against HOME", async () => {
+    const dir = project();
+    const home = join(dirname(dir), "home");
+    mkdirSync(join(home, ".codex"), { recursive: true });
+    mkdirSync(join(home, "notes"));
+    writeFileSync(join(home, "notes", "a.txt"), "a");
+    writeFileSync(
+      join(home, ".codex", "azi4a2-autonomous.config.toml"),
+      'default_permissions = "p"\n[permissions.p.filesystem]\n"~/notes" = "read"\n',
+    );
+    vi.stubEnv("HOME", home);
+    expect(await stageCommand(["--stage", "--registry", "http://127.0.0.1:9/"], dir)).toBe(0);
+    const input = JSON.parse(readFileSync(join(dir, STAGE_DIR, "input.json"), "utf8")) as RunnerInput;
+    expect(JSON.stringify(input.rules)).toContain(join(home, "notes"));
   });
 
   it("another launcher (relative to the project) is recorded by its real path and named in the judging command", async () => {
