@@ -6,8 +6,8 @@ import { activeProfile, governingRule } from "../src/gather/profile-rules.js";
 /** Why the sandbox let `path` through: `allowed by <the entry that decides it>`, or why no entry explains it. */
 export function allowedBy(path: string, config: Fact<ConfigFacts>): string {
   if (!config.ok) return "the profile's entries are unknown (config not read)";
-  const { effective, home, project } = config.value;
-  const profile = activeProfile(effective, { home, project, tmpdir: undefined });
+  const { effective, home, workspaceRoots } = config.value;
+  const profile = activeProfile(effective, { home, workspaceRoots, tmpdir: undefined });
   if (profile === null) return "no permission profile is in effect";
   const rule = governingRule(path, profile.rules);
   return rule

@@ -4,7 +4,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ReferenceSetup } from "../src/demo/reference-setup.js";
+import { type ReferenceSetup, SITE_DIR } from "../src/demo/reference-setup.js";
 import { type AuditRun, audit, editFile, launcherAddsArgs, processesOf, withSetup } from "./helpers/audit.js";
 
 /** Adds lines to the profile's `[permissions.<name>.filesystem]` table (after the auth.json rule). */
@@ -151,6 +151,13 @@ describe("the profile's own filesystem rules", () => {
       (setup) => {
         mkdirSync(join(setup.root, "shared"));
         writeFileSync(join(setup.root, "shared", "notes.txt"), "shared notes\n");
+        // The project's read-only subpaths, present in the --add-dir root too: where they are missing, Codex makes
+        // them at each start and its own concurrent sandbox helpers can race on them ("bwrap: Can't find source
+        // path", 1 exec in 3 on a loaded machine; test/mount-race.test.ts covers that case). This test is about
+        // the rules.
+        mkdirSync(join(setup.root, "shared", ".codex"));
+        mkdirSync(join(setup.root, "shared", SITE_DIR));
+        writeFileSync(join(setup.root, "shared", "codex-auto"), "");
         mkdirSync(join(setup.root, "cache"));
         // Inside, the sandbox drops every capability: a folder its owner may not write stays closed even to root.
         chmodSync(join(setup.root, "cache"), 0o555);

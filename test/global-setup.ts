@@ -1,5 +1,5 @@
-// Integration tests run the real CLI (`dist/src/cli.js`) as users do, so the suite compiles it (and bundles the
-// in-sandbox runner) once first.
+// Integration tests run the real CLI (`dist/src/cli.js`) as users do, so the suite builds it (compiles it, its
+// declarations, and bundles the in-sandbox runner) once first.
 // Tests keep their temp dirs under ~/.cache/codex-smoke (made here on a fresh machine, removed again if so).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmdirSync } from "node:fs";
@@ -18,11 +18,10 @@ function callerEnvironment(): Record<string, string> {
 
 export default async function setup(): Promise<() => void> {
   const root = fileURLToPath(new URL("..", import.meta.url));
-  execFileSync(
-    process.execPath,
-    [fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.json"],
-    { cwd: root, stdio: "inherit" },
-  );
+  const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));
+  // `npm run build`'s steps (the package test packs the declarations too): `npm test` builds only here.
+  for (const project of ["tsconfig.json", "tsconfig.types.json"])
+    execFileSync(process.execPath, [tsc, "-p", project], { cwd: root, stdio: "inherit" });
   execFileSync(process.execPath, [fileURLToPath(new URL("../scripts/bundle-runner.mjs", import.meta.url))], {
     cwd: root,
     stdio: "inherit",

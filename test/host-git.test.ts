@@ -86,10 +86,12 @@ function repository(name: string): string {
   writeFileSync(join(project, "b.txt"), "two\n");
   git("add", "b.txt");
   git("-c", "user.name=u", "-c", "user.email=u@example.invalid", "commit", "-q", "-m", "second");
-  // A probe's marker staged, and a tracked file edited (an index refresh re-reads it through its filter).
+  // A probe's marker staged, and a tracked file edited to the same size: an index refresh must then re-read it
+  // through its filter (a size change alone tells git it changed; it re-read it only when the edit fell in the
+  // index's second, so the control below missed `clean` on a loaded machine).
   writeFileSync(join(project, "marker.txt"), "probe\n");
   git("add", "marker.txt");
-  writeFileSync(join(project, "a.txt"), "one, edited\n");
+  writeFileSync(join(project, "a.txt"), "ONE\n");
   return project;
 }
 

@@ -195,9 +195,10 @@ describe("interrupted at any moment", () => {
                 name.startsWith(".codex-smoke-") && existsSync(join(setup.project, name, "report.net.json")),
             ),
         }[moment];
-        // Seen once is enough: short launches come and go.
+        // Seen once is enough: short launches come and go. Polled until the audit ends, however long a loaded
+        // machine takes to get there (the test's own timeout bounds it).
         let reached = false;
-        for (let i = 0; i < 400 && !reached; i++) {
+        while (!reached && child.exitCode === null) {
           reached = ready?.() === true;
           if (!reached) await new Promise((r) => setTimeout(r, 25));
         }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { racingMountPoints } from "../src/audit/mount-race.js";
+import { addDirsOf } from "../src/gather/codex-argv.js";
 import { readLauncherStatic } from "../src/gather/launcher-static.js";
 import { activeProfile } from "../src/gather/profile-rules.js";
 
@@ -20,7 +21,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-const profileOf = (extra: Record<string, string> = {}) =>
+const launcher = (args: string) =>
+  readLauncherStatic(join(project, "codex-auto"), `#!/bin/sh\nexec codex --profile p ${args} "$@"\n`);
+
+/** The profile as the audit reads it for a launcher passing `args`: workspace roots from its --add-dir folders. */
+const profileOf = (args = "", extra: Record<string, string> = {}) =>
   activeProfile(
     {
       default_permissions: "p",
@@ -41,26 +46,33 @@ const profileOf = (extra: Record<string, string> = {}) =>
         },
       },
     },
-    { home: join(root, "home"), project, tmpdir: undefined },
+    {
+      home: join(root, "home"),
+      workspaceRoots: [
+        project,
+        ...addDirsOf(
+          project,
+          launcher(args).invocations.map((invocation) => invocation.parsed),
+        ),
+      ],
+      tmpdir: undefined,
+    },
   );
-
-const launcher = (args: string) =>
-  readLauncherStatic(join(project, "codex-auto"), `#!/bin/sh\nexec codex --profile p ${args} "$@"\n`);
 
 describe("racingMountPoints", () => {
   it("is empty when the project holds every workspace-root subpath and there is no --add-dir", () => {
-    expect(racingMountPoints(profileOf(), launcher(""), project)).toEqual([]);
+    expect(racingMountPoints(profileOf())).toEqual([]);
   });
 
   it("names a read-only folder missing from the project (a placeholder Codex makes at each start)", () => {
     rmSync(join(project, "site"), { recursive: true });
-    expect(racingMountPoints(profileOf(), launcher(""), project)).toEqual([join(project, "site")]);
+    expect(racingMountPoints(profileOf())).toEqual([join(project, "site")]);
   });
 
   it("names each subpath an --add-dir folder lacks, relative folders resolved against the project", () => {
     mkdirSync(join(root, "shared"));
     mkdirSync(join(root, "shared", ".codex"));
-    expect(racingMountPoints(profileOf(), launcher("--add-dir ../shared"), project)).toEqual([
+    expect(racingMountPoints(profileOf("--add-dir ../shared"))).toEqual([
       join(root, "shared", "site"),
       join(root, "shared", "codex-auto"),
     ]);
@@ -69,10 +81,10 @@ describe("racingMountPoints", () => {
   it("counts a dangling symlink as present (never followed) and ignores globs", () => {
     rmSync(join(project, "site"), { recursive: true });
     symlinkSync(join(root, "nowhere"), join(project, "site"));
-    expect(racingMountPoints(profileOf({ "*.pem": "none" }), launcher(""), project)).toEqual([]);
+    expect(racingMountPoints(profileOf("", { "*.pem": "none" }))).toEqual([]);
   });
 
   it("is empty without a custom permission profile", () => {
-    expect(racingMountPoints(null, launcher("--add-dir /elsewhere"), project)).toEqual([]);
+    expect(racingMountPoints(null)).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ import { markerContent } from "../src/runner/markers.js";
 import { probeCredentialFiles, probeRules, runDomainProbe } from "../src/runner/rules.js";
 import type { RunnerInput } from "../src/runner/types.js";
 
-const CTX = { home: "/home/alice", project: "/home/alice/work/proj", tmpdir: undefined };
+const CTX = { home: "/home/alice", workspaceRoots: ["/home/alice/work/proj"], tmpdir: undefined };
 
 function profileWith(filesystem: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return {
@@ -115,6 +115,24 @@ describe("the profile's entries as rules", () => {
 describe("on a real tree", () => {
   let root: string;
   let home: string;
+  it("applies workspace-root entries in every --add-dir folder too (a deny glob stays the project's)", () => {
+    const profile = activeProfile(
+      profileWith({ ":workspace_roots": { ".": "write", "codex-auto": "read", "**/*.env": "none" } }),
+      { ...CTX, workspaceRoots: ["/home/alice/work/proj", "/srv/shared"] },
+    );
+    expect(profile?.rules.map((r) => [r.text, r.paths])).toEqual([
+      ['":workspace_roots" "." = "write"', ["/home/alice/work/proj", "/srv/shared"]],
+      [
+        '":workspace_roots" "codex-auto" = "read"',
+        ["/home/alice/work/proj/codex-auto", "/srv/shared/codex-auto"],
+      ],
+      ['":workspace_roots" "**/*.env" = "none"', ["/home/alice/work/proj/**/*.env"]],
+    ]);
+    expect(governingRule("/srv/shared/codex-auto", profile?.rules ?? [])?.text).toBe(
+      '":workspace_roots" "codex-auto" = "read"',
+    );
+  });
+
   let project: string;
   beforeEach(() => {
     const cache = join(homedir(), ".cache", "codex-smoke");
@@ -138,7 +156,11 @@ describe("on a real tree", () => {
   });
 
   const plan = (filesystem: Record<string, unknown>, nonce = "0123456789ab") => {
-    const profile = activeProfile(profileWith(filesystem), { home, project, tmpdir: undefined });
+    const profile = activeProfile(profileWith(filesystem), {
+      home,
+      workspaceRoots: [project],
+      tmpdir: undefined,
+    });
     if (!profile) throw new Error("no profile");
     return planRuleProbes(profile, { project, nonce });
   };
@@ -169,6 +191,27 @@ describe("on a real tree", () => {
       null,
       "nothing to test: the path does not exist on the host",
     ]);
+  });
+
+  it("a read entry on an --add-dir folder samples what it governs, not a file a workspace-root entry makes read-only there", () => {
+    // Codex mounts the profile's `:workspace_roots` subpaths read-only in the --add-dir folder too: its codex-auto
+    // is read-only whatever the entry on the folder says, so probing it would prove nothing about that entry.
+    writeFileSync(join(root, "shared", "codex-auto"), "");
+    writeFileSync(join(root, "shared", "notes.txt"), "n\n");
+    const profile = activeProfile(
+      profileWith({
+        [join(root, "shared")]: "read",
+        ":workspace_roots": { ".": "write", "codex-auto": "read" },
+      }),
+      { home, workspaceRoots: [project, join(root, "shared")], tmpdir: undefined },
+    );
+    if (!profile) throw new Error("no profile");
+    const [shared] = planRuleProbes(profile, { project, nonce: "0123456789ab" });
+    expect(shared?.probe).toEqual({
+      read: [join(root, "shared", "notes.txt")],
+      append: join(root, "shared", "notes.txt"),
+      create: null,
+    });
   });
 
   it("an entry naming an executable file (the launcher) says why it is not probed here instead of calling it absent", () => {

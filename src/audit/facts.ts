@@ -12,6 +12,7 @@ import type {
   McpGetFacts,
 } from "../core/model.js";
 import { gathered, notGathered } from "../core/model.js";
+import { addDirsOf } from "../gather/codex-argv.js";
 import { readConfigLayers } from "../gather/config.js";
 import { parseExecHeader, refusalMessage } from "../gather/exec-header.js";
 import type { LaunchResult } from "../gather/launch.js";
@@ -263,5 +264,6 @@ export function configFacts(opts: {
     profileName: opts.profile,
     project: opts.project,
     launcherOverrides: (opts.launcher.observed.exec?.parsed.overrides ?? []).map((o) => o.raw),
+    addDirs: addDirsOf(opts.project, opts.launcher.observed.exec ? [opts.launcher.observed.exec.parsed] : []),
   });
 }

@@ -26,9 +26,11 @@ import { expectedMcpServers, gathered, notGathered } from "../core/model.js";
 import { Redactor, secretValues } from "../core/redact.js";
 import { jsonText } from "../core/terminal-safe.js";
 import { VERSION } from "../core/version.js";
+import { addDirsOf } from "../gather/codex-argv.js";
 import { readConfigLayers } from "../gather/config.js";
 import { guardConfig } from "../gather/config-guard.js";
 import { recordedExecHeader } from "../gather/exec-header.js";
+import type { LauncherStatic } from "../gather/launcher-static.js";
 import { runtimeServers } from "../gather/mcp-runtime.js";
 import { activeProfile } from "../gather/profile-rules.js";
 import { findOnPath, installShim } from "../gather/shim.js";
@@ -293,14 +295,15 @@ async function readBeforeLaunch(opts: AuditOptions, launcherText: string): Promi
   const { readLauncherStatic } = await launcherReader();
   const statics = readLauncherStatic(opts.launcher, launcherText);
   const profile = opts.profile ?? statics.profile ?? opts.expect.profile;
-  const { effective } = readConfigLayers({
+  const { effective, workspaceRoots } = readConfigLayers({
     codexHome: opts.codexHome,
     home: opts.home,
     profileName: profile,
     project: opts.project,
     launcherOverrides: statics.overrides.map((override) => override.raw),
+    addDirs: launcherAddDirs(opts.project, statics),
   });
-  const where = { home: opts.home, project: opts.project, tmpdir: opts.env.TMPDIR };
+  const where = { home: opts.home, workspaceRoots, tmpdir: opts.env.TMPDIR };
   return {
     launcherFiles: launcherFiles(opts.launcher, opts.project, statics.files),
     effective,
@@ -608,9 +611,17 @@ function staticSetup(opts: AuditOptions, launcherText: string, reader: LauncherR
     profileName: opts.profile ?? launcher.profile ?? opts.expect.profile,
     project: opts.project,
     launcherOverrides: launcher.overrides.map((override) => override.raw),
+    addDirs: launcherAddDirs(opts.project, launcher),
   });
   return { launcher, config };
 }
+
+/** The `--add-dir` folders the launcher passes to Codex, as written. */
+const launcherAddDirs = (project: string, launcher: Pick<LauncherStatic, "invocations">) =>
+  addDirsOf(
+    project,
+    launcher.invocations.map((invocation) => invocation.parsed),
+  );
 
 /**
  * Each expected server's transport, and the other servers, for the MCP runtime session; and the mount points Codex
@@ -621,15 +632,15 @@ function launchPlan(
   launcherText: string,
   reader: LauncherReader,
 ): Pick<LaunchContext, "runtimeServers" | "racingMountPoints"> {
-  const { launcher, config } = staticSetup(opts, launcherText, reader);
+  const { config } = staticSetup(opts, launcherText, reader);
   const profile = activeProfile(config.effective, {
     home: opts.home,
-    project: opts.project,
+    workspaceRoots: config.workspaceRoots,
     tmpdir: opts.env.TMPDIR,
   });
   return {
     runtimeServers: runtimeServers(config.effective, expectedMcpServers(opts.expect)),
-    racingMountPoints: racingMountPoints(profile, launcher, opts.project),
+    racingMountPoints: racingMountPoints(profile),
   };
 }
 

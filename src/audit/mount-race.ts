@@ -5,11 +5,10 @@
 // `www.azinstitute4autism.com` and `codex-auto`: every check that needs a launch `error` with all launches at
 // once, none with `--concurrency 1`. A user's single start never meets this, so the audit must not either.
 import { lstatSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
-import type { LauncherStatic } from "../gather/launcher-static.js";
 import type { PermissionProfile } from "../gather/profile-rules.js";
 
-const WORKSPACE_SUBPATH = /^":(?:workspace|project)_roots" /;
+/** A workspace-root subpath entry, not the root itself (`"."`). */
+const WORKSPACE_SUBPATH = /^":(?:workspace|project)_roots" "(?!\.")/;
 
 const exists = (path: string): boolean => {
   try {
@@ -21,21 +20,10 @@ const exists = (path: string): boolean => {
 };
 
 /** The workspace-root subpaths of the profile that some workspace root lacks: Codex makes them at each start. */
-export function racingMountPoints(
-  profile: PermissionProfile | null,
-  launcher: Pick<LauncherStatic, "invocations">,
-  project: string,
-): string[] {
+export function racingMountPoints(profile: PermissionProfile | null): string[] {
   if (!profile) return [];
-  const subpaths = profile.rules
+  return profile.rules
     .filter((rule) => rule.kind === "path" && WORKSPACE_SUBPATH.test(rule.text))
-    .map((rule) => relative(project, rule.paths[0] ?? project))
-    .filter((sub) => sub !== "");
-  const addDirs = launcher.invocations.flatMap((invocation) =>
-    invocation.parsed.legacy.flatMap((legacy) =>
-      legacy.flag === "--add-dir" && legacy.value ? [resolve(project, legacy.value)] : [],
-    ),
-  );
-  const roots = [...new Set([project, ...addDirs])];
-  return roots.flatMap((root) => subpaths.map((sub) => join(root, sub))).filter((path) => !exists(path));
+    .flatMap((rule) => rule.paths)
+    .filter((path) => !exists(path));
 }

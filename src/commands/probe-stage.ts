@@ -13,8 +13,9 @@ import { outsideWriteDirs, stageRunner } from "../audit/stage.js";
 import { UsageError } from "../core/errors.js";
 import { DEFAULT_EXPECTATIONS } from "../core/expectations.js";
 import { terminalSafeLine } from "../core/terminal-safe.js";
+import { addDirsOf } from "../gather/codex-argv.js";
 import { readConfigLayers } from "../gather/config.js";
-import { readLauncherStatic } from "../gather/launcher-static.js";
+import { type LauncherStatic, readLauncherStatic } from "../gather/launcher-static.js";
 import { activeProfile } from "../gather/profile-rules.js";
 import { registryPackageUrl, resolveRegistryBase } from "../gather/registry.js";
 
@@ -84,7 +85,7 @@ export async function stageCommand(args: string[], cwd: string): Promise<number>
     placeCanaries: false,
     launcherFiles: files,
     watched: false,
-    rules: ownRules(codexHome, home, project, profileName, statics.overrides),
+    rules: ownRules(codexHome, home, project, profileName, statics),
   });
   saveStagingRecord({
     record: staged.record,
@@ -114,15 +115,23 @@ function ownRules(
   home: string,
   project: string,
   profileName: string,
-  overrides: ReadonlyArray<{ raw: string }>,
+  launcher: Pick<LauncherStatic, "overrides" | "invocations">,
 ) {
   const config = readConfigLayers({
     codexHome,
     home,
     profileName,
     project,
-    launcherOverrides: overrides.map((override) => override.raw),
+    launcherOverrides: launcher.overrides.map((override) => override.raw),
+    addDirs: addDirsOf(
+      project,
+      launcher.invocations.map((invocation) => invocation.parsed),
+    ),
   });
-  const profile = activeProfile(config.effective, { home, project, tmpdir: process.env.TMPDIR });
+  const profile = activeProfile(config.effective, {
+    home,
+    workspaceRoots: config.workspaceRoots,
+    tmpdir: process.env.TMPDIR,
+  });
   return { profile, effective: config.effective, probeDomains: false };
 }

@@ -119,6 +119,8 @@ export interface ConfigFacts {
   home: string;
   /** The project (workspace root) the launcher runs in, absolute. */
   project: string;
+  /** The project, then each `--add-dir` folder of the launch: Codex applies the workspace-root entries in each. */
+  workspaceRoots: string[];
   profileName: string;
   base: ConfigFile;
   profile: ConfigFile;

@@ -3,6 +3,7 @@
 // options. Which options take a value, per subcommand, comes from `--help` of 0.139.0, 0.150.0, 0.160.0, 0.169.0 and
 // 0.171.0 (nested subcommands folded into their parent); across them no option name is a flag in one subcommand and
 // takes a value in another, but a short letter can mean different options (`-p` is `--prettier` under `app-server`).
+import { resolve } from "node:path";
 
 /**
  * Flags that replace the permission profile (codex-sandbox-lab §2.5, §5.1), as spelled on the command line. `--yolo`
@@ -300,6 +301,15 @@ function readValues(
 
 const LEGACY = new Set<string>(LEGACY_FLAGS);
 const LEGACY_CONFIG_KEY = /^(sandbox_mode|sandbox_workspace_write)\b/;
+
+/** The `--add-dir` folders of the launches, absolute (a relative one is relative to the project). */
+export function addDirsOf(project: string, argvs: ReadonlyArray<Pick<ObservedArgv, "legacy">>): string[] {
+  return argvs.flatMap((argv) =>
+    argv.legacy.flatMap((legacy) =>
+      legacy.flag === "--add-dir" && legacy.value ? [resolve(project, legacy.value)] : [],
+    ),
+  );
+}
 
 /** The legacy flag an option is, as spelled (`-s`, `--yolo`, `-c sandbox_mode`), or null. */
 export function legacyFlagOf(option: CodexOption): LegacyFlag | null {

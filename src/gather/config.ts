@@ -14,6 +14,8 @@ export interface ConfigLayerOptions {
   project: string;
   /** Raw `key=value` strings of the launcher's `-c` flags, in order. */
   launcherOverrides: string[];
+  /** The launcher's `--add-dir` folders, absolute (none when it passes none). */
+  addDirs?: readonly string[];
 }
 
 export function readConfigLayers(opts: ConfigLayerOptions): ConfigFacts {
@@ -31,6 +33,7 @@ export function readConfigLayers(opts: ConfigLayerOptions): ConfigFacts {
     codexHome: opts.codexHome,
     home: opts.home,
     project: opts.project,
+    workspaceRoots: [...new Set([opts.project, ...(opts.addDirs ?? [])])],
     profileName: opts.profileName,
     base,
     profile,

@@ -27,7 +27,8 @@ export interface PermissionProfile {
 
 export interface RuleContext {
   home: string;
-  project: string;
+  /** The project, then each `--add-dir` folder: Codex applies the workspace-root entries in every one. */
+  workspaceRoots: readonly string[];
   /** `$TMPDIR` of the launches (`:tmpdir`); undefined when unset. */
   tmpdir: string | undefined;
 }
@@ -59,7 +60,7 @@ function specialPaths(key: string, ctx: RuleContext): string[] | null {
     case ":tmpdir":
       return ctx.tmpdir ? [ctx.tmpdir] : [];
     default:
-      return WORKSPACE_ROOTS.has(key) ? [ctx.project] : null;
+      return WORKSPACE_ROOTS.has(key) ? [...ctx.workspaceRoots] : null;
   }
 }
 
@@ -79,10 +80,19 @@ function topLevelRule(key: string, access: RuleAccess, ctx: RuleContext, prefix 
   return { text, access, kind: isGlob(key) ? "glob" : "path", paths: [absolute] };
 }
 
-function workspaceRule(table: string, sub: string, access: RuleAccess, project: string): ProfileRule {
+/** A workspace-root entry: the subpath in each root (the project's first). A glob stays one pattern, the
+ * project's: deny globs are probed there. */
+function workspaceRule(
+  table: string,
+  sub: string,
+  access: RuleAccess,
+  roots: readonly string[],
+): ProfileRule {
   const text = `${JSON.stringify(table)} ${JSON.stringify(sub)} = ${tomlValue(access)}`;
-  const path = sub === "." ? project : join(project, sub);
-  return { text, access, kind: isGlob(sub) ? "glob" : "path", paths: [path] };
+  const paths = roots.map((root) => (sub === "." ? root : join(root, sub)));
+  return isGlob(sub)
+    ? { text, access, kind: "glob", paths: paths.slice(0, 1) }
+    : { text, access, kind: "path", paths };
 }
 
 /** The rules of `[permissions.<name>.filesystem]`, workspace-root tables expanded; invalid entries are left out
@@ -93,7 +103,7 @@ function filesystemRules(filesystem: Record<string, unknown>, ctx: RuleContext):
     if (WORKSPACE_ROOTS.has(key) && isTable(value)) {
       for (const [sub, access] of Object.entries(value)) {
         const known = typeof access === "string" ? ACCESS[access] : undefined;
-        if (known) rules.push(workspaceRule(key, sub, known, ctx.project));
+        if (known) rules.push(workspaceRule(key, sub, known, ctx.workspaceRoots));
       }
       continue;
     }
