@@ -143,25 +143,25 @@ export class DescendantTracker {
  * scan finds nothing new.
  */
 export async function killSession(leader: number): Promise<void> {
-  // pid → start time of each process to kill, so a pid reused after its process died is never signalled.
-  const targets = new Map<number, string>();
+  // pid → start time, so a pid reused after its process died is never signalled.
+  const frozen = new Map<number, string>();
   for (let round = 0; round < 40; round++) {
-    const fresh = sessionTree(leader, livingProcesses()).filter((stat) => !targets.has(stat.pid));
+    const fresh = sessionTree(leader, livingProcesses()).filter((stat) => !frozen.has(stat.pid));
     if (fresh.length === 0) break;
     for (const stat of fresh) {
       signal(stat.pid, "SIGSTOP");
-      targets.set(stat.pid, stat.startTime);
+      frozen.set(stat.pid, stat.startTime);
     }
   }
-  // Until all are gone: an orphan of the kill no longer shows in the tree, so the frozen set is what is waited for;
-  // a process that slipped through (a bounded freeze) joins it on sight.
+  // Until all are gone: an orphan of the kill no longer shows in the tree, so the frozen set is waited for too;
+  // a process that slipped through (a bounded freeze) is killed on sight.
   for (let round = 0; round < 40; round++) {
     const living = livingProcesses();
-    for (const stat of sessionTree(leader, living)) targets.set(stat.pid, stat.startTime);
     const startOf = new Map(living.map((stat) => [stat.pid, stat.startTime]));
-    const left = [...targets.keys()].filter((pid) => startOf.get(pid) === targets.get(pid));
-    if (left.length === 0) return;
-    for (const pid of left) signal(pid, "SIGKILL");
+    const stillFrozen = [...frozen.keys()].filter((pid) => startOf.get(pid) === frozen.get(pid));
+    const members = new Set([...sessionTree(leader, living).map((stat) => stat.pid), ...stillFrozen]);
+    if (members.size === 0) return;
+    for (const member of members) signal(member, "SIGKILL");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
