@@ -5,7 +5,9 @@
 
 /**
  * `skip`: tests in those files that launch Codex or need the build (by name, a describe's or a test's): the scope
- * runs the rest. @typedef {{ mutate: string[], tests: string[], skip?: string[] }} Scope
+ * runs the rest. `last`: test files (paths) that run after every other one. Stryker stops a mutant's run at its
+ * first failing test, and vitest on its own runs the slowest file first: a slow test listed here runs only for the
+ * mutants that no cheaper test kills. @typedef {{ mutate: string[], tests: string[], skip?: string[], last?: string[] }} Scope
  */
 
 /** @type {Record<string, Scope>} */
@@ -80,11 +82,13 @@ export const SCOPES = {
   "src/core": {
     mutate: ["src/core/redact.ts", "src/core/processes.ts"],
     tests: [
-      "test/guards/processes.test.ts",
+      "test/guards/processes*.test.ts",
       "test/guards/redact.test.ts",
       "test/redact.test.ts",
       "test/processes.test.ts",
     ],
+    // Its forkers fork until the kill comes, and a broken kill leaves orphans it waits 15 s for.
+    last: ["test/guards/processes-fork-tree.test.ts"],
   },
   "src/commands": {
     mutate: ["src/commands/probe.ts", "src/commands/probe-stage.ts"],
