@@ -5,7 +5,9 @@
 
 /**
  * `skip`: tests in those files that launch Codex or need the build (by name, a describe's or a test's): the scope
- * runs the rest. @typedef {{ mutate: string[], tests: string[], skip?: string[] }} Scope
+ * runs the rest. `last`: test files (paths) that run after every other one. Stryker stops a mutant's run at its
+ * first failing test, and vitest on its own runs the slowest file first: a slow test listed here runs only for the
+ * mutants that no cheaper test kills. @typedef {{ mutate: string[], tests: string[], skip?: string[], last?: string[] }} Scope
  */
 
 /** @type {Record<string, Scope>} */
@@ -83,6 +85,8 @@ export const SCOPES = {
       "test/guards/redact.test.ts",
       "test/runner.test.ts",
       "test/net-probes.test.ts",
+      // The runner's rule and domain probes on a real tree (rules.ts).
+      "test/profile-rules.test.ts",
       "test/redact.test.ts",
       "test/trust-units.test.ts",
     ],
@@ -91,11 +95,13 @@ export const SCOPES = {
   "src/core": {
     mutate: ["src/core/redact.ts", "src/core/processes.ts"],
     tests: [
-      "test/guards/processes.test.ts",
+      "test/guards/processes*.test.ts",
       "test/guards/redact.test.ts",
       "test/redact.test.ts",
       "test/processes.test.ts",
     ],
+    // Its forkers fork until the kill comes, and a broken kill leaves orphans it waits 15 s for.
+    last: ["test/guards/processes-fork-tree.test.ts"],
   },
   "src/commands": {
     mutate: ["src/commands/probe.ts", "src/commands/probe-stage.ts"],
@@ -108,7 +114,11 @@ export const SCOPES = {
       "test/codex-locate.test.ts",
       "test/codex-releases.test.ts",
       "test/codex-support.test.ts",
+      "test/release-cache.test.ts",
+      "test/support-cache.test.ts",
+      "test/support-probe.test.ts",
     ],
+    skip: ["does not remember a probe that timed out", "probes the real Codex once"],
   },
 };
 

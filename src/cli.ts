@@ -16,9 +16,9 @@ async function main(argv: string[]): Promise<number> {
   if (first === "probe") {
     const stage = rest.includes("--stage");
     if (asksForHelp(rest)) return printHelp(stage ? "stage" : "probe");
-    if (stage) return (await import("./commands/probe-stage.js")).stageCommand(rest);
+    if (stage) return (await import("./commands/probe-stage.js")).stageCommand(rest, process.cwd());
     // A DNS lookup abandoned at its timeout would keep the process alive for ~10 s: exit explicitly.
-    process.exit(await (await import("./commands/probe.js")).probeCommand(rest));
+    process.exit(await (await import("./commands/probe.js")).probeCommand(rest, process.cwd()));
   }
   if (first === "--version" || first === "-V") {
     console.log((await import("./core/version.js")).VERSION);

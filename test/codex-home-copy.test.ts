@@ -12,8 +12,10 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
+import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -217,5 +219,176 @@ describe("retargetHomeRules", () => {
       '"/home/u/.codex" names the copy too',
     );
     expect(readFileSync(join(copy, "auto.config.toml"), "utf8").split(`"${copy}" = "none"`)).toHaveLength(3);
+  });
+});
+
+describe("copyCodexHome: what is Codex's state", () => {
+  it("every state folder and file is left out; names that only resemble them are copied", () => {
+    for (const state of ["sessions", "archived_sessions", "log", "shell_snapshots", "tmp", ".tmp"]) {
+      mkdirSync(join(source, state));
+    }
+    for (const name of ["state_5.sqlite-shm", "history.jsonl", "state.sqlite.md", "old-history.jsonl"]) {
+      writeFileSync(join(source, name), "");
+    }
+    copyCodexHome(source, copy, "none");
+    expect(readdirSync(copy).sort()).toEqual(["old-history.jsonl", "state.sqlite.md"]);
+  });
+
+  it("a running Codex's socket is not copied", async () => {
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(join(source, "app.sock"), done));
+    try {
+      writeFileSync(join(source, "config.toml"), "model = 'x'\n");
+      copyCodexHome(source, copy, "none");
+      expect(readdirSync(copy)).toEqual(["config.toml"]);
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
+  });
+});
+
+describe("pointCodexGrant: which grants and files", () => {
+  it("a write grant of the user's Codex is pointed at the release, keeping its access", () => {
+    const { text } = pointed(`"${USER_VENDOR}" = "write"`);
+    expect(text).toBe(profile(`"${RELEASE_VENDOR}" = "write"`));
+  });
+
+  it("a standalone binary's own folder, outside any npm package, is the user's Codex too", () => {
+    const { text } = pointed(`"/opt/codex" = "read"`, "/opt/codex");
+    expect(text).toBe(profile(`"${RELEASE_VENDOR}" = "read"`));
+  });
+
+  it("the same grant in two profiles of one file is pointed in both", () => {
+    mkdirSync(copy);
+    const two = `${profile(`"${USER_VENDOR}" = "read"`)}\n[permissions.other.filesystem]\n"${USER_VENDOR}" = "read"\n`;
+    writeFileSync(join(copy, "auto.config.toml"), two);
+    const edit = pointCodexGrant(copy, { from: USER_VENDOR, to: RELEASE_VENDOR, home: "/home/u" });
+    expect(edit.summary).toBe(
+      `grant "${USER_VENDOR}" in ${join(copy, "auto.config.toml")} points at ${RELEASE_VENDOR}`,
+    );
+    const text = readFileSync(join(copy, "auto.config.toml"), "utf8");
+    expect(text.split(`"${RELEASE_VENDOR}" = "read"`)).toHaveLength(3);
+    expect(text).not.toContain(`"${USER_VENDOR}" =`);
+  });
+
+  it("the summary names every key and every file it pointed", () => {
+    mkdirSync(copy);
+    const keys = `"${USER_VENDOR}" = "read"\n'/usr/local/lib/node_modules/@openai/codex' = "read"`;
+    writeFileSync(join(copy, "a.config.toml"), profile(keys));
+    writeFileSync(join(copy, "b.config.toml"), profile(`"${USER_VENDOR}" = "read"`));
+    const edit = pointCodexGrant(copy, { from: USER_VENDOR, to: RELEASE_VENDOR, home: "/home/u" });
+    expect(edit.summary).toBe(
+      `grant "${USER_VENDOR}", "/usr/local/lib/node_modules/@openai/codex" in ${join(copy, "a.config.toml")}; ` +
+        `"${USER_VENDOR}" in ${join(copy, "b.config.toml")} points at ${RELEASE_VENDOR}`,
+    );
+  });
+
+  it("a grant added to two files names both", () => {
+    mkdirSync(copy);
+    writeFileSync(join(copy, "a.config.toml"), profile(""));
+    writeFileSync(join(copy, "b.config.toml"), profile(""));
+    const edit = pointCodexGrant(copy, { from: USER_VENDOR, to: RELEASE_VENDOR, home: "/home/u" });
+    expect(edit.summary).toBe(
+      `no grant names the user's Codex; read on ${RELEASE_VENDOR} added in ${join(copy, "a.config.toml")}, ${join(copy, "b.config.toml")}`,
+    );
+  });
+
+  it("only a header at the start of its line gets the added grant, a trailing comment kept", () => {
+    mkdirSync(copy);
+    const text = `# [permissions.old.filesystem]\n[permissions.auto.filesystem] # mine\n":minimal" = "read"\n`;
+    writeFileSync(join(copy, "auto.config.toml"), text);
+    pointCodexGrant(copy, { from: USER_VENDOR, to: RELEASE_VENDOR, home: "/home/u" });
+    expect(readFileSync(join(copy, "auto.config.toml"), "utf8")).toBe(
+      `# [permissions.old.filesystem]\n[permissions.auto.filesystem] # mine\n"${RELEASE_VENDOR}" = "read"\n":minimal" = "read"\n`,
+    );
+  });
+
+  it("only .toml files are read and edited: a backup of the profile stays as it is", () => {
+    mkdirSync(copy);
+    writeFileSync(join(copy, "auto.config.toml"), profile(`"${USER_VENDOR}" = "read"`));
+    writeFileSync(join(copy, "auto.config.toml.bak"), profile(`"${USER_VENDOR}" = "read"`));
+    pointCodexGrant(copy, { from: USER_VENDOR, to: RELEASE_VENDOR, home: "/home/u" });
+    expect(readFileSync(join(copy, "auto.config.toml.bak"), "utf8")).toBe(
+      profile(`"${USER_VENDOR}" = "read"`),
+    );
+  });
+
+  it("an unparsable .toml file is left alone; the others are still edited", () => {
+    mkdirSync(copy);
+    writeFileSync(join(copy, "auto.config.toml"), profile(`"${USER_VENDOR}" = "read"`));
+    writeFileSync(join(copy, "broken.config.toml"), `[permissions.x.filesystem]\n"${USER_VENDOR}" = `);
+    const edit = pointCodexGrant(copy, { from: USER_VENDOR, to: RELEASE_VENDOR, home: "/home/u" });
+    expect(edit.granted).toBe(true);
+    expect(readFileSync(join(copy, "broken.config.toml"), "utf8")).toBe(
+      `[permissions.x.filesystem]\n"${USER_VENDOR}" = `,
+    );
+    expect(readFileSync(join(copy, "auto.config.toml"), "utf8")).toBe(
+      profile(`"${RELEASE_VENDOR}" = "read"`),
+    );
+  });
+
+  it("a profile that is not a table, or has no filesystem table, does not hide the file's real profile", () => {
+    mkdirSync(copy);
+    const text = `[permissions]\nhelper = "x"\n\n[permissions.net.network]\nenabled = true\n\n${profile("")}`;
+    writeFileSync(join(copy, "auto.config.toml"), text);
+    const edit = pointCodexGrant(copy, { from: USER_VENDOR, to: RELEASE_VENDOR, home: "/home/u" });
+    expect(edit.summary).toBe(
+      `no grant names the user's Codex; read on ${RELEASE_VENDOR} added in ${join(copy, "auto.config.toml")}`,
+    );
+  });
+
+  it("an array of tables named permissions is not a set of profiles: its entries grant nothing", () => {
+    mkdirSync(copy);
+    writeFileSync(join(copy, "auto.config.toml"), profile(""));
+    writeFileSync(
+      join(copy, "list.toml"),
+      `[[permissions]]\nfilesystem = { "${RELEASE_VENDOR}" = "read" }\n`,
+    );
+    const edit = pointCodexGrant(copy, { from: USER_VENDOR, to: RELEASE_VENDOR, home: "/home/u" });
+    expect(edit.summary).toBe(
+      `no grant names the user's Codex; read on ${RELEASE_VENDOR} added in ${join(copy, "auto.config.toml")}`,
+    );
+  });
+
+  it("a file with nothing to change is not rewritten", () => {
+    const { text } = pointedKeepingTimes(`"${USER_VENDOR}" = "read"`);
+    expect(text).toBe(profile(`"${RELEASE_VENDOR}" = "read"`));
+    expect(statSync(join(copy, "config.toml")).mtimeMs).toBe(PAST.getTime());
+  });
+});
+
+const PAST = new Date("2020-01-02T03:04:05Z");
+
+/** As `pointed`, with a second TOML file that holds no profile, its modification time set in the past. */
+function pointedKeepingTimes(filesystem: string) {
+  mkdirSync(copy);
+  writeFileSync(join(copy, "auto.config.toml"), profile(filesystem));
+  writeFileSync(join(copy, "config.toml"), "check_for_update_on_startup = false\n");
+  utimesSync(join(copy, "config.toml"), PAST, PAST);
+  const edit = pointCodexGrant(copy, { from: USER_VENDOR, to: RELEASE_VENDOR, home: "/home/u" });
+  return { edit, text: readFileSync(join(copy, "auto.config.toml"), "utf8") };
+}
+
+describe("retargetHomeRules: files it leaves", () => {
+  it("an entry whose value is a table is not a rule (only workspace roots take tables): no twin", () => {
+    mkdirSync(copy);
+    const text = '[permissions.auto.filesystem]\n"/home/u/.codex" = { "auth.json" = "none" }\n';
+    writeFileSync(join(copy, "auto.config.toml"), text);
+    expect(retargetHomeRules(copy, { codexHome: "/home/u/.codex", home: "/home/u" })).toBeNull();
+    expect(readFileSync(join(copy, "auto.config.toml"), "utf8")).toBe(text);
+  });
+
+  it("a file without a rule on the Codex home is not rewritten", () => {
+    mkdirSync(copy);
+    writeFileSync(
+      join(copy, "auto.config.toml"),
+      '[permissions.auto.filesystem]\n"/home/u/.codex/auth.json" = "none"\n',
+    );
+    writeFileSync(join(copy, "other.toml"), '[permissions.o.filesystem]\n"/srv" = "read"\n');
+    utimesSync(join(copy, "other.toml"), PAST, PAST);
+    expect(retargetHomeRules(copy, { codexHome: "/home/u/.codex", home: "/home/u" })).toBe(
+      '"/home/u/.codex/auth.json" names the copy too',
+    );
+    expect(statSync(join(copy, "other.toml")).mtimeMs).toBe(PAST.getTime());
   });
 });

@@ -57,7 +57,12 @@ describe("the user's PATH", () => {
       { PATH: "/work/codex-smoke/node_modules/.bin:/usr/bin", HOME: "/home/u", UNSET: undefined },
       "/work/codex-smoke",
     );
-    expect(env).toEqual({ PATH: "/usr/bin", HOME: "/home/u" });
+    expect(env).toStrictEqual({ PATH: "/usr/bin", HOME: "/home/u" });
+  });
+
+  it("an environment without PATH gets none added", () => {
+    const env = callerEnvironment({ HOME: "/home/u" }, "/work/codex-smoke");
+    expect(env).toStrictEqual({ HOME: "/home/u" });
   });
 });
 

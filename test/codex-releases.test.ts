@@ -13,7 +13,13 @@ import {
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installedRelease, latestRelease, parseReleaseList, resolveReleases } from "../src/codex/releases.js";
+import {
+  installedRelease,
+  latestRelease,
+  parseReleaseList,
+  releaseCacheDir,
+  resolveReleases,
+} from "../src/codex/releases.js";
 import { UsageError } from "../src/core/errors.js";
 
 describe("parseReleaseList", () => {
@@ -48,6 +54,10 @@ function fakeNpm(behaviour: { fail?: string; latest?: string }): void {
 printf '%s|%s\\n' "$PWD" "$*" >> "${npmLog}"
 ${behaviour.fail ? `printf '%s\\n' '${behaviour.fail}' >&2; exit 1` : ""}
 if [ "$1" = view ]; then echo '${behaviour.latest ?? ""}'; exit 0; fi
+# Code under test that lost its arguments or its cwd must fail here, not install into the cwd it runs in (under
+# Stryker that is a sandbox whose node_modules links to the checkout's: a mutant once overwrote its @openai/codex).
+[ "$1" = install ] || { echo "stand-in npm: not an install: $*" >&2; exit 1; }
+case "$PWD" in "${root}"/*) ;; *) echo "stand-in npm: refusing to install in $PWD" >&2; exit 1 ;; esac
 spec=$(eval echo \\$$#); version=\${spec##*@}
 mkdir -p node_modules/@openai/codex/bin node_modules/.bin
 printf '{"name":"@openai/codex","version":"%s"}' "$version" > node_modules/@openai/codex/package.json
@@ -57,7 +67,16 @@ ln -s ../@openai/codex/bin/codex.js node_modules/.bin/codex
 `;
   writeFileSync(join(bin, "npm"), script);
   chmodSync(join(bin, "npm"), 0o755);
-  env = { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: root };
+  useStandIn(bin);
+}
+
+const callerPath = process.env.PATH;
+
+/** The stand-in's folder first on PATH: in the env the code is given, and in this process's own (code that drops
+ * the env it was given must still find the stand-in, never the real npm). */
+function useStandIn(bin: string): void {
+  env = { PATH: `${bin}:${callerPath ?? ""}`, HOME: root };
+  process.env.PATH = env.PATH;
 }
 
 const npmCalls = () => (existsSync(npmLog) ? readFileSync(npmLog, "utf8").trim().split("\n") : []);
@@ -68,7 +87,10 @@ beforeEach(() => {
   mkdirSync(cacheDir);
   npmLog = join(root, "npm.log");
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => {
+  process.env.PATH = callerPath;
+  rmSync(root, { recursive: true, force: true });
+});
 
 describe("installedRelease", () => {
   it("installs a missing release with npm in a staging dir, renames it into place, and reuses it after", async () => {
@@ -115,7 +137,11 @@ describe("installedRelease", () => {
 /** A stand-in codex binary that prints `version`. */
 function standalone(name: string, version: string): string {
   const bin = join(root, name);
-  writeFileSync(bin, `#!/bin/sh\necho 'codex-cli ${version}'\n`);
+  // Answers only `--version`, and only with the environment it is given (HOME is the test's root).
+  writeFileSync(
+    bin,
+    `#!/bin/sh\n[ "$1" = --version ] && [ "$HOME" = "${root}" ] && echo 'codex-cli ${version}'\n`,
+  );
   chmodSync(bin, 0o755);
   return bin;
 }
@@ -154,6 +180,36 @@ describe("resolveReleases", () => {
     await expect(latestRelease(env)).rejects.toThrow(
       "npm could not resolve @openai/codex@latest: npm error code E404",
     );
+  });
+
+  it("a path named after the release number it stands for is used instead of installing it", async () => {
+    fakeNpm({});
+    const bin = standalone("codex-standalone", "0.166.0");
+    const releases = await resolveReleases(
+      [
+        { kind: "version", version: "0.166.0" },
+        { kind: "path", path: bin },
+      ],
+      { cacheDir, env, tempDirs: new Set(), latest: notAsked, own: null },
+    );
+    expect(releases).toEqual([{ specs: ["0.166.0", bin], bin, version: "0.166.0", own: false }]);
+    expect(npmCalls()).toEqual([]);
+  });
+
+  it("a path's release number is what its --version prints, even when it exits non-zero", async () => {
+    const failing = join(root, "failing");
+    writeFileSync(failing, "#!/bin/sh\necho 'codex-cli 0.166.0'\nexit 1\n");
+    chmodSync(failing, 0o755);
+    const opts = {
+      cacheDir,
+      env: { PATH: "/usr/bin:/bin" },
+      tempDirs: new Set<string>(),
+      latest: notAsked,
+      own: null,
+    };
+    await expect(resolveReleases([{ kind: "path", path: failing }], opts)).resolves.toEqual([
+      { specs: [failing], bin: failing, version: "0.166.0", own: false },
+    ]);
   });
 
   it("a path is used as it is, with the version it prints", async () => {
@@ -233,5 +289,87 @@ describe("resolveReleases", () => {
     await expect(resolveReleases([{ kind: "path", path: silent }], opts)).rejects.toThrow(
       new UsageError(`--codex ${silent}: \`--version\` names no Codex release`),
     );
+  });
+});
+
+describe("the release cache's place and npm's answers", () => {
+  it("the cache is ~/.cache/codex-smoke/codex", () => {
+    expect(releaseCacheDir()).toBe(join(homedir(), ".cache", "codex-smoke", "codex"));
+  });
+
+  /** A stand-in npm that prints `stdout` and `stderr` as given and exits with `code`. */
+  function npmSays(stdout: string, stderr: string, code: number): void {
+    const bin = join(root, "says-bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "npm"), `#!/bin/sh\nprintf '${stdout}'\nprintf '${stderr}' >&2\nexit ${code}\n`);
+    chmodSync(join(bin, "npm"), 0o755);
+    useStandIn(bin);
+  }
+
+  it("latest is what npm prints, spaces around it trimmed", async () => {
+    npmSays("  0.171.0  \\n", "", 0);
+    await expect(latestRelease(env)).resolves.toBe("0.171.0");
+  });
+
+  it("a release number from an npm that failed is not taken", async () => {
+    npmSays("0.171.0\\n", "npm warn something\\n", 1);
+    await expect(latestRelease(env)).rejects.toThrow(
+      "npm could not resolve @openai/codex@latest: npm warn something",
+    );
+  });
+
+  it("without an `npm error code` line npm's last non-blank line is the cause; without any, its exit code", async () => {
+    npmSays("", "npm warn first\\nnpm warn second\\nnpm warn last\\n   \\n\\n", 1);
+    await expect(latestRelease(env)).rejects.toThrow(
+      "npm could not resolve @openai/codex@latest: npm warn last",
+    );
+    npmSays("", "", 3);
+    await expect(latestRelease(env)).rejects.toThrow("npm could not resolve @openai/codex@latest: exit 3");
+  });
+});
+
+describe("installedRelease: what counts as installed", () => {
+  it("a release folder whose package is right but whose codex link is gone is installed again", async () => {
+    fakeNpm({});
+    await installedRelease("0.150.0", { cacheDir, env, tempDirs: new Set() });
+    rmSync(join(cacheDir, "0.150.0", "node_modules", ".bin", "codex"));
+    await installedRelease("0.150.0", { cacheDir, env, tempDirs: new Set() });
+    expect(npmCalls().filter((call) => call.includes("|install "))).toHaveLength(2);
+    expect(existsSync(join(cacheDir, "0.150.0", "node_modules", ".bin", "codex"))).toBe(true);
+  });
+
+  it("a release folder with a codex but no package in it is installed again", async () => {
+    fakeNpm({});
+    mkdirSync(join(cacheDir, "0.150.0", "node_modules", ".bin"), { recursive: true });
+    writeFileSync(join(cacheDir, "0.150.0", "node_modules", ".bin", "codex"), "#!/bin/sh\n", { mode: 0o755 });
+    await installedRelease("0.150.0", { cacheDir, env, tempDirs: new Set() });
+    expect(npmCalls().filter((call) => call.includes("|install "))).toHaveLength(1);
+    const pkg = join(cacheDir, "0.150.0", "node_modules", "@openai", "codex", "package.json");
+    expect(JSON.parse(readFileSync(pkg, "utf8")).version).toBe("0.150.0");
+  });
+
+  it("a release folder holding another version under the right link is installed again", async () => {
+    fakeNpm({});
+    await installedRelease("0.150.0", { cacheDir, env, tempDirs: new Set() });
+    const pkg = join(cacheDir, "0.150.0", "node_modules", "@openai", "codex", "package.json");
+    writeFileSync(pkg, JSON.stringify({ name: "@openai/codex", version: "0.149.0" }));
+    await installedRelease("0.150.0", { cacheDir, env, tempDirs: new Set() });
+    expect(npmCalls().filter((call) => call.includes("|install "))).toHaveLength(2);
+    expect(JSON.parse(readFileSync(pkg, "utf8")).version).toBe("0.150.0");
+  });
+
+  it("a release another matrix installed while npm ran is kept as it is, the staging copy dropped", async () => {
+    fakeNpm({});
+    // This npm also plays the other matrix: it finishes the same release in the cache first.
+    const other = join(cacheDir, "0.150.0");
+    const script = readFileSync(join(root, "fake-bin", "npm"), "utf8");
+    writeFileSync(
+      join(root, "fake-bin", "npm"),
+      `${script}mkdir -p "${other}" && cp -R node_modules "${other}/" && touch "${other}/the-other-matrix"\n`,
+    );
+    const tempDirs = new Set<string>();
+    await installedRelease("0.150.0", { cacheDir, env, tempDirs });
+    expect(existsSync(join(other, "the-other-matrix"))).toBe(true);
+    expect(readdirSync(cacheDir)).toEqual(["0.150.0"]);
   });
 });

@@ -32,6 +32,8 @@ describe("release numbers", () => {
     ["codex-cli 0.170.0-alpha.2", "0.170.0-alpha.2"],
     ["codex-cli (dev build)", null],
     ["1.2", null],
+    ["codex-cli 10.2.3", "10.2.3"],
+    ["codex-cli 0.150.10", "0.150.10"],
   ])("parseCodexVersion(%j) is %j", (text, version) => {
     expect(parseCodexVersion(text)).toBe(version);
   });
@@ -46,8 +48,26 @@ describe("release numbers", () => {
     ["0.170.0-alpha.10", "0.170.0-alpha.2", 1],
     ["0.170.0-alpha.2", "0.170.0-beta.1", -1],
     ["0.170.0-alpha", "0.170.0-alpha.1", -1],
+    ["0.170.0", "0.170.0-alpha.2", 1],
+    ["0.170.0-beta.1", "0.170.0-alpha.2", 1],
+    ["0.170.0-alpha.2", "0.170.0-alpha.10", -1],
+    ["0.170.0-rc.9", "0.170.0-rc.10", -1],
+    // Only identifiers of digits alone compare as numbers; the rest in ASCII order.
+    ["0.170.0-10", "0.170.0-9a", -1],
+    ["0.170.0-10-", "0.170.0-9", -1],
+    ["0.170.0-10", "0.170.0-9-", -1],
+    ["0.170.0-1e3", "0.170.0-5", -1],
+    ["0.170.0-5", "0.170.0-1e3", 1],
+    // Numerically equal, written differently: text order, the same both ways round.
+    ["0.170.0-01", "0.170.0-1", -1],
+    ["0.170.0-1", "0.170.0-01", 1],
   ])("compareVersions(%s, %s) is %i", (a, b, sign) => {
     expect(compareVersions(a, b)).toBe(sign);
+  });
+
+  it("comparing something that is not a release number is an error naming it", () => {
+    expect(() => compareVersions("latest", "0.150.0")).toThrow("not a release number: latest");
+    expect(() => compareVersions("0.150.0", "latest")).toThrow("not a release number: latest");
   });
 
   it("a release number is three numbers, an optional pre-release and nothing else", () => {
@@ -84,6 +104,10 @@ describe("what each recorded release supports", () => {
       "--ephemeral",
     ]);
     expect(execAppendedArgs(recorded("0.139.0"))).toEqual(["--ephemeral"]);
+    expect(execAppendedArgs({ ...recorded("0.169.0"), ephemeral: false })).toEqual([
+      "--disable",
+      "unbounded_connection_retries",
+    ]);
     expect(execAppendedArgs(null)).toEqual([]);
   });
 
@@ -93,6 +117,11 @@ describe("what each recorded release supports", () => {
     expect(names.has("agent_message_board")).toBe(true);
     expect(names.has("stable")).toBe(false);
     expect(names.has("under")).toBe(false);
+  });
+
+  it("a feature name starts its line and is followed by two spaces and a column", () => {
+    const names = parseFeatureNames("  indented  stable  true\nshort  stable  true\nalone   \n");
+    expect([...names]).toEqual(["short"]);
   });
 
   it("reads documented options, not options mentioned in a description", () => {

@@ -160,7 +160,7 @@ describe("mock Responses API", () => {
       expect(outputs).toContain("codex-smoke-42");
       expect(outputs).toContain("Process exited with code 0");
     } finally {
-      killGroup(pid);
+      if (pid !== undefined) killGroup(pid);
       await killMarked(nonce);
       rmSync(root, { recursive: true, force: true });
     }

@@ -132,7 +132,7 @@ describe("killSession", () => {
       children.every((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("sleep")),
     );
 
-    await killSession(leader.pid);
+    await killSession(leader.pid as number);
     expect(children.filter(alive)).toEqual([]);
     expect(await exited(leader)).toBe("SIGKILL");
   });

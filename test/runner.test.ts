@@ -383,7 +383,7 @@ async function inSandbox(setup: ReturnType<typeof makeSetup>, nonce: string, com
   try {
     return await child;
   } finally {
-    killGroup(child.pid);
+    if (child.pid !== undefined) killGroup(child.pid);
   }
 }
 

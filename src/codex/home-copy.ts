@@ -142,7 +142,9 @@ export function pointCodexGrant(
   const edits: string[] = [];
   for (const file of files) {
     const from = opts.from;
-    const keys = from === null ? [] : file.grants.filter((key) => isCodexGrant(expand(key, opts.home), from));
+    // A key granted in several profiles of the file is one key: replaceKey replaces it everywhere.
+    const grants = new Set(file.grants);
+    const keys = from === null ? [] : [...grants].filter((key) => isCodexGrant(expand(key, opts.home), from));
     let text = file.text;
     for (const key of keys) text = replaceKey(text, key, opts.to);
     if (keys.length > 0) edits.push(`${keys.map((key) => JSON.stringify(key)).join(", ")} in ${file.path}`);

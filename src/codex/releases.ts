@@ -65,12 +65,13 @@ export async function latestRelease(env: Record<string, string>): Promise<string
   return version;
 }
 
-function installedVersion(dir: string): string | null {
+/** True when `dir` holds npm's install of `@openai/codex@<version>`. */
+function holdsRelease(dir: string, version: string): boolean {
   try {
     const pkg = JSON.parse(readFileSync(join(dir, "node_modules", PACKAGE, "package.json"), "utf8"));
-    return typeof pkg.version === "string" ? pkg.version : null;
+    return pkg.version === version;
   } catch {
-    return null;
+    return false;
   }
 }
 
@@ -85,7 +86,9 @@ export async function installedRelease(
 ): Promise<string> {
   const dir = join(opts.cacheDir, version);
   const bin = join(dir, "node_modules", ".bin", "codex");
-  if (installedVersion(dir) === version && existsSync(bin)) return bin;
+  // Both, the package and its link: a release folder missing either is a broken install, replaced below.
+  const installed = () => holdsRelease(dir, version) && existsSync(bin);
+  if (installed()) return bin;
   const staging = mkdtempSync(join(opts.cacheDir, `.install-${version}-`));
   opts.tempDirs.add(staging);
   try {
@@ -104,13 +107,13 @@ export async function installedRelease(
         `npm could not install ${PACKAGE}@${version}: ${npmProblem(String(result.stderr), result.exitCode)}`,
       );
     }
-    if (installedVersion(dir) !== version) {
+    if (!installed()) {
       rmSync(dir, { recursive: true, force: true }); // a broken earlier install
       try {
         renameSync(staging, dir);
       } catch (error) {
         // Another matrix installed the same release meanwhile: use that one.
-        if (installedVersion(dir) !== version) throw error;
+        if (!installed()) throw error;
       }
     }
     return bin;

@@ -20,17 +20,19 @@ function comparePreRelease(a: string | undefined, b: string | undefined): number
   if (b === undefined) return -1;
   const left = a.split(".");
   const right = b.split(".");
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+  // a !== b, so some identifier differs or one list ends first: the loop always returns.
+  for (let i = 0; ; i++) {
     const x = left[i];
     const y = right[i];
     if (x === undefined) return -1;
     if (y === undefined) return 1;
     if (x === y) continue;
     const numeric = /^\d+$/.test(x) && /^\d+$/.test(y);
-    if (numeric) return Number(x) - Number(y) < 0 ? -1 : 1;
+    // Numerically equal identifiers (`01`, `1`) fall through to text order, so the order stays antisymmetric.
+    const difference = numeric ? Number(x) - Number(y) : 0;
+    if (difference !== 0) return Math.sign(difference);
     return x < y ? -1 : 1;
   }
-  return 0;
 }
 
 /** Negative when `a` is the earlier release, positive when the later, 0 when equal. Both must parse. */
@@ -40,7 +42,7 @@ export function compareVersions(a: string, b: string): number {
   if (!left || !right) throw new Error(`not a release number: ${left ? b : a}`);
   for (const part of [1, 2, 3]) {
     const difference = Number(left[part]) - Number(right[part]);
-    if (difference !== 0) return difference < 0 ? -1 : 1;
+    if (difference !== 0) return Math.sign(difference);
   }
   return comparePreRelease(left[4], right[4]);
 }

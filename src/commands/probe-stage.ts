@@ -27,7 +27,8 @@ interface StageOptions {
   profile: string | undefined;
 }
 
-function stageOptions(args: string[]): StageOptions {
+/** `cwd`: the project, where a relative --launcher is found. */
+function stageOptions(args: string[], cwd: string): StageOptions {
   let values: { registry?: string; launcher?: string; profile?: string };
   try {
     values = parseArgs({
@@ -49,18 +50,19 @@ function stageOptions(args: string[]): StageOptions {
     throw new UsageError(`--registry: expected an http(s) URL, got "${values.registry}"`);
   }
   const launcher = values.launcher ?? "./codex-auto";
-  if (!existsSync(launcher)) {
+  if (!existsSync(resolve(cwd, launcher))) {
     throw new UsageError(
       `probe --stage: --launcher ${launcher}: no such file (the launcher the session was started with)`,
     );
   }
-  return { registry: values.registry, launcher: realPathOf(launcher), profile: values.profile };
+  return { registry: values.registry, launcher: realPathOf(resolve(cwd, launcher)), profile: values.profile };
 }
 
-export async function stageCommand(args: string[]): Promise<number> {
-  const options = stageOptions(args);
+/** `cwd`: the project to stage, where the session runs. */
+export async function stageCommand(args: string[], cwd: string): Promise<number> {
+  const options = stageOptions(args, cwd);
   expireStagings();
-  const project = resolve(".");
+  const project = resolve(cwd);
   const home = process.env.HOME ?? homedir();
   const codexHome = resolve(process.env.CODEX_HOME ?? join(home, ".codex"));
   const statics = readLauncherStatic(options.launcher, readFileSync(options.launcher, "utf8"));
@@ -99,7 +101,7 @@ export async function stageCommand(args: string[]): Promise<number> {
   for (const command of staged.commands) console.log(`  ${command}`);
   console.log("Then judge the facts on the host:");
   const launcherOption =
-    options.launcher === realPathOf("codex-auto") ? "" : ` --launcher ${options.launcher}`;
+    options.launcher === realPathOf(join(project, "codex-auto")) ? "" : ` --launcher ${options.launcher}`;
   console.log(
     `  codex-smoke run --probe-report ${STAGE_DIR}/report.local.json${terminalSafeLine(launcherOption)}`,
   );

@@ -25,12 +25,12 @@ import { STAGE_DIR } from "./probe-stage.js";
 const INSIDE_FACTS: ReadonlySet<FactName> = new Set(["runner", "network"]);
 
 /** The staged input when the host staged this project (`probe --stage`), else one made from the environment. */
-function probeInput(cwd: string, out: string | undefined): RunnerInput {
+export function probeInput(cwd: string, out: string | undefined): RunnerInput {
   const staged = join(cwd, STAGE_DIR, "input.json");
   if (existsSync(staged)) return JSON.parse(readFileSync(staged, "utf8")) as RunnerInput;
   const home = process.env.HOME ?? homedir();
   const codexHome = process.env.CODEX_HOME ?? join(home, ".codex");
-  const local = resolve(out ?? join(cwd, ".codex-smoke-report.json"));
+  const local = resolve(cwd, out ?? ".codex-smoke-report.json");
   const registry = process.env.npm_config_registry;
   const { certPem, keyPem } = generateCertificate({
     commonName: "codex-smoke-untrusted",
@@ -97,7 +97,8 @@ export function insideVerdicts(
   return { results, hostSide };
 }
 
-export async function probeCommand(args: string[]): Promise<number> {
+/** `cwd`: the session's project, where a staged input is looked for and the report goes by default. */
+export async function probeCommand(args: string[], cwd: string): Promise<number> {
   let values: { out?: string; force?: boolean };
   try {
     values = parseArgs({
@@ -108,7 +109,7 @@ export async function probeCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`probe: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
-  const input = probeInput(process.cwd(), values.out);
+  const input = probeInput(cwd, values.out);
   const where = sandboxVerdict(attest(input.hostNamespaces));
   if (!where.inside && !values.force) {
     throw new UsageError(
@@ -128,5 +129,10 @@ export async function probeCommand(args: string[]): Promise<number> {
   console.log(`Judge everything on the host: codex-smoke run --probe-report ${input.reports.local}`);
   if (!where.inside)
     console.log("NOT SANDBOXED: these results describe this machine, not a sandbox (--force)");
+  return probeExitCode(results);
+}
+
+/** 1 when a check failed, else 3 when one could not be tested, else 0 (the contract's exit codes). */
+export function probeExitCode(results: ReadonlyArray<Pick<CheckResult, "status">>): number {
   return results.some((r) => r.status === "fail") ? 1 : results.some((r) => r.status === "error") ? 3 : 0;
 }

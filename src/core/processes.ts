@@ -37,30 +37,61 @@ export async function killLaunches(): Promise<number> {
 }
 
 /** Kills a process group, ignoring one that is already gone. */
-export function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
+export function killGroup(pid: number): void {
+  signal(-pid, "SIGKILL");
 }
 
+/** One process, from /proc/<pid>/stat (the fields after the parenthesised command name). */
 interface ProcStat {
+  pid: number;
+  /** R, S, D, T, Z, …: a zombie ("Z") has released everything; only its parent's wait is missing. */
+  state: string;
   ppid: number;
   session: number;
+  /** Clock ticks since boot: with the pid, what tells a process from a later one that reused its pid. */
   startTime: string;
 }
 
-/** ppid and start time from /proc/<pid>/stat (fields after the parenthesised command name). */
 function procStat(pid: number): ProcStat | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { ppid: Number(fields[1]), session: Number(fields[3]), startTime: fields[19] ?? "" };
+    return {
+      pid,
+      state: fields[0] as string,
+      ppid: Number(fields[1]),
+      session: Number(fields[3]),
+      startTime: fields[19] as string,
+    };
   } catch {
     return null;
   }
+}
+
+/** Every living (not zombie) process now. /proc's entries that are no pid (`self`, `sys`, …) have no stat file. */
+function livingProcesses(): ProcStat[] {
+  return readdirSync("/proc")
+    .map((entry) => procStat(Number(entry)))
+    .filter((stat): stat is ProcStat => stat !== null && stat.state !== "Z");
+}
+
+/** Every descendant of `roots` in `table` (the roots themselves only if one descends from another). */
+function descendantsOf(roots: number[], table: ProcStat[]): ProcStat[] {
+  const children = new Map<number, ProcStat[]>();
+  for (const stat of table) {
+    const siblings = children.get(stat.ppid);
+    if (siblings) siblings.push(stat);
+    else children.set(stat.ppid, [stat]);
+  }
+  const found: ProcStat[] = [];
+  const queue = [...roots];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.pop() as number) ?? []) {
+      found.push(child);
+      queue.push(child.pid);
+    }
+  }
+  return found;
 }
 
 /**
@@ -69,6 +100,7 @@ function procStat(pid: number): ProcStat | null {
  * exits, so they are found by ancestry while Codex is alive and killed by pid (start time checked) at the end.
  */
 export class DescendantTracker {
+  /** pid → start time of the process last seen under the root with that pid. */
   private readonly seen = new Map<number, string>();
   private readonly timer: NodeJS.Timeout;
 
@@ -81,36 +113,20 @@ export class DescendantTracker {
   }
 
   scan(): void {
-    const children = new Map<number, number[]>();
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = procStat(Number(entry));
-      if (stat) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), Number(entry)]);
-    }
-    const queue = [this.root];
-    while (queue.length > 0) {
-      const pid = queue.pop() as number;
-      for (const child of children.get(pid) ?? []) {
-        const stat = procStat(child);
-        if (stat && !this.seen.has(child)) this.seen.set(child, stat.startTime);
-        queue.push(child);
-      }
-    }
+    for (const stat of descendantsOf([this.root], livingProcesses())) this.seen.set(stat.pid, stat.startTime);
   }
 
-  /** Stops tracking and SIGKILLs every recorded descendant that is still the same process. */
+  /** Stops tracking and SIGKILLs every recorded descendant that is still the same process; returns how many. */
   killAll(): number {
     clearInterval(this.timer);
     this.scan();
+    const now = new Map(livingProcesses().map((stat) => [stat.pid, stat.startTime]));
     let killed = 0;
     for (const [pid, startTime] of this.seen) {
-      if (procStat(pid)?.startTime !== startTime) continue;
-      try {
-        process.kill(pid, "SIGKILL");
-        killed++;
-      } catch {
-        // exited meanwhile
-      }
+      // A pid now held by another process (or by a zombie: dead, not yet reaped) is not the one recorded.
+      if (now.get(pid) !== startTime) continue;
+      signal(pid, "SIGKILL");
+      killed++;
     }
     return killed;
   }
@@ -126,28 +142,25 @@ export class DescendantTracker {
  * init before it was seen, and a stopped process can neither fork nor exit, so the frozen set is complete once a
  * scan finds nothing new.
  */
-export async function killSession(leader: number | undefined): Promise<void> {
-  if (leader === undefined) return;
+export async function killSession(leader: number): Promise<void> {
   // pid → start time, so a pid reused after its process died is never signalled.
   const frozen = new Map<number, string>();
   for (let round = 0; round < 40; round++) {
-    const fresh = sessionTree(leader).filter((pid) => alive(pid) && !frozen.has(pid));
+    const fresh = sessionTree(leader, livingProcesses()).filter((stat) => !frozen.has(stat.pid));
     if (fresh.length === 0) break;
-    for (const pid of fresh) {
-      signal(pid, "SIGSTOP");
-      frozen.set(pid, statFields(pid)?.[19] ?? "");
+    for (const stat of fresh) {
+      signal(stat.pid, "SIGSTOP");
+      frozen.set(stat.pid, stat.startTime);
     }
   }
-  const stillFrozen = () =>
-    [...frozen].filter(([pid, start]) => alive(pid) && statFields(pid)?.[19] === start);
-  for (const [pid] of stillFrozen()) signal(pid, "SIGKILL");
   // Until all are gone: an orphan of the kill no longer shows in the tree, so the frozen set is waited for too;
   // a process that slipped through (a bounded freeze) is killed on sight.
   for (let round = 0; round < 40; round++) {
-    const members = [
-      ...new Set([...sessionTree(leader).filter(alive), ...stillFrozen().map(([pid]) => pid)]),
-    ];
-    if (members.length === 0) return;
+    const living = livingProcesses();
+    const startOf = new Map(living.map((stat) => [stat.pid, stat.startTime]));
+    const stillFrozen = [...frozen.keys()].filter((pid) => startOf.get(pid) === frozen.get(pid));
+    const members = new Set([...sessionTree(leader, living).map((stat) => stat.pid), ...stillFrozen]);
+    if (members.size === 0) return;
     for (const member of members) signal(member, "SIGKILL");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -161,45 +174,16 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-/** Pids in `leader`'s session and all their descendants, from /proc (Linux). */
-function sessionTree(leader: number): number[] {
-  const children = new Map<number, number[]>();
-  const found = new Set<number>(alive(leader) ? [leader] : []);
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    const fields = statFields(pid);
-    if (!fields) continue;
-    const [, ppid, , session] = fields.map(Number);
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: `true` or `!==` puts every visible process in
-    // the session, and killSession would freeze and kill them all, the test runner with them: not a mutant to run.
-    if (session === leader) found.add(pid);
-    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  }
-  const queue = [...found];
-  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-    for (const child of children.get(next) ?? []) {
-      if (!found.has(child)) {
-        found.add(child);
-        queue.push(child);
-      }
-    }
-  }
-  return [...found];
-}
-
-/** Fields of /proc/<pid>/stat after the parenthesised command name: state, ppid, pgrp, session, … */
-function statFields(pid: number): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  } catch {
-    return null;
-  }
-}
-
-/** A zombie has released everything; only its parent's wait is missing. */
-function alive(pid: number): boolean {
-  const fields = statFields(pid);
-  return fields !== null && fields[0] !== "Z";
+/** The processes in `leader`'s session and all their descendants (Linux). */
+function sessionTree(leader: number, table: ProcStat[]): ProcStat[] {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: `true` or `!==` puts every visible process in
+  // the session, and killSession would freeze and kill them all, the test runner with them: not a mutant to run.
+  const members = table.filter((stat) => stat.session === leader);
+  return [
+    ...members,
+    ...descendantsOf(
+      members.map((stat) => stat.pid),
+      table,
+    ),
+  ];
 }

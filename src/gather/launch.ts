@@ -33,7 +33,7 @@ export async function launch(
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    killGroup(child.pid);
+    if (tree) killGroup(tree.leader);
   }, opts.timeoutMs);
   const result = await child;
   clearTimeout(timer);

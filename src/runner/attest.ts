@@ -27,16 +27,20 @@ function statusField(status: string, field: string): string | null {
   return new RegExp(`^${field}:\\s*(\\S+)`, "m").exec(status)?.[1] ?? null;
 }
 
-/** `<fstype> <rw|ro>` of the mount at `/` from /proc/self/mountinfo (fields: … mount-point options … - fstype). */
-function rootMount(mountinfo: string): string | null {
+/**
+ * `<fstype> <rw|ro>` of the mount at `/` from /proc/self/mountinfo (fields: … mount-point options … - fstype): the
+ * last one listed, the one on top where mounts are stacked (Codex's sandbox showed one under 0.169's default policy).
+ */
+export function rootMount(mountinfo: string): string | null {
+  let root: string | null = null;
   for (const line of mountinfo.split("\n")) {
     const [left, right] = line.split(" - ");
     const fields = left?.split(" ") ?? [];
     if (fields[4] !== "/" || right === undefined) continue;
     const access = fields[5]?.split(",").includes("ro") ? "ro" : "rw";
-    return `${right.split(" ")[0] ?? "?"} ${access}`;
+    root = `${right.split(" ")[0] ?? "?"} ${access}`;
   }
-  return null;
+  return root;
 }
 
 /** bwrap's argv0 for Codex's sandbox init (`--argv0 codex-linux-sandbox`), or bwrap itself. */

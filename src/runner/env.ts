@@ -7,8 +7,9 @@ import type { EnvironmentFacts } from "./types.js";
 
 function curlrcIsInsecure(home: string): boolean {
   try {
-    // ~/.curlrc is configuration, not a secret: reading it is fine.
-    return /^\s*(--?insecure|-k)\b/m.test(readFileSync(join(home, ".curlrc"), "utf8"));
+    // ~/.curlrc is configuration, not a secret: reading it is fine. A config file may write a long option without
+    // its dashes (curl's --config: `insecure` is `--insecure`).
+    return /^\s*(?:(?:--?)?insecure|-k)\b/m.test(readFileSync(join(home, ".curlrc"), "utf8"));
   } catch {
     return false;
   }

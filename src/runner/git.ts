@@ -10,7 +10,7 @@ import type { LocalReport, ProbeResult, RunnerInput } from "./types.js";
 const GIT_TIMEOUT_MS = 8_000;
 
 /** Only a permission or read-only error counts as blocked, so the message is turned into that errno. */
-function writeResult(result: ProcessResult): ProbeResult {
+export function writeResult(result: ProcessResult): ProbeResult {
   if (result.error) return { ok: false, code: result.error, detail: firstLine(result.stderr) };
   if (result.exitCode === 0) return { ok: true };
   const detail = firstLine(result.stderr);

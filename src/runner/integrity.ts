@@ -11,22 +11,25 @@ import type { LauncherFileProbe } from "./types.js";
 const unescapeMountPath = (text: string) =>
   text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
 
-/** Mount points of this mount namespace, with `ro` or `rw` (the last mount on a path is the one in effect). */
-function mountPoints(): Map<string, "ro" | "rw"> {
+/** Mount points in `mountinfo`, with `ro` or `rw` (the last mount on a path is the one in effect). */
+export function mountAccess(mountinfo: string): Map<string, "ro" | "rw"> {
   const mounts = new Map<string, "ro" | "rw">();
-  let text = "";
-  try {
-    text = readFileSync("/proc/self/mountinfo", "utf8");
-  } catch {
-    return mounts;
-  }
-  for (const line of text.split("\n")) {
+  for (const line of mountinfo.split("\n")) {
     const fields = line.split(" ");
     const point = fields[4];
     if (point === undefined || fields[5] === undefined) continue;
     mounts.set(unescapeMountPath(point), fields[5].split(",").includes("ro") ? "ro" : "rw");
   }
   return mounts;
+}
+
+/** This mount namespace's mount points; none when /proc is not there to say. */
+function mountPoints(): Map<string, "ro" | "rw"> {
+  try {
+    return mountAccess(readFileSync("/proc/self/mountinfo", "utf8"));
+  } catch {
+    return new Map();
+  }
 }
 
 export function probeLauncherFiles(paths: readonly string[]): LauncherFileProbe[] {

@@ -15,8 +15,7 @@ import type {
 } from "./types.js";
 
 /** The errno alone: the message only repeats the path, and the report must stay small (the model channel). */
-const bare = (result: ProbeResult): ProbeResult =>
-  result.ok || result.code === undefined ? result : { ok: false, code: result.code };
+const bare = (result: ProbeResult): ProbeResult => (result.ok ? result : { ok: false, code: result.code });
 
 /** Opens and closes at once: proves readability without reading a byte. */
 const openOnly = (path: string): ProbeResult => bare(attempt(() => closeSync(openSync(path, "r"))));

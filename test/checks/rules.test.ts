@@ -611,3 +611,199 @@ describe("config.layers on a release too old for the setup", () => {
     ]);
   });
 });
+
+/** The domain probes' plan emptied, with `untested` as what the host did not probe. */
+function noProbes(untested: string[]) {
+  return (f: FactValues) => {
+    f.domainRules = { plan: { probes: [], untested }, results: [], kills: [], finished: [] };
+  };
+}
+
+const LEGACY_FLAG_FIX =
+  "Remove `--full-auto` from the launcher (see launcher.flags): Codex enforces it instead of the permission profile, whose rules then apply.";
+
+function legacyFlagPassed(f: FactValues): void {
+  const exec = f.launcher.observed.exec;
+  if (exec) exec.parsed.legacyFlags = ["--full-auto"];
+}
+
+/** Every probe ran without Codex's proxy in sight. */
+const proxyUnseen = {
+  kills: [null, null, null],
+  results: [0, 1, 2].map((index) => ({ index, host: "x", proxyActive: false, attempt: null })),
+};
+
+testCheck(netProfileRules, {
+  valid: [
+    {
+      name: "an allowed domain answering with an HTTP error status is reached; every probe's line in the evidence",
+      facts: (f) => {
+        withDomains({})(f);
+        f.domainRules.plan.untested = ['"*.example.com" = "deny": a glob, no host to try'];
+        const result = f.domainRules.results[2];
+        if (result?.attempt) result.attempt.httpStatus = 404;
+      },
+      status: "pass",
+      evidence: [
+        `"${DENIED}" = "deny" (${DENIED}): refused by the proxy: Network access to "${DENIED}" was blocked: domain is explicitly denied by policy and cannot be approved from this prompt.`,
+        `a domain on no allowlist (${UNLISTED}): refused by the proxy: Network access to "${UNLISTED}" was blocked: domain is not on the allowlist for the current sandbox mode.`,
+        '"127.0.0.1" = "allow" (127.0.0.1): reachable: curl: HTTP 404 (exit 0)',
+        'not probed: "*.example.com" = "deny": a glob, no host to try',
+        "network inside: Codex's managed proxy http://127.0.0.1:35807 (local/private addresses blocked)",
+        "managed proxy in the config: features.network_proxy not set (off); [permissions.azi4a2-autonomous.network] enabled = true, domains: 1 allowed, 1 denied",
+      ],
+    },
+    {
+      name: "domains listed but nothing probed: the network is off, and what was not probed is named",
+      facts: (f) => {
+        withDomains({})(f);
+        noProbes(['"codex-smoke-denied.localhost" = "deny": the network is off'])(f);
+      },
+      status: "skip",
+      observedIs: "no network rules to prove: the profile's network is off",
+      evidence: '"codex-smoke-denied.localhost" = "deny": the network is off',
+    },
+    {
+      name: "the proxy on but no domain listed and nothing probed: the network is off",
+      facts: (f) => {
+        const effective = effectiveConfig() as Table;
+        effective.features = { network_proxy: true };
+        f.config = configFacts({ effective });
+        noProbes([])(f);
+      },
+      status: "skip",
+      observedIs: "no network rules to prove: the profile's network is off",
+    },
+    {
+      name: "no config and no network facts: nothing listed, no mode lines",
+      missing: { config: "not gathered", network: "not gathered" },
+      status: "skip",
+      observedIs: "no network rules to prove: Codex's managed proxy is off and the profile lists no domains",
+      evidence: [],
+    },
+  ],
+  invalid: [
+    {
+      name: "an allowed domain refused by the proxy's policy (curl saw the 403): find what refuses it",
+      facts: (f) => {
+        withDomains({})(f);
+        f.domainRules.results[2] = {
+          index: 2,
+          host: "127.0.0.1",
+          proxyActive: true,
+          attempt: attempt("curl", "https://127.0.0.1/", {
+            connectStatus: 403,
+            curlExit: 56,
+            proxyError: "blocked-by-denylist",
+            message: "curl: (56) CONNECT tunnel failed, response 403",
+          }),
+        };
+      },
+      status: "fail",
+      observedIs:
+        '"127.0.0.1" = "allow": blocked although allowed: curl: blocked by the proxy policy (denylist): CONNECT answered 403, x-proxy-error: blocked-by-denylist',
+      remediation:
+        'Find what refuses 127.0.0.1 despite "127.0.0.1" = "allow": a deny entry that matches it wins (narrow it); a private address also needs `allow_local_binding = true`.',
+    },
+    {
+      name: "a probe that finished but recorded nothing",
+      facts: (f) => {
+        withDomains({ kills: [null, null, null] })(f);
+        f.domainRules.finished = [true, true, true];
+      },
+      status: "error",
+      observedIs: `could not test "${DENIED}" = "deny": the probe recorded nothing`,
+    },
+    {
+      name: "no command sees the proxy and the config never turns it on: turn it on",
+      facts: (f) => {
+        withDomains(proxyUnseen, false)(f);
+        delete (f.config.effective as Table).features;
+      },
+      status: "fail",
+      remediation:
+        "Set `[features] network_proxy = true`: without Codex's managed proxy the domains table is not enforced.",
+    },
+    {
+      name: "no command sees the proxy under a legacy flag: the flag is the fix",
+      facts: (f) => {
+        withDomains(proxyUnseen, false)(f);
+        legacyFlagPassed(f);
+      },
+      status: "fail",
+      remediation: LEGACY_FLAG_FIX,
+    },
+    {
+      name: "no command sees the proxy and the profile's network is off: the switch is the fix",
+      facts: (f) => {
+        withDomains(proxyUnseen, false)(f);
+        (f.config.effective as Table).permissions["azi4a2-autonomous"].network.enabled = false;
+      },
+      status: "fail",
+      remediation: "Set `enabled = true` under [permissions.azi4a2-autonomous.network] (it is false).",
+    },
+    {
+      name: "a denied domain not refused under a legacy flag: the flag is the fix",
+      facts: (f) => {
+        withDomains({})(f);
+        f.domainRules.kills[0] = null;
+        f.domainRules.results[0] = {
+          index: 0,
+          host: DENIED,
+          proxyActive: true,
+          attempt: attempt("curl", `https://${DENIED}/`, { httpStatus: 200, curlExit: 0 }),
+        };
+        legacyFlagPassed(f);
+      },
+      status: "fail",
+      observed: "was not refused by the proxy",
+      remediation: LEGACY_FLAG_FIX,
+    },
+  ],
+});
+
+testCheck(fsCredentials, {
+  valid: [
+    {
+      name: "a file refused with EPERM counts as refused",
+      facts: (f) => openInside(f, SSH_KEY, { ok: false, code: "EPERM" }),
+      status: "pass",
+      evidence: `SSH private key ${SSH_KEY}: EPERM`,
+    },
+  ],
+  invalid: [
+    {
+      name: "two files opened, a third not tried: each named in the evidence, both denied in the fix",
+      facts: (f) => {
+        openInside(f, SSH_KEY, opened);
+        openInside(f, `${CODEX_HOME}/config.toml`, opened);
+        f.runner.credentialFiles = f.runner.credentialFiles?.filter((entry) => entry.path !== PROFILE_PATH);
+      },
+      status: "fail",
+      evidence: [
+        `${SSH_KEY} (SSH private key) opened inside: no entry of [permissions.azi4a2-autonomous.filesystem] covers it: the sandbox in force is not the profile's (config.layers)`,
+        `${CODEX_HOME}/config.toml (Codex config) opened inside: no entry of [permissions.azi4a2-autonomous.filesystem] covers it: the sandbox in force is not the profile's (config.layers)`,
+        `SSH private key ${SSH_KEY}: opened`,
+        `Codex profile ${PROFILE_PATH}: not tried`,
+        `Codex config ${CODEX_HOME}/config.toml: opened`,
+      ],
+      remediation:
+        'Remove the entry that lets them be read (named above), or deny them in the profile\'s filesystem table: "~/.ssh" = "none", "~/.codex" = "none".',
+    },
+    {
+      name: "an open that failed without an errno, and a file not tried: both untested, each in the evidence",
+      facts: (f) => {
+        openInside(f, SSH_KEY, { ok: false });
+        f.runner.credentialFiles = f.runner.credentialFiles?.filter((entry) => entry.path !== PROFILE_PATH);
+      },
+      status: "error",
+      evidence: [
+        `${SSH_KEY}: open failed for another reason (failed)`,
+        `${PROFILE_PATH} was not tried`,
+        `SSH private key ${SSH_KEY}: failed`,
+        `Codex profile ${PROFILE_PATH}: not tried`,
+        `Codex config ${CODEX_HOME}/config.toml: ENOENT`,
+      ],
+    },
+  ],
+});

@@ -1,7 +1,8 @@
 // The live-session door on the host, in-process: `probe --stage` stages the runner and keeps the host's record
 // outside the project; `probe` outside a sandbox refuses and writes nothing unless forced, and forced it says its
 // results describe this machine. Real project, real git, real files; the markers a forced probe leaves outside the
-// project are removed by their exact paths.
+// project are removed by their exact paths. The commands are handed the project as their cwd (the process's own
+// cwd stays put: Stryker's worker threads cannot change it).
 import { execFileSync } from "node:child_process";
 import {
   existsSync,
@@ -24,8 +25,8 @@ import type { RunnerInput } from "../../src/runner/types.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
 import { pinGitNowhere } from "../helpers/git-nowhere.js";
 
-// Between tests the cwd is a folder outside every repository (test/helpers/git-nowhere.ts).
-const nowhere = pinGitNowhere();
+// The process's cwd is a folder outside every repository (test/helpers/git-nowhere.ts).
+pinGitNowhere();
 
 const STAGES = join(homedir(), ".cache", "codex-smoke", "stages");
 const cleanups: Array<() => void> = [];
@@ -39,11 +40,11 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  process.chdir(nowhere());
+  vi.unstubAllEnvs();
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-/** A git project with one commit, the process's cwd for the test. */
+/** A git project with one commit and the launcher the session was started with. */
 function project(): string {
   const parent = join(homedir(), ".cache", "codex-smoke");
   mkdirSync(parent, { recursive: true });
@@ -61,12 +62,11 @@ function project(): string {
   );
   // The launcher the session was started with, as `probe --stage` requires it (./codex-auto by default).
   writeFileSync(join(dir, "codex-auto"), '#!/bin/sh\nexec codex "$@"\n', { mode: 0o755 });
-  process.chdir(dir);
   return dir;
 }
 
 async function stage(dir: string): Promise<RunnerInput> {
-  expect(await stageCommand(["--stage", "--registry", "http://127.0.0.1:9/"])).toBe(0);
+  expect(await stageCommand(["--stage", "--registry", "http://127.0.0.1:9/"], dir)).toBe(0);
   const input = JSON.parse(readFileSync(join(dir, STAGE_DIR, "input.json"), "utf8")) as RunnerInput;
   cleanups.push(() => rmSync(join(STAGES, `${input.nonce}.json`), { force: true }));
   return input;
@@ -91,6 +91,7 @@ describe("probe --stage", () => {
       project: dir,
       registryUrl: "http://127.0.0.1:9/astro",
       readonlyPaths: [".codex", "www.azinstitute4autism.com"],
+      outsideReadFiles: [],
     });
     expect(input.outsideWriteDirs).toContain(dirname(dir));
     expect(printed).toEqual([
@@ -105,14 +106,84 @@ describe("probe --stage", () => {
 
   it("a registry that is not an http(s) URL, or an unknown option: a usage error, nothing staged", async () => {
     const dir = project();
-    await expect(stageCommand(["--stage", "--registry", "ftp://mirror"])).rejects.toThrow(
+    await expect(stageCommand(["--stage", "--registry", "ftp://mirror"], dir)).rejects.toThrow(
       '--registry: expected an http(s) URL, got "ftp://mirror"',
     );
-    await expect(stageCommand(["--stage", "--registry", "http://a b"])).rejects.toThrow("--registry:");
-    await expect(stageCommand(["--stage", "--nope"])).rejects.toThrow(
+    await expect(stageCommand(["--stage", "--registry", "http://a b"], dir)).rejects.toThrow("--registry:");
+    await expect(stageCommand(["--stage", "--nope"], dir)).rejects.toThrow(
       /^probe --stage: Unknown option '--nope'/,
     );
     expect(existsSync(join(dir, STAGE_DIR))).toBe(false);
+  });
+});
+
+describe("probe --stage's options", () => {
+  /** Stages `dir` with `args`; returns the staged input and the host's record. */
+  async function stageWith(dir: string, args: string[]) {
+    expect(await stageCommand(["--stage", ...args], dir)).toBe(0);
+    const input = JSON.parse(readFileSync(join(dir, STAGE_DIR, "input.json"), "utf8")) as RunnerInput;
+    cleanups.push(() => rmSync(join(STAGES, `${input.nonce}.json`), { force: true }));
+    const record = JSON.parse(readFileSync(join(STAGES, `${input.nonce}.json`), "utf8"));
+    return { input, record };
+  }
+
+  it("without --registry, npm's configured registry is staged", async () => {
+    const npm = execFileSync("npm", ["config", "get", "registry"], { encoding: "utf8" }).trim();
+    const { input } = await stageWith(project(), []);
+    expect(input.registryUrl).toBe(`${npm.replace(/\/?$/, "/")}astro`);
+  });
+
+  it("a registry URL must start with http(s)://; a launcher that does not exist is named", async () => {
+    const dir = project();
+    await expect(stageCommand(["--stage", "--registry", "xhttp://mirror/"], dir)).rejects.toThrow(
+      '--registry: expected an http(s) URL, got "xhttp://mirror/"',
+    );
+    await expect(stageCommand(["--stage", "--launcher", "./gone"], dir)).rejects.toThrow(
+      "probe --stage: --launcher ./gone: no such file (the launcher the session was started with)",
+    );
+  });
+
+  it("the profile's file is hashed for the judging: --profile's, else the default one in CODEX_HOME", async () => {
+    const dir = project();
+    const codexHome = join(dirname(dir), "codex-home");
+    mkdirSync(codexHome);
+    vi.stubEnv("CODEX_HOME", codexHome);
+    writeFileSync(join(codexHome, "mine.config.toml"), "");
+    const chosen = await stageWith(dir, ["--registry", "http://127.0.0.1:9/", "--profile", "mine"]);
+    expect(Object.keys(chosen.record.hashes)).toContain(join(codexHome, "mine.config.toml"));
+    const byDefault = await stageWith(project(), ["--registry", "http://127.0.0.1:9/"]);
+    expect(Object.keys(byDefault.record.hashes)).toContain(join(codexHome, "azi4a2-autonomous.config.toml"));
+  });
+
+  it("the profile's filesystem rules are staged as probes, `~` resolved against HOME", async () => {
+    const dir = project();
+    const home = join(dirname(dir), "home");
+    mkdirSync(join(home, ".codex"), { recursive: true });
+    mkdirSync(join(home, "notes"));
+    writeFileSync(join(home, "notes", "a.txt"), "a");
+    writeFileSync(
+      join(home, ".codex", "azi4a2-autonomous.config.toml"),
+      'default_permissions = "p"\n[permissions.p.filesystem]\n"~/notes" = "read"\n',
+    );
+    vi.stubEnv("HOME", home);
+    expect(await stageCommand(["--stage", "--registry", "http://127.0.0.1:9/"], dir)).toBe(0);
+    const input = JSON.parse(readFileSync(join(dir, STAGE_DIR, "input.json"), "utf8")) as RunnerInput;
+    expect(JSON.stringify(input.rules)).toContain(join(home, "notes"));
+  });
+
+  it("another launcher (relative to the project) is recorded by its real path and named in the judging command", async () => {
+    const dir = project();
+    writeFileSync(join(dir, "my-launcher"), '#!/bin/sh\nexec codex "$@"\n', { mode: 0o755 });
+    const { record } = await stageWith(dir, [
+      "--registry",
+      "http://127.0.0.1:9/",
+      "--launcher",
+      "my-launcher",
+    ]);
+    expect(record.launcher).toBe(join(dir, "my-launcher"));
+    expect(printed.at(-1)).toBe(
+      `  codex-smoke run --probe-report .codex-smoke/report.local.json --launcher ${join(dir, "my-launcher")}`,
+    );
   });
 });
 
@@ -121,7 +192,7 @@ describe("probe outside a sandbox", () => {
     const dir = project();
     const before = head(dir);
     const input = await stage(dir);
-    await expect(probeCommand([])).rejects.toThrow(
+    await expect(probeCommand([], dir)).rejects.toThrow(
       "probe: not inside a Codex sandbox (shares the host's user, mnt, pid namespaces); nothing was written (run it inside the session, or pass --force)",
     );
     expect(head(dir)).toBe(before);
@@ -132,15 +203,14 @@ describe("probe outside a sandbox", () => {
 
   it("without a staged input: refuses, naming pid 1", async () => {
     const dir = project();
-    await expect(probeCommand(["--out", join(dir, "r.json")])).rejects.toThrow(
+    await expect(probeCommand(["--out", join(dir, "r.json")], dir)).rejects.toThrow(
       `probe: not inside a Codex sandbox (pid 1 is ${attest(null).pid1 ?? "unknown"}); nothing was written`,
     );
     expect(readdirSync(dir)).toEqual([".git", "codex-auto"]);
   });
 
   it("an unknown option is a usage error", async () => {
-    project();
-    await expect(probeCommand(["--nope"])).rejects.toThrow(/^probe: Unknown option '--nope'/);
+    await expect(probeCommand(["--nope"], project())).rejects.toThrow(/^probe: Unknown option '--nope'/);
   });
 
   it("--force: the probes run on this machine, the table and its last line say so, a failure exits 1", async () => {
@@ -150,7 +220,7 @@ describe("probe outside a sandbox", () => {
     for (const outside of [...input.outsideWriteDirs, input.home]) {
       cleanups.push(() => rmSync(join(outside, PROBE_MARKERS.hidden(input.nonce)), { force: true }));
     }
-    expect(await probeCommand(["--force"])).toBe(1);
+    expect(await probeCommand(["--force"], dir)).toBe(1);
     const report = JSON.parse(readFileSync(input.reports.local, "utf8"));
     expect(report).toMatchObject({ part: "local", nonce: input.nonce });
     expect(existsSync(input.reports.net)).toBe(true);

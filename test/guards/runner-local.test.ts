@@ -518,7 +518,8 @@ describe("the attestation on the host", () => {
     const root = readFileSync("/proc/self/mountinfo", "utf8")
       .split("\n")
       .map((line) => line.split(" - "))
-      .find(([left]) => left?.split(" ")[4] === "/");
+      .filter(([left]) => left?.split(" ")[4] === "/")
+      .at(-1);
     const [left = "", right = ""] = root ?? [];
     const access = left.split(" ")[5]?.split(",").includes("ro") ? "ro" : "rw";
     expect(a.rootMount).toBe(`${right.split(" ")[0]} ${access}`);
