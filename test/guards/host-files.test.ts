@@ -12,7 +12,7 @@ beforeEach(() => {
   mkdirSync(parent, { recursive: true });
   root = mkdtempSync(join(parent, "test-guard-host-files-"));
   // root/b.txt, root/a.txt, root/sub/c.txt, root/sub/deeper/d.txt, root/skip/e.txt, root/link -> elsewhere
-  for (const dir of ["sub/deeper", "skip", "../elsewhere-" + root.split("/").at(-1)])
+  for (const dir of ["sub/deeper", "skip", `../elsewhere-${root.split("/").at(-1)}`])
     mkdirSync(join(root, dir), { recursive: true });
   for (const file of ["b.txt", "a.txt", "sub/c.txt", "sub/deeper/d.txt", "skip/e.txt"])
     writeFileSync(join(root, file), "x");
