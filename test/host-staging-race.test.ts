@@ -28,13 +28,15 @@ const { existsSync, lstatSync, renameSync, symlinkSync, unlinkSync, watch } = re
 const { dirname } = require("node:path");
 const [dir, hostDir, pauseFile, stopFile] = process.argv.slice(2);
 const aside = dir + ".agent";
+const parent = process.ppid;
 const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 let swaps = 0;
 let paused = false;
 function race() {
   for (;;) {
-    // Stopped, or the test's folder is gone (the test ended without stopping it): never outlive the test.
-    if (existsSync(stopFile) || !existsSync(dirname(stopFile))) {
+    // Stopped, the test's folder gone, or the test's process gone (a timed-out test's worker is ended before it
+    // removes its folder: one left so kept swapping for two hours): never outlive the test.
+    if (existsSync(stopFile) || !existsSync(dirname(stopFile)) || process.ppid !== parent) {
       process.stdout.write("swaps " + swaps + "\\n");
       process.exit(0);
     }
