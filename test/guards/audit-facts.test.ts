@@ -2,10 +2,9 @@
 // report files and model-channel lines, Codex's proxy kill message, the shim's real recording of a launcher's argv.
 // Every text that may hold a secret passes through the redactor before a check sees it.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   configFacts,
   execFacts,
@@ -22,6 +21,7 @@ import * as reader from "../../src/gather/launcher-static.js";
 import { installShim } from "../../src/gather/shim.js";
 import type { RunnerInput } from "../../src/runner/types.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
+import { tempDirs } from "../helpers/temp-dirs.js";
 
 const NONCE = "0123456789ab";
 const SECRET = "sk-proj-factsfactsfactsfacts0123";
@@ -32,17 +32,7 @@ const KILLS = JSON.parse(
   readFileSync(join(import.meta.dirname, "..", "fixtures", "proxy", "exec-proxy-on.kills.json"), "utf8"),
 ) as Record<string, { functionCallOutput: string[] }>;
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const parent = join(homedir(), ".cache", "codex-smoke");
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, "test-guard-facts-"));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir } = tempDirs("test-guard-facts-");
 
 function launched(fields: Partial<LaunchResult>): LaunchResult {
   return {

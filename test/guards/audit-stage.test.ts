@@ -6,7 +6,6 @@ import { X509Certificate } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -15,7 +14,7 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { existenceOf, gitHead, isGitRepo, placeholderPaths } from "../../src/audit/record.js";
 import { CACHE_DIR, openSession } from "../../src/audit/session.js";
 import {
@@ -29,21 +28,13 @@ import { LaunchedTree } from "../../src/core/processes.js";
 import { PACKAGE_DIR } from "../../src/core/version.js";
 import { ownNamespaces } from "../../src/runner/attest.js";
 import { pinGitNowhere } from "../helpers/git-nowhere.js";
+import { tempDirs } from "../helpers/temp-dirs.js";
 
 // git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
 pinGitNowhere();
 
 const NONCE = "0123456789ab";
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  mkdirSync(CACHE_DIR, { recursive: true });
-  const dir = mkdtempSync(join(CACHE_DIR, "test-guard-stage-"));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir } = tempDirs("test-guard-stage-");
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@invalid", ...args], {

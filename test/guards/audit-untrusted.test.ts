@@ -2,33 +2,24 @@
 // field of the expected type, and a refusal names the field, never its content. And the --probe-report door's own
 // checks (probe-staging.ts): the nonce's form, the project, the staged path, the record's modes, once.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { acceptProbeReport, saveStagingRecord } from "../../src/audit/probe-staging.js";
 import type { HostRecord } from "../../src/audit/record.js";
 import { parseRunnerReport, readRegularFile, UntrustedInputError } from "../../src/audit/untrusted.js";
 import type { RunnerInput } from "../../src/runner/types.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
 import { pinGitNowhere } from "../helpers/git-nowhere.js";
+import { tempDirs } from "../helpers/temp-dirs.js";
 
 // git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
 pinGitNowhere();
 
 const NONCE = "0123456789ab";
 const STAGES = join(homedir(), ".cache", "codex-smoke", "stages");
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const parent = join(homedir(), ".cache", "codex-smoke");
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, "test-guard-untrusted-"));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, removeAfterTest } = tempDirs("test-guard-untrusted-");
 
 /** `value` with the field at `path` (`a.b[0].c`) set to `replacement`, or deleted for undefined. */
 function withField(value: unknown, path: string, replacement: unknown): unknown {
@@ -182,7 +173,7 @@ describe("acceptProbeReport's own checks", () => {
       launcher: "/bin/true",
       hashes: {},
     });
-    dirs.push(file);
+    removeAfterTest(file);
     writeFileSync(report, JSON.stringify({ ...healthyFacts().runner, nonce }));
     return { project, report, nonce, file };
   }

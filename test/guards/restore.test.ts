@@ -6,21 +6,20 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { HostRecord } from "../../src/audit/record.js";
 import { removePlaceholders, restoreHost } from "../../src/audit/restore.js";
 import { ownNamespaces } from "../../src/runner/attest.js";
 import { markerContent, PROBE_COMMIT, PROBE_MARKERS } from "../../src/runner/markers.js";
 import { pinGitNowhere } from "../helpers/git-nowhere.js";
+import { tempDirs } from "../helpers/temp-dirs.js";
 
 // git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
 pinGitNowhere();
@@ -28,18 +27,7 @@ pinGitNowhere();
 const NONCE = "0123456789ab";
 const MARKER = PROBE_MARKERS.project(NONCE);
 const GIT_MARKER = PROBE_MARKERS.git(NONCE);
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const parent = join(homedir(), ".cache", "codex-smoke");
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, prefix));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir } = tempDirs("test-guard-restore-");
 
 /** git in `repo` with a fixed identity and no user or system config, so the host's settings cannot interfere. */
 function git(repo: string, ...args: string[]): string {

@@ -2,9 +2,8 @@
 // only leave the sandbox), every line of the local table, the command line's odd inputs, the report's own fields,
 // and the network part through a proxy that refuses (the proxy's answer is asked for only when curl failed).
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { localRows, netRows } from "../../src/runner/describe.js";
@@ -15,22 +14,13 @@ import type { RunnerInput } from "../../src/runner/types.js";
 import { listenOnLoopback } from "../../src/util/loopback.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
 import { pinGitNowhere } from "../helpers/git-nowhere.js";
+import { tempDirs } from "../helpers/temp-dirs.js";
 
 // git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
 pinGitNowhere();
 
-const dirs: string[] = [];
-afterEach(() => {
-  vi.restoreAllMocks();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const parent = join(homedir(), ".cache", "codex-smoke");
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, "test-guard-runner-"));
-  dirs.push(dir);
-  return dir;
-}
+afterEach(() => vi.restoreAllMocks());
+const { tempDir } = tempDirs("test-guard-runner-");
 
 function input(extra: Partial<RunnerInput> = {}): RunnerInput {
   const root = tempDir();

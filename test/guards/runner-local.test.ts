@@ -4,17 +4,7 @@
 // Outside a sandbox most probes succeed; the failures here are real ones (missing paths, a broken repository).
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -35,22 +25,13 @@ import { markerContent, PROBE_COMMIT, PROBE_MARKERS } from "../../src/runner/mar
 import type { LocalReport, RunnerInput } from "../../src/runner/types.js";
 import { healthyFacts, attempt as httpAttempt } from "../fixtures/facts/healthy.js";
 import { pinGitNowhere } from "../helpers/git-nowhere.js";
+import { tempDirs } from "../helpers/temp-dirs.js";
 
 // git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
 pinGitNowhere();
 
-const dirs: string[] = [];
-afterEach(() => {
-  vi.restoreAllMocks();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const parent = join(homedir(), ".cache", "codex-smoke");
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, "test-guard-runner-"));
-  dirs.push(dir);
-  return dir;
-}
+afterEach(() => vi.restoreAllMocks());
+const { tempDir } = tempDirs("test-guard-runner-");
 
 /** A project (a git repository unless told), a HOME, and the input the host would stage for them. */
 function setup(opts: { repo?: boolean } = {}): RunnerInput {

@@ -1,18 +1,8 @@
 // The runner's probes one by one, on real files and folders, where a one-token bug would change what the host's
 // checks see: whether the runner thinks it is inside a sandbox, and what it says about the launcher's files.
 import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -29,19 +19,10 @@ import { probeCredentialFiles, probeRules, runDomainProbe } from "../../src/runn
 import type { Attestation, Namespaces, NetReport, RunnerInput } from "../../src/runner/types.js";
 import { listenOnLoopback } from "../../src/util/loopback.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
+import { tempDirs } from "../helpers/temp-dirs.js";
 
-const dirs: string[] = [];
-afterEach(() => {
-  vi.restoreAllMocks();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const parent = join(homedir(), ".cache", "codex-smoke");
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, "test-guard-runner-probes-"));
-  dirs.push(dir);
-  return dir;
-}
+afterEach(() => vi.restoreAllMocks());
+const { tempDir } = tempDirs("test-guard-runner-probes-");
 
 const HOST: Namespaces = { user: "user:[1]", mnt: "mnt:[2]", pid: "pid:[3]", net: "net:[4]" };
 const SANDBOXED: Namespaces = { user: "user:[11]", mnt: "mnt:[12]", pid: "pid:[13]", net: "net:[14]" };

@@ -3,34 +3,24 @@
 // `--probe-report` door `acceptProbeReport`); each test is named for the one-token bug it kills (issue 20).
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { acceptProbeReport, saveStagingRecord } from "../../src/audit/probe-staging.js";
 import type { HostRecord } from "../../src/audit/record.js";
 import { parseRunnerReport, readRegularFile, UntrustedInputError } from "../../src/audit/untrusted.js";
 import type { RunnerInput } from "../../src/runner/types.js";
 import { healthyFacts } from "../fixtures/facts/healthy.js";
 import { pinGitNowhere } from "../helpers/git-nowhere.js";
+import { tempDirs } from "../helpers/temp-dirs.js";
 
 // git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
 pinGitNowhere();
 
 const CAP = 2 * 1024 * 1024;
 const NONCE = "0123456789ab";
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const parent = join(homedir(), ".cache", "codex-smoke");
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, "test-guard-untrusted-"));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, removeAfterTest } = tempDirs("test-guard-untrusted-");
 
 /** A valid local report of the run with `nonce`, as the runner writes it. */
 const localReport = (nonce = NONCE) => JSON.stringify({ ...healthyFacts().runner, nonce });
@@ -134,7 +124,7 @@ describe("acceptProbeReport (the --probe-report door)", () => {
     mkdirSync(join(project, ".codex-smoke"));
     const record = { nonce, project } as HostRecord;
     const input = { nonce, reports: { local: report, net: `${report}.net` } } as RunnerInput;
-    dirs.push(
+    removeAfterTest(
       saveStagingRecord({
         record,
         input,
