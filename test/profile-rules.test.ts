@@ -223,6 +223,18 @@ describe("on a real tree", () => {
     ]);
   });
 
+  it("never samples through a symlinked read or deny entry, and says so", () => {
+    writeFileSync(join(root, "shared", "notes.txt"), "n\n");
+    symlinkSync(join(root, "shared"), join(root, "link"));
+    for (const access of ["read", "none"]) {
+      const [link] = plan({ [join(root, "link")]: access });
+      expect([link?.probe, link?.note], access).toEqual([
+        null,
+        "not tested: the path is a symbolic link on the host (the host never follows links)",
+      ]);
+    }
+  });
+
   it("never follows a symlinked entry, and says so", () => {
     symlinkSync(join(root, "shared"), join(root, "link"));
     const [link] = plan({ [join(root, "link")]: "write" });

@@ -54,6 +54,8 @@ function governedSamples(rule: ProfileRule, ctx: PlanContext, max: number): stri
   const samples: string[] = [];
   for (const path of rule.paths) {
     if (samples.length >= max) break;
+    // Never through a symlink (one planted inside, e.g. an --add-dir's `.codex`, could point anywhere).
+    if (!isRegularFile(path) && !isDirectory(path)) continue;
     const files = regularFilesUnder(path, {
       maxFiles: max - samples.length,
       maxDepth: 3,
