@@ -167,3 +167,66 @@ describe("mergeConfig on the healthy setup's layers", () => {
     expect(effective).toEqual(effectiveConfig());
   });
 });
+
+// Codex's config loader decides a project's trust by the project's own `[projects."<dir>"]` entry, then its project
+// root's (the nearest folder up with a `.git`, or a `project_root_markers` entry), then its main checkout's.
+describe("the folders whose trust entry decides for the project", () => {
+  const at = (...parts: string[]) => join(root, ...parts);
+  const trustRoots = (projectDir: string, markers?: string[]) => {
+    if (markers)
+      writeFileSync(join(codexHome, "config.toml"), `project_root_markers = ${JSON.stringify(markers)}\n`);
+    return readConfigLayers({
+      codexHome,
+      home: codexHome,
+      profileName: "p",
+      project: projectDir,
+      launcherOverrides: [],
+    }).trustRoots;
+  };
+
+  it("outside a repository: no folder of its own tree (a folder above counts for nothing)", () => {
+    // Whatever the machine has above the temp folder (a stray /tmp/.git makes /tmp a repository) is the same for both.
+    const above = trustRoots(root);
+    expect(above.some((dir) => dir.startsWith(root))).toBe(false);
+    expect(trustRoots(project)).toEqual(above);
+  });
+
+  it("in a repository: its top folder; the project that is the top folder itself has none besides its own", () => {
+    mkdirSync(at("repo", ".git"), { recursive: true });
+    mkdirSync(at("repo", "sub", "project"), { recursive: true });
+    expect(trustRoots(at("repo", "sub", "project"))).toEqual([at("repo")]);
+    expect(trustRoots(at("repo"))).toEqual([]);
+  });
+
+  it("in a linked worktree: the worktree's top folder, then the main checkout its .git file points to", () => {
+    mkdirSync(at("main", ".git", "worktrees", "wt"), { recursive: true });
+    mkdirSync(at("wt", "project"), { recursive: true });
+    writeFileSync(at("wt", ".git"), "gitdir: ../main/.git/worktrees/wt\n");
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt"), at("main")]);
+    expect(trustRoots(at("wt"))).toEqual([at("main")]);
+  });
+
+  it("a .git file that points outside a worktrees folder, or at nothing, names no main checkout", () => {
+    mkdirSync(at("odd", "project"), { recursive: true });
+    writeFileSync(at("odd", ".git"), `gitdir: ${at("elsewhere", "git")}\n`);
+    expect(trustRoots(at("odd", "project"))).toEqual([at("odd")]);
+    writeFileSync(at("odd", ".git"), "gitdir:   \n");
+    expect(trustRoots(at("odd", "project"))).toEqual([at("odd")]);
+    writeFileSync(at("odd", ".git"), `${at("main", ".git", "worktrees", "wt")}\n`);
+    expect(trustRoots(at("odd", "project"))).toEqual([at("odd")]);
+  });
+
+  it("project_root_markers moves the project root; an empty list turns the search off, the main checkout stays", () => {
+    mkdirSync(at("repo", ".git"), { recursive: true });
+    mkdirSync(at("repo", "pkg", "project"), { recursive: true });
+    writeFileSync(at("repo", "pkg", "package.json"), "{}");
+    expect(trustRoots(at("repo", "pkg", "project"), ["package.json"])).toEqual([
+      at("repo", "pkg"),
+      at("repo"),
+    ]);
+    expect(trustRoots(at("repo", "pkg", "project"), [])).toEqual([at("repo")]);
+    // A list Codex would refuse is not read as markers: .git stays the marker.
+    writeFileSync(join(codexHome, "config.toml"), "project_root_markers = [1]\n");
+    expect(trustRoots(at("repo", "pkg", "project"))).toEqual([at("repo")]);
+  });
+});
