@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -216,6 +217,44 @@ describe("the folders whose trust entry decides for the project", () => {
     expect(trustRoots(at("odd", "project"))).toEqual([at("odd")]);
   });
 
+  it("a .git file is read trimmed, up to 4096 bytes; a .git that is no regular file, or does not read, is no worktree", () => {
+    mkdirSync(at("main", ".git", "worktrees", "wt"), { recursive: true });
+    mkdirSync(at("wt", "project"), { recursive: true });
+    const pointer = "gitdir: ../main/.git/worktrees/wt";
+    writeFileSync(at("wt", ".git"), `\n  ${pointer}\n`);
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt"), at("main")]);
+    writeFileSync(at("wt", ".git"), pointer.padEnd(4096, " "));
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt"), at("main")]);
+    writeFileSync(at("wt", ".git"), pointer.padEnd(4097, " "));
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt")]);
+    // The agent may leave a FIFO there: opening it would wait for a writer forever.
+    rmSync(at("wt", ".git"));
+    execFileSync("mkfifo", [at("wt", ".git")]);
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt")]);
+    // A regular file whose read fails (EIO).
+    rmSync(at("wt", ".git"));
+    symlinkSync("/proc/self/mem", at("wt", ".git"));
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt")]);
+  });
+
+  it("an empty gitdir in a checkout whose parent happens to be called worktrees names no main checkout", () => {
+    mkdirSync(at("worktrees", "checkout"), { recursive: true });
+    writeFileSync(at("worktrees", "checkout", ".git"), "gitdir:\n");
+    expect(trustRoots(at("worktrees", "checkout"))).toEqual([]);
+  });
+
+  it("a project with no .git and no marker anywhere up to /: no folder but its own", () => {
+    expect(
+      readConfigLayers({
+        codexHome,
+        home: codexHome,
+        profileName: "p",
+        project: "/codex-smoke-no-such-folder/project",
+        launcherOverrides: [],
+      }).trustRoots,
+    ).toEqual([]);
+  });
+
   it("project_root_markers moves the project root; an empty list turns the search off, the main checkout stays", () => {
     mkdirSync(at("repo", ".git"), { recursive: true });
     mkdirSync(at("repo", "pkg", "project"), { recursive: true });
@@ -225,8 +264,14 @@ describe("the folders whose trust entry decides for the project", () => {
       at("repo"),
     ]);
     expect(trustRoots(at("repo", "pkg", "project"), [])).toEqual([at("repo")]);
+    // Any marker found is enough; a marker found nowhere up to / leaves the project its own root.
+    expect(trustRoots(at("repo", "pkg", "project"), ["package.json", ".git"])).toEqual([
+      at("repo", "pkg"),
+      at("repo"),
+    ]);
+    expect(trustRoots(at("repo", "pkg", "project"), ["codex-smoke-no-such-marker"])).toEqual([at("repo")]);
     // A list Codex would refuse is not read as markers: .git stays the marker.
-    writeFileSync(join(codexHome, "config.toml"), "project_root_markers = [1]\n");
+    writeFileSync(join(codexHome, "config.toml"), 'project_root_markers = ["package.json", 1]\n');
     expect(trustRoots(at("repo", "pkg", "project"))).toEqual([at("repo")]);
   });
 });

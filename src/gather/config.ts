@@ -1,5 +1,5 @@
 // Reads the config layers Codex loads for the launcher's profile, and the effective config they produce.
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, type Stats, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import type { ConfigFacts, ConfigFile } from "../core/model.js";
@@ -62,14 +62,13 @@ function trustRootsOf(project: string, config: Record<string, unknown>): string[
 
 const exists = (path: string): boolean => statSync(path, { throwIfNoEntry: false }) !== undefined;
 
-/** The nearest folder up (the project included) holding one of the markers; the project itself when none does, or
- * when the list is empty (Codex: an empty `project_root_markers` turns the search off). */
+/** The nearest folder up (the project included) holding one of the markers, else the project itself (also for an
+ * empty list, which Codex reads as "no root search"). */
 function projectRoot(project: string, markers: readonly string[]): string {
-  for (let dir = project; markers.length > 0; dir = dirname(dir)) {
+  for (let dir = project; ; dir = dirname(dir)) {
     if (markers.some((marker) => exists(join(dir, marker)))) return dir;
-    if (dir === dirname(dir)) break;
+    if (dir === dirname(dir)) return project;
   }
-  return project;
 }
 
 /** The folder of the nearest `.git` up; for a linked worktree (a `.git` file `gitdir: <main>/.git/worktrees/<name>`)
@@ -78,19 +77,25 @@ function mainCheckout(project: string): string | null {
   for (let dir = project; ; dir = dirname(dir)) {
     const dotGit = statSync(join(dir, ".git"), { throwIfNoEntry: false });
     if (dotGit?.isDirectory()) return dir;
-    if (dotGit) return worktreeMain(dir);
+    if (dotGit) return worktreeMain(dir, dotGit);
     if (dir === dirname(dir)) return null;
   }
 }
 
-function worktreeMain(dir: string): string | null {
+/** A worktree's `.git` file is one short line; the project's folders are the agent's to write, so a FIFO there (an
+ * open that never returns) or a huge file is not read. */
+const GIT_FILE_MAX = 4096;
+
+function worktreeMain(dir: string, dotGit: Stats): string | null {
+  if (!dotGit.isFile() || dotGit.size > GIT_FILE_MAX) return null;
   let text: string;
   try {
     text = readFileSync(join(dir, ".git"), "utf8").trim();
   } catch {
     return null;
   }
-  const pointer = text.startsWith("gitdir:") ? text.slice("gitdir:".length).trim() : "";
+  if (!text.startsWith("gitdir:")) return null;
+  const pointer = text.slice("gitdir:".length).trim();
   if (pointer === "") return null;
   const worktrees = dirname(resolve(dir, pointer));
   return basename(worktrees) === "worktrees" ? dirname(dirname(worktrees)) : null;

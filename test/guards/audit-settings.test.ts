@@ -466,6 +466,23 @@ describe("requirements.toml and the profile", () => {
     });
   });
 
+  it("requirements that leave the profile out, and the launches still ran the user's profile: the requirement shows overridden", () => {
+    const f = healthyFacts();
+    const config = withRequirements(healthyFacts().config, {
+      allowed_permission_profiles: { forced: true },
+      default_permissions: "forced",
+    });
+    const judged = (permissionProfile: string) =>
+      readLayerSettings(config, {
+        ...nothing,
+        runner: gathered({ ...f.runner, permissionProfile }),
+      }).conflicts.map((c) => [c.text, c.overridden]);
+    const text =
+      '/etc/codex/requirements.toml (allowed_permission_profiles leaves "azi4a2-autonomous" out) forces default_permissions = "forced"';
+    expect(judged("azi4a2-autonomous")).toEqual([[text, true]]);
+    expect(judged("forced")).toEqual([[text, false]]);
+  });
+
   it("no layer asks for a profile: the requirements' default decides, with no conflict (nothing of the user's is overruled)", () => {
     const config = withRequirements(configFacts({ profile: null, effective: {} }, []), {
       allowed_permission_profiles: { forced: true },
