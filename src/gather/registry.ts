@@ -10,7 +10,7 @@ import type { HttpAttempt } from "../runner/net-types.js";
 export async function resolveRegistryBase(
   option: string | undefined,
 ): Promise<Fact<{ base: string; source: RegistryFacts["source"] }>> {
-  if (option) return withoutCredentials(option, "option", "--registry");
+  if (option) return gathered({ base: option, source: "option" });
   const npm = await execa("npm", ["config", "get", "registry"], {
     reject: false,
     timeout: 15_000,
@@ -22,23 +22,7 @@ export async function resolveRegistryBase(
       `\`npm config get registry\` gave no URL (exit ${npm.exitCode ?? "?"}); pass --registry <url>`,
     );
   }
-  return withoutCredentials(base, "npm-config", "`npm config get registry`");
-}
-
-/**
- * The registry's URL without a user or password in it (an npmrc's `https://user:token@host/`): the URL is staged
- * where the agent reads it and shown in every report, and the host's control retrieves the same URL as the inside.
- */
-function withoutCredentials(
-  base: string,
-  source: RegistryFacts["source"],
-  from: string,
-): Fact<{ base: string; source: RegistryFacts["source"] }> {
-  if (!URL.canParse(base)) return notGathered(`${from} gave no valid URL; pass --registry <url>`);
-  const url = new URL(base);
-  url.username = "";
-  url.password = "";
-  return gathered({ base: url.href, source });
+  return gathered({ base, source: "npm-config" });
 }
 
 export function registryPackageUrl(base: string, pkg: string): string {
