@@ -36,6 +36,8 @@ export const SCOPES = {
       "test/net-checks.test.ts",
       "test/net-classify.test.ts",
       "test/proxy-kill.test.ts",
+      // The checks' `owns`: which check a broken fact's dependents point at.
+      "test/root-cause.test.ts",
       "test/tui-screens.test.ts",
       "test/tui-screens-written.test.ts",
     ],

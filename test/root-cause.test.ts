@@ -207,6 +207,17 @@ describe("the step each failure belongs to", () => {
     }
   });
 
+  it("an interactive session Codex refused for a reason no check explains: tui.permissions reports it", () => {
+    const values = healthyFacts();
+    const refusal = "Error: the terminal is too small";
+    values.tui = { ...values.tui, refused: refusal };
+    const results = run(factsOf(values));
+    expect(get(results, "tui.permissions").status).toBe("error");
+    expect(get(results, "tui.permissions").rootCause).toBeUndefined();
+    expect(get(results, "mcp.servers").observed).toBe("not tested: tui.permissions could not test");
+    expect(get(results, "mcp.servers").rootCause).toBe("tui.permissions");
+  });
+
   it("a result that failed on its own is never rewritten, and a healthy setup has no root cause", () => {
     const values: FactValues = healthyFacts();
     const healthy = run(factsOf(values));

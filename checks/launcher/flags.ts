@@ -30,7 +30,7 @@ export default defineCheck({
     // A `-c default_permissions=…` naming another permissions profile than the config files select.
     const replacesProfile = (raw: string) => {
       const eq = raw.indexOf("=");
-      if (eq < 0 || raw.slice(0, eq).trim() !== "default_permissions") return false;
+      if (eq === -1 || raw.slice(0, eq).trim() !== "default_permissions") return false;
       return unquoted(raw.slice(eq + 1)) !== fileDefault;
     };
 
@@ -99,7 +99,8 @@ function launcherFix(problems: string[], findings: LintFinding[], profile: strin
       const lines = findings.filter((f) => passed.startsWith(f.flag)).map((f) => f.line);
       removals.add(`\`${passed}\`${lines.length > 0 ? ` (line ${lines.join(", ")})` : ""}`);
     } else if (/selects no profile/.test(problem)) steps.push(`pass \`--profile ${profile}\``);
-    else if (/selects profile/.test(problem)) steps.push(`select \`--profile ${profile}\` (${problem})`);
+    // The only other problem: a launch that selects another profile.
+    else steps.push(`select \`--profile ${profile}\` (${problem})`);
   }
   if (removals.size > 0)
     steps.unshift(

@@ -8,7 +8,6 @@ export default defineCheck({
   claim: (expect) =>
     `Each expected server (${expectedMcpServers(expect).join(", ")}) has \`default_tools_approval_mode = ${expect.mcpApprovalMode}\` and \`tool_timeout_sec = ${expect.mcpToolTimeoutSec}\` in effect (as \`<launcher> mcp get <server>\` shows with the launcher's overrides).`,
   needs: ["mcpGet"],
-  owns: ["mcpGet"],
   run({ mcpGet }, { expect }) {
     const expected = `default_tools_approval_mode: ${expect.mcpApprovalMode}, tool_timeout_sec: ${expect.mcpToolTimeoutSec}`;
     const problems: string[] = [];
@@ -39,8 +38,8 @@ export default defineCheck({
         );
         overrides.push(`-c mcp_servers.${name}.default_tools_approval_mode="${expect.mcpApprovalMode}"`);
       }
-      // `mcp get` prints the number as Codex formats it ("300"); compare numerically.
-      if (timeout === undefined || Number(timeout) !== expect.mcpToolTimeoutSec) {
+      // `mcp get` prints the number as Codex formats it ("300"); compare numerically (an absent one is NaN).
+      if (Number(timeout) !== expect.mcpToolTimeoutSec) {
         problems.push(`${name}: tool_timeout_sec ${timeout === undefined ? "not set" : timeout}${disabled}`);
         overrides.push(`-c mcp_servers.${name}.tool_timeout_sec=${expect.mcpToolTimeoutSec}`);
       }

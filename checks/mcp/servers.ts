@@ -44,9 +44,14 @@ export default defineCheck({
       return outcome("error", expected, `could not test: ${why}`, listed);
     }
     // The README pre-approves these tools; they run in the server's process, outside the shell sandbox.
-    const up = servers.filter((name) => tui.mcp[name]?.status === "connected");
-    const tools = up
-      .map((name) => `${name}: ${tui.mcp[name]?.toolNames.join(", ") || "(names not shown)"}`)
+    const tools = servers
+      .flatMap((name) => {
+        // Every expected server is listed here: a missing one failed above, or /mcp verbose could not be read.
+        const server = tui.mcp[name] as McpServerStatus;
+        return server.status === "connected"
+          ? [`${name}: ${server.toolNames.join(", ") || "(names not shown)"}`]
+          : [];
+      })
       .join("; ");
     const note = `${NOTE_PREFIX}auto-approved MCP tools run outside the shell sandbox: ${tools}`;
     if (warnings.length > 0) {

@@ -58,7 +58,7 @@ export default defineCheck({
       const steps = [...new Set(fixes)].join("; ");
       return {
         ...failed,
-        remediation: `${steps[0]?.toUpperCase()}${steps.slice(1)}; to trust a proxy's CA, point NODE_EXTRA_CA_CERTS / SSL_CERT_FILE at it instead.`,
+        remediation: `${steps.charAt(0).toUpperCase()}${steps.slice(1)}; to trust a proxy's CA, point NODE_EXTRA_CA_CERTS / SSL_CERT_FILE at it instead.`,
       };
     }
     if (!control) {

@@ -32,13 +32,8 @@ export default defineCheck({
     ];
     const unknownHost = KINDS.filter((kind) => record.hostNamespaces[kind] === null);
     if (unknownHost.length > 0) {
-      const which = unknownHost.join(", ");
-      return outcome(
-        "error",
-        expected,
-        `could not test: the host's own ${which} namespace is unknown`,
-        evidence,
-      );
+      const which = `${unknownHost.join(", ")} namespace${unknownHost.length > 1 ? "s are" : " is"}`;
+      return outcome("error", expected, `could not test: the host's own ${which} unknown`, evidence);
     }
     const forged = inconsistencies(report, record);
     if (forged.length > 0)
@@ -64,7 +59,8 @@ export default defineCheck({
 function noReport(expected: string, commandOutputs: string[], error: string): CheckOutcome {
   const cannotExec = commandOutputs.map((output) => CANNOT_EXEC.exec(output)).find((m) => m !== null);
   if (cannotExec) {
-    const binary = cannotExec[1] ?? "";
+    // The pattern's one group is part of every match.
+    const binary = cannotExec[1] as string;
     return {
       ...outcome("fail", expected, `the sandbox cannot run any command: ${cannotExec[0]}`, [
         `Codex starts every command through its own binary: ${binary}`,
@@ -77,7 +73,7 @@ function noReport(expected: string, commandOutputs: string[], error: string): Ch
 }
 
 function signals(a: Attestation, host: Namespaces): string[] {
-  const ns = (n: Namespaces | null) => (n ? KINDS.map((kind) => n[kind] ?? "?").join(" ") : "unknown");
+  const ns = (n: Namespaces) => KINDS.map((kind) => n[kind] ?? "?").join(" ");
   return [
     `namespaces inside: ${ns(a.namespaces)}; host (its record at staging): ${ns(host)}`,
     `pid 1: ${a.pid1 ?? "?"}`,
@@ -111,8 +107,8 @@ function confinementProblems(a: Attestation, host: Namespaces): string[] {
   const shared = KINDS.filter((kind) => a.namespaces[kind] === null || a.namespaces[kind] === host[kind]);
   if (shared.length > 0)
     problems.push(`shares the host's ${shared.join(", ")} namespace${shared.length > 1 ? "s" : ""}`);
-  if (a.capEff === null || !/^0+$/.test(a.capEff))
-    problems.push(`effective capabilities ${a.capEff ?? "unknown"}`);
+  // An unreadable CapEff (null) reads "null": no mask of zeros.
+  if (!/^0+$/.test(String(a.capEff))) problems.push(`effective capabilities ${a.capEff ?? "unknown"}`);
   if (a.noNewPrivs !== "1") problems.push(`NoNewPrivs=${a.noNewPrivs ?? "unknown"}`);
   return problems;
 }

@@ -23,7 +23,9 @@ export default defineCheck({
     }
     const line = `/status Permissions: ${tui.permissions}`;
     const shown = permissionsParenthesis(tui.permissions);
-    if (shown === expect.tuiPermissions) return outcome("pass", expected, tui.permissions, [line]);
+    // Half by half: the spacing around the comma is /status's layout, not a setting.
+    if (sameAccess(shown, expect.tuiPermissions) && sameApproval(shown, expect.tuiPermissions))
+      return outcome("pass", expected, tui.permissions, [line]);
     const failed = outcome("fail", expected, tui.permissions, [
       line,
       ...differences(shown, expect.tuiPermissions),
@@ -31,7 +33,8 @@ export default defineCheck({
     const fixes = [
       ...(sameAccess(shown, expect.tuiPermissions)
         ? []
-        : [sandboxFix(launcher, config, !/network/.test(shown ?? ""))]),
+        : // No parenthesis (Full Access) is no sandbox at all: the network switch does not explain it.
+          [sandboxFix(launcher, config, shown !== null && !/network/.test(shown))]),
       ...(sameApproval(shown, expect.tuiPermissions)
         ? []
         : [config.ok ? approvalFix(config.value, expect.approval) : null]),
@@ -67,5 +70,5 @@ function differences(shown: string | null, expected: string): string[] {
 
 /** The parenthesis of `/status`'s Permissions value: `Profile x (workspace with network access, never)`. */
 function permissionsParenthesis(permissions: string): string | null {
-  return /\(([^()]*)\)\s*$/.exec(permissions)?.[1]?.trim() ?? null;
+  return /\(([^()]*)\)\s*$/.exec(permissions)?.[1] ?? null;
 }

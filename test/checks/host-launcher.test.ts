@@ -72,6 +72,12 @@ const parsed = (f: FactValues, kind: "exec" | "tui") => {
   return launch.parsed;
 };
 
+/** config.toml (and no profile file) selects the permissions profile `name`. */
+const defaultPermissions = (f: FactValues, name: string) => {
+  const base = { default_permissions: name };
+  f.config = configFacts({ base, profile: null, effective: { ...effectiveConfig(), ...base } });
+};
+
 testCheck(launcherFlags, {
   valid: [
     {
@@ -147,6 +153,23 @@ testCheck(launcherFlags, {
       status: "pass",
     },
     {
+      // Codex reads a -c value that is not TOML (quotes inside, not around it) as the text itself.
+      name: "-c default_permissions with a quoted part at its end, as the files name it: the files' own",
+      facts: (f) => {
+        defaultPermissions(f, "o'brien'");
+        parsed(f, "exec").overrides.push({ key: "default_permissions", raw: "default_permissions=o'brien'" });
+      },
+      status: "pass",
+    },
+    {
+      name: "-c default_permissions with a quoted part at its start, as the files name it: the files' own",
+      facts: (f) => {
+        defaultPermissions(f, "'o'brien");
+        parsed(f, "exec").overrides.push({ key: "default_permissions", raw: "default_permissions='o'brien" });
+      },
+      status: "pass",
+    },
+    {
       name: "no launch observed: the README launcher read statically",
       facts: (f) => {
         f.launcher.observed = {};
@@ -200,6 +223,8 @@ testCheck(launcherFlags, {
       },
       status: "fail",
       observed: "selects profile azi4a2-autonomus",
+      remediation:
+        "In the launcher, select `--profile azi4a2-autonomous` (exec launch selects profile azi4a2-autonomus, expected azi4a2-autonomous).",
     },
     {
       name: "no profile selected",
@@ -209,6 +234,7 @@ testCheck(launcherFlags, {
       status: "fail",
       observed: "exec launch selects no profile",
       evidence: "exec argv: --profile (none), 5 -c overrides, legacy flags: none",
+      remediation: "In the launcher, pass `--profile azi4a2-autonomous`.",
     },
     {
       name: "-c default_permissions spaced, naming a built-in",
@@ -242,6 +268,33 @@ testCheck(launcherFlags, {
       status: "fail",
       evidence:
         "exec argv: --profile azi4a2-autonomous, 5 -c overrides, legacy flags: --full-auto --add-dir /srv",
+      // Neither is on a line of the launcher read statically: no line to name.
+      remediation:
+        "In the launcher, remove `--full-auto`, `--add-dir /srv`: they replace the permission profile.",
+    },
+    {
+      name: "a legacy flag on two lines of the launcher: both lines, and no other flag's",
+      facts: (f) => {
+        parsed(f, "exec").legacyFlags.push("--sandbox workspace-write");
+        f.launcher.static.findings.push(
+          { line: 39, flag: "--sandbox", text: 'exec "$codex_bin" exec --sandbox workspace-write "$@"' },
+          { line: 50, flag: "--full-auto", text: 'exec "$codex_bin" --full-auto "$@"' },
+          { line: 52, flag: "--sandbox", text: 'exec "$codex_bin" --sandbox workspace-write "$@"' },
+        );
+      },
+      status: "fail",
+      remediation:
+        "In the launcher, remove `--sandbox workspace-write` (line 39, 52): it replaces the permission profile.",
+    },
+    {
+      name: "a legacy flag and a misspelt profile: both steps, the removal first",
+      facts: (f) => {
+        parsed(f, "exec").legacyFlags.push("--full-auto");
+        parsed(f, "tui").profile = "azi4a2-autonomus";
+      },
+      status: "fail",
+      remediation:
+        "In the launcher, remove `--full-auto`: it replaces the permission profile; select `--profile azi4a2-autonomous` (tui launch selects profile azi4a2-autonomus, expected azi4a2-autonomous).",
     },
     {
       name: '-c default_permissions=":workspace" replaces the profile',
@@ -299,6 +352,8 @@ testCheck(launcherFlags, {
       },
       status: "fail",
       observed: "launcher passes --sandbox (line 40)",
+      remediation:
+        "In the launcher, remove `--sandbox` (line 40), `-s` (line 41), `--full-auto` (line 42), `--dangerously-bypass-approvals-and-sandbox` (line 43), `--approve-for-me` (line 44), `--add-dir` (line 45), `-c sandbox_mode` (line 46), `-c sandbox_workspace_write` (line 47): they replace the permission profile.",
       evidence: [
         "launcher passes --sandbox (line 40)",
         "launcher passes -s (line 41)",

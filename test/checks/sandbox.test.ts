@@ -117,6 +117,13 @@ testCheck(runnerReport, {
       },
       status: "pass",
     },
+    {
+      name: "started at the very end of the window",
+      facts: (f) => {
+        f.runner.startedAt = f.staging.window.to;
+      },
+      status: "pass",
+    },
   ],
   invalid: [
     {
@@ -185,10 +192,22 @@ testCheck(runnerReport, {
       observed: "it has no valid start time (yesterday)",
     },
     {
+      name: "a copy of the host's namespaces that differs and no valid start time: both said",
+      facts: (f) => {
+        f.runner.attestation.hostNamespaces = { ...HOST_NS, pid: "pid:[3]" };
+        f.runner.startedAt = "yesterday";
+      },
+      status: "fail",
+      observedIs:
+        "the report is not this staging's: its copy of the host's pid namespaces is not the host's record; it has no valid start time (yesterday)",
+    },
+    {
       name: "no host record: could not test (never the report's own copy)",
       missing: { staging: "not staged" },
       status: "error",
       observedIs: "could not test: no host record: not staged",
+      // Without the record nothing of the report can be judged, so none of it is shown.
+      evidence: [],
     },
     {
       name: "the host's own namespace unreadable at staging: could not test",
@@ -198,6 +217,16 @@ testCheck(runnerReport, {
       },
       status: "error",
       observedIs: "could not test: the host's own mnt namespace is unknown",
+    },
+    {
+      name: "two of the host's own namespaces unreadable at staging: both named",
+      facts: (f) => {
+        f.staging.hostNamespaces.mnt = null;
+        f.staging.hostNamespaces.pid = null;
+        f.runner.attestation.hostNamespaces = { ...HOST_NS, mnt: null, pid: null };
+      },
+      status: "error",
+      observedIs: "could not test: the host's own mnt, pid namespaces are unknown",
     },
     {
       name: "a hardened container without Codex's sandbox: seccomp, no caps, but the host's namespaces",
@@ -273,6 +302,18 @@ testCheck(runnerReport, {
       },
       status: "fail",
       observed: "NoNewPrivs=0",
+    },
+    {
+      // Network off explains no namespace or capability: naming the profile's network switch would mislead.
+      name: "unsandboxed with the profile's network off and nothing that replaces the profile: the general fix",
+      facts: (f) => {
+        f.runner.attestation.capEff = "000001ffffffffff";
+        const permissions = f.config.effective.permissions as Record<string, Record<string, unknown>>;
+        (permissions["azi4a2-autonomous"] as Record<string, unknown>).network = { enabled: false };
+      },
+      status: "fail",
+      observedIs: "the runner ran unsandboxed: effective capabilities 000001ffffffffff",
+      remediation: runnerReport.remediation,
     },
     {
       name: "the sandbox cannot exec Codex's binary: fail with the grant that fixes it",
@@ -1089,6 +1130,8 @@ testCheck(netTlsVerify, {
       status: "fail",
       observed: "NODE_TLS_REJECT_UNAUTHORIZED=0 visible inside",
       evidence: "codex-auto:13: export NODE_TLS_REJECT_UNAUTHORIZED=0",
+      remediation:
+        "Unset `NODE_TLS_REJECT_UNAUTHORIZED` in the environment the launches get; remove `NODE_TLS_REJECT_UNAUTHORIZED=0` from /home/alice/work/azinstitute/codex-auto:13; to trust a proxy's CA, point NODE_EXTRA_CA_CERTS / SSL_CERT_FILE at it instead.",
     },
     {
       name: "curl accepts the untrusted certificate (~/.curlrc with --insecure seen only by curl)",
@@ -1104,6 +1147,8 @@ testCheck(netTlsVerify, {
       },
       status: "fail",
       observed: "curl accepted the untrusted certificate",
+      // No switch was found to name: the general fix.
+      remediation: netTlsVerify.remediation,
     },
     {
       name: "registry retrieved although its certificate did not verify",

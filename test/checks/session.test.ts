@@ -11,11 +11,24 @@ import {
   effectiveConfig,
   healthyFacts,
   LAUNCHER_OVERRIDES,
+  PROFILE_PATH,
   profileData,
 } from "../fixtures/facts/healthy.js";
 import { testCheck } from "./rule-tester.js";
 
 const REFUSED = "Error loading config.toml: invalid transport\nin `mcp_servers.playwright`";
+
+/** The profile's own network switch off (in the effective config the checks read). */
+const profileNetworkOff = (f: FactValues) => {
+  const permissions = f.config.effective.permissions as Record<string, Record<string, unknown>>;
+  (permissions["azi4a2-autonomous"] as Record<string, unknown>).network = { enabled: false };
+};
+/** approval_policy = "on-request" in the profile file, no launcher -c over it. */
+const profileOnRequest = (f: FactValues) => {
+  f.config.launcherOverrides = f.config.launcherOverrides.filter((o) => o.key !== "approval_policy");
+  if (f.config.profile.data) f.config.profile.data.approval_policy = "on-request";
+};
+const NETWORK_FIX = "Set `enabled = true` under [permissions.azi4a2-autonomous.network] (it is false).";
 
 testCheck(bannerApproval, {
   valid: [
@@ -61,6 +74,8 @@ testCheck(bannerApproval, {
       },
       status: "fail",
       observed: "not set in any layer",
+      remediation:
+        'Set `approval_policy = "never"` in the profile file (or pass `-c approval_policy="never"` from the launcher).',
     },
     {
       name: "--approve-for-me: the header says on-request",
@@ -148,6 +163,28 @@ testCheck(bannerSandbox, {
       evidence: ["sandbox: workspace-write [workdir]", "network access is off"],
     },
     {
+      name: "network off in the header and in the profile: that switch",
+      facts: (f) => {
+        setSandbox("workspace-write [workdir]")(f);
+        profileNetworkOff(f);
+      },
+      status: "fail",
+      remediation: NETWORK_FIX,
+    },
+    {
+      name: "network on in the header, another root writable: the profile's network switch is not named",
+      facts: (f) => {
+        setSandbox("workspace-write [workdir, /srv] (network access enabled)")(f);
+        profileNetworkOff(f);
+      },
+      status: "fail",
+      evidence: [
+        "sandbox: workspace-write [workdir, /srv] (network access enabled)",
+        "extra writable roots beyond the project (--add-dir or write entries)",
+      ],
+      remediation: bannerSandbox.remediation,
+    },
+    {
       name: "misspelt profile falls back to read-only",
       facts: setSandbox("read-only (network access enabled)"),
       status: "fail",
@@ -225,6 +262,13 @@ testCheck(tuiPermissions, {
       status: "pass",
     },
     {
+      name: "spaces around the comma and inside the parenthesis: each half is compared",
+      facts: (f) => {
+        f.tui.permissions = "Profile azi4a2-autonomous ( workspace with network access ,  never )";
+      },
+      status: "pass",
+    },
+    {
       name: "spaces after the parenthesis",
       facts: (f) => {
         f.tui.permissions = "Profile azi4a2-autonomous (workspace with network access, never)  ";
@@ -246,6 +290,56 @@ testCheck(tuiPermissions, {
       ],
     },
     {
+      name: "network lost and the profile's network off: that switch, and no approval change",
+      facts: (f) => {
+        f.tui.permissions = "Profile azi4a2-autonomous (workspace, never)";
+        profileNetworkOff(f);
+      },
+      status: "fail",
+      remediation: NETWORK_FIX,
+    },
+    {
+      name: "another access that keeps the network: the profile's network switch is not named",
+      facts: (f) => {
+        f.tui.permissions = "Profile azi4a2-autonomous (read-only with network access, never)";
+        profileNetworkOff(f);
+      },
+      status: "fail",
+      evidence: [
+        "/status Permissions: Profile azi4a2-autonomous (read-only with network access, never)",
+        "access: read-only with network access, expected workspace with network access",
+      ],
+      remediation: tuiPermissions.remediation,
+    },
+    {
+      name: "network lost and approval on-request: both fixes, the access first",
+      facts: (f) => {
+        f.tui.permissions = "Profile azi4a2-autonomous (workspace, on-request)";
+        profileNetworkOff(f);
+        profileOnRequest(f);
+      },
+      status: "fail",
+      remediation: `${NETWORK_FIX} Change \`approval_policy = "on-request"\` (${PROFILE_PATH}) to "never".`,
+    },
+    {
+      name: "the access as expected, approval on-request: only the approval fix",
+      facts: (f) => {
+        f.tui.permissions = "Profile azi4a2-autonomous (workspace with network access, on-request)";
+        profileNetworkOff(f);
+        profileOnRequest(f);
+      },
+      status: "fail",
+      remediation: `Change \`approval_policy = "on-request"\` (${PROFILE_PATH}) to "never".`,
+    },
+    {
+      name: "an empty access before the comma",
+      facts: (f) => {
+        f.tui.permissions = "Custom (, never)";
+      },
+      status: "fail",
+      evidence: ["/status Permissions: Custom (, never)", "access: , expected workspace with network access"],
+    },
+    {
       name: "approval on-request in effect",
       facts: (f) => {
         f.tui.permissions = "Profile azi4a2-autonomous (workspace with network access, Ask for approval)";
@@ -255,6 +349,16 @@ testCheck(tuiPermissions, {
         "/status Permissions: Profile azi4a2-autonomous (workspace with network access, Ask for approval)",
         "approval: Ask for approval, expected never",
       ],
+    },
+    {
+      name: "approval on-request and the config files unread: no layer to name, the general fix",
+      facts: (f) => {
+        f.tui.permissions = "Profile azi4a2-autonomous (workspace with network access, on-request)";
+      },
+      missing: { config: "config.toml unreadable" },
+      status: "fail",
+      observed: "on-request",
+      remediation: tuiPermissions.remediation,
     },
     {
       name: "only the last parenthesis is the (access, approval) pair",
@@ -283,9 +387,12 @@ testCheck(tuiPermissions, {
       name: "Full Access",
       facts: (f) => {
         f.tui.permissions = "Full Access";
+        profileNetworkOff(f);
       },
       status: "fail",
       observed: "Full Access",
+      // The profile's network is off too, but that does not make Full Access: not named.
+      remediation: tuiPermissions.remediation,
       evidence: [
         "/status Permissions: Full Access",
         "no (access, approval) parenthesis: not a workspace sandbox with approval never",
@@ -555,6 +662,14 @@ testCheck(mcpServers, {
         "If playwright is only slow to start, raise `startup_timeout_sec` in [mcp_servers.playwright] (it was 30 s); if it hangs, run `npx @playwright/mcp@latest` by hand to see why it never answers.",
     },
     {
+      name: "two optional servers: both named in the expectation",
+      expect: { mcpOptional: ["playwright", "openaiDeveloperDocs"] },
+      facts: setPlaywright(failed({ cause: "command-not-found" })),
+      status: "warn",
+      expected:
+        "playwright, openaiDeveloperDocs: connected, ≥ 1 tool each; optional: playwright, openaiDeveloperDocs (a warning when it does not connect)",
+    },
+    {
       name: "an optional server named only in mcpOptional counts as expected, and may fail",
       expect: { mcpServers: ["openaiDeveloperDocs"], mcpOptional: ["playwright"] },
       facts: setPlaywright(failed({ cause: "command-not-found" })),
@@ -813,6 +928,8 @@ testCheck(mcpApproval, {
         "playwright: default_tools_approval_mode: -, tool_timeout_sec: -",
         "openaiDeveloperDocs: default_tools_approval_mode: approve, tool_timeout_sec: 300",
       ],
+      remediation:
+        'Make the launcher pass `-c mcp_servers.playwright.default_tools_approval_mode="approve"`, `-c mcp_servers.playwright.tool_timeout_sec=300` (a server\'s own table may set them too).',
     },
     {
       name: "timeout changed to 60",
@@ -822,6 +939,8 @@ testCheck(mcpApproval, {
       },
       status: "fail",
       observed: "openaiDeveloperDocs: tool_timeout_sec 60",
+      remediation:
+        "Make the launcher pass `-c mcp_servers.openaiDeveloperDocs.tool_timeout_sec=300` (a server's own table may set them too).",
     },
     {
       name: "server unknown to Codex",
@@ -834,6 +953,8 @@ testCheck(mcpApproval, {
       },
       status: "fail",
       observed: "mcp get playwright: exit 1: Error: No MCP server named 'playwright' found.",
+      // No setting was read, so there is no -c to name: the check's general fix.
+      remediation: mcpApproval.remediation,
     },
     {
       name: "mcp get timed out: no exit code, no output",
