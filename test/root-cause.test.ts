@@ -207,6 +207,18 @@ describe("the step each failure belongs to", () => {
     }
   });
 
+  it("no host record and so no side effects: runner.report reports it for the checks that read them", () => {
+    const results = run({
+      ...factsOf(healthyFacts()),
+      staging: notGathered("the staging record is unreadable"),
+      sideEffects: notGathered("the staging record is unreadable"),
+    });
+    expect(get(results, "runner.report").observed).toBe(
+      "could not test: no host record: the staging record is unreadable",
+    );
+    expect(get(results, "fs.readonly_paths").observed).toBe("not tested: runner.report could not test");
+  });
+
   it("an interactive session Codex refused for a reason no check explains: tui.permissions reports it", () => {
     const values = healthyFacts();
     const refusal = "Error: the terminal is too small";

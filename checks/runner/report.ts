@@ -47,7 +47,8 @@ export default defineCheck({
         evidence,
       );
       const fix = sandboxFix(launcher, config, false);
-      return fix === null ? failed : { ...failed, remediation: fix };
+      // No fix found in the setup: the general one (the engine's, for an absent remediation).
+      return { ...failed, remediation: fix ?? undefined };
     }
     return outcome("pass", expected, "report received from inside the sandbox", evidence);
   },
