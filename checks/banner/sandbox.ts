@@ -26,7 +26,8 @@ export default defineCheck({
     const failed = outcome("fail", expected, line, [line, ...explain(sandbox, expect.sandboxHeader)]);
     const networkLost = !sandbox.includes("network access enabled");
     const fix = sandboxFix(launcher, config, networkLost);
-    return fix === null ? failed : { ...failed, remediation: fix };
+    // No fix found in the setup: the general one (the engine's, for an absent remediation).
+    return { ...failed, remediation: fix ?? undefined };
   },
   remediation:
     "Let the permission profile decide the sandbox: no legacy sandbox flag or `sandbox_mode` setting, no `extends` of a built-in, no extra writable root, and its network switched on.",
