@@ -243,11 +243,13 @@ export async function curlAttempt(
 /** The first TEXT_MAX characters of a fetch body; the rest is never downloaded. */
 async function fetchBodyExcerpt(body: ReadableStream<Uint8Array> | null): Promise<string | null> {
   if (body === null) return null;
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
+  // The decoder stream keeps a character split between two chunks whole. (Its input is typed BufferSource, of
+  // which a Uint8Array is one.)
+  const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+  const reader = body.pipeThrough(decoder).getReader();
   let text = "";
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    text += decoder.decode(chunk.value, { stream: true });
+    text += chunk.value;
     if (text.length >= TEXT_MAX) break;
   }
   await reader.cancel();
@@ -284,7 +286,7 @@ function readResponse(response: IncomingMessage, attempt: HttpAttempt, finish: (
   attempt.httpStatus = response.statusCode ?? null;
   const proxyError = response.headers["x-proxy-error"];
   attempt.proxyError = typeof proxyError === "string" ? proxyError : null;
-  // Destroying the request early (below) aborts the response, which reports that as an error.
+  // A connection lost in the middle of the body ends the response with an error instead of `end`.
   response.on("error", finish);
   if ((attempt.httpStatus ?? 0) < 400) {
     finish();

@@ -99,6 +99,7 @@ describe("the proxy's own answer", () => {
     ]);
     expect(https).toMatchObject({
       client: "proxy",
+      mayUseProxy: true,
       proxy: proxy.url,
       connectStatus: 200,
       httpStatus: null,
@@ -124,6 +125,13 @@ describe("the proxy's own answer", () => {
       timedOut: false,
       message: "HTTP/1.1 403 Forbidden",
     });
+  });
+
+  it("a 400 answer is a refusal too: its body is kept", async () => {
+    const attempt = await proxyAnswer("http://registry.invalid/", (socket) =>
+      socket.write("HTTP/1.1 400 Bad Request\r\ncontent-length: 8\r\n\r\nbad host"),
+    );
+    expect(attempt).toMatchObject({ httpStatus: 400, errorBody: "bad host", timedOut: false });
   });
 
   it("a refusal with a content-length is complete at that length; a long one at 200 characters", async () => {
@@ -458,6 +466,15 @@ describe("what the Node clients keep of an answer", () => {
       });
   });
 
+  it("an error body cut by a reset: what came, no timeout", async () => {
+    const url = await answering((res) => {
+      res.writeHead(503);
+      res.write("partial", () => res.socket?.resetAndDestroy());
+    });
+    const attempt = await nodeHttpsAttempt(url, { timeoutMs: 1_000 });
+    expect(attempt).toMatchObject({ httpStatus: 503, errorBody: "partial", timedOut: false });
+  });
+
   it("a success without a body (204): no error", async () => {
     const url = await answering((res) => {
       res.writeHead(204);
@@ -469,10 +486,12 @@ describe("what the Node clients keep of an answer", () => {
 
   it("a URL fetch cannot retrieve (an unknown scheme): no errno, fetch's own words", async () => {
     const attempt = await fetchAttempt("ftp://127.0.0.1:9/");
-    expect({ errorCode: attempt.errorCode, message: attempt.message, timedOut: attempt.timedOut }).toEqual({
+    const { errorCode, message, timedOut, mayUseProxy } = attempt;
+    expect({ errorCode, message, timedOut, mayUseProxy }).toEqual({
       errorCode: null,
       message: "unknown scheme",
       timedOut: false,
+      mayUseProxy: true,
     });
   });
 });
