@@ -2,9 +2,11 @@
 // ns_last_pid) is never signalled, and launch trees are frozen before they are killed. Each test is named for the bug
 // it kills (issue 20). The tree that forks while it is killed is processes-fork-tree.test.ts: the slowest test of
 // the src/core mutation scope, which runs it last.
-import type { ChildProcess } from "node:child_process";
+
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { accessSync, constants, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   DescendantTracker,
@@ -14,8 +16,10 @@ import {
   LaunchedTree,
 } from "../../src/core/processes.js";
 import { killTagged, signal, start, tagged, until, watchdog } from "../helpers/tagged-processes.js";
+import { tempDirs } from "../helpers/temp-dirs.js";
 
 afterEach(killTagged);
+const { tempDir } = tempDirs("tracker-reuse-");
 
 /** Trees that ignore SIGTERM (their children inherit it), so only a SIGKILL ends them: what the cleanup must send. */
 const NO_TERM = "trap '' TERM;";
@@ -89,6 +93,56 @@ describe("DescendantTracker", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(startTime(pid), "the process now holding the recorded pid").not.toBeNull();
       expect(replacement.signalCode).toBeNull();
+    },
+  );
+});
+
+describe("DescendantTracker follows a reused pid under its root", () => {
+  it.skipIf(!canChoosePids())(
+    "a pid reused by a new descendant is killed: the tracker keeps the latest start time seen, not the first",
+    async () => {
+      const tag = randomBytes(6).toString("hex");
+      watchdog(tag, 60);
+      const dir = tempDir();
+      const fifo = join(dir, "go");
+      execFileSync("mkfifo", [fifo]);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        // The root reaps its first child, then waits on the fifo (a builtin read: no fork takes a pid meanwhile)
+        // before it starts the second one.
+        const root = start(
+          `sleep 30 & echo $!; wait; read go < '${fifo}'; sleep 30 & echo $!; wait`,
+          tag,
+          false,
+        );
+        const pids: number[] = [];
+        root.stdout?.on("data", (chunk: Buffer) =>
+          pids.push(...chunk.toString().trim().split(/\s+/).map(Number)),
+        );
+        await until(() => pids.length === 1 && startTime(pids[0] as number) !== null);
+        const first = pids[0] as number;
+        const tracker = new DescendantTracker(root.pid as number, 60_000);
+        tracker.scan();
+        const firstStart = startTime(first);
+        signal(first, "SIGKILL");
+        await until(() => !existsSync(`/proc/${first}`));
+        writeFileSync(LAST_PID, String(first - 1));
+        writeFileSync(fifo, "go\n");
+        await until(() => pids.length === 2);
+        const second = pids[1] as number;
+        await until(() => startTime(second) !== null);
+        // Another process took the pid first, or the new one started in the old one's clock tick (no reuse to
+        // tell apart): try again.
+        if (second !== first || startTime(second) === firstStart) {
+          root.kill("SIGKILL");
+          signal(second, "SIGKILL");
+          continue;
+        }
+        tracker.scan();
+        expect(tracker.killAll()).toBe(1);
+        await until(() => startTime(second) === null);
+        return;
+      }
+      throw new Error("could not reuse a pid in 5 attempts");
     },
   );
 });
