@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -165,5 +166,112 @@ describe("mergeConfig on the healthy setup's layers", () => {
     const base = { analytics: { enabled: false }, features: { plugins: false } };
     const effective = mergeConfig([base, profileData()], LAUNCHER_OVERRIDES.map(parseOverride));
     expect(effective).toEqual(effectiveConfig());
+  });
+});
+
+// Codex's config loader decides a project's trust by the project's own `[projects."<dir>"]` entry, then its project
+// root's (the nearest folder up with a `.git`, or a `project_root_markers` entry), then its main checkout's.
+describe("the folders whose trust entry decides for the project", () => {
+  const at = (...parts: string[]) => join(root, ...parts);
+  const trustRoots = (projectDir: string, markers?: string[]) => {
+    if (markers)
+      writeFileSync(join(codexHome, "config.toml"), `project_root_markers = ${JSON.stringify(markers)}\n`);
+    return readConfigLayers({
+      codexHome,
+      home: codexHome,
+      profileName: "p",
+      project: projectDir,
+      launcherOverrides: [],
+    }).trustRoots;
+  };
+
+  it("outside a repository: no folder of its own tree (a folder above counts for nothing)", () => {
+    // Whatever the machine has above the temp folder (a stray /tmp/.git makes /tmp a repository) is the same for both.
+    const above = trustRoots(root);
+    expect(above.some((dir) => dir.startsWith(root))).toBe(false);
+    expect(trustRoots(project)).toEqual(above);
+  });
+
+  it("in a repository: its top folder; the project that is the top folder itself has none besides its own", () => {
+    mkdirSync(at("repo", ".git"), { recursive: true });
+    mkdirSync(at("repo", "sub", "project"), { recursive: true });
+    expect(trustRoots(at("repo", "sub", "project"))).toEqual([at("repo")]);
+    expect(trustRoots(at("repo"))).toEqual([]);
+  });
+
+  it("in a linked worktree: the worktree's top folder, then the main checkout its .git file points to", () => {
+    mkdirSync(at("main", ".git", "worktrees", "wt"), { recursive: true });
+    mkdirSync(at("wt", "project"), { recursive: true });
+    writeFileSync(at("wt", ".git"), "gitdir: ../main/.git/worktrees/wt\n");
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt"), at("main")]);
+    expect(trustRoots(at("wt"))).toEqual([at("main")]);
+  });
+
+  it("a .git file that points outside a worktrees folder, or at nothing, names no main checkout", () => {
+    mkdirSync(at("odd", "project"), { recursive: true });
+    writeFileSync(at("odd", ".git"), `gitdir: ${at("elsewhere", "git")}\n`);
+    expect(trustRoots(at("odd", "project"))).toEqual([at("odd")]);
+    writeFileSync(at("odd", ".git"), "gitdir:   \n");
+    expect(trustRoots(at("odd", "project"))).toEqual([at("odd")]);
+    writeFileSync(at("odd", ".git"), `${at("main", ".git", "worktrees", "wt")}\n`);
+    expect(trustRoots(at("odd", "project"))).toEqual([at("odd")]);
+  });
+
+  it("a .git file is read trimmed, up to 4096 bytes; a .git that is no regular file, or does not read, is no worktree", () => {
+    mkdirSync(at("main", ".git", "worktrees", "wt"), { recursive: true });
+    mkdirSync(at("wt", "project"), { recursive: true });
+    const pointer = "gitdir: ../main/.git/worktrees/wt";
+    writeFileSync(at("wt", ".git"), `\n  ${pointer}\n`);
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt"), at("main")]);
+    writeFileSync(at("wt", ".git"), pointer.padEnd(4096, " "));
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt"), at("main")]);
+    writeFileSync(at("wt", ".git"), pointer.padEnd(4097, " "));
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt")]);
+    // The agent may leave a FIFO there: opening it would wait for a writer forever.
+    rmSync(at("wt", ".git"));
+    execFileSync("mkfifo", [at("wt", ".git")]);
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt")]);
+    // A regular file whose read fails (EIO).
+    rmSync(at("wt", ".git"));
+    symlinkSync("/proc/self/mem", at("wt", ".git"));
+    expect(trustRoots(at("wt", "project"))).toEqual([at("wt")]);
+  });
+
+  it("an empty gitdir in a checkout whose parent happens to be called worktrees names no main checkout", () => {
+    mkdirSync(at("worktrees", "checkout"), { recursive: true });
+    writeFileSync(at("worktrees", "checkout", ".git"), "gitdir:\n");
+    expect(trustRoots(at("worktrees", "checkout"))).toEqual([]);
+  });
+
+  it("a project with no .git and no marker anywhere up to /: no folder but its own", () => {
+    expect(
+      readConfigLayers({
+        codexHome,
+        home: codexHome,
+        profileName: "p",
+        project: "/codex-smoke-no-such-folder/project",
+        launcherOverrides: [],
+      }).trustRoots,
+    ).toEqual([]);
+  });
+
+  it("project_root_markers moves the project root; an empty list turns the search off, the main checkout stays", () => {
+    mkdirSync(at("repo", ".git"), { recursive: true });
+    mkdirSync(at("repo", "pkg", "project"), { recursive: true });
+    writeFileSync(at("repo", "pkg", "package.json"), "{}");
+    expect(trustRoots(at("repo", "pkg", "project"), ["package.json"])).toEqual([
+      at("repo", "pkg"),
+      at("repo"),
+    ]);
+    expect(trustRoots(at("repo", "pkg", "project"), [])).toEqual([at("repo")]);
+    // Any marker found is enough; a marker found nowhere up to / leaves the project its own root.
+    expect(trustRoots(at("repo", "pkg", "project"), ["package.json", ".git"])).toEqual([
+      at("repo", "pkg"),
+      at("repo"),
+    ]);
+    expect(trustRoots(at("repo", "pkg", "project"), ["codex-smoke-no-such-marker"])).toEqual([at("repo")]);
+    // A list Codex would refuse is not read as markers: .git stays the marker.
+    writeFileSync(join(codexHome, "config.toml"), 'project_root_markers = ["package.json", 1]\n');
+    expect(trustRoots(at("repo", "pkg", "project"))).toEqual([at("repo")]);
   });
 });

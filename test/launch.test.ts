@@ -29,11 +29,15 @@ describe("launch", () => {
   });
 
   it("a launch that ends in time keeps its output as written, its exit code, and only the environment given", async () => {
-    const result = await launch("sh", ["-c", 'printf "out\\n"; test -n "$HOME" || printf unset >&2; exit 7'], {
-      cwd: tmpdir(),
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
-      timeoutMs: 10_000,
-    });
+    const result = await launch(
+      "sh",
+      ["-c", 'printf "out\\n"; test -n "$HOME" || printf unset >&2; exit 7'],
+      {
+        cwd: tmpdir(),
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+        timeoutMs: 10_000,
+      },
+    );
     expect(result).toMatchObject({
       exitCode: 7,
       timedOut: false,

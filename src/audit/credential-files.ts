@@ -75,7 +75,8 @@ function sshKeys(home: string): CredentialFile[] {
 function codexHomeFiles(codexHome: string): CredentialFile[] {
   let names: string[];
   try {
-    names = readdirSync(codexHome).sort();
+    // In name order already: Node's readdir (libuv's scandir) sorts by the names' bytes.
+    names = readdirSync(codexHome);
   } catch {
     return [];
   }

@@ -44,25 +44,24 @@ export function domainRules(effective: Record<string, unknown>): Array<[string, 
 
 const ruleText = (host: string, access: string) => `${JSON.stringify(host)} = ${JSON.stringify(access)}`;
 
-function hostOf(url: string | null): string | null {
-  try {
-    return url === null ? null : new URL(url).hostname;
-  } catch {
-    return null;
-  }
-}
+/** The URL's host name; null for one that does not parse (the registry setting is the user's text). */
+const hostOf = (url: string): string | null => (URL.canParse(url) ? new URL(url).hostname : null);
 
 function deniedProbe(host: string, nonce: string): PlannedDomain | string {
   const text = ruleText(host, "deny");
   if (host === "*" || host === "**") return `${text}: every domain; nothing to tell it apart from`;
+  // A leading `*.` or `**.` stands for any subdomain: a nonce-named one no one else uses.
   const concrete = host.replace(/^\*\*?\./, `codex-smoke-${nonce}.`);
+  // Any other wildcard leaves no host a request can name (the request would fail for its own reasons, proving
+  // nothing about the rule).
+  if (concrete.includes("*")) return `${text}: a wildcard inside the name, no one host to try`;
   return { rule: text, host: concrete, url: `https://${concrete}/`, expect: "blocked" };
 }
 
 function allowedProbe(host: string, registryUrl: string | null): PlannedDomain | string {
   const text = ruleText(host, "allow");
   if (host.includes("*")) return `${text}: a wildcard, no one host to try`;
-  const url = hostOf(registryUrl) === host && registryUrl !== null ? registryUrl : `https://${host}/`;
+  const url = registryUrl !== null && hostOf(registryUrl) === host ? registryUrl : `https://${host}/`;
   return { rule: text, host, url, expect: "allowed" };
 }
 

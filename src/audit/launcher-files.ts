@@ -4,7 +4,7 @@
 // profile file at staging, to see at judging whether any changed in between.
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { LauncherStatic } from "../gather/launcher-static.js";
 
 function realFile(path: string): string | null {
@@ -16,9 +16,13 @@ function realFile(path: string): string | null {
   }
 }
 
+/**
+ * Whether `path` is in `dir` or below: only ever asked of regular files, so never of `dir` itself nor of its
+ * parent (`..`). A name of the project's own may start with two dots (`..env`): only `../` leads out.
+ */
 const inside = (dir: string, path: string) => {
   const rel = relative(dir, path);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  return !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 };
 
 export function launcherFiles(launcher: string, project: string, files: LauncherStatic["files"]): string[] {

@@ -44,11 +44,18 @@ export function expireStagings(now = Date.now()): string[] {
   } catch {
     return [];
   }
-  const expired = names.filter((name) => {
-    const stat = lstatSync(join(STAGES_DIR, name), { throwIfNoEntry: false });
-    return stat !== undefined && now - stat.mtimeMs > STAGING_LIFETIME_MS;
-  });
-  for (const name of expired) rmSync(join(STAGES_DIR, name), { force: true });
+  const expired: string[] = [];
+  for (const name of names) {
+    const path = join(STAGES_DIR, name);
+    try {
+      if (now - lstatSync(path).mtimeMs <= STAGING_LIFETIME_MS) continue;
+      rmSync(path);
+      expired.push(name);
+    } catch {
+      // Taken meanwhile by another run's --probe-report, or no file (a folder someone made there): left as it is,
+      // housekeeping never stops the staging or the judging it runs before.
+    }
+  }
   return expired;
 }
 

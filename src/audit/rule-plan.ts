@@ -40,7 +40,8 @@ const SYSTEM_DIRS = new Set(["/proc", "/sys", "/dev", "/run"]);
 const NOT_A_SAMPLE = (name: string) => name === ".git" || name.startsWith(".codex-smoke");
 
 /** An executable may be running (Codex's own binary is pid 1 inside): opening it for writing says ETXTBSY, not
- * whether the mount is read-only. */
+ * whether the mount is read-only. A file whose mode cannot be read (its path past PATH_MAX) counts as one: the
+ * runner could not open it either. */
 function executable(path: string): boolean {
   try {
     return (statSync(path).mode & 0o111) !== 0;
@@ -70,16 +71,16 @@ function governedSamples(rule: ProfileRule, ctx: PlanContext, max: number): stri
 
 /** Why a path entry has nothing to try: absent, a link the host does not follow, or executables only. */
 function missing(rule: ProfileRule): string {
-  const kinds = rule.paths.map((path) => {
+  const entries = rule.paths.map((path) => {
     try {
-      return lstatSync(path).isSymbolicLink() ? "link" : "present";
+      return lstatSync(path);
     } catch {
-      return "absent";
+      return null;
     }
   });
-  if (kinds.includes("link"))
+  if (entries.some((entry) => entry?.isSymbolicLink()))
     return "not tested: the path is a symbolic link on the host (the host never follows links)";
-  return kinds.includes("present")
+  return entries.some((entry) => entry !== null)
     ? "not tested here: only executable files (one may be running); launcher.integrity probes the launcher's files"
     : "nothing to test: the path does not exist on the host";
 }
@@ -140,7 +141,9 @@ function newFileFor(pattern: string, ctx: PlanContext): string | null {
   if (rest.some((segment) => segment.includes("["))) return null;
   const name = `codex-smoke-${ctx.nonce}`;
   const filled = rest.map((segment) => segment.replace("*", name).replaceAll("*", "").replaceAll("?", "x"));
-  if (filled.length === 0 || !(filled.at(-1) ?? "").includes(name)) filled.push(name);
+  // The file's own name must hold the nonce, never be a name a user's file may have: a pattern ending in `**` gets
+  // a nonce-named file in its folder; one without `*` in its last segment, a path it does not match (null below).
+  if (!filled.at(-1)?.includes(name)) filled.push(name);
   const path = join(base, ...filled);
   if (!globToRegExp(pattern).test(path) || !isDirectory(dirname(path))) return null;
   const writable = governingRule(

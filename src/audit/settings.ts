@@ -2,7 +2,6 @@
 // asks for, and what the launches applied (decisions §25: the runtime outranks a static reading). Pure: the
 // config layers as read, and the runtime facts (the runner's CODEX_PERMISSION_PROFILE, /status, the exec header,
 // the network part's environment). Used by config.layers, config.profile and the report's target.
-import { dirname } from "node:path";
 import type { ConfigFacts, ConfigFile, Fact, NetworkFacts, TuiFacts } from "../core/model.js";
 import { mergeConfig } from "../gather/config.js";
 import type { LocalReport } from "../runner/types.js";
@@ -48,39 +47,41 @@ export interface RuntimeFacts {
 
 interface Layer {
   label: string;
-  kind: "system" | "base" | "profile" | "project" | "launcher" | "managed";
+  /** Below the profile file (system, base): a start without --profile loads it and not the profile. */
+  belowProfile: boolean;
   data: Record<string, unknown>;
 }
 
 const LEGACY_KEYS = ["sandbox_mode", "sandbox_workspace_write"];
 
-/** Whether the project's own `.codex/config.toml` is loaded: a `[projects."<dir>"] trust_level = "trusted"` for it or
- * a folder above it, in a user layer. */
+/**
+ * Whether the project's own `.codex/config.toml` is loaded, as Codex's config loader decides: the first of the
+ * project, its project root and its main checkout (`trustRoots`) that has a `[projects."<dir>"] trust_level` decides,
+ * so the project's own "untrusted" stands over a trusted repository. A trusted folder that is none of them (`~`)
+ * trusts nothing below it.
+ */
 function projectTrusted(config: ConfigFacts): boolean {
-  const projects = config.effective.projects;
-  if (!isTable(projects)) return false;
-  for (let dir = config.project; ; dir = dirname(dir)) {
-    if (lookup(projects, [dir, "trust_level"]) === "trusted") return true;
-    if (dir === dirname(dir)) return false;
+  for (const dir of [config.project, ...config.trustRoots]) {
+    const level = lookup(config.effective, ["projects", dir, "trust_level"]);
+    if (level !== undefined) return level === "trusted";
   }
+  return false;
 }
 
-const fileLayer = (file: ConfigFile, kind: Layer["kind"]): Layer[] =>
-  file.data ? [{ label: file.path, kind, data: file.data }] : [];
+const fileLayer = (file: ConfigFile, belowProfile: boolean): Layer[] =>
+  file.data ? [{ label: file.path, belowProfile, data: file.data }] : [];
 
-/** The layers Codex loads, lowest precedence first (requirements.toml constrains them apart). */
+/** The layers Codex loads, lowest precedence first (requirements.toml constrains them apart). Without `-c` the
+ * launcher's layer is empty and decides nothing. */
 function loadedLayers(config: ConfigFacts): Layer[] {
   const [system, managed] = config.system;
-  const launcher = mergeConfig([], config.launcherOverrides);
   return [
-    ...(system ? fileLayer(system, "system") : []),
-    ...fileLayer(config.base, "base"),
-    ...fileLayer(config.profile, "profile"),
-    ...(projectTrusted(config) ? fileLayer(config.projectOverride, "project") : []),
-    ...(config.launcherOverrides.length > 0
-      ? [{ label: "launcher -c", kind: "launcher" as const, data: launcher }]
-      : []),
-    ...(managed ? fileLayer(managed, "managed") : []),
+    ...fileLayer(system, true),
+    ...fileLayer(config.base, true),
+    ...fileLayer(config.profile, false),
+    ...(projectTrusted(config) ? fileLayer(config.projectOverride, false) : []),
+    { label: "launcher -c", belowProfile: false, data: mergeConfig([], config.launcherOverrides) },
+    ...fileLayer(managed, false),
   ];
 }
 
@@ -92,7 +93,7 @@ function highest(layers: readonly Layer[], path: readonly string[]): { layer: La
   return null;
 }
 
-const requirementsOf = (config: ConfigFacts): Record<string, unknown> => config.system[2]?.data ?? {};
+const requirementsOf = (config: ConfigFacts): Record<string, unknown> => config.system[2].data ?? {};
 
 /** The profile after requirements.toml: a closed `allowed_permission_profiles` that leaves the requested one out
  * makes Codex use the requirements' `default_permissions`. */
@@ -105,7 +106,7 @@ function requestedProfile(
   const requirements = requirementsOf(config);
   const allowed = requirements.allowed_permission_profiles;
   const forced = requirements.default_permissions;
-  const path = config.system[2]?.path ?? "requirements.toml";
+  const path = config.system[2].path;
   if (isTable(allowed) && value !== null && allowed[value] !== true && typeof forced === "string")
     return { value: forced, by: `${path} (allowed_permission_profiles leaves "${value}" out)`, user: value };
   if (value === null && typeof forced === "string") return { value: forced, by: path, user: null };
@@ -191,47 +192,66 @@ function requestedSettings(config: ConfigFacts, layers: readonly Layer[]) {
 function legacyHazard(layer: Layer, key: string, profile: string): string {
   const docs =
     "the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile";
-  const plain =
-    layer.kind === "base" || layer.kind === "system"
-      ? `a plain \`codex\` start (without --profile) would run the legacy sandbox instead of "${profile}", and `
-      : "";
+  const plain = layer.belowProfile
+    ? `a plain \`codex\` start (without --profile) would run the legacy sandbox instead of "${profile}", and `
+    : "";
   return `${plain}${docs} (${key}: auth.json and the whole disk readable under workspace-write)`;
 }
 
+/**
+ * The settings that disagree with what decides, each judged by what the launches ran (`applied`: the profile they
+ * showed, its value null when they showed none in force; null when no launch showed either). A managed
+ * `allowed_permission_profiles` makes Codex use permission profiles whatever the legacy keys say (the permissions
+ * documentation), so under it the legacy keys are overridden without a launch to show it.
+ */
 function conflictsOf(
+  config: ConfigFacts,
   layers: readonly Layer[],
   requested: ReturnType<typeof requestedSettings>,
-  profileApplied: boolean | null,
+  applied: { value: string | null } | null,
 ): LayerConflict[] {
   const conflicts: LayerConflict[] = [];
   const { user, value: forced, by } = requested.profile;
-  if (user !== null && forced !== user) {
-    conflicts.push({
-      setting: "permissionProfile",
-      text: `${by} forces default_permissions = ${tomlValue(forced)}`,
-      overridden: profileApplied,
-      hazard: `Codex runs "${forced}" instead of "${user}"`,
-    });
-  }
-  const profile = user;
-  for (const layer of profile === null ? [] : layers) {
-    for (const key of LEGACY_KEYS.filter((k) => layer.data[k] !== undefined)) {
-      const value = isTable(layer.data[key]) ? "" : ` = ${tomlValue(layer.data[key])}`;
-      conflicts.push({
-        setting: "sandbox",
-        text: `${layer.label} sets ${key}${value}`,
-        overridden: profileApplied,
-        hazard: legacyHazard(layer, key, profile as string),
-      });
-    }
-    const own = layer.data.default_permissions;
-    if (typeof own === "string" && own !== profile) {
+  const ran = (profile: string | null): boolean | null =>
+    applied === null ? null : applied.value === profile;
+  const notRan = (profile: string | null): boolean | null =>
+    applied === null ? null : applied.value !== profile;
+  const allowlist = isTable(requirementsOf(config).allowed_permission_profiles)
+    ? config.system[2].path
+    : null;
+  if (user !== null) {
+    if (forced !== user) {
       conflicts.push({
         setting: "permissionProfile",
-        text: `${layer.label} sets default_permissions = ${tomlValue(own)}`,
-        overridden: profileApplied,
-        hazard: `where this layer decides (a start without ${layer.kind === "base" || layer.kind === "system" ? "--profile" : "this layer above it"}), Codex runs "${own}" instead of "${profile}"`,
+        text: `${by} forces default_permissions = ${tomlValue(forced)}`,
+        overridden: ran(user),
+        hazard: `Codex runs "${forced}" instead of "${user}"`,
       });
+    }
+    for (const layer of layers) {
+      for (const key of LEGACY_KEYS.filter((k) => layer.data[k] !== undefined)) {
+        const value = isTable(layer.data[key]) ? "" : ` = ${tomlValue(layer.data[key])}`;
+        const hazard = legacyHazard(layer, key, user);
+        conflicts.push({
+          setting: "sandbox",
+          text: `${layer.label} sets ${key}${value}`,
+          // The legacy sandbox is in force only where the launches ran no permission profile.
+          overridden: allowlist !== null ? true : notRan(null),
+          hazard:
+            allowlist === null
+              ? hazard
+              : `ignored while ${allowlist}'s allowed_permission_profiles makes Codex use permission profiles; without it, ${hazard}`,
+        });
+      }
+      const own = layer.data.default_permissions;
+      if (typeof own === "string" && own !== user) {
+        conflicts.push({
+          setting: "permissionProfile",
+          text: `${layer.label} sets default_permissions = ${tomlValue(own)}`,
+          overridden: notRan(own),
+          hazard: `where this layer decides (a start without ${layer.belowProfile ? "--profile" : "this layer above it"}), Codex runs "${own}" instead of "${user}"`,
+        });
+      }
     }
   }
   for (const layer of layers.filter((l) => isTable(l.data.network_proxy))) {
@@ -246,14 +266,13 @@ function conflictsOf(
   return conflicts;
 }
 
-function layerLine(file: ConfigFile, loaded: boolean, note: string): string {
+/** `skipped`: why Codex does not load the file; null when it does. */
+function layerLine(file: ConfigFile, skipped: string | null = null): string {
   const state = !file.exists
     ? "absent"
     : file.parseError
       ? `does not parse (line ${file.parseError.line})`
-      : loaded
-        ? "loaded"
-        : note;
+      : (skipped ?? "loaded");
   const keys = [
     "default_permissions",
     "sandbox_mode",
@@ -274,21 +293,20 @@ export function readLayerSettings(config: ConfigFacts, runtime: RuntimeFacts): L
   const layers = loadedLayers(config);
   const requested = requestedSettings(config, layers);
   const profile = appliedProfile(runtime);
-  // Whether the user's own profile (the one their files ask for) is what ran.
-  const wanted = requested.profile.user;
-  const profileApplied = profile === null || wanted === null ? null : profile.value === wanted;
   const [system, managed, requirements] = config.system;
-  const trusted = projectTrusted(config);
   const launcher = config.launcherOverrides.map((o) => o.raw);
   return {
     layers: [
-      ...(system ? [layerLine(system, true, "")] : []),
-      layerLine(config.base, true, ""),
-      layerLine(config.profile, true, ""),
-      layerLine(config.projectOverride, trusted, "not loaded (the project is not trusted)"),
+      layerLine(system),
+      layerLine(config.base),
+      layerLine(config.profile),
+      layerLine(
+        config.projectOverride,
+        projectTrusted(config) ? null : "not loaded (the project is not trusted)",
+      ),
       `launcher -c: ${launcher.length > 0 ? launcher.join(" ") : "none"}`,
-      ...(managed ? [layerLine(managed, true, "")] : []),
-      ...(requirements ? [layerLine(requirements, true, "")] : []),
+      layerLine(managed),
+      layerLine(requirements),
     ],
     settings: {
       sandbox: reading(
@@ -301,6 +319,6 @@ export function readLayerSettings(config: ConfigFacts, runtime: RuntimeFacts): L
       permissionProfile: reading(requested.profile, profile),
       network: reading(requested.network, appliedNetwork(runtime)),
     },
-    conflicts: conflictsOf(layers, requested, profileApplied),
+    conflicts: conflictsOf(config, layers, requested, profile),
   };
 }

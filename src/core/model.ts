@@ -125,8 +125,12 @@ export interface ConfigFacts {
   base: ConfigFile;
   profile: ConfigFile;
   projectOverride: ConfigFile;
+  /** The folders whose `[projects."<dir>"]` trust entry decides for the project when it has none of its own, in
+   * Codex's order: its project root (the nearest folder up holding a `project_root_markers` entry, `.git` by
+   * default) and, in a linked git worktree, the main checkout's folder. Empty outside a repository. */
+  trustRoots: string[];
   /** /etc/codex/config.toml, managed_config.toml and requirements.toml, in that order (missing ones included). */
-  system: ConfigFile[];
+  system: [system: ConfigFile, managed: ConfigFile, requirements: ConfigFile];
   /** `-c key=value` overrides the launcher passed, parsed as TOML values. */
   launcherOverrides: Array<{ key: string; value: unknown; raw: string }>;
   /** Effective config: system config.toml < base < profile < launcher `-c` < legacy managed_config.toml (only from

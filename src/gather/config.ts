@@ -1,6 +1,6 @@
 // Reads the config layers Codex loads for the launcher's profile, and the effective config they produce.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, type Stats, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import type { ConfigFacts, ConfigFile } from "../core/model.js";
 
@@ -29,6 +29,7 @@ export function readConfigLayers(opts: ConfigLayerOptions): ConfigFacts {
     readConfigFile(join(SYSTEM_DIR, "requirements.toml"), "requirements"),
   ];
   const effective = mergeConfig([system.data ?? {}, base.data ?? {}, profile.data ?? {}], launcherOverrides);
+  const merged = managed.data ? mergeInto(effective, managed.data) : effective;
   return {
     codexHome: opts.codexHome,
     home: opts.home,
@@ -38,10 +39,66 @@ export function readConfigLayers(opts: ConfigLayerOptions): ConfigFacts {
     base,
     profile,
     projectOverride,
+    trustRoots: trustRootsOf(opts.project, merged),
     system: [system, managed, requirements],
     launcherOverrides,
-    effective: managed.data ? mergeInto(effective, managed.data) : effective,
+    effective: merged,
   };
+}
+
+/**
+ * Where Codex looks up the project's trust after the project's own `[projects."<dir>"]` entry (its config loader's
+ * trust decision): the project root, then the main checkout of the repository. No other folder above counts: a
+ * trusted `~` does not trust the projects under it.
+ */
+function trustRootsOf(project: string, config: Record<string, unknown>): string[] {
+  const configured = config.project_root_markers;
+  const markers =
+    Array.isArray(configured) && configured.every((m) => typeof m === "string") ? configured : [".git"];
+  const repository = mainCheckout(project);
+  const roots = [projectRoot(project, markers), ...(repository === null ? [] : [repository])];
+  return [...new Set(roots)].filter((root) => root !== project);
+}
+
+const exists = (path: string): boolean => statSync(path, { throwIfNoEntry: false }) !== undefined;
+
+/** The nearest folder up (the project included) holding one of the markers, else the project itself (also for an
+ * empty list, which Codex reads as "no root search"). */
+function projectRoot(project: string, markers: readonly string[]): string {
+  for (let dir = project; ; dir = dirname(dir)) {
+    if (markers.some((marker) => exists(join(dir, marker)))) return dir;
+    if (dir === dirname(dir)) return project;
+  }
+}
+
+/** The folder of the nearest `.git` up; for a linked worktree (a `.git` file `gitdir: <main>/.git/worktrees/<name>`)
+ * the main checkout's folder; null outside a repository or when the `.git` file points elsewhere. */
+function mainCheckout(project: string): string | null {
+  for (let dir = project; ; dir = dirname(dir)) {
+    const dotGit = statSync(join(dir, ".git"), { throwIfNoEntry: false });
+    if (dotGit?.isDirectory()) return dir;
+    if (dotGit) return worktreeMain(dir, dotGit);
+    if (dir === dirname(dir)) return null;
+  }
+}
+
+/** A worktree's `.git` file is one short line; the project's folders are the agent's to write, so a FIFO there (an
+ * open that never returns) or a huge file is not read. */
+const GIT_FILE_MAX = 4096;
+
+function worktreeMain(dir: string, dotGit: Stats): string | null {
+  if (!dotGit.isFile() || dotGit.size > GIT_FILE_MAX) return null;
+  let text: string;
+  try {
+    text = readFileSync(join(dir, ".git"), "utf8").trim();
+  } catch {
+    return null;
+  }
+  if (!text.startsWith("gitdir:")) return null;
+  const pointer = text.slice("gitdir:".length).trim();
+  if (pointer === "") return null;
+  const worktrees = dirname(resolve(dir, pointer));
+  return basename(worktrees) === "worktrees" ? dirname(dirname(worktrees)) : null;
 }
 
 function readConfigFile(path: string, role: ConfigFile["role"]): ConfigFile {

@@ -5,7 +5,13 @@
 import { describe, expect, it } from "vitest";
 import { type RuntimeFacts, readLayerSettings } from "../../src/audit/settings.js";
 import { type ConfigFacts, gathered, notGathered } from "../../src/core/model.js";
-import { configFacts, effectiveConfig, healthyFacts, PROJECT } from "../fixtures/facts/healthy.js";
+import {
+  configFacts,
+  effectiveConfig,
+  healthyFacts,
+  PROFILE_PATH,
+  PROJECT,
+} from "../fixtures/facts/healthy.js";
 
 const runtimeOf = (f: ReturnType<typeof healthyFacts>): RuntimeFacts => ({
   runner: gathered(f.runner),
@@ -118,26 +124,26 @@ describe("readLayerSettings", () => {
             "text": "/etc/codex/requirements.toml (allowed_permission_profiles leaves "azi4a2-autonomous" out) forces default_permissions = "forced"",
           },
           {
-            "hazard": "a plain \`codex\` start (without --profile) would run the legacy sandbox instead of "azi4a2-autonomous", and the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile (sandbox_mode: auth.json and the whole disk readable under workspace-write)",
-            "overridden": false,
+            "hazard": "ignored while /etc/codex/requirements.toml's allowed_permission_profiles makes Codex use permission profiles; without it, a plain \`codex\` start (without --profile) would run the legacy sandbox instead of "azi4a2-autonomous", and the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile (sandbox_mode: auth.json and the whole disk readable under workspace-write)",
+            "overridden": true,
             "setting": "sandbox",
             "text": "/etc/codex/config.toml sets sandbox_mode = "read-only"",
           },
           {
-            "hazard": "a plain \`codex\` start (without --profile) would run the legacy sandbox instead of "azi4a2-autonomous", and the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile (sandbox_mode: auth.json and the whole disk readable under workspace-write)",
-            "overridden": false,
+            "hazard": "ignored while /etc/codex/requirements.toml's allowed_permission_profiles makes Codex use permission profiles; without it, a plain \`codex\` start (without --profile) would run the legacy sandbox instead of "azi4a2-autonomous", and the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile (sandbox_mode: auth.json and the whole disk readable under workspace-write)",
+            "overridden": true,
             "setting": "sandbox",
             "text": "/home/alice/.codex/config.toml sets sandbox_mode = "workspace-write"",
           },
           {
-            "hazard": "a plain \`codex\` start (without --profile) would run the legacy sandbox instead of "azi4a2-autonomous", and the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile (sandbox_workspace_write: auth.json and the whole disk readable under workspace-write)",
-            "overridden": false,
+            "hazard": "ignored while /etc/codex/requirements.toml's allowed_permission_profiles makes Codex use permission profiles; without it, a plain \`codex\` start (without --profile) would run the legacy sandbox instead of "azi4a2-autonomous", and the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile (sandbox_workspace_write: auth.json and the whole disk readable under workspace-write)",
+            "overridden": true,
             "setting": "sandbox",
             "text": "/home/alice/.codex/config.toml sets sandbox_workspace_write",
           },
           {
             "hazard": "where this layer decides (a start without --profile), Codex runs "other" instead of "azi4a2-autonomous"",
-            "overridden": false,
+            "overridden": true,
             "setting": "permissionProfile",
             "text": "/home/alice/.codex/config.toml sets default_permissions = "other"",
           },
@@ -192,12 +198,13 @@ describe("readLayerSettings", () => {
       {
         base: { sandbox_mode: "workspace-write", sandbox_workspace_write: { network_access: false } },
         profile: null,
-        // The project's own file is loaded: a folder above it is trusted.
+        // The project's own file is loaded: the repository it is in (a folder above it) is trusted.
         project: { approval_policy: "untrusted" },
         effective: { projects: { "/home/alice": { trust_level: "trusted" } } },
       },
       [],
     );
+    config.trustRoots = ["/home/alice"];
     expect(readLayerSettings(config, nothing)).toMatchInlineSnapshot(`
       {
         "conflicts": [],
@@ -372,5 +379,289 @@ describe("readLayerSettings", () => {
         },
       }
     `);
+  });
+});
+
+/** The healthy config with requirements.toml holding `data`. */
+function withRequirements(config: ConfigFacts, data: Record<string, unknown>): ConfigFacts {
+  config.system[2] = { path: "/etc/codex/requirements.toml", role: "requirements", exists: true, data };
+  return config;
+}
+
+describe("the project's trust, as Codex's config loader decides it", () => {
+  const REPOSITORY = "/home/alice/work";
+  const MAIN = "/home/alice/main";
+  const projectLine = (projects: Record<string, string>, trustRoots: string[]) => {
+    const config = configFacts(
+      {
+        project: { approval_policy: "untrusted" },
+        effective: {
+          projects: Object.fromEntries(
+            Object.entries(projects).map(([dir, level]) => [dir, { trust_level: level }]),
+          ),
+        },
+      },
+      [],
+    );
+    config.trustRoots = trustRoots;
+    const reading = readLayerSettings(config, nothing);
+    return [reading.layers[3], reading.settings.approval.decidedBy];
+  };
+  const LOADED = [
+    `${PROJECT}/.codex/config.toml: loaded; sets approval_policy`,
+    `${PROJECT}/.codex/config.toml`,
+  ];
+  const SKIPPED = [
+    `${PROJECT}/.codex/config.toml: not loaded (the project is not trusted); sets approval_policy`,
+    PROFILE_PATH,
+  ];
+
+  it("a trusted folder above that is neither the project root nor the main checkout (a trusted ~) trusts nothing", () => {
+    expect(projectLine({ "/home/alice": "trusted" }, [])).toEqual(SKIPPED);
+    expect(projectLine({ "/home/alice": "trusted" }, [REPOSITORY])).toEqual(SKIPPED);
+  });
+
+  it("the project root's or the main checkout's entry decides when the project has none", () => {
+    expect(projectLine({ [REPOSITORY]: "trusted" }, [REPOSITORY])).toEqual(LOADED);
+    expect(projectLine({ [MAIN]: "trusted" }, [REPOSITORY, MAIN])).toEqual(LOADED);
+  });
+
+  it("the first entry found decides: the project's own untrusted stands over a trusted repository", () => {
+    expect(projectLine({ [PROJECT]: "untrusted", [REPOSITORY]: "trusted" }, [REPOSITORY])).toEqual(SKIPPED);
+    expect(projectLine({ [REPOSITORY]: "untrusted", [MAIN]: "trusted" }, [REPOSITORY, MAIN])).toEqual(
+      SKIPPED,
+    );
+    expect(projectLine({ [PROJECT]: "trusted", [REPOSITORY]: "untrusted" }, [REPOSITORY])).toEqual(LOADED);
+  });
+});
+
+describe("requirements.toml and the profile", () => {
+  const profileOf = (config: ConfigFacts, runtime: RuntimeFacts = nothing) => {
+    const reading = readLayerSettings(config, runtime);
+    return {
+      requested: reading.settings.permissionProfile.requested,
+      decidedBy: reading.settings.permissionProfile.decidedBy,
+      conflicts: reading.conflicts.map((c) => c.text),
+    };
+  };
+
+  it("an allowlist that names the user's profile keeps it, whatever default_permissions the requirements set", () => {
+    const config = withRequirements(healthyFacts().config, {
+      allowed_permission_profiles: { "azi4a2-autonomous": true, forced: true },
+      default_permissions: "forced",
+    });
+    expect(profileOf(config)).toEqual({
+      requested: "azi4a2-autonomous",
+      decidedBy: PROFILE_PATH,
+      conflicts: [],
+    });
+  });
+
+  it("an allowlist that leaves the profile out without a default of its own forces nothing this reading can name", () => {
+    const config = withRequirements(healthyFacts().config, { allowed_permission_profiles: { forced: true } });
+    expect(profileOf(config)).toEqual({
+      requested: "azi4a2-autonomous",
+      decidedBy: PROFILE_PATH,
+      conflicts: [],
+    });
+  });
+
+  it("requirements that leave the profile out, and the launches still ran the user's profile: the requirement shows overridden", () => {
+    const f = healthyFacts();
+    const config = withRequirements(healthyFacts().config, {
+      allowed_permission_profiles: { forced: true },
+      default_permissions: "forced",
+    });
+    const judged = (permissionProfile: string) =>
+      readLayerSettings(config, {
+        ...nothing,
+        runner: gathered({ ...f.runner, permissionProfile }),
+      }).conflicts.map((c) => [c.text, c.overridden]);
+    const text =
+      '/etc/codex/requirements.toml (allowed_permission_profiles leaves "azi4a2-autonomous" out) forces default_permissions = "forced"';
+    expect(judged("azi4a2-autonomous")).toEqual([[text, true]]);
+    expect(judged("forced")).toEqual([[text, false]]);
+  });
+
+  it("no layer asks for a profile: the requirements' default decides, with no conflict (nothing of the user's is overruled)", () => {
+    const config = withRequirements(configFacts({ profile: null, effective: {} }, []), {
+      allowed_permission_profiles: { forced: true },
+      default_permissions: "forced",
+    });
+    expect(profileOf(config)).toEqual({
+      requested: "forced",
+      decidedBy: "/etc/codex/requirements.toml",
+      conflicts: [],
+    });
+  });
+
+  it("a managed allowlist makes Codex use permission profiles: the user's legacy keys are overridden with no launch to show it", () => {
+    const config = withRequirements(
+      configFacts({
+        base: { sandbox_mode: "workspace-write", sandbox_workspace_write: { network_access: true } },
+        effective: {},
+      }),
+      { allowed_permission_profiles: { forced: true }, default_permissions: "forced" },
+    );
+    const legacy = readLayerSettings(config, nothing).conflicts.filter((c) => c.setting === "sandbox");
+    expect(legacy.map((c) => [c.text, c.overridden, c.hazard.split(";")[0]])).toEqual([
+      [
+        '/home/alice/.codex/config.toml sets sandbox_mode = "workspace-write"',
+        true,
+        "ignored while /etc/codex/requirements.toml's allowed_permission_profiles makes Codex use permission profiles",
+      ],
+      [
+        "/home/alice/.codex/config.toml sets sandbox_workspace_write",
+        true,
+        "ignored while /etc/codex/requirements.toml's allowed_permission_profiles makes Codex use permission profiles",
+      ],
+    ]);
+  });
+
+  it("without an allowlist the legacy keys are judged by what ran: any permission profile overrides them, none leaves them in force", () => {
+    const f = healthyFacts();
+    const config = withRequirements(
+      configFacts({ base: { sandbox_mode: "workspace-write", default_permissions: "other" }, effective: {} }),
+      { default_permissions: "forced" },
+    );
+    const judged = (permissionProfile: string | null) =>
+      readLayerSettings(config, {
+        ...nothing,
+        runner: gathered({ ...f.runner, permissionProfile }),
+      }).conflicts.map((c) => [c.text, c.overridden]);
+    // Another profile than the user's ran: the legacy key and the base's default_permissions did not take effect.
+    expect(judged("forced")).toEqual([
+      ['/home/alice/.codex/config.toml sets sandbox_mode = "workspace-write"', true],
+      ['/home/alice/.codex/config.toml sets default_permissions = "other"', true],
+    ]);
+    expect(judged(null)).toEqual([
+      ['/home/alice/.codex/config.toml sets sandbox_mode = "workspace-write"', false],
+      ['/home/alice/.codex/config.toml sets default_permissions = "other"', true],
+    ]);
+    expect(judged("other")).toEqual([
+      ['/home/alice/.codex/config.toml sets sandbox_mode = "workspace-write"', true],
+      ['/home/alice/.codex/config.toml sets default_permissions = "other"', false],
+    ]);
+  });
+});
+
+describe("the layers above the profile", () => {
+  it("legacy keys in a trusted project, the launcher's -c and a managed layer: no 'plain codex start' hazard, the profile is loaded under them", () => {
+    const config = configFacts(
+      {
+        profile: { default_permissions: "mine", permissions: { mine: {} } },
+        project: { sandbox_mode: "read-only", default_permissions: "theirs" },
+        effective: { projects: { [PROJECT]: { trust_level: "trusted" } } },
+      },
+      ['sandbox_mode="danger-full-access"'],
+    );
+    config.system[1] = {
+      path: "/etc/codex/managed_config.toml",
+      role: "managed",
+      exists: true,
+      data: { sandbox_workspace_write: { network_access: true }, default_permissions: "mine" },
+    };
+    const reading = readLayerSettings(config, nothing);
+    expect(reading.conflicts.map((c) => [c.text, c.overridden, c.hazard.split(" (")[0]])).toEqual([
+      [
+        '/home/alice/work/azinstitute/.codex/config.toml sets sandbox_mode = "read-only"',
+        null,
+        "the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile",
+      ],
+      [
+        '/home/alice/work/azinstitute/.codex/config.toml sets default_permissions = "theirs"',
+        null,
+        "where this layer decides",
+      ],
+      [
+        'launcher -c sets sandbox_mode = "danger-full-access"',
+        null,
+        "the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile",
+      ],
+      [
+        "/etc/codex/managed_config.toml sets sandbox_workspace_write",
+        null,
+        "the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile",
+      ],
+    ]);
+    expect(reading.conflicts[1]?.hazard).toBe(
+      'where this layer decides (a start without this layer above it), Codex runs "theirs" instead of "mine"',
+    );
+  });
+});
+
+describe("what the launches applied", () => {
+  const f = healthyFacts();
+  const withStatus = (permissions: string): RuntimeFacts => ({
+    ...nothing,
+    tui: gathered({ ...f.tui, permissions }),
+    exec: gathered({ ...f.exec, header: { approval: "never", sandbox: "read-only" } }),
+  });
+
+  it("/status names the profile only at the start of its value, and a value without a closing parenthesis gives no approval", () => {
+    const settings = readLayerSettings(
+      f.config,
+      withStatus("Custom (Profile azi4a2-autonomous (workspace), never)"),
+    ).settings;
+    expect(settings.permissionProfile.applied).toBeNull();
+    expect([settings.approval.applied, settings.approval.appliedFrom]).toEqual([
+      "never",
+      "exec header (exec always reports never)",
+    ]);
+  });
+
+  it("/status's approval is the last parenthesis at the end of the value, trailing spaces allowed", () => {
+    const settings = readLayerSettings(
+      f.config,
+      withStatus("Custom (read-only) (workspace with network access, on-request)  "),
+    ).settings;
+    expect([settings.approval.applied, settings.approval.appliedFrom]).toEqual(["on-request", "/status"]);
+  });
+
+  it("an exec run that printed no header shows nothing applied", () => {
+    const settings = readLayerSettings(f.config, {
+      ...nothing,
+      exec: gathered({ ...f.exec, header: null }),
+    }).settings;
+    expect([settings.sandbox.applied, settings.approval.applied, settings.network.applied]).toEqual([
+      null,
+      null,
+      null,
+    ]);
+  });
+
+  it("an exec header without network access enabled: the network is disabled", () => {
+    const exec = gathered({ ...f.exec, header: { sandbox: "workspace-write [workdir]", approval: "never" } });
+    expect(readLayerSettings(f.config, { ...nothing, exec }).settings.network).toEqual({
+      requested: "enabled",
+      decidedBy: PROFILE_PATH,
+      applied: "disabled",
+      appliedFrom: "exec header",
+    });
+  });
+});
+
+describe("what the layers request", () => {
+  it("the profile's network with [features] network_proxy on (a table or a bare true): Codex's managed proxy", () => {
+    for (const proxy of [{ enabled: true }, true]) {
+      const config = configFacts({ effective: { ...effectiveConfig(), features: { network_proxy: proxy } } });
+      expect(readLayerSettings(config, nothing).settings.network.requested).toBe(
+        "enabled, Codex's managed proxy",
+      );
+    }
+    const off = configFacts({
+      effective: { ...effectiveConfig(), features: { network_proxy: { enabled: false } } },
+    });
+    expect(readLayerSettings(off, nothing).settings.network.requested).toBe("enabled");
+  });
+
+  it("no profile and no sandbox_mode anywhere: nothing requests a sandbox", () => {
+    const config = configFacts({ base: {}, profile: null, effective: {} }, []);
+    expect(readLayerSettings(config, nothing).settings.sandbox).toEqual({
+      requested: null,
+      decidedBy: null,
+      applied: null,
+      appliedFrom: null,
+    });
   });
 });
