@@ -487,6 +487,9 @@ testCheck(configProfile, {
   ],
 });
 
+const UNDEFINED_SERVER_FIX =
+  "Codex refuses a server that no loaded config layer defines (invalid transport): define each server the launcher's `-c mcp_servers.<server>.…` overrides name (`command` or `url`) in the profile, or drop those overrides.";
+
 testCheck(configMcpApprovalTables, {
   valid: [
     {
@@ -569,6 +572,8 @@ testCheck(configMcpApprovalTables, {
       status: "fail",
       observed: "names server playwright, which no layer defines",
       evidence: "exec: Error loading config.toml: invalid transport",
+      // A table to delete: the check's general fix, not the one for a launcher override.
+      remediation: configMcpApprovalTables.remediation,
     },
     {
       name: "only the refusal (the launcher's overrides name an undefined server)",
@@ -585,6 +590,16 @@ testCheck(configMcpApprovalTables, {
         "exec: Error loading config.toml: invalid transport",
         "exec: in `mcp_servers.openaiDeveloperDocs`",
       ],
+      remediation: UNDEFINED_SERVER_FIX,
+    },
+    {
+      name: "the refusal's words in another case are the same refusal",
+      facts: (f) => {
+        f.exec.refused = "Error: Invalid Transport in `mcp_servers.x`";
+      },
+      status: "fail",
+      observedIs: "Codex refused to start: Error: Invalid Transport in `mcp_servers.x`",
+      remediation: UNDEFINED_SERVER_FIX,
     },
     {
       name: 'approval_mode = "always"',
