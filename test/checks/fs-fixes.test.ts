@@ -1,7 +1,10 @@
 // The fs checks' per-finding fixes: the rule the profile has, spelled as it has it, or nothing of the profile's
 // when the profile has no rule to blame (then the check's general remediation stands: a fix never names a rule the
 // setup lacks, issue 23).
+import { describe, expect, it } from "vitest";
+import { denyKey } from "../../checks/_profile.js";
 import fsAuthJson from "../../checks/fs/auth_json.js";
+import fsCredentials from "../../checks/fs/credentials.js";
 import fsGitRead from "../../checks/fs/git_read.js";
 import fsGitWrite from "../../checks/fs/git_write.js";
 import fsHomeEphemeral from "../../checks/fs/home_ephemeral.js";
@@ -211,4 +214,55 @@ testCheck(fsOutsideRoots, {
       remediation: fsOutsideRoots.remediation,
     },
   ],
+});
+
+const SSH_KEY = `${HOME}/.ssh/id_rsa`;
+const sshKeyOpened = (f: FactValues) => {
+  const entry = f.runner.credentialFiles?.find((e) => e.path === SSH_KEY);
+  if (entry) entry.open = { ok: true };
+};
+
+testCheck(fsCredentials, {
+  valid: [],
+  invalid: [
+    {
+      name: "opened with the config not read: the entries are unknown, the deny names the file itself",
+      facts: sshKeyOpened,
+      missing: { config: "not read" },
+      status: "fail",
+      observedIs: `${SSH_KEY} (SSH private key) opened inside: the profile's entries are unknown (config not read)`,
+      remediation: `Remove the entry that lets them be read (named above), or deny them in the profile's filesystem table: "${SSH_KEY}" = "none".`,
+    },
+    {
+      name: "opened with no permission profile selected: said so, the deny names the key's folder",
+      facts: (f) => {
+        sshKeyOpened(f);
+        noProfile(f);
+      },
+      status: "fail",
+      observedIs: `${SSH_KEY} (SSH private key) opened inside: no permission profile is in effect`,
+      remediation:
+        'Remove the entry that lets them be read (named above), or deny them in the profile\'s filesystem table: "~/.ssh" = "none".',
+    },
+  ],
+});
+
+describe("denyKey: the profile key that denies a credential file", () => {
+  it("a file in a folder under $HOME: that folder; under ~/.config: the tool's folder there", () => {
+    expect(denyKey(`${HOME}/.ssh/id_rsa`, HOME)).toBe("~/.ssh");
+    expect(denyKey(`${HOME}/.config/gcloud/credentials.db`, HOME)).toBe("~/.config/gcloud");
+    expect(denyKey(`${HOME}/.config/gh`, HOME)).toBe("~/.config/gh");
+  });
+
+  it("a file right in $HOME: the file, as a ~ key", () => {
+    expect(denyKey(`${HOME}/.npmrc`, HOME)).toBe("~/.npmrc");
+    expect(denyKey(`${HOME}/..netrc`, HOME)).toBe("~/..netrc");
+  });
+
+  it("outside $HOME, or $HOME itself: the path as it is", () => {
+    expect(denyKey("/etc/codex/config.toml", HOME)).toBe("/etc/codex/config.toml");
+    expect(denyKey("/home/bob/.ssh/id_rsa", HOME)).toBe("/home/bob/.ssh/id_rsa");
+    expect(denyKey("/home", HOME)).toBe("/home");
+    expect(denyKey(HOME, HOME)).toBe(HOME);
+  });
 });
