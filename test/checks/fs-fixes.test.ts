@@ -11,9 +11,11 @@ import fsHomeEphemeral from "../../checks/fs/home_ephemeral.js";
 import fsOutsideRoots from "../../checks/fs/outside_roots.js";
 import fsProjectWrite from "../../checks/fs/project_write.js";
 import fsReadonlyPaths from "../../checks/fs/readonly_paths.js";
+import { judge } from "../../src/core/engine.js";
+import { DEFAULT_EXPECTATIONS } from "../../src/core/expectations.js";
 import type { FactValues } from "../../src/core/model.js";
-import { CODEX_HOME, HOME, PROJECT } from "../fixtures/facts/healthy.js";
-import { testCheck } from "./rule-tester.js";
+import { CODEX_HOME, HOME, healthyFacts, PROJECT } from "../fixtures/facts/healthy.js";
+import { factsOf, testCheck } from "./rule-tester.js";
 
 /** The effective permission profile's filesystem table (the checks read the effective config). */
 function rules(f: FactValues): Record<string, unknown> {
@@ -32,6 +34,16 @@ function projectRoots(f: FactValues): Record<string, unknown> {
   delete rules(f)[":workspace_roots"];
   return table;
 }
+
+/** The effective permission profile's own table (`extends`, `network`). */
+function profileOf(f: FactValues): Record<string, unknown> {
+  const permissions = f.config.effective.permissions as Record<string, Record<string, unknown>>;
+  return permissions["azi4a2-autonomous"] as Record<string, unknown>;
+}
+
+const canaryOpened = (f: FactValues) => {
+  for (const read of f.runner.outside.reads) read.open = { ok: true };
+};
 
 /** No permission profile selected: the profile has no filesystem table to name. */
 const noProfile = (f: FactValues) => {
@@ -114,6 +126,25 @@ testCheck(fsAuthJson, {
       status: "fail",
       remediation: fsAuthJson.remediation,
     },
+    {
+      name: 'denied as "deny" and nothing makes it readable: the general fix',
+      facts: (f) => {
+        authOpened(f);
+        rules(f)["~/.codex/auth.json"] = "deny";
+      },
+      status: "fail",
+      remediation: fsAuthJson.remediation,
+    },
+    {
+      name: 'a "write" rule on the Codex home makes it readable: that rule, and the deny is there',
+      facts: (f) => {
+        authOpened(f);
+        rules(f)["~/.codex"] = "write";
+      },
+      status: "fail",
+      remediation:
+        'In the profile\'s filesystem table, drop `"~/.codex" = "write"` (it makes auth.json readable).',
+    },
   ],
 });
 
@@ -128,6 +159,43 @@ testCheck(fsGitRead, {
       },
       status: "fail",
       observedIs: "git log failed: exit:128",
+      remediation: fsGitRead.remediation,
+    },
+    {
+      name: '.git = "deny": that rule, as spelled, to drop',
+      facts: (f) => {
+        f.runner.git.status = { ok: false, code: "exit:128" };
+        roots(f)[".git"] = "deny";
+      },
+      status: "fail",
+      remediation:
+        'Drop `".git" = "deny"` under `":workspace_roots"` in the profile\'s filesystem table: git needs to read its metadata.',
+    },
+    {
+      name: 'no "." rule: add the project\'s write rule',
+      facts: (f) => {
+        f.runner.git.diff = { ok: false, code: "exit:128" };
+        delete projectRoots(f)["."];
+      },
+      status: "fail",
+      remediation: 'Add `"." = "write"` under `":project_roots"` in the profile\'s filesystem table.',
+    },
+    {
+      name: 'failed though "." = "write" and .git not denied: the general fix',
+      facts: (f) => {
+        f.runner.git.status = { ok: false, code: "exit:128" };
+        roots(f)[".git"] = "read";
+      },
+      status: "fail",
+      remediation: fsGitRead.remediation,
+    },
+    {
+      name: 'failed though "." = "read": the project is readable, the general fix',
+      facts: (f) => {
+        f.runner.git.status = { ok: false, code: "exit:128" };
+        roots(f)["."] = "read";
+      },
+      status: "fail",
       remediation: fsGitRead.remediation,
     },
   ],
@@ -155,6 +223,16 @@ testCheck(fsProjectWrite, {
       observedIs: "read back failed: ENOENT",
       remediation: 'Under `":workspace_roots"` in the profile\'s filesystem table, add `"." = "write"`.',
     },
+    {
+      name: "the write failed with no permission profile selected: the general fix",
+      facts: (f) => {
+        f.runner.project.remove = { ok: false, code: "EPERM" };
+        noProfile(f);
+      },
+      status: "fail",
+      observedIs: "remove failed: EPERM",
+      remediation: fsProjectWrite.remediation,
+    },
   ],
 });
 
@@ -168,6 +246,46 @@ testCheck(fsHomeEphemeral, {
       },
       status: "fail",
       observedIs: `${HOME}/.codex-smoke-x persisted on the host`,
+      remediation: fsHomeEphemeral.remediation,
+    },
+    {
+      name: "persisted: only the path rules are listed, not a built-in root's",
+      facts: (f) => {
+        f.sideEffects.persisted.push({ where: "home", path: `${HOME}/.codex-smoke-x` });
+        rules(f)[":slash_tmp"] = "write";
+        rules(f)["~"] = "write";
+        rules(f)["/srv"] = "read";
+      },
+      status: "fail",
+      remediation:
+        'Drop the write rule that covers $HOME from the profile\'s filesystem table (it has `"~" = "write"`).',
+    },
+    {
+      name: "persisted with two write rules: both listed",
+      facts: (f) => {
+        f.sideEffects.persisted.push({ where: "home", path: `${HOME}/.codex-smoke-x` });
+        rules(f)["~"] = "write";
+        rules(f)[HOME] = "write";
+      },
+      status: "fail",
+      remediation: `Drop the write rule that covers $HOME from the profile's filesystem table (it has \`"~" = "write"\`, \`"${HOME}" = "write"\`).`,
+    },
+    {
+      name: "the write failed while the profile has :minimal: nothing to add, the general fix",
+      facts: (f) => {
+        f.runner.home.readBack = { ok: false, code: "ENOENT" };
+      },
+      status: "warn",
+      observedIs: "write under $HOME failed inside (ENOENT)",
+      remediation: fsHomeEphemeral.remediation,
+    },
+    {
+      name: "the write failed with no permission profile selected: the general fix",
+      facts: (f) => {
+        f.runner.home.write = { ok: false, code: "EROFS" };
+        noProfile(f);
+      },
+      status: "warn",
       remediation: fsHomeEphemeral.remediation,
     },
   ],
@@ -186,6 +304,37 @@ testCheck(fsReadonlyPaths, {
       status: "fail",
       remediation:
         'Under `":workspace_roots"` in the profile\'s filesystem table, change `".codex" = "write"` to `".codex" = "read"` and add `"www.azinstitute4autism.com" = "read"`.',
+    },
+    {
+      name: "only the written folder is named, not one that held without a rule",
+      facts: (f) => {
+        const codex = f.runner.readonlyPaths.find((probe) => probe.path === ".codex");
+        if (codex) codex.write = { ok: true };
+        roots(f)[".codex"] = "write";
+        delete roots(f)["www.azinstitute4autism.com"];
+      },
+      status: "fail",
+      remediation:
+        'Under `":workspace_roots"` in the profile\'s filesystem table, change `".codex" = "write"` to `".codex" = "read"`.',
+    },
+    {
+      name: 'written though its rule is "read": no rule to change, the general fix',
+      facts: (f) => {
+        const codex = f.runner.readonlyPaths.find((probe) => probe.path === ".codex");
+        if (codex) codex.write = { ok: true };
+      },
+      status: "fail",
+      observedIs: ".codex: write succeeded",
+      remediation: fsReadonlyPaths.remediation,
+    },
+    {
+      name: "written with no permission profile selected: the general fix",
+      facts: (f) => {
+        for (const probe of f.runner.readonlyPaths) probe.write = { ok: true };
+        noProfile(f);
+      },
+      status: "fail",
+      remediation: fsReadonlyPaths.remediation,
     },
   ],
 });
@@ -209,6 +358,44 @@ testCheck(fsOutsideRoots, {
       facts: (f) => {
         f.sideEffects.persisted.push({ where: "outside", path: `${PROJECT}-copy/x` });
         rules(f)[`${PROJECT}-copy`] = "read";
+      },
+      status: "fail",
+      remediation: fsOutsideRoots.remediation,
+    },
+    {
+      name: 'a canary readable through a "write" rule and an extends: both to drop',
+      facts: (f) => {
+        canaryOpened(f);
+        rules(f)["~"] = "write";
+        profileOf(f).extends = ":workspace";
+      },
+      status: "fail",
+      remediation:
+        'Drop `"~" = "write"`, `extends = ":workspace"` from the permission profile: it opens paths outside the project.',
+    },
+    {
+      name: "a canary readable with only an extends to blame: that extends",
+      facts: (f) => {
+        canaryOpened(f);
+        profileOf(f).extends = ":read-only";
+      },
+      status: "fail",
+      remediation:
+        'Drop `extends = ":read-only"` from the permission profile: it opens paths outside the project.',
+    },
+    {
+      name: "a canary readable, the config not read: the general fix",
+      facts: canaryOpened,
+      missing: { config: "not read" },
+      status: "fail",
+      remediation: fsOutsideRoots.remediation,
+    },
+    {
+      name: "a canary readable, no profile selected but an extends under some table: nothing looked up",
+      facts: (f) => {
+        canaryOpened(f);
+        profileOf(f).extends = ":workspace";
+        noProfile(f);
       },
       status: "fail",
       remediation: fsOutsideRoots.remediation,
@@ -264,5 +451,18 @@ describe("denyKey: the profile key that denies a credential file", () => {
     expect(denyKey("/home/bob/.ssh/id_rsa", HOME)).toBe("/home/bob/.ssh/id_rsa");
     expect(denyKey("/home", HOME)).toBe("/home");
     expect(denyKey(HOME, HOME)).toBe(HOME);
+  });
+});
+
+describe("fs.readonly_paths and the launch it explains", () => {
+  it("a sandbox setup that failed on an absent read-only folder explains the exec launch's refusal", () => {
+    const values = healthyFacts();
+    values.exec.refused = `Error: bwrap: Can't find source path ${PROJECT}/www.azinstitute4autism.com: No such file or directory`;
+    values.sideEffects.absentBefore = ["www.azinstitute4autism.com"];
+    const judged = judge(fsReadonlyPaths, factsOf(values, { runner: "Codex refused to start" }), {
+      expect: DEFAULT_EXPECTATIONS,
+    });
+    expect(judged.result.status).toBe("fail");
+    expect(judged.explains).toEqual(["exec"]);
   });
 });
