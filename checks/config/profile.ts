@@ -171,7 +171,7 @@ function workspaceProblems(
   const table = JSON.stringify(rootsKey ?? ":workspace_roots");
   if (accessOf(".") !== "write")
     found.add(
-      `":workspace_roots" "." = ${tomlValue(accessOf(".") ?? "not set")}, expected "write"`,
+      `${table} "." = ${tomlValue(accessOf(".") ?? "not set")}, expected "write"`,
       `set \`"." = "write"\` under ${table}`,
     );
   for (const path of expect.readonlyPaths) {
@@ -180,7 +180,7 @@ function workspaceProblems(
     if (access === undefined && AUTO_PROTECTED.has(path)) continue;
     if (access !== "read") {
       found.add(
-        `":workspace_roots" "${path}" = ${tomlValue(access ?? "not set")}, expected "read"`,
+        `${table} "${path}" = ${tomlValue(access ?? "not set")}, expected "read"`,
         `set \`${JSON.stringify(path)} = "read"\` under ${table}`,
       );
     }

@@ -96,6 +96,14 @@ testCheck(configProfile, {
       remediation: `Remove what sets the legacy sandbox (/home/alice/.codex/config.toml sets sandbox_mode = "workspace-write"; /home/alice/.codex/config.toml sets sandbox_workspace_write; launcher -c sets sandbox_mode = "danger-full-access"; launcher -c sets sandbox_workspace_write): the permission profile alone should decide the sandbox.`,
     },
     {
+      name: "config.toml names another default_permissions: config.layers judges it, no legacy sandbox here",
+      facts: (f) => {
+        const base = { analytics: { enabled: false }, default_permissions: "other", network_proxy: { x: 1 } };
+        f.config = configFacts({ base, effective: effectiveConfig() });
+      },
+      status: "pass",
+    },
+    {
       name: "README profile",
       status: "pass",
       expected: `${PROFILE_PATH}: a [permissions] profile with :minimal read, auth.json denied, the project writable, .codex and www.azinstitute4autism.com read-only, network on, nothing else writable; approval_policy never, web_search live`,
@@ -373,6 +381,38 @@ testCheck(configProfile, {
       status: "fail",
       observedIs: 'filesystem lacks ":minimal" = "read"',
       remediation: `Change \`":minimal" = "none"\` to \`":minimal" = "read"\` (the profile file: ${PROFILE_PATH}).`,
+    },
+    {
+      name: '":root" = "write": two problems, one fix',
+      facts: withProfile((p) => {
+        filesystem(p)[":root"] = "write";
+      }),
+      status: "fail",
+      evidence: [
+        'filesystem is not limited to minimal runtime (":root" = "write")',
+        '":root" = "write" grants write access outside the project',
+      ],
+      remediation: `Drop \`":root" = "write"\` (the profile file: ${PROFILE_PATH}).`,
+    },
+    {
+      name: "no workspace table at all: the fix names the table to make, :workspace_roots",
+      facts: withProfile((p) => {
+        delete filesystem(p)[":workspace_roots"];
+      }),
+      expect: { readonlyPaths: [".codex"] },
+      status: "fail",
+      evidence: ['":workspace_roots" "." = "not set", expected "write"'],
+      remediation: `Set \`"." = "write"\` under ":workspace_roots" (the profile file: ${PROFILE_PATH}).`,
+    },
+    {
+      name: '":project_roots" with the project only readable: the fix names that table',
+      facts: withProfile((p) => {
+        filesystem(p)[":project_roots"] = { ...filesystem(p)[":workspace_roots"], ".": "read" };
+        delete filesystem(p)[":workspace_roots"];
+      }),
+      status: "fail",
+      observedIs: '":project_roots" "." = "read", expected "write"',
+      remediation: `Set \`"." = "write"\` under ":project_roots" (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: "profile file does not parse",

@@ -74,16 +74,6 @@ testCheck(fsProfileRules, {
       evidence: `${VENDOR_RULE}: holds: NOTICE.md, LICENSE readable; NOTICE.md not writable (EROFS)`,
     },
     {
-      name: "a write entry the runner had nothing to try on: said so, and not counted as held",
-      facts: outcomeOf(3, (rule) => {
-        rule.create = null;
-        rule.append = null;
-      }),
-      status: "pass",
-      observedIs: "5 of 6 entries of [permissions.azi4a2-autonomous] hold (1 with nothing to test)",
-      evidence: `${WRITE_RULE}: nothing to test`,
-    },
-    {
       name: "a write entry probed by appending to a file that opens",
       facts: outcomeOf(3, (rule) => {
         rule.create = null;
