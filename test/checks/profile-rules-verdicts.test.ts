@@ -159,12 +159,21 @@ testCheck(fsProfileRules, {
       observedIs: `${VENDOR_RULE}: ${VENDOR}/new was created inside`,
     },
     {
+      name: "a read entry's file failed to open with no errno: said as failed",
+      facts: outcomeOf(1, (rule) => {
+        rule.read = [{ path: `${VENDOR}/NOTICE.md`, open: { ok: false } }];
+      }),
+      status: "fail",
+      observedIs: `${VENDOR_RULE}: ${VENDOR}/NOTICE.md cannot be opened inside (failed)`,
+      remediation: `Make \`${VENDOR_RULE}\` hold: ${ENTRY_FIX.read}.`,
+    },
+    {
       name: "a read entry with no write probe at all: could not tell",
       facts: outcomeOf(1, (rule) => {
         rule.append = null;
       }),
       status: "error",
-      observedIs: `could not test: ${VENDOR_RULE}: could not tell whether it is writable: no file not run`,
+      observedIs: `could not test: ${VENDOR_RULE}: could not tell whether it is writable: no file to try`,
     },
     {
       name: "a write entry probed by appending to a file that does not open: the write entry's fix",
