@@ -785,6 +785,22 @@ testCheck(configProjectOverride, {
       remediation: `Move \`notify\` from ${PROJECT_CONFIG} into the profile file outside the workspace: from the project, they start programs on the host as soon as the project is trusted.`,
     },
     {
+      name: "MCP servers and notify in the project: both named, each as written",
+      facts: (f) => {
+        f.config = configFacts({
+          project: { mcp_servers: { x: { command: "x" } }, notify: ["notify-send"] },
+          effective: effectiveConfig(),
+        });
+      },
+      status: "warn",
+      observedIs: `${PROJECT_CONFIG} sets mcp_servers, notify: programs on the host`,
+      evidence: [
+        `${PROJECT_CONFIG}: mcp_servers, notify`,
+        "it applies once the project is trusted: mcp_servers, notify start programs on the host, outside the sandbox",
+      ],
+      remediation: `Move [mcp_servers], \`notify\` from ${PROJECT_CONFIG} into the profile file outside the workspace: from the project, they start programs on the host as soon as the project is trusted.`,
+    },
+    {
       name: "unparsable",
       facts: (f) => {
         f.config.projectOverride = {
