@@ -22,5 +22,5 @@ export function denyKey(path: string, home: string): string {
   if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`)) return path;
   const parts = inside.split(sep);
   const folder = parts[0] === ".config" ? parts.slice(0, 2) : parts.slice(0, 1);
-  return folder.length < parts.length ? `~/${folder.join("/")}` : `~/${inside}`;
+  return `~/${folder.join("/")}`;
 }

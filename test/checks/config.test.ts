@@ -1,16 +1,20 @@
+import { describe, expect, it } from "vitest";
 import configMcpApprovalTables from "../../checks/config/mcp_approval_tables.js";
 import configProfile from "../../checks/config/profile.js";
 import configProjectOverride from "../../checks/config/project_override.js";
+import { judge } from "../../src/core/engine.js";
+import { DEFAULT_EXPECTATIONS } from "../../src/core/expectations.js";
 import type { FactValues } from "../../src/core/model.js";
 import {
   configFacts,
   effectiveConfig,
+  healthyFacts,
   LAUNCHER_OVERRIDES,
   PROFILE_PATH,
   PROJECT,
   profileData,
 } from "../fixtures/facts/healthy.js";
-import { testCheck } from "./rule-tester.js";
+import { factsOf, testCheck } from "./rule-tester.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests mutate parsed TOML documents freely
 type Table = Record<string, any>;
@@ -815,4 +819,22 @@ testCheck(configProjectOverride, {
       evidence: ["/p/.codex/config.toml:4:1: duplicate key"],
     },
   ],
+});
+
+describe("a broken config explains the launches Codex refuses", () => {
+  it("config.profile on a missing profile file, config.mcp_approval_tables on a bad tools table: every launch", () => {
+    const launches = ["exec", "tui", "mcpGet", "mcpRuntime"];
+    const missing = healthyFacts();
+    missing.config = configFacts({ profile: null, effective: WITHOUT_PROFILE });
+    expect(judge(configProfile, factsOf(missing), { expect: DEFAULT_EXPECTATIONS }).explains).toEqual(
+      launches,
+    );
+    const badTools = healthyFacts();
+    withProfile((p) => {
+      p.mcp_servers.playwright.tools = "browser_navigate";
+    })(badTools);
+    expect(
+      judge(configMcpApprovalTables, factsOf(badTools), { expect: DEFAULT_EXPECTATIONS }).explains,
+    ).toEqual(launches);
+  });
 });
