@@ -22,15 +22,14 @@ import type { Shim } from "../gather/shim.js";
 import { isSecretName } from "../runner/secrets.js";
 import type { NetReport, RunnerInput } from "../runner/types.js";
 import { partOutputs } from "./rule-facts.js";
-import { parseRunnerReport, type ReportOf, UntrustedInputError } from "./untrusted.js";
+import { MAX_REPORT_BYTES, parseRunnerReport, type ReportOf, UntrustedInputError } from "./untrusted.js";
 
 /** The shell's exit code for a command it cannot find: Codex is missing, so nothing about the setup was learnt. */
 const COMMAND_NOT_FOUND = 127;
 const REPORT_LINE_PREFIX = "CODEX_SMOKE_REPORT ";
-/** A report is at most this big unpacked, as a report file (untrusted.ts): a gzip bomb stops here. */
-const MAX_REPORT_BYTES = 2 * 1024 * 1024;
 
-/** The model channel's report: base64 of the gzipped JSON (the runner's), or plain JSON (a runner before that). */
+/** The model channel's report: base64 of the gzipped JSON (the runner's), or plain JSON (a runner before that).
+ * Unpacked, it is at most as many bytes as a report file (untrusted.ts): a gzip bomb stops there. */
 function channelReport(payload: string): string {
   if (payload.startsWith("{")) return payload;
   return gunzipSync(Buffer.from(payload, "base64"), { maxOutputLength: MAX_REPORT_BYTES }).toString("utf8");

@@ -24,8 +24,9 @@ const FIXED_SETTINGS: ReadonlyArray<[string, string]> = [
   ["maintenance.auto", "false"],
 ];
 
-/** Per-driver settings that name a command: `filter.<driver>.clean` etc., `diff.<driver>.textconv` etc. */
-const DRIVER_COMMAND = /^(filter|diff)\.(.+)\.(clean|smudge|process|textconv|command)$/i;
+/** Any setting of a filter or diff driver: `filter.<driver>.<key>`, `diff.<driver>.<key>` (git prints section and
+ * key in lower case, the driver's name as written; the name may hold dots, the key never does). */
+const DRIVER_KEY = /^(filter|diff)\.(.+)\.[^.]+$/;
 
 export interface HostGitRepo {
   project: string;
@@ -69,20 +70,23 @@ const environment = (project: string, settings: ReadonlyArray<[string, string]> 
   ),
 });
 
-/** Settings that neutralise every filter and diff driver the repository's config defines. */
+/**
+ * Settings that neutralise every filter and diff driver the repository's config names, whatever it sets: a filter
+ * marked `required` with no command at all would make git die on every file it filters ("clean filter failed").
+ */
 async function driverOverrides(project: string): Promise<Array<[string, string]>> {
   // Reading config runs nothing; the names come from every config file git would read.
-  const listed = await execa("git", ["config", "--name-only", "--get-regexp", "^(filter|diff)\\."], {
+  const listed = await execa("git", ["config", "--name-only", "--list"], {
     cwd: project,
     env: environment(project),
     reject: false,
   });
   const overrides = new Map<string, string>();
   for (const name of listed.stdout.split("\n")) {
-    const match = DRIVER_COMMAND.exec(name.trim());
+    const match = DRIVER_KEY.exec(name);
     if (!match) continue;
     const [, kind, driver] = match;
-    if (kind?.toLowerCase() === "filter") {
+    if (kind === "filter") {
       for (const key of ["clean", "smudge", "process"]) overrides.set(`filter.${driver}.${key}`, "");
       overrides.set(`filter.${driver}.required`, "false");
     } else for (const key of ["textconv", "command"]) overrides.set(`diff.${driver}.${key}`, "");

@@ -69,7 +69,8 @@ export function openSession(): AuditSession {
   };
 }
 
-/** Removes `dir` and its parents up to and including `top` while they are empty. */
+/** Removes `dir` and its parents up to and including `top` while they are empty (`top`'s parent is no longer
+ * under `top`: the loop ends there). */
 function removeEmptyDirs(dir: string, top: string): void {
   for (let current = dir; current.startsWith(top); current = dirname(current)) {
     try {
@@ -77,6 +78,5 @@ function removeEmptyDirs(dir: string, top: string): void {
     } catch {
       return;
     }
-    if (current === top) return;
   }
 }

@@ -189,7 +189,7 @@ export async function stageRunner(request: StageRequest, before?: BeforeLaunch):
   const pending = request.registryUrl instanceof Promise ? request.registryUrl : null;
   let unstaged = false;
   const netInput = pending
-    ? writeNetInput({ record, input, request }, pending, () => unstaged)
+    ? writeNetInput({ record, staged, input, request }, pending, () => unstaged)
     : Promise.resolve();
   return {
     record,
@@ -213,7 +213,12 @@ const inputText = (input: RunnerInput) => `${JSON.stringify(input, null, 2)}\n`;
  * written once unstaging began. If it cannot be written, those parts find no input and their checks say so.
  */
 async function writeNetInput(
-  { record, input, request }: { record: HostRecord; input: RunnerInput; request: StageRequest },
+  {
+    record,
+    staged,
+    input,
+    request,
+  }: { record: HostRecord; staged: StagedFiles; input: RunnerInput; request: StageRequest },
   registryUrl: Promise<string | null>,
   unstaged: () => boolean,
 ): Promise<void> {
@@ -226,8 +231,9 @@ async function writeNetInput(
   try {
     const own = { ...input, registryUrl: url, ...(probes ? { domains: probes } : {}) };
     const identity = folder.createFile(NET_INPUT, inputText(own));
-    if (domains && record.domains) record.domains = domains;
-    if (record.staged) record.staged.files[NET_INPUT] = identity;
+    // The same request as at staging but for the URL: a plan now exactly when there was one then.
+    record.domains = domains;
+    staged.files[NET_INPUT] = identity;
   } catch {
     // the name is taken: nothing is written
   } finally {
@@ -276,7 +282,9 @@ function stagingRefused(dir: string, error: unknown): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "EEXIST")
     return new UsageError(`${dir}: cannot stage the runner (it, or a file in it, exists already)`);
-  if (error instanceof UnsafePathError || code === "ENOENT" || code === "ELOOP")
+  // A swap between the steps: the folder or the project gone (ENOENT), a symlink where the folder was (openDir's
+  // UnsafePathError; makeDir and createFile never follow the last component, so no ELOOP).
+  if (error instanceof UnsafePathError || code === "ENOENT")
     return new UsageError(
       `${dir}: cannot stage the runner (moved or replaced while it was made); nothing was written through it`,
     );
@@ -291,16 +299,15 @@ function removeOwnFiles(folder: SafeDir, files: Record<string, Identity>): void 
   }
 }
 
-/** Removes the folder `name` of the project when it is still the host's and empty; false when it stays. */
-function removeFolder(project: string, name: string, identity: Identity): boolean {
+/** Removes the folder `name` of the project when it is still the host's and empty (rmdir refuses a folder that
+ * holds files, and a symlink or file has another identity). */
+function removeFolder(project: string, name: string, identity: Identity): void {
   const root = openProject(project);
   try {
     const entry = root.lstat(name);
-    if (!entry?.isDirectory() || !sameIdentity(entry, identity)) return false;
-    rmdirSync(root.entry(name));
-    return true;
+    if (entry && sameIdentity(entry, identity)) rmdirSync(root.entry(name));
   } catch {
-    return false;
+    // not empty: what the agent added stays, and the folder with it
   } finally {
     root.close();
   }
@@ -343,7 +350,8 @@ export function readStagedReport(record: HostRecord, part: RunnerPart): string {
   } catch (error) {
     if (error instanceof FileLimitError) throw new UntrustedInputError(error.message);
     throw new UntrustedInputError(
-      `${where}: cannot open (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      // Every other error is the system's, with its code (an UnsafePathError has one too).
+      `${where}: cannot open (${(error as NodeJS.ErrnoException).code})`,
     );
   } finally {
     folder.close();
@@ -358,15 +366,17 @@ export function unstage(record: HostRecord): string[] {
     if (folder.why !== "gone") leftAlone.push(`${record.stagingDir}: ${folder.why}: left as it is`);
     return leftAlone;
   }
+  // The folder opened: the record says what the host staged there.
+  const staged = record.staged as StagedFiles;
   try {
-    removeOwnFiles(folder, record.staged?.files ?? {});
+    removeOwnFiles(folder, staged.files);
     for (const part of REPORT_PARTS)
       for (const name of [reportName(part), `${reportName(part)}.tmp`]) folder.unlink(name);
   } finally {
     folder.close();
   }
-  const staged = record.staged as StagedFiles;
-  if (!removeFolder(record.project, basename(record.stagingDir), staged.dir) && existsSync(record.stagingDir))
+  removeFolder(record.project, basename(record.stagingDir), staged.dir);
+  if (existsSync(record.stagingDir))
     leftAlone.push(`${record.stagingDir} holds files the host did not put there: left as it is`);
   return leftAlone;
 }

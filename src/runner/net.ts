@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { createServer as createHttpsServer, Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { connect } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import type { HttpAttempt, HttpClient, NetEnvironment, TlsControl } from "./net-types.js";
 
 /** decisions §7: every network probe, DNS included, ends within this. */
@@ -13,7 +13,11 @@ const NETWORK_TIMEOUT_MS = 5_000;
 const TEXT_MAX = 200;
 /** curl's stdout carries only response heads and the write-out line; a bound all the same. */
 const CAPTURE_MAX = 64 * 1024;
-const WRITE_OUT_MARKER = "codex-smoke-curl";
+/**
+ * curl's write-out line (`-w`), after the heads: the status, the CONNECT answer (`000` for none) and the TLS
+ * verification result. No head has such a line: a status line starts with `HTTP/`, a header with its name.
+ */
+const WRITE_OUT = /\n(\d+) (\d+) (\d+)/;
 /** Grace after curl's own --max-time, so curl reports its timeout (exit 28) before we kill it. */
 const CURL_KILL_GRACE_MS = 1_000;
 
@@ -41,8 +45,14 @@ function withoutCredentials(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/\s]*@/i, "$1");
 }
 
-function inNoProxy(host: string, noProxy: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+/** An IPv6 literal without its URL brackets (`[::1]` is `::1`). */
+function unbracketed(host: string): string {
+  return host.replace(/[[\]]/g, "");
+}
+
+function inNoProxy(host: string, noProxy: string | undefined): boolean {
+  if (noProxy === undefined) return false;
+  const bare = unbracketed(host).toLowerCase();
   return noProxy
     .split(/[\s,]+/)
     .filter((entry) => entry !== "")
@@ -63,16 +73,17 @@ function proxyFor(url: string, env: NodeJS.ProcessEnv = process.env): string | n
   const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v !== undefined && v !== "");
   const proxy = pick(`${scheme}_proxy`, `${scheme.toUpperCase()}_PROXY`, "all_proxy", "ALL_PROXY");
   if (proxy === undefined) return null;
-  if (inNoProxy(target.hostname, pick("no_proxy", "NO_PROXY") ?? "")) return null;
+  if (inNoProxy(target.hostname, pick("no_proxy", "NO_PROXY"))) return null;
   return withoutCredentials(proxy);
 }
 
-function blankAttempt(client: HttpClient, url: string, mayUseProxy: boolean, env: NodeJS.ProcessEnv) {
+/** `proxy`: the one the environment names for `url` when the client may use one (proxyFor), else null. */
+function blankAttempt(client: HttpClient, url: string, mayUseProxy: boolean, proxy: string | null) {
   const attempt: HttpAttempt = {
     client,
     url,
     mayUseProxy,
-    proxy: mayUseProxy ? proxyFor(url, env) : null,
+    proxy,
     httpStatus: null,
     connectStatus: null,
     curlExit: null,
@@ -87,16 +98,14 @@ function blankAttempt(client: HttpClient, url: string, mayUseProxy: boolean, env
   return attempt;
 }
 
+/** The errno-like code of a Node error (happy eyeballs' AggregateError carries its first address's); else null. */
 function nodeErrorCode(error: unknown): string | null {
-  const e = error as { code?: unknown; errors?: Array<{ code?: unknown }> };
-  if (typeof e?.code === "string") return e.code;
-  // Happy eyeballs wraps one error per address in an AggregateError.
-  const inner = e?.errors?.[0]?.code;
-  return typeof inner === "string" ? inner : null;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : null;
 }
 
 function errorMessage(error: unknown): string | null {
-  return firstLine(String((error as Error)?.message ?? error));
+  return firstLine(String((error as Error).message ?? error));
 }
 
 // --- HTTP heads -----------------------------------------------------------------------------------------------
@@ -106,30 +115,20 @@ interface Head {
   headers: Map<string, string>;
 }
 
+/**
+ * A response head: the status line's code and every `name: value` line after it (names in lower case). Given
+ * several heads (curl -D -: a proxy's CONNECT answer, then the server's), the map holds each name's last value:
+ * status lines and the write-out line have no colon, so they add no header.
+ */
 function parseHead(text: string): Head | null {
-  const [statusLine = "", ...lines] = text.split(/\r?\n/);
-  const status = statusLine.match(/^HTTP\/[\d.]+ (\d{3})/);
+  const status = text.match(/^HTTP\/[\d.]+ (\d{3})/);
   if (!status) return null;
   const headers = new Map<string, string>();
-  for (const line of lines) {
+  for (const line of text.split(/\r?\n/)) {
     const colon = line.indexOf(":");
     if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
   return { status: Number(status[1]), headers };
-}
-
-/** The `HTTP/… head\r\n\r\n` blocks at the front of `text` (curl -D -: a CONNECT answer, then the response). */
-function splitHeads(text: string): Head[] {
-  const heads: Head[] = [];
-  let rest = text;
-  while (rest.startsWith("HTTP/")) {
-    const end = rest.search(/\r?\n\r?\n/);
-    if (end < 0) break;
-    const head = parseHead(rest.slice(0, end));
-    if (head) heads.push(head);
-    rest = rest.slice(end).replace(/^\r?\n\r?\n/, "");
-  }
-  return heads;
 }
 
 // --- curl -----------------------------------------------------------------------------------------------------
@@ -186,32 +185,21 @@ function curlArgs(url: string, timeoutMs: number, bypassProxy: boolean): string[
     "--max-time",
     String(timeoutMs / 1000),
     "-w",
-    `\n${WRITE_OUT_MARKER} %{http_code} %{http_connect} %{ssl_verify_result}`,
+    "\n%{http_code} %{http_connect} %{ssl_verify_result}",
     ...(bypassProxy ? ["--noproxy", "*"] : []),
     url,
   ];
 }
 
-/** `000` (no answer) and anything that is not a status become null. */
-function statusOf(text: string | undefined): number | null {
-  return text !== undefined && /^[1-9]\d\d$/.test(text) ? Number(text) : null;
-}
-
+/** curl's statuses (`000`, no answer, is null), its TLS verification result and the last `x-proxy-error`. */
 function parseCurlStdout(stdout: string) {
-  const marker = `\n${WRITE_OUT_MARKER} `;
-  const at = stdout.lastIndexOf(marker);
-  const [code, connectCode, verify] =
-    at < 0
-      ? []
-      : stdout
-          .slice(at + marker.length)
-          .trim()
-          .split(" ");
+  // No write-out line when we killed curl.
+  const writeOut = stdout.match(WRITE_OUT);
   return {
-    heads: splitHeads(at < 0 ? stdout : stdout.slice(0, at)),
-    httpStatus: statusOf(code),
-    connectStatus: statusOf(connectCode),
-    verifyResult: verify === undefined || !/^\d+$/.test(verify) ? null : Number(verify),
+    httpStatus: Number(writeOut?.[1]) || null,
+    connectStatus: Number(writeOut?.[2]) || null,
+    verifyResult: writeOut ? Number(writeOut[3]) : null,
+    proxyError: parseHead(stdout)?.headers.get("x-proxy-error") ?? null,
   };
 }
 
@@ -220,10 +208,6 @@ function curlFacts(attempt: HttpAttempt, run: CurlRun, timeoutMs: number): HttpA
     return { ...attempt, errorCode: run.spawnError, message: `curl could not start (${run.spawnError})` };
   }
   const out = parseCurlStdout(run.stdout);
-  const proxyError = [...out.heads]
-    .reverse()
-    .find((head) => head.headers.has("x-proxy-error"))
-    ?.headers.get("x-proxy-error");
   // ssl_verify_result is 0 also when no handshake happened: it means something only once TLS was reached.
   const reachedTls =
     attempt.url.startsWith("https:") && (out.httpStatus !== null || (out.verifyResult ?? 0) !== 0);
@@ -233,7 +217,7 @@ function curlFacts(attempt: HttpAttempt, run: CurlRun, timeoutMs: number): HttpA
     connectStatus: out.connectStatus,
     curlExit: run.exitCode,
     message: firstLine(run.stderr) ?? (run.killed ? `no answer within ${timeoutMs} ms` : null),
-    proxyError: proxyError ?? null,
+    proxyError: out.proxyError,
     sslVerifyResult: reachedTls ? out.verifyResult : null,
     timedOut: run.killed || run.exitCode === 28,
   };
@@ -249,7 +233,8 @@ export async function curlAttempt(
   const bypass = opts.bypassProxy ?? false;
   const started = performance.now();
   const run = await runCurl(curlArgs(url, timeoutMs, bypass), env, timeoutMs + CURL_KILL_GRACE_MS);
-  const facts = curlFacts(blankAttempt("curl", url, !bypass, env), run, timeoutMs);
+  const attempt = blankAttempt("curl", url, !bypass, bypass ? null : proxyFor(url, env));
+  const facts = curlFacts(attempt, run, timeoutMs);
   return { ...facts, durationMs: Math.round(performance.now() - started) };
 }
 
@@ -258,11 +243,13 @@ export async function curlAttempt(
 /** The first TEXT_MAX characters of a fetch body; the rest is never downloaded. */
 async function fetchBodyExcerpt(body: ReadableStream<Uint8Array> | null): Promise<string | null> {
   if (body === null) return null;
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
+  // The decoder stream keeps a character split between two chunks whole. (Its input is typed BufferSource, of
+  // which a Uint8Array is one.)
+  const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+  const reader = body.pipeThrough(decoder).getReader();
   let text = "";
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    text += decoder.decode(chunk.value, { stream: true });
+    text += chunk.value;
     if (text.length >= TEXT_MAX) break;
   }
   await reader.cancel();
@@ -271,16 +258,15 @@ async function fetchBodyExcerpt(body: ReadableStream<Uint8Array> | null): Promis
 
 /** fetch rejects with `TypeError: fetch failed` whose `cause` holds the code; a timeout is a DOMException. */
 function fetchFailure(error: unknown): Partial<HttpAttempt> {
-  const name = (error as { name?: unknown })?.name;
-  if (name === "TimeoutError" || name === "AbortError")
+  if ((error as { name?: unknown }).name === "TimeoutError")
     return { timedOut: true, message: errorMessage(error) };
-  const cause = (error as { cause?: unknown })?.cause ?? error;
+  const cause = (error as { cause?: unknown }).cause ?? error;
   return { errorCode: nodeErrorCode(cause), message: errorMessage(cause) };
 }
 
 /** Node's global fetch, as a user's script calls it: it may use the proxy variables if this Node honours them. */
 export async function fetchAttempt(url: string, opts: ProbeOptions = {}): Promise<HttpAttempt> {
-  const attempt = blankAttempt("fetch", url, true, opts.env ?? process.env);
+  const attempt = blankAttempt("fetch", url, true, proxyFor(url, opts.env));
   const started = performance.now();
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? NETWORK_TIMEOUT_MS) });
@@ -300,7 +286,7 @@ function readResponse(response: IncomingMessage, attempt: HttpAttempt, finish: (
   attempt.httpStatus = response.statusCode ?? null;
   const proxyError = response.headers["x-proxy-error"];
   attempt.proxyError = typeof proxyError === "string" ? proxyError : null;
-  // Destroying the request early (below) aborts the response, which reports that as an error.
+  // A connection lost in the middle of the body ends the response with an error instead of `end`.
   response.on("error", finish);
   if ((attempt.httpStatus ?? 0) < 400) {
     finish();
@@ -322,27 +308,24 @@ function readResponse(response: IncomingMessage, attempt: HttpAttempt, finish: (
  */
 export function nodeHttpsAttempt(url: string, opts: ProbeOptions = {}): Promise<HttpAttempt> {
   const timeoutMs = opts.timeoutMs ?? NETWORK_TIMEOUT_MS;
-  const attempt = blankAttempt("node-https", url, false, opts.env ?? process.env);
+  const attempt = blankAttempt("node-https", url, false, null);
   const started = performance.now();
   const plain = url.startsWith("http:");
-  const agent = plain ? new HttpAgent({ keepAlive: false }) : new HttpsAgent({ keepAlive: false });
+  const agent = plain ? new HttpAgent() : new HttpsAgent();
   return new Promise((resolve) => {
-    let settled = false;
+    // The answer is a copy: what a later event writes into `attempt` (the error our own destroy raises, the rest
+    // of a body) is not part of it, and a second finish resolves nothing.
     const finish = () => {
-      if (settled) return;
-      settled = true;
       clearTimeout(timer);
       request.destroy();
       agent.destroy();
-      attempt.durationMs = Math.round(performance.now() - started);
-      resolve(attempt);
+      resolve({ ...attempt, durationMs: Math.round(performance.now() - started) });
     };
     const onResponse = (response: IncomingMessage) => readResponse(response, attempt, finish);
     const request = plain
       ? httpRequest(url, { agent }, onResponse)
       : httpsRequest(url, { agent }, onResponse);
     request.on("error", (error) => {
-      if (settled) return; // the destroy in finish() ends the socket with an error of its own
       attempt.errorCode = nodeErrorCode(error);
       attempt.message = errorMessage(error);
       finish();
@@ -414,22 +397,19 @@ function proxyRequestHead(url: string): string {
  * (`Domain not in allowlist.`, or JSON with a `reason`). Null when no http:// proxy applies to `url`.
  */
 export function proxyAnswerAttempt(url: string, opts: ProbeOptions = {}): Promise<HttpAttempt> | null {
-  const attempt = blankAttempt("proxy", url, true, opts.env ?? process.env);
+  const attempt = blankAttempt("proxy", url, true, proxyFor(url, opts.env));
   if (attempt.proxy === null || !attempt.proxy.startsWith("http://")) return null;
   const proxy = new URL(attempt.proxy);
   const timeoutMs = opts.timeoutMs ?? NETWORK_TIMEOUT_MS;
   const started = performance.now();
   return new Promise((resolve) => {
     let received = Buffer.alloc(0);
-    let settled = false;
-    const socket = connect({ host: proxy.hostname.replace(/^\[|\]$/g, ""), port: Number(proxy.port || 80) });
+    const socket = connect({ host: unbracketed(proxy.hostname), port: Number(proxy.port || 80) });
+    // A copy, as in nodeHttpsAttempt: the close that follows our own destroy, or an error, changes no answer given.
     const finish = () => {
-      if (settled) return;
-      settled = true;
       clearTimeout(timer);
       socket.destroy();
-      attempt.durationMs = Math.round(performance.now() - started);
-      resolve(attempt);
+      resolve({ ...attempt, durationMs: Math.round(performance.now() - started) });
     };
     const timer = setTimeout(() => {
       attempt.timedOut = true;
@@ -442,13 +422,12 @@ export function proxyAnswerAttempt(url: string, opts: ProbeOptions = {}): Promis
       if (readProxyAnswer(attempt, received, false)) finish();
     });
     socket.on("error", (error) => {
-      if (settled) return;
       attempt.errorCode = nodeErrorCode(error);
       attempt.message = errorMessage(error);
       finish();
     });
     socket.on("close", () => {
-      if (!settled) readProxyAnswer(attempt, received, true);
+      readProxyAnswer(attempt, received, true);
       finish();
     });
   });
@@ -530,12 +509,11 @@ interface UntrustedTlsService {
  * is reachable from the sandbox's own network namespace, and a loopback server there works in every proxy setup.
  */
 function serveUntrustedTls(cert: { certPem: string; keyPem: string }): Promise<UntrustedTlsService> {
-  const server = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (_request, response) => {
-    response.writeHead(200, { "content-type": "text/plain" });
-    response.end("codex-smoke untrusted TLS control\n");
-  });
-  // A client that rejects the certificate aborts the handshake: the expected outcome, not a server fault.
-  server.on("tlsClientError", () => {});
+  // A client that accepts the certificate gets an empty 200; one that rejects it aborts the handshake, which the
+  // server only reports as an (unheard) `tlsClientError`.
+  const server = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (_request, response) =>
+    response.end(),
+  );
   const close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
@@ -546,8 +524,7 @@ function serveUntrustedTls(cert: { certPem: string; keyPem: string }): Promise<U
       resolve({ url: null, listenError: nodeErrorCode(error) ?? "ERROR", close }),
     );
     server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
+      const { port } = server.address() as AddressInfo;
       resolve({ url: `https://127.0.0.1:${port}/`, listenError: null, close });
     });
   });

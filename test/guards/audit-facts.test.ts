@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import {
   configFacts,
@@ -13,7 +14,7 @@ import {
   runnerFacts,
   type StagedReports,
 } from "../../src/audit/facts.js";
-import { readRegularFile } from "../../src/audit/untrusted.js";
+import { MAX_REPORT_BYTES, readRegularFile } from "../../src/audit/untrusted.js";
 import { gathered, type McpGetFacts, notGathered } from "../../src/core/model.js";
 import { Redactor } from "../../src/core/redact.js";
 import type { LaunchResult } from "../../src/gather/launch.js";
@@ -183,6 +184,39 @@ describe("runnerFacts", () => {
     expect(facts.network).toEqual(gathered({ report: net(), killedBy: null }));
   });
 
+  it("the runner's packed line (base64 of the gzipped JSON): unpacked and gathered", () => {
+    const reports = staged();
+    const packed = (report: object) => gzipSync(JSON.stringify(report)).toString("base64");
+    const facts = runnerFacts(
+      reports,
+      ran([`CODEX_SMOKE_REPORT ${packed(local())}\nCODEX_SMOKE_REPORT ${packed(net())}`]),
+    );
+    expect(facts.runner).toEqual(gathered(local()));
+    expect(facts.network).toEqual(gathered({ report: net(), killedBy: null }));
+  });
+
+  it("a packed line over the report cap unpacked (in bytes, as a file's) is not read: the file's problem stays the reason", () => {
+    const reports = staged();
+    // Two bytes a character: more bytes than the cap, fewer characters.
+    const big = { ...local(), cwd: "\u00e9".repeat(MAX_REPORT_BYTES / 2 + 1024) };
+    expect(JSON.stringify(big).length).toBeLessThan(MAX_REPORT_BYTES);
+    const line = `CODEX_SMOKE_REPORT ${gzipSync(JSON.stringify(big)).toString("base64")}`;
+    expect(runnerFacts(reports, ran([line])).runner).toEqual(
+      notGathered(`${reports.input.reports.local}: cannot open (ENOENT)`),
+    );
+  });
+
+  it("a failure reading the report that is not about the report (a bug) is thrown, not taken for a missing report", () => {
+    const { input } = staged();
+    const broken: StagedReports = {
+      input,
+      read: () => {
+        throw new TypeError("a bug in the reader");
+      },
+    };
+    expect(() => runnerFacts(broken, ran([]))).toThrow("a bug in the reader");
+  });
+
   it("a live session's report (no launch): the file's own problem is the reason", () => {
     const reports = staged();
     expect(runnerFacts(reports, null).runner).toEqual(
@@ -348,6 +382,28 @@ describe("launcherFacts and configFacts", () => {
     });
     const config = configFacts({ codexHome, home, project: home, profile: "prof", launcher });
     expect(config.effective.approval_policy).toBe("never");
+  });
+
+  it("configFacts: the folders the launch passed with --add-dir are workspace roots too", () => {
+    const home = tempDir();
+    const extra = tempDir();
+    const runDir = tempDir();
+    const shim = installShim(runDir, "/bin/true");
+    execFileSync("sh", ["-c", `codex exec --add-dir ${extra} hi`], {
+      env: shim.envFor("exec", { PATH: process.env.PATH ?? "/usr/bin:/bin" }),
+    });
+    const launcher = launcherFacts({
+      reader,
+      path: "/p/codex-auto",
+      text: "",
+      shim,
+      appended: { exec: ["hi"], tui: [], mcp: [] },
+      profileOption: "prof",
+      redact,
+    });
+    expect(
+      configFacts({ codexHome: home, home, project: home, profile: "prof", launcher }).workspaceRoots,
+    ).toEqual([home, extra]);
   });
 
   it("configFacts without an observed launch: no overrides", () => {

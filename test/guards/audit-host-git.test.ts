@@ -78,3 +78,64 @@ describe("hostGit in a repository whose config names commands", () => {
     expect(ran(log)).toEqual(expect.arrayContaining(["clean", "hook", "textconv"]));
   });
 });
+
+/** A repository with one committed file `a.txt`, edited since, under `attributes`, with `config` appended to
+ * `.git/config`. */
+function repositoryWith(config: string, attributes: string): string {
+  const parent = join(homedir(), ".cache", "codex-smoke");
+  mkdirSync(parent, { recursive: true });
+  const root = mkdtempSync(join(parent, "test-guard-host-git-"));
+  dirs.push(root);
+  const project = join(root, "proj");
+  mkdirSync(project);
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: project, stdio: "pipe" });
+  git("init", "-q");
+  writeFileSync(join(project, "a.txt"), "one\n");
+  git("add", "a.txt");
+  git("-c", "user.name=u", "-c", "user.email=u@example.invalid", "commit", "-q", "-m", "first");
+  const file = join(project, ".git", "config");
+  writeFileSync(file, `${readFileSync(file, "utf8")}${config}`);
+  writeFileSync(join(project, ".gitattributes"), attributes);
+  writeFileSync(join(project, "a.txt"), "one, edited\n");
+  return project;
+}
+
+describe("hostGit against drivers the agent wrote", () => {
+  it("a filter marked required without any command (in capitals): add works, where plain git dies", async () => {
+    const project = repositoryWith('[FILTER "Req"]\n\tREQUIRED = true\n', "*.txt filter=Req\n");
+    expect(() => execFileSync("git", ["add", "a.txt"], { cwd: project, stdio: "pipe" })).toThrow(
+      "clean filter 'Req' failed",
+    );
+    const result = await hostGit({ project }, ["add", "a.txt"]);
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("a .git/config git cannot parse: hostGit returns git's own failure, it does not throw", async () => {
+    const project = repositoryWith("[broken\n", "");
+    const result = await hostGit({ project }, ["status", "--porcelain"]);
+    expect(result.exitCode).toBe(128);
+    expect(result.stderr).toMatch(/bad config line/);
+  });
+
+  it("a filter and a diff driver of different names: each emptied as its own kind, neither runs", async () => {
+    const root = mkdtempSync(join(homedir(), ".cache", "codex-smoke", "test-guard-host-git-"));
+    dirs.push(root);
+    const log = join(root, "ran.log");
+    const clean = join(root, "clean.sh");
+    writeFileSync(clean, `#!/bin/sh\necho clean >> '${log}'\ncat\n`, { mode: 0o755 });
+    const textconv = join(root, "textconv.sh");
+    writeFileSync(textconv, `#!/bin/sh\necho textconv >> '${log}'\ncat "$1"\n`, { mode: 0o755 });
+    const project = repositoryWith(
+      `[filter "f"]\n\tclean = ${clean}\n[diff "d"]\n\ttextconv = ${textconv}\n`,
+      "*.txt filter=f diff=d\n",
+    );
+    expect((await hostGit({ project }, ["add", "a.txt"])).exitCode).toBe(0);
+    await hostGit({ project }, ["diff", "--cached", "HEAD"]);
+    expect(ran(log)).toEqual([]);
+    // Control: plain git runs both.
+    execFileSync("git", ["add", "a.txt"], { cwd: project, stdio: "pipe" });
+    execFileSync("git", ["diff", "--cached", "HEAD"], { cwd: project, stdio: "pipe" });
+    expect(new Set(ran(log))).toEqual(new Set(["clean", "textconv"]));
+  });
+});

@@ -24,6 +24,7 @@ import {
   stageRunner,
   unstage,
 } from "../../src/audit/stage.js";
+import { UsageError } from "../../src/core/errors.js";
 import { LaunchedTree } from "../../src/core/processes.js";
 import { PACKAGE_DIR } from "../../src/core/version.js";
 import { ownNamespaces } from "../../src/runner/attest.js";
@@ -145,7 +146,10 @@ describe("stageRunner and unstage", () => {
   it("a staging folder that already exists (planted by the agent) is not reused", async () => {
     const { project, request } = layout();
     mkdirSync(join(project, request.stagingName));
-    await expect(stageRunner(request)).rejects.toThrow(
+    // Not `rejects.toThrow`: it passes on a rejection with no error at all.
+    const error = await stageRunner(request).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(
       `${join(project, request.stagingName)}: cannot stage the runner (it, or a file in it, exists already)`,
     );
   });

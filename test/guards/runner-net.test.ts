@@ -1,8 +1,17 @@
 // The runner's network probes where the answer is odd: what a proxy-honouring client would send and to which
 // proxy, how much of a proxy's answer is kept and when it is complete, what the environment says, and long error
 // bodies. Loopback servers that answer byte by byte, as Codex's proxy or a broken one would.
-import { createServer as createHttpServer } from "node:http";
-import { createServer as createNetServer, type Server, type Socket } from "node:net";
+import { chmodSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import {
+  type AddressInfo,
+  connect,
+  createServer as createNetServer,
+  type Server,
+  type Socket,
+} from "node:net";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   curlAttempt,
@@ -10,23 +19,30 @@ import {
   netEnvironment,
   nodeHttpsAttempt,
   proxyAnswerAttempt,
+  tlsNegativeControl,
 } from "../../src/runner/net.js";
 import type { HttpAttempt } from "../../src/runner/net-types.js";
+import { generateCertificate } from "../../src/tls/self-signed.js";
 import { listenOnLoopback } from "../../src/util/loopback.js";
+import { tempDirs } from "../helpers/temp-dirs.js";
+
+const { tempDir } = tempDirs("runner-net-");
 
 const closers: Array<() => void> = [];
 afterAll(() => {
   for (const close of closers) close();
 });
 
-async function serve(server: Server): Promise<number> {
+/** Starts `server` on `host` (127.0.0.1, or ::1) and closes it and its sockets after the file's tests. */
+async function serve(server: Server, host = "127.0.0.1"): Promise<number> {
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("error", () => {});
     socket.on("close", () => sockets.delete(socket));
   });
-  const port = await listenOnLoopback(server);
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
   closers.push(() => {
     for (const socket of sockets) socket.destroy();
     server.close();
@@ -35,7 +51,10 @@ async function serve(server: Server): Promise<number> {
 }
 
 /** A proxy that records each request head and answers it with `answer`. */
-async function rawProxy(answer: (socket: Socket) => void): Promise<{ url: string; heads: string[] }> {
+async function rawProxy(
+  answer: (socket: Socket) => void,
+  host = "127.0.0.1",
+): Promise<{ url: string; heads: string[] }> {
   const heads: string[] = [];
   const server = createNetServer((socket) => {
     let received = "";
@@ -49,7 +68,8 @@ async function rawProxy(answer: (socket: Socket) => void): Promise<{ url: string
     };
     socket.on("data", onData);
   });
-  return { url: `http://127.0.0.1:${await serve(server)}`, heads };
+  const port = await serve(server, host);
+  return { url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, heads };
 }
 
 /** The proxy's answer to `url` through a proxy answering `answer`, with a short deadline. */
@@ -79,6 +99,7 @@ describe("the proxy's own answer", () => {
     ]);
     expect(https).toMatchObject({
       client: "proxy",
+      mayUseProxy: true,
       proxy: proxy.url,
       connectStatus: 200,
       httpStatus: null,
@@ -104,6 +125,13 @@ describe("the proxy's own answer", () => {
       timedOut: false,
       message: "HTTP/1.1 403 Forbidden",
     });
+  });
+
+  it("a 400 answer is a refusal too: its body is kept", async () => {
+    const attempt = await proxyAnswer("http://registry.invalid/", (socket) =>
+      socket.write("HTTP/1.1 400 Bad Request\r\ncontent-length: 8\r\n\r\nbad host"),
+    );
+    expect(attempt).toMatchObject({ httpStatus: 400, errorBody: "bad host", timedOut: false });
   });
 
   it("a refusal with a content-length is complete at that length; a long one at 200 characters", async () => {
@@ -147,9 +175,13 @@ describe("the proxy's own answer", () => {
       connectStatus: null,
     });
     const words = await proxyAnswer("https://registry.invalid/", (socket) =>
-      socket.end("\n  go away  \nbye\n"),
+      socket.end("\n \t \n  go away  \nbye\n"),
     );
     expect(words.message).toBe("go away");
+    const long = await proxyAnswer("https://registry.invalid/", (socket) =>
+      socket.end(`${"no ".repeat(100)}\n`),
+    );
+    expect(long.message).toBe("no ".repeat(67).slice(0, 200));
     const other = await proxyAnswer("https://registry.invalid/", (socket) =>
       socket.write("SSH-2.0-x\r\n\r\n"),
     );
@@ -159,6 +191,63 @@ describe("the proxy's own answer", () => {
       timedOut: false,
       errorBody: null,
     });
+    const late = await proxyAnswer("https://registry.invalid/", (socket) =>
+      socket.write("SOCKS HTTP/1.1 200 OK\r\n\r\n"),
+    );
+    expect(late).toMatchObject({ connectStatus: null, message: "SOCKS HTTP/1.1 200 OK", timedOut: false });
+  });
+
+  it("an answer that starts with an empty line is no HTTP head: complete at once, no status", async () => {
+    const attempt = await proxyAnswer("https://registry.invalid/", (socket) =>
+      socket.write("\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"),
+    );
+    expect(attempt).toMatchObject({ connectStatus: null, message: "HTTP/1.1 200 OK", timedOut: false });
+  });
+
+  it("a CONNECT answered 200 is complete at its head, though the proxy holds the tunnel open", async () => {
+    const before = performance.now();
+    const attempt = await proxyAnswer("https://registry.invalid/", (socket) =>
+      socket.write("HTTP/1.1 200 Connection established\r\nx-proxy-error : none\r\n\r\n"),
+    );
+    const took = performance.now() - before;
+    expect(attempt).toMatchObject({
+      connectStatus: 200,
+      proxyError: "none",
+      errorBody: null,
+      timedOut: false,
+      message: "HTTP/1.1 200 Connection established",
+    });
+    expect(attempt.durationMs).toBeLessThanOrEqual(Math.ceil(took));
+  });
+
+  it("a head cut short and held: the deadline named, not the half line", async () => {
+    const attempt = await proxyAnswer("https://registry.invalid/", (socket) =>
+      socket.write("HTTP/1.1 403 Forbidden\r\n"),
+    );
+    expect(attempt).toMatchObject({
+      connectStatus: null,
+      timedOut: true,
+      message: "no answer within 400 ms",
+    });
+  });
+
+  it("a chunked refusal held after a size line cut short: the chunks that came, timed out", async () => {
+    const attempt = await proxyAnswer("https://registry.invalid/", (socket) =>
+      socket.write(`${FORBIDDEN}transfer-encoding: chunked\r\n\r\n6\r\nDomain\r\n12`),
+    );
+    expect(attempt).toMatchObject({ connectStatus: 403, errorBody: "Domain", timedOut: true });
+  });
+
+  it("a proxy on an IPv6 loopback address, named in brackets", async () => {
+    const proxy = await rawProxy(
+      (socket) => socket.write("HTTP/1.1 200 Connection established\r\n\r\n"),
+      "::1",
+    );
+    const attempt = await proxyAnswerAttempt("https://registry.invalid/", {
+      env: { HTTPS_PROXY: proxy.url },
+    });
+    expect(proxy.heads).toEqual(["CONNECT registry.invalid:443 HTTP/1.1\r\nHost: registry.invalid:443"]);
+    expect(attempt).toMatchObject({ proxy: proxy.url, connectStatus: 200, errorCode: null, timedOut: false });
   });
 
   it("a proxy that refuses the connection: its errno and words", async () => {
@@ -208,11 +297,37 @@ describe("which proxy a proxy-honouring client uses", () => {
     expect(await applies({ NO_PROXY: "istry.invalid" })).toBe(true);
     expect(await applies({ NO_PROXY: "registry.invalid.test" })).toBe(true);
     expect(await applies({ NO_PROXY: "::1" }, "https://[::1]:8443/")).toBe(false);
+    // Separators at either end make no empty entry that would match a host name's trailing dot.
+    expect(await applies({ NO_PROXY: " other.test," }, "https://registry.invalid./")).toBe(true);
   });
 });
 
 describe("the environment the network part records", () => {
   it("proxy and CA variables as set, without credentials; Codex's proxy and local binding as flags", async () => {
+    const every = Object.fromEntries(
+      [
+        ...["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"],
+        ...[
+          "no_proxy",
+          "NO_PROXY",
+          "NODE_USE_ENV_PROXY",
+          "NODE_EXTRA_CA_CERTS",
+          "SSL_CERT_FILE",
+          "SSL_CERT_DIR",
+        ],
+        ...[
+          "CURL_CA_BUNDLE",
+          "NPM_CONFIG_CAFILE",
+          "npm_config_cafile",
+          "GIT_SSL_CAINFO",
+          "REQUESTS_CA_BUNDLE",
+        ],
+      ].map((name) => [name, `${name}-value`]),
+    );
+    const all = await netEnvironment({ env: { ...every, PATH: "/bin" } });
+    expect(Object.keys({ ...all.proxyVariables, ...all.caVariables }).sort()).toEqual(
+      Object.keys(every).sort(),
+    );
     const env = await netEnvironment({
       env: {
         http_proxy: "user:pw@proxy.test:3128",
@@ -297,5 +412,161 @@ describe("error answers and their bodies", () => {
       errorCode: "ENOENT",
       message: "curl could not start (ENOENT)",
     });
+  });
+});
+
+describe("what the Node clients keep of an answer", () => {
+  /** A server whose every request is answered by `answer`, and its URL. */
+  async function answering(answer: (res: ServerResponse) => void): Promise<string> {
+    return `http://127.0.0.1:${await serve(createHttpServer((_req, res) => answer(res)))}/`;
+  }
+  const bothClients = async (url: string) => [
+    await fetchAttempt(url, { timeoutMs: 1_000 }),
+    await nodeHttpsAttempt(url, { timeoutMs: 1_000 }),
+  ];
+
+  it("an error body is trimmed; an empty one is none; 400 is an error status", async () => {
+    const spaced = await answering((res) => {
+      res.writeHead(400);
+      res.end("\n  bad request  \n");
+    });
+    const empty = await answering((res) => {
+      res.writeHead(404);
+      res.end(" \n");
+    });
+    for (const attempt of await bothClients(spaced))
+      expect(attempt).toMatchObject({ httpStatus: 400, errorBody: "bad request" });
+    for (const attempt of await bothClients(empty))
+      expect(attempt).toMatchObject({ httpStatus: 404, errorBody: null });
+  });
+
+  it("an error body sent in chunks is read to its end, a character split between chunks whole", async () => {
+    const url = await answering((res) => {
+      res.writeHead(503);
+      const e = Buffer.from("é");
+      res.write(Buffer.concat([Buffer.from("caf"), e.subarray(0, 1)]), () =>
+        res.end(Buffer.concat([e.subarray(1), Buffer.from(" closed")])),
+      );
+    });
+    for (const attempt of await bothClients(url))
+      expect(attempt).toMatchObject({ httpStatus: 503, errorBody: "café closed", timedOut: false });
+  });
+
+  it("an error body that never ends: its first 200 characters, read without waiting for the rest", async () => {
+    const url = await answering((res) => {
+      res.writeHead(502);
+      res.write("x".repeat(200));
+    });
+    for (const attempt of await bothClients(url))
+      expect(attempt).toMatchObject({
+        httpStatus: 502,
+        errorBody: "x".repeat(200),
+        timedOut: false,
+        message: null,
+      });
+  });
+
+  it("an error body cut by a reset: what came, no timeout", async () => {
+    const url = await answering((res) => {
+      res.writeHead(503);
+      res.write("partial", () => res.socket?.resetAndDestroy());
+    });
+    const attempt = await nodeHttpsAttempt(url, { timeoutMs: 1_000 });
+    expect(attempt).toMatchObject({ httpStatus: 503, errorBody: "partial", timedOut: false });
+  });
+
+  it("a success without a body (204): no error", async () => {
+    const url = await answering((res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    for (const attempt of await bothClients(url))
+      expect(attempt).toMatchObject({ httpStatus: 204, errorCode: null, message: null, errorBody: null });
+  });
+
+  it("a URL fetch cannot retrieve (an unknown scheme): no errno, fetch's own words", async () => {
+    const attempt = await fetchAttempt("ftp://127.0.0.1:9/");
+    const { errorCode, message, timedOut, mayUseProxy } = attempt;
+    expect({ errorCode, message, timedOut, mayUseProxy }).toEqual({
+      errorCode: null,
+      message: "unknown scheme",
+      timedOut: false,
+      mayUseProxy: true,
+    });
+  });
+});
+
+describe("curl's heads", () => {
+  it("a proxy's CONNECT answer (LF line ends), then the server's head: the last x-proxy-error is the one kept", async () => {
+    const dir = tempDir();
+    const cert = generateCertificate({ commonName: "codex-smoke-net", ipAddresses: ["127.0.0.1"] });
+    writeFileSync(join(dir, "ca.pem"), cert.certPem);
+    const server = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+      if (req.url === "/said") res.setHeader("x-proxy-error", "server-said");
+      res.end("ok");
+    });
+    const serverPort = await serve(server);
+    // A CONNECT proxy that answers with bare LF line ends (curl passes a head on as it came) and then tunnels.
+    const proxy = await rawProxy((socket) => {
+      socket.write("HTTP/1.1 200 Connection established\nx-proxy-error: tunnel-note\n\n");
+      const upstream = connect({ host: "127.0.0.1", port: serverPort });
+      upstream.on("error", () => socket.destroy());
+      socket.pipe(upstream).pipe(socket);
+    });
+    const env = { PATH: process.env.PATH, HTTPS_PROXY: proxy.url, CURL_CA_BUNDLE: join(dir, "ca.pem") };
+    const [quiet, said] = [
+      await curlAttempt(`https://127.0.0.1:${serverPort}/quiet`, { env }),
+      await curlAttempt(`https://127.0.0.1:${serverPort}/said`, { env }),
+    ];
+    const facts = { curlExit: 0, httpStatus: 200, connectStatus: 200, sslVerifyResult: 0, proxy: proxy.url };
+    expect(quiet).toMatchObject({ ...facts, proxyError: "tunnel-note" });
+    expect(said).toMatchObject({ ...facts, proxyError: "server-said" });
+  });
+
+  it("curl that hangs past its own --max-time: killed at the deadline, with the heads it wrote", async () => {
+    // Real curl honours --max-time; this stand-in does not, and ignores SIGTERM as well.
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "curl"),
+      "#!/bin/sh\nprintf 'HTTP/1.1 200 Connection established\\r\\nx-proxy-error: from-the-head\\r\\n\\r\\n'\ntrap '' TERM\nexec sleep 30\n",
+    );
+    chmodSync(join(dir, "curl"), 0o755);
+    const attempt = await curlAttempt("https://127.0.0.1:9/", {
+      env: { PATH: `${dir}:/usr/bin:/bin` },
+      timeoutMs: 100,
+    });
+    expect(attempt).toMatchObject({
+      curlExit: null,
+      timedOut: true,
+      message: "no answer within 100 ms",
+      httpStatus: null,
+      connectStatus: null,
+      sslVerifyResult: null,
+      proxyError: "from-the-head",
+      errorCode: null,
+    });
+  });
+});
+
+describe("the TLS control's server", () => {
+  it("a client that trusts the certificate gets 200; once the control is done nothing listens there", async () => {
+    const dir = tempDir();
+    const cert = generateCertificate({ commonName: "codex-smoke-untrusted", ipAddresses: ["127.0.0.1"] });
+    writeFileSync(join(dir, "cert.pem"), cert.certPem);
+    const control = await tlsNegativeControl(cert, {
+      env: { PATH: process.env.PATH, CURL_CA_BUNDLE: join(dir, "cert.pem") },
+      timeoutMs: 2_000,
+    });
+    expect(control.attempts.map((a) => [a.client, a.httpStatus, a.errorCode])).toEqual([
+      ["curl", 200, null],
+      ["node-https", null, "DEPTH_ZERO_SELF_SIGNED_CERT"],
+    ]);
+    const port = Number(new URL(control.url ?? "").port);
+    const refused = await new Promise((resolve) => {
+      const socket = connect({ host: "127.0.0.1", port });
+      socket.on("connect", () => resolve("connected"));
+      socket.on("error", (error: NodeJS.ErrnoException) => resolve(error.code));
+    });
+    expect(refused).toBe("ECONNREFUSED");
   });
 });
