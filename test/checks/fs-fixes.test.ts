@@ -384,6 +384,16 @@ testCheck(fsOutsideRoots, {
         'Drop `extends = ":read-only"` from the permission profile: it opens paths outside the project.',
     },
     {
+      name: "a canary readable, default_permissions not a name: no extends looked up, even under that key",
+      facts: (f) => {
+        canaryOpened(f);
+        f.config.effective.default_permissions = 7;
+        f.config.effective.permissions = { "7": { extends: ":workspace" } };
+      },
+      status: "fail",
+      remediation: fsOutsideRoots.remediation,
+    },
+    {
       name: "a canary readable, the config not read: the general fix",
       facts: canaryOpened,
       missing: { config: "not read" },

@@ -63,6 +63,15 @@ testCheck(fsProfileRules, {
       evidence: `${VENDOR_RULE}: holds: NOTICE.md not writable (ENOENT)`,
     },
     {
+      name: "a read entry probed by creating a file, which is refused: holds",
+      facts: outcomeOf(1, (rule) => {
+        rule.append = null;
+        rule.create = { path: `${VENDOR}/new`, write: refused("EROFS"), readBack: refused("ENOENT") };
+      }),
+      status: "pass",
+      evidence: `${VENDOR_RULE}: holds: NOTICE.md readable; new not writable (EROFS)`,
+    },
+    {
       name: "a read entry with two files: both named readable",
       facts: outcomeOf(1, (rule) => {
         rule.read = [
