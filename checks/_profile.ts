@@ -18,8 +18,9 @@ export function allowedBy(path: string, config: Fact<ConfigFacts>): string {
 /** The profile key that denies the folder a file under $HOME lives in (`~/.ssh`, `~/.config/gcloud`), else the file. */
 export function denyKey(path: string, home: string): string {
   const inside = relative(home, path);
-  if (inside.startsWith("..") || inside === "") return path;
+  // Outside $HOME (or $HOME itself): the path as it is. A name that only begins with ".." (`~/..cache`) is inside.
+  if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`)) return path;
   const parts = inside.split(sep);
   const folder = parts[0] === ".config" ? parts.slice(0, 2) : parts.slice(0, 1);
-  return folder.length < parts.length ? `~/${folder.join("/")}` : `~/${inside}`;
+  return `~/${folder.join("/")}`;
 }

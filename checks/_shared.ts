@@ -6,11 +6,11 @@ import type { ProbeResult } from "../src/runner/types.js";
 export { isTable, lookup, tomlValue } from "../src/util/toml.js";
 
 /** errno codes that mean "the sandbox refused" (never a missing identity or file). */
-const BLOCKED_CODES: ReadonlySet<string> = new Set(["EROFS", "EACCES", "EPERM"]);
+const BLOCKED_CODES: ReadonlySet<string | undefined> = new Set(["EROFS", "EACCES", "EPERM"]);
 
 /** The operation failed because of a permission or read-only error (the runner maps tools' messages to errno). */
 export function blockedByPermission(probe: ProbeResult): boolean {
-  return !probe.ok && BLOCKED_CODES.has(probe.code ?? "");
+  return !probe.ok && BLOCKED_CODES.has(probe.code);
 }
 
 /** `ok`, or the code with the first line of the detail: `EROFS`, `exit:128 (fatal: … Read-only file system)`. */

@@ -110,15 +110,15 @@ export default defineCheck({
       );
     if (profile.appliedFrom === null) {
       // Why no launch showed it, in the engine's words for a missing fact (a release too old, a refusal, …).
-      const why = Object.entries({ runner, tui, exec }).find(([, fact]) => !fact.ok);
-      const fact = why?.[1];
-      if (fact && !fact.ok && fact.breaks) {
+      for (const [name, fact] of Object.entries({ runner, tui, exec })) {
+        if (fact.ok) continue;
         // The setup itself cannot run (a release too old for it): every claim is broken, as the engine says.
-        const broken = outcome("fail", fact.breaks.expected, fact.error, [fact.error]);
-        return { ...broken, remediation: fact.breaks.remediation };
+        if (fact.breaks) {
+          const broken = outcome("fail", fact.breaks.expected, fact.error, [fact.error]);
+          return { ...broken, remediation: fact.breaks.remediation };
+        }
+        return outcome("error", expected, `could not test: ${name}: ${fact.error}`, evidence);
       }
-      if (why && fact && !fact.ok)
-        return outcome("error", expected, `could not test: ${why[0]}: ${fact.error}`, evidence);
       return outcome(
         "error",
         expected,

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { type LayerConflict, readLayerSettings } from "../../src/audit/settings.js";
 import { defineCheck, outcome } from "../../src/core/define-check.js";
 import { type ConfigFacts, type Expectations, notGathered } from "../../src/core/model.js";
+import { rule } from "../_in-effect.js";
 import { CONFIG_LAUNCHES, fileLineColumn, isTable, lookup, settingSource, tomlValue } from "../_shared.js";
 
 const DENY = new Set(["none", "deny"]);
@@ -122,18 +123,19 @@ function permissionProblems(config: ConfigFacts, expect: Expectations, found: Pr
   }
   const filesystem = isTable(profile.filesystem) ? profile.filesystem : {};
   if (filesystem[":minimal"] !== "read")
-    found.add('filesystem lacks ":minimal" = "read"', 'add `":minimal" = "read"` to the filesystem table');
+    found.add('filesystem lacks ":minimal" = "read"', minimalFix(filesystem));
   if (filesystem[":root"] !== undefined && filesystem[":root"] !== "none" && filesystem[":root"] !== "deny") {
     found.add(
       `filesystem is not limited to minimal runtime (":root" = ${tomlValue(filesystem[":root"])})`,
       `drop \`":root" = ${tomlValue(filesystem[":root"])}\``,
     );
   }
-  const authKeys = ["~/.codex/auth.json", "~/.codex", join(config.codexHome, "auth.json"), config.codexHome];
+  const authFile = ["~/.codex/auth.json", join(config.codexHome, "auth.json")];
+  const authKeys = [...authFile, "~/.codex", config.codexHome];
   if (!authKeys.some((key) => DENY.has(filesystem[key] as string))) {
     found.add(
       `auth.json is not denied: no "~/.codex/auth.json" = "none" (found ${authRules(filesystem)})`,
-      'add `"~/.codex/auth.json" = "none"` to the filesystem table',
+      authFix(filesystem, authFile),
     );
   }
   workspaceProblems(config, expect, filesystem, found);
@@ -169,7 +171,7 @@ function workspaceProblems(
   const table = JSON.stringify(rootsKey ?? ":workspace_roots");
   if (accessOf(".") !== "write")
     found.add(
-      `":workspace_roots" "." = ${tomlValue(accessOf(".") ?? "not set")}, expected "write"`,
+      `${table} "." = ${tomlValue(accessOf(".") ?? "not set")}, expected "write"`,
       `set \`"." = "write"\` under ${table}`,
     );
   for (const path of expect.readonlyPaths) {
@@ -178,7 +180,7 @@ function workspaceProblems(
     if (access === undefined && AUTO_PROTECTED.has(path)) continue;
     if (access !== "read") {
       found.add(
-        `":workspace_roots" "${path}" = ${tomlValue(access ?? "not set")}, expected "read"`,
+        `${table} "${path}" = ${tomlValue(access ?? "not set")}, expected "read"`,
         `set \`${JSON.stringify(path)} = "read"\` under ${table}`,
       );
     }
@@ -216,6 +218,22 @@ function settingProblems(config: ConfigFacts, expect: Expectations, found: Probl
       setting ? `change \`${key}\` to "${wanted}" (${setting.source})` : `set \`${key} = "${wanted}"\``,
     );
   }
+}
+
+/** A second `":minimal"` key would not parse: the rule the table has is changed, a missing one added. */
+function minimalFix(filesystem: Record<string, unknown>): string {
+  const wanted = `\`${rule(":minimal", "read")}\``;
+  const now = filesystem[":minimal"];
+  return now === undefined
+    ? `add ${wanted} to the filesystem table`
+    : `change \`${rule(":minimal", now)}\` to ${wanted}`;
+}
+
+/** The auth.json rule the table has (by either spelling) is changed to "none"; without one, the deny is added. */
+function authFix(filesystem: Record<string, unknown>, authFile: string[]): string {
+  const key = authFile.find((candidate) => filesystem[candidate] !== undefined);
+  if (key === undefined) return `add \`${rule("~/.codex/auth.json", "none")}\` to the filesystem table`;
+  return `change \`${rule(key, filesystem[key])}\` to \`${rule(key, "none")}\``;
 }
 
 function authRules(filesystem: Record<string, unknown>): string {

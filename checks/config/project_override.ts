@@ -1,5 +1,5 @@
 import { defineCheck, outcome } from "../../src/core/define-check.js";
-import { fileLineColumn, tomlValue } from "../_shared.js";
+import { fileLineColumn, isTable, tomlValue } from "../_shared.js";
 
 /** Settings with which a trusted project's own config replaces the profile's sandbox or approval. */
 const OVERRIDING_KEYS = [
@@ -16,9 +16,7 @@ const TRUSTED = "it applies once the project is trusted";
 
 /** A key as the fix names it: tables in brackets. */
 const asWritten = (key: string, data: Record<string, unknown>) =>
-  typeof data[key] === "object" && data[key] !== null && !Array.isArray(data[key])
-    ? `[${key}]`
-    : `\`${key}\``;
+  isTable(data[key]) ? `[${key}]` : `\`${key}\``;
 
 export default defineCheck({
   id: "config.project_override",

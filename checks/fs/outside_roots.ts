@@ -26,14 +26,15 @@ function outsideVerdict(runner: LocalReport, sideEffects: SideEffectFacts) {
   const expected =
     "the host's canaries outside the project cannot be opened, and writes outside leave nothing on the host";
   const { writes, reads } = runner.outside;
-  if (writes.length === 0 && reads.length === 0) {
-    const verdict = outcome("error", expected, "could not test: no outside paths were probed", []);
-    return { verdict, readable: [], persisted: [] };
-  }
   const persisted = sideEffects.persisted
     .filter((entry) => entry.where === "outside")
     .map((entry) => entry.path);
   const readable = reads.filter(({ open }) => open.ok).map(({ path }) => path);
+  if (writes.length === 0 && reads.length === 0) {
+    // An error: no fix is asked of the rules, whatever the lists hold.
+    const verdict = outcome("error", expected, "could not test: no outside paths were probed", []);
+    return { verdict, readable, persisted };
+  }
   const failures = [
     ...persisted.map((path) => `${path} persisted on the host`),
     ...readable.map((path) => `${path} readable inside the sandbox`),
@@ -57,11 +58,9 @@ function outsideRuleFix(config: Fact<ConfigFacts>, readable: string[], persisted
   for (const path of persisted)
     for (const [key, access] of rulesCovering(config, path, WRITE)) offending.set(key, rule(key, access));
   const steps = [...offending.values()].map((text) => `\`${text}\``);
-  const name = config.ok ? config.value.effective.default_permissions : undefined;
-  const extended =
-    config.ok && typeof name === "string"
-      ? lookup(config.value.effective, ["permissions", name, "extends"])
-      : undefined;
+  const effective = config.ok ? config.value.effective : {};
+  const name = effective.default_permissions;
+  const extended = typeof name === "string" ? lookup(effective, ["permissions", name, "extends"]) : undefined;
   if (extended !== undefined) steps.push(`\`extends = ${JSON.stringify(extended)}\``);
   return steps.length === 0
     ? null

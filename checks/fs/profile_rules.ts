@@ -6,9 +6,8 @@ import type { ProbeResult, RuleOutcome } from "../../src/runner/types.js";
 import { legacyFlagFix } from "../_in-effect.js";
 import { blockedByPermission, describeProbe } from "../_shared.js";
 
-/** The errno alone: the message repeats the path. */
-const code = (probe: ProbeResult | undefined): string =>
-  probe ? (probe.ok ? "ok" : (probe.code ?? "failed")) : "not run";
+/** A failed probe's errno alone (the message repeats the path): every caller has seen the probe fail. */
+const code = (probe: ProbeResult): string => probe.code ?? "failed";
 
 /** Refused, or not mounted inside at all. */
 const UNREADABLE = new Set<string | undefined>(["EACCES", "EPERM", "ENOENT"]);
@@ -71,18 +70,20 @@ function readVerdict(outcome: RuleOutcome, sideEffects: SideEffectFacts): Verdic
     const through = landedOn(sideEffects, create.path) ? " and on the host" : "";
     return { kind: "broken", line: `${create.path} was created inside${through}` };
   }
-  const write = append ?? create;
-  const writeProbe = append?.open ?? create?.write;
-  if (!writeProbe || !writeBlocked(writeProbe))
+  const write = append
+    ? { path: append.path, probe: append.open }
+    : create && { path: create.path, probe: create.write };
+  if (!write) return { kind: "unknown", line: "could not tell whether it is writable: no file to try" };
+  if (!writeBlocked(write.probe))
     return {
       kind: "unknown",
-      line: `could not tell whether it is writable: ${write?.path ?? "no file"} ${code(writeProbe)}`,
+      line: `could not tell whether it is writable: ${write.path} ${code(write.probe)}`,
     };
   const opened = outcome.read.map((r) => basename(r.path));
   const readable = opened.length > 0 ? `${opened.join(", ")} readable; ` : "";
   return {
     kind: "holds",
-    line: `holds: ${readable}${basename(write?.path ?? "")} not writable (${writeProbe.code})`,
+    line: `holds: ${readable}${basename(write.path)} not writable (${write.probe.code})`,
   };
 }
 

@@ -84,7 +84,7 @@ function writable(report: LocalReport): string[] {
 /** Each written folder's rule as the profile has it: `"write"` to change, or none to add. */
 function readonlyRuleFix(config: Fact<ConfigFacts>, folders: string[]): string | null {
   const rules = filesystemRules(config);
-  if (rules === null || folders.length === 0) return null;
+  if (rules === null) return null;
   const roots = workspaceRules(rules);
   const steps = folders.flatMap((folder) => {
     const access = roots.table[folder];

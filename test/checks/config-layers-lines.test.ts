@@ -1,15 +1,19 @@
 // config.layers: the per-setting lines its evidence opens with (what each layer asks for, what the launches
 // applied), and the fix it names for the conflicts it saw: only those of the setting that conflicts.
+import { describe, expect, it } from "vitest";
 import configLayers from "../../checks/config/layers.js";
-import type { FactValues } from "../../src/core/model.js";
+import { runCheck } from "../../src/core/engine.js";
+import { DEFAULT_EXPECTATIONS } from "../../src/core/expectations.js";
+import { brokenSetup, type FactValues } from "../../src/core/model.js";
 import {
   CODEX_HOME,
   configFacts,
   effectiveConfig,
+  healthyFacts,
   PROFILE_PATH,
   profileData,
 } from "../fixtures/facts/healthy.js";
-import { testCheck } from "./rule-tester.js";
+import { factsOf, testCheck } from "./rule-tester.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests change parsed TOML freely
 type Table = Record<string, any>;
@@ -92,6 +96,47 @@ testCheck(configLayers, {
         'Remove what would replace the permission profile (launcher -c sets sandbox_mode = "workspace-write"): the permission profile alone should decide the sandbox.',
     },
     {
+      name: "a launcher sandbox_mode that ran beside an overridden [network_proxy]: the fix names only what took effect",
+      facts: (f) => {
+        launcherSandboxRan(f);
+        f.config = configFacts(
+          {
+            base: { network_proxy: { enabled: true } },
+            effective: { ...effectiveConfig(), sandbox_mode: "workspace-write" },
+          },
+          ['sandbox_mode="workspace-write"'],
+        );
+      },
+      missing: { tui: "not needed", exec: "not needed" },
+      status: "fail",
+      observedIs: `the launches ran no permission profile (CODEX_PERMISSION_PROFILE inside the sandbox), not "azi4a2-autonomous" (${PROFILE_PATH}): launcher -c sets sandbox_mode = "workspace-write" took effect`,
+      remediation:
+        'Remove what would replace the permission profile (launcher -c sets sandbox_mode = "workspace-write"): the permission profile alone should decide the sandbox.',
+    },
+    {
+      name: "a sandbox_mode no launch showed over: unconfirmed, a fail that removes it",
+      facts: (f) => {
+        f.config = configFacts({
+          base: { sandbox_mode: "workspace-write" },
+          effective: { ...effectiveConfig(), sandbox_mode: "workspace-write" },
+        });
+      },
+      missing: { runner: "not run", tui: "not run", exec: "not run", network: "not run" },
+      status: "fail",
+      observedIs: `${CODEX_HOME}/config.toml sets sandbox_mode = "workspace-write": no launch showed the profile in force over it`,
+      evidence: `${CODEX_HOME}/config.toml sets sandbox_mode = "workspace-write": no launch showed whether it applies`,
+      remediation: `Remove what would replace the permission profile (${CODEX_HOME}/config.toml sets sandbox_mode = "workspace-write"): the permission profile alone should decide the sandbox.`,
+    },
+    {
+      name: "the runner ran but could not tell the profile, /status not read: the first missing launch is named",
+      facts: (f) => {
+        delete (f.runner as { permissionProfile?: string | null }).permissionProfile;
+      },
+      missing: { tui: "Codex refused to start", exec: "not run", network: "not run" },
+      status: "error",
+      observedIs: "could not test: tui: Codex refused to start",
+    },
+    {
       name: "another profile ran with nothing to explain it: no cause named",
       facts: (f) => {
         f.runner.permissionProfile = "corp-locked";
@@ -117,4 +162,20 @@ testCheck(configLayers, {
         "Ask whoever manages requirements.toml to allow the profile (`allowed_permission_profiles`), or select one it allows.",
     },
   ],
+});
+
+describe("config.layers when the setup cannot run at all", () => {
+  it("a release too old for the setup: the broken claim's expected line and the error as evidence", () => {
+    const broken = brokenSetup("Codex 0.133.0 cannot load permission profiles", {
+      expected: "a Codex release that can run this setup",
+      remediation: "Upgrade Codex.",
+    });
+    const facts = { ...factsOf(healthyFacts()), runner: broken, tui: broken, exec: broken, network: broken };
+    const result = runCheck(configLayers, facts, { expect: DEFAULT_EXPECTATIONS });
+    expect([result.status, result.expected, result.evidence]).toEqual([
+      "fail",
+      "a Codex release that can run this setup",
+      ["Codex 0.133.0 cannot load permission profiles"],
+    ]);
+  });
 });

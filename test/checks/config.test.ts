@@ -1,16 +1,20 @@
+import { describe, expect, it } from "vitest";
 import configMcpApprovalTables from "../../checks/config/mcp_approval_tables.js";
 import configProfile from "../../checks/config/profile.js";
 import configProjectOverride from "../../checks/config/project_override.js";
+import { judge } from "../../src/core/engine.js";
+import { DEFAULT_EXPECTATIONS } from "../../src/core/expectations.js";
 import type { FactValues } from "../../src/core/model.js";
 import {
   configFacts,
   effectiveConfig,
+  healthyFacts,
   LAUNCHER_OVERRIDES,
   PROFILE_PATH,
   PROJECT,
   profileData,
 } from "../fixtures/facts/healthy.js";
-import { testCheck } from "./rule-tester.js";
+import { factsOf, testCheck } from "./rule-tester.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests mutate parsed TOML documents freely
 type Table = Record<string, any>;
@@ -43,6 +47,7 @@ const WITHOUT_PROFILE = {
     openaiDeveloperDocs: { default_tools_approval_mode: "approve", tool_timeout_sec: 300 },
   },
 };
+const DEFINE_PROFILE_FIX = `Set \`default_permissions\` to a \`[permissions.<name>]\` table of your own, as the README shows (the profile file: ${PROFILE_PATH}).`;
 const filesystem = (p: Table): Table => p.permissions["azi4a2-autonomous"].filesystem;
 
 testCheck(configProfile, {
@@ -56,6 +61,7 @@ testCheck(configProfile, {
       status: "warn",
       observed:
         '/home/alice/.codex/config.toml sets sandbox_mode = "workspace-write": a legacy sandbox setting; config.layers judges from the launches whether it replaces the profile; latent: a plain `codex` start (without --profile) would run the legacy sandbox',
+      remediation: `Remove what sets the legacy sandbox (/home/alice/.codex/config.toml sets sandbox_mode = "workspace-write"): the permission profile alone should decide the sandbox.`,
     },
     {
       name: "sandbox_mode in the profile file: a warning too",
@@ -65,6 +71,7 @@ testCheck(configProfile, {
       status: "warn",
       observed:
         'azi4a2-autonomous.config.toml sets sandbox_mode = "workspace-write": a legacy sandbox setting',
+      remediation: `Remove what sets the legacy sandbox (${PROFILE_PATH} sets sandbox_mode = "workspace-write"): the permission profile alone should decide the sandbox.`,
     },
     {
       name: "legacy settings in config.toml and in the launcher: each named, and no launch fact needed",
@@ -90,6 +97,15 @@ testCheck(configProfile, {
         'launcher -c sets sandbox_mode = "danger-full-access": the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile (sandbox_mode: auth.json and the whole disk readable under workspace-write)',
         "launcher -c sets sandbox_workspace_write: the documentation says a loaded sandbox_mode or [sandbox_workspace_write] replaces default_permissions, so a release that follows it would drop the profile (sandbox_workspace_write: auth.json and the whole disk readable under workspace-write)",
       ],
+      remediation: `Remove what sets the legacy sandbox (/home/alice/.codex/config.toml sets sandbox_mode = "workspace-write"; /home/alice/.codex/config.toml sets sandbox_workspace_write; launcher -c sets sandbox_mode = "danger-full-access"; launcher -c sets sandbox_workspace_write): the permission profile alone should decide the sandbox.`,
+    },
+    {
+      name: "config.toml names another default_permissions: config.layers judges it, no legacy sandbox here",
+      facts: (f) => {
+        const base = { analytics: { enabled: false }, default_permissions: "other", network_proxy: { x: 1 } };
+        f.config = configFacts({ base, effective: effectiveConfig() });
+      },
+      status: "pass",
     },
     {
       name: "README profile",
@@ -212,6 +228,7 @@ testCheck(configProfile, {
       evidence: [
         "Codex silently ignores --profile for a missing file and runs without the permission profile",
       ],
+      remediation: `Create ${PROFILE_PATH} as the README shows (or make the launcher's --profile name the file that exists).`,
     },
     {
       name: "config.toml does not parse either: both errors",
@@ -225,6 +242,7 @@ testCheck(configProfile, {
       expected: `${PROFILE_PATH} parses`,
       observed: `${PROFILE_PATH}:2:1: duplicate key`,
       evidence: [`${PROFILE_PATH}:2:1: duplicate key`, "/home/alice/.codex/config.toml:7:1: duplicate key"],
+      remediation: "Correct the TOML at the line and column the parse error names.",
     },
     {
       name: "default_permissions set in no layer",
@@ -233,6 +251,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       evidence: ["default_permissions is not set in any layer: no permission profile is active"],
+      remediation: DEFINE_PROFILE_FIX,
     },
     {
       name: "default_permissions is not a name",
@@ -241,6 +260,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       evidence: ["default_permissions = 3 is not a profile name"],
+      remediation: DEFINE_PROFILE_FIX,
     },
     {
       name: "default_permissions names a built-in profile",
@@ -249,6 +269,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       evidence: ['default_permissions = ":workspace" selects a built-in profile, not the README\'s'],
+      remediation: DEFINE_PROFILE_FIX,
     },
     {
       name: "a profile name that only ends in a colon is the user's own",
@@ -266,6 +287,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       evidence: ["extends = \":read-only\" replaces the profile's limits with a built-in's"],
+      remediation: `Drop \`extends = ":read-only"\` from [permissions.azi4a2-autonomous] (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: "no :minimal, no .:write, no network, no web_search, no approval anywhere: every problem listed",
@@ -285,6 +307,7 @@ testCheck(configProfile, {
         'web_search = not set, expected "live"',
         'approval_policy = not set, expected "never"',
       ],
+      remediation: `Add \`":minimal" = "read"\` to the filesystem table; set \`"." = "write"\` under ":workspace_roots"; set \`enabled = true\` under [permissions.azi4a2-autonomous.network]; set \`web_search = "live"\`; set \`approval_policy = "never"\` (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: "the project only readable",
@@ -293,6 +316,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       observed: '":workspace_roots" "." = "read", expected "write"',
+      remediation: `Set \`"." = "write"\` under ":workspace_roots" (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: "a read-only folder left out: not protected by Codex, so not read-only",
@@ -301,6 +325,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       evidence: ['":workspace_roots" "www.azinstitute4autism.com" = "not set", expected "read"'],
+      remediation: `Set \`"www.azinstitute4autism.com" = "read"\` under ":workspace_roots" (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: "workspace_roots outside the project",
@@ -311,6 +336,7 @@ testCheck(configProfile, {
       evidence: [
         "[permissions.azi4a2-autonomous.workspace_roots] adds writable roots outside the project: /srv/data, /srv/www",
       ],
+      remediation: `Drop [permissions.azi4a2-autonomous.workspace_roots] (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: "an empty workspace_roots table adds nothing",
@@ -326,6 +352,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       evidence: ['auth.json is not denied: no "~/.codex/auth.json" = "none" (found no rule for it)'],
+      remediation: `Add \`"~/.codex/auth.json" = "none"\` to the filesystem table (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: "two rules that leave auth.json readable",
@@ -337,6 +364,59 @@ testCheck(configProfile, {
       evidence: [
         'auth.json is not denied: no "~/.codex/auth.json" = "none" (found "~/.codex/auth.json" = "read", "/home/alice/.codex" = "read")',
       ],
+      remediation: `Change \`"~/.codex/auth.json" = "read"\` to \`"~/.codex/auth.json" = "none"\` (the profile file: ${PROFILE_PATH}).`,
+    },
+    {
+      name: "auth.json readable by its absolute path: that rule changed to none, not a second auth.json key",
+      facts: withProfile((p) => {
+        delete filesystem(p)["~/.codex/auth.json"];
+        filesystem(p)["/home/alice/.codex/auth.json"] = "read";
+      }),
+      status: "fail",
+      observedIs:
+        'auth.json is not denied: no "~/.codex/auth.json" = "none" (found "/home/alice/.codex/auth.json" = "read")',
+      remediation: `Change \`"/home/alice/.codex/auth.json" = "read"\` to \`"/home/alice/.codex/auth.json" = "none"\` (the profile file: ${PROFILE_PATH}).`,
+    },
+    {
+      name: '":minimal" = "none": that rule changed to read, not a second :minimal key',
+      facts: withProfile((p) => {
+        filesystem(p)[":minimal"] = "none";
+      }),
+      status: "fail",
+      observedIs: 'filesystem lacks ":minimal" = "read"',
+      remediation: `Change \`":minimal" = "none"\` to \`":minimal" = "read"\` (the profile file: ${PROFILE_PATH}).`,
+    },
+    {
+      name: '":root" = "write": two problems, one fix',
+      facts: withProfile((p) => {
+        filesystem(p)[":root"] = "write";
+      }),
+      status: "fail",
+      evidence: [
+        'filesystem is not limited to minimal runtime (":root" = "write")',
+        '":root" = "write" grants write access outside the project',
+      ],
+      remediation: `Drop \`":root" = "write"\` (the profile file: ${PROFILE_PATH}).`,
+    },
+    {
+      name: "no workspace table at all: the fix names the table to make, :workspace_roots",
+      facts: withProfile((p) => {
+        delete filesystem(p)[":workspace_roots"];
+      }),
+      expect: { readonlyPaths: [".codex"] },
+      status: "fail",
+      evidence: ['":workspace_roots" "." = "not set", expected "write"'],
+      remediation: `Set \`"." = "write"\` under ":workspace_roots" (the profile file: ${PROFILE_PATH}).`,
+    },
+    {
+      name: '":project_roots" with the project only readable: the fix names that table',
+      facts: withProfile((p) => {
+        filesystem(p)[":project_roots"] = { ...filesystem(p)[":workspace_roots"], ".": "read" };
+        delete filesystem(p)[":workspace_roots"];
+      }),
+      status: "fail",
+      observedIs: '":project_roots" "." = "read", expected "write"',
+      remediation: `Set \`"." = "write"\` under ":project_roots" (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: "profile file does not parse",
@@ -350,6 +430,7 @@ testCheck(configProfile, {
       },
       status: "fail",
       observed: "azi4a2-autonomous.config.toml:2:25: unclosed table",
+      remediation: "Correct the TOML at the line and column the parse error names.",
     },
     {
       name: '"www.azinstitute4autism.com" = "write"',
@@ -358,6 +439,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       observed: '"www.azinstitute4autism.com" = "write", expected "read"',
+      remediation: `Set \`"www.azinstitute4autism.com" = "read"\` under ":workspace_roots" (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: '".codex" = "write" undoes the built-in protection',
@@ -366,6 +448,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       observed: '".codex" = "write", expected "read"',
+      remediation: `Set \`".codex" = "read"\` under ":workspace_roots" (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: 'auth.json rule replaced by "~/.codex" = "read"',
@@ -375,6 +458,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       observed: 'auth.json is not denied: no "~/.codex/auth.json" = "none" (found "~/.codex" = "read")',
+      remediation: `Add \`"~/.codex/auth.json" = "none"\` to the filesystem table (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: "network.enabled = false",
@@ -383,6 +467,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       observed: "network.enabled = false",
+      remediation: `Set \`enabled = true\` under [permissions.azi4a2-autonomous.network] (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: 'extends = ":workspace"',
@@ -391,6 +476,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       observed: 'extends = ":workspace" adds writable /tmp',
+      remediation: `Drop \`extends = ":workspace"\` from [permissions.azi4a2-autonomous] (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: '":slash_tmp" = "write" (an extra writable root outside the project)',
@@ -399,6 +485,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       observed: '":slash_tmp" = "write" grants write access outside the project',
+      remediation: `Drop \`":slash_tmp" = "write"\` (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: '":root" = "read" instead of :minimal',
@@ -408,6 +495,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       evidence: 'filesystem is not limited to minimal runtime (":root" = "read")',
+      remediation: `Add \`":minimal" = "read"\` to the filesystem table; drop \`":root" = "read"\` (the profile file: ${PROFILE_PATH}).`,
     },
 
     {
@@ -417,6 +505,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       observed: "[permissions.azi4a2] is not defined",
+      remediation: `Define [permissions.azi4a2] as the README shows (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: 'web_search = "cached"',
@@ -425,6 +514,7 @@ testCheck(configProfile, {
       }),
       status: "fail",
       observed: 'web_search = "cached"',
+      remediation: `Change \`web_search\` to "live" (${PROFILE_PATH}) (the profile file: ${PROFILE_PATH}).`,
     },
     {
       name: 'approval_policy = "on-request" and no launcher override',
@@ -436,9 +526,13 @@ testCheck(configProfile, {
       ),
       status: "fail",
       observed: 'approval_policy = "on-request" (/home/alice/.codex/azi4a2-autonomous.config.toml)',
+      remediation: `Change \`approval_policy\` to "never" (${PROFILE_PATH}) (the profile file: ${PROFILE_PATH}).`,
     },
   ],
 });
+
+const UNDEFINED_SERVER_FIX =
+  "Codex refuses a server that no loaded config layer defines (invalid transport): define each server the launcher's `-c mcp_servers.<server>.…` overrides name (`command` or `url`) in the profile, or drop those overrides.";
 
 testCheck(configMcpApprovalTables, {
   valid: [
@@ -522,6 +616,8 @@ testCheck(configMcpApprovalTables, {
       status: "fail",
       observed: "names server playwright, which no layer defines",
       evidence: "exec: Error loading config.toml: invalid transport",
+      // A table to delete: the check's general fix, not the one for a launcher override.
+      remediation: configMcpApprovalTables.remediation,
     },
     {
       name: "only the refusal (the launcher's overrides name an undefined server)",
@@ -538,6 +634,16 @@ testCheck(configMcpApprovalTables, {
         "exec: Error loading config.toml: invalid transport",
         "exec: in `mcp_servers.openaiDeveloperDocs`",
       ],
+      remediation: UNDEFINED_SERVER_FIX,
+    },
+    {
+      name: "the refusal's words in another case are the same refusal",
+      facts: (f) => {
+        f.exec.refused = "Error: Invalid Transport in `mcp_servers.x`";
+      },
+      status: "fail",
+      observedIs: "Codex refused to start: Error: Invalid Transport in `mcp_servers.x`",
+      remediation: UNDEFINED_SERVER_FIX,
     },
     {
       name: 'approval_mode = "always"',
@@ -671,6 +777,34 @@ testCheck(configProjectOverride, {
       remediation: `Move [mcp_servers] from ${PROJECT_CONFIG} into the profile file outside the workspace: from the project, they start programs on the host as soon as the project is trusted.`,
     },
     {
+      name: "notify in the project: an array, named as a key, not a table",
+      facts: (f) => {
+        f.config = configFacts({
+          project: { notify: ["notify-send", "done"] },
+          effective: effectiveConfig(),
+        });
+      },
+      status: "warn",
+      observedIs: `${PROJECT_CONFIG} sets notify: programs on the host`,
+      remediation: `Move \`notify\` from ${PROJECT_CONFIG} into the profile file outside the workspace: from the project, they start programs on the host as soon as the project is trusted.`,
+    },
+    {
+      name: "MCP servers and notify in the project: both named, each as written",
+      facts: (f) => {
+        f.config = configFacts({
+          project: { mcp_servers: { x: { command: "x" } }, notify: ["notify-send"] },
+          effective: effectiveConfig(),
+        });
+      },
+      status: "warn",
+      observedIs: `${PROJECT_CONFIG} sets mcp_servers, notify: programs on the host`,
+      evidence: [
+        `${PROJECT_CONFIG}: mcp_servers, notify`,
+        "it applies once the project is trusted: mcp_servers, notify start programs on the host, outside the sandbox",
+      ],
+      remediation: `Move [mcp_servers], \`notify\` from ${PROJECT_CONFIG} into the profile file outside the workspace: from the project, they start programs on the host as soon as the project is trusted.`,
+    },
+    {
       name: "unparsable",
       facts: (f) => {
         f.config.projectOverride = {
@@ -685,4 +819,22 @@ testCheck(configProjectOverride, {
       evidence: ["/p/.codex/config.toml:4:1: duplicate key"],
     },
   ],
+});
+
+describe("a broken config explains the launches Codex refuses", () => {
+  it("config.profile on a missing profile file, config.mcp_approval_tables on a bad tools table: every launch", () => {
+    const launches = ["exec", "tui", "mcpGet", "mcpRuntime"];
+    const missing = healthyFacts();
+    missing.config = configFacts({ profile: null, effective: WITHOUT_PROFILE });
+    expect(judge(configProfile, factsOf(missing), { expect: DEFAULT_EXPECTATIONS }).explains).toEqual(
+      launches,
+    );
+    const badTools = healthyFacts();
+    withProfile((p) => {
+      p.mcp_servers.playwright.tools = "browser_navigate";
+    })(badTools);
+    expect(
+      judge(configMcpApprovalTables, factsOf(badTools), { expect: DEFAULT_EXPECTATIONS }).explains,
+    ).toEqual(launches);
+  });
 });

@@ -134,10 +134,17 @@ describe("workspaceRules and rulesCovering", () => {
 
   it("with a Codex home that is not ~/.codex, ~ names nothing", () => {
     expect(covering({ "~": "read", "~/.ssh": "read" }, `${HOME}/.ssh/id_rsa`, "/srv/codex-home")).toEqual([]);
+    // Not even the Codex home's parent folder.
+    expect(covering({ "~": "read", "~/.ssh": "read" }, "/srv/.ssh/id_rsa", "/srv/codex-home")).toEqual([]);
   });
 
   it("no profile selected or no config: nothing covers", () => {
     expect(covering({ "/srv": "read" }, "/srv/x", CODEX_HOME, 7)).toEqual([]);
+    // A default_permissions that is not a name selects nothing, even a table whose key reads the same.
+    const numbered = configFacts({
+      effective: { default_permissions: 7, permissions: { "7": { filesystem: { "/srv": "read" } } } },
+    });
+    expect(rulesCovering(gathered(numbered), "/srv/x", new Set(["read"]))).toEqual([]);
     expect(rulesCovering(notGathered("no config"), "/srv/x", new Set(["read"]))).toEqual([]);
   });
 });
@@ -183,6 +190,11 @@ describe("sandboxFix", () => {
       delete e.default_permissions;
     });
     expect(sandboxFix(healthy, gathered(unselected), false)).toBeNull();
+    const numbered = configWith((e) => {
+      e.default_permissions = 7;
+      e.permissions["7"] = { extends: ":workspace" };
+    });
+    expect(sandboxFix(healthy, gathered(numbered), false)).toBeNull();
   });
 
   it("nothing else: the network switch only when the network was lost", () => {

@@ -63,6 +63,15 @@ testCheck(fsProfileRules, {
       evidence: `${VENDOR_RULE}: holds: NOTICE.md not writable (ENOENT)`,
     },
     {
+      name: "a read entry probed by creating a file, which is refused: holds",
+      facts: outcomeOf(1, (rule) => {
+        rule.append = null;
+        rule.create = { path: `${VENDOR}/new`, write: refused("EROFS"), readBack: refused("ENOENT") };
+      }),
+      status: "pass",
+      evidence: `${VENDOR_RULE}: holds: NOTICE.md readable; new not writable (EROFS)`,
+    },
+    {
       name: "a read entry with two files: both named readable",
       facts: outcomeOf(1, (rule) => {
         rule.read = [
@@ -159,12 +168,21 @@ testCheck(fsProfileRules, {
       observedIs: `${VENDOR_RULE}: ${VENDOR}/new was created inside`,
     },
     {
+      name: "a read entry's file failed to open with no errno: said as failed",
+      facts: outcomeOf(1, (rule) => {
+        rule.read = [{ path: `${VENDOR}/NOTICE.md`, open: { ok: false } }];
+      }),
+      status: "fail",
+      observedIs: `${VENDOR_RULE}: ${VENDOR}/NOTICE.md cannot be opened inside (failed)`,
+      remediation: `Make \`${VENDOR_RULE}\` hold: ${ENTRY_FIX.read}.`,
+    },
+    {
       name: "a read entry with no write probe at all: could not tell",
       facts: outcomeOf(1, (rule) => {
         rule.append = null;
       }),
       status: "error",
-      observedIs: `could not test: ${VENDOR_RULE}: could not tell whether it is writable: no file not run`,
+      observedIs: `could not test: ${VENDOR_RULE}: could not tell whether it is writable: no file to try`,
     },
     {
       name: "a write entry probed by appending to a file that does not open: the write entry's fix",
