@@ -59,8 +59,9 @@ export interface HostRecord {
   /** Files the rule probes may create (host-chosen), with their folders as found at staging: restore removes
    * exactly these. */
   ruleWrites?: RuleWrite[];
-  /** The writable roots write entries add outside the project, with the protected names (`.git`, `.codex`, …) absent
-   * there before the launch: Codex leaves empty placeholders for them. */
+  /** The writable roots write entries add outside the project, and /tmp (writable in Codex's workspace-write
+   * sandbox), with the protected names (`.git`, `.codex`, …) absent there before the launch: Codex leaves empty
+   * placeholders for them. */
   ruleRoots?: RootPlaceholders[];
   /** The domain-rule probes (net.profile_rules), one command each. */
   domains?: DomainPlan;

@@ -48,13 +48,22 @@ export function domainsFor(request: RuleStagingRequest): DomainPlan | undefined 
   return own.probeDomains || planned.probes.length === 0 ? planned : undefined;
 }
 
+/**
+ * The roots whose absent protected names are recorded: the profile's write entries outside the project, and /tmp,
+ * whatever the plan probes. Codex's legacy workspace-write sandbox and its built-in `:workspace` profile make /tmp
+ * writable, and Codex leaves its empty mount points (`.git`, `.codex`, …) there as in any writable root.
+ */
+function placeholderRoots(writable: readonly string[], project: string): string[] {
+  return [...new Set([...writable, "/tmp"])].filter((dir) => dir !== project);
+}
+
 export function stageRules(request: RuleStagingRequest): RuleStaging {
   const credentialFiles = listCredentialFiles(request.home, request.codexHome);
   const own = request.rules;
   if (!own)
     return {
       input: { credentialFiles: credentialFiles.map((f) => f.path) },
-      record: { credentialFiles },
+      record: { credentialFiles, ruleRoots: placeholdersBefore(placeholderRoots([], request.project)) },
       parts: [],
     };
   const rules = own.profile
@@ -72,7 +81,7 @@ export function stageRules(request: RuleStagingRequest): RuleStaging {
       rulesProfile: own.profile?.name ?? null,
       rules,
       ruleWrites: recordRuleWrites(plannedWrites(rules)),
-      ruleRoots: placeholdersBefore(writableRoots(rules, request.project)),
+      ruleRoots: placeholdersBefore(placeholderRoots(writableRoots(rules, request.project), request.project)),
       ...(domains ? { domains } : {}),
     },
     parts: (domains?.probes ?? []).map((_, index) => `domains ${index}`),

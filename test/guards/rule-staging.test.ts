@@ -1,7 +1,7 @@
 // What staging adds for the setup's own rules (src/audit/rule-staging.ts), on a real tree: the credential files by
 // name, one probe per filesystem entry with the files it may create recorded with their folders, the extra writable
 // roots' absent protected names, and one runner part per domain probe — none for a live session.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -53,6 +53,18 @@ describe("stageRules", () => {
     expect(staging.input).toEqual({ credentialFiles: [key] });
     expect(staging.record.credentialFiles?.map((file) => file.path)).toEqual([key]);
     expect(staging.parts).toEqual([]);
+    // /tmp's absent protected names are recorded all the same: Codex's workspace-write sandbox makes it writable.
+    expect(staging.record.ruleRoots?.map((r) => r.dir)).toEqual(["/tmp"]);
+  });
+
+  it("/tmp's absent protected names are recorded, and only those: restore removes just the empty ones Codex made", () => {
+    const [tmp] = stageRules(request).record.ruleRoots ?? [];
+    const absent = [".agents", ".aws", ".codex", ".git"].filter((name) => !existsSync(join("/tmp", name)));
+    expect(tmp?.absent).toEqual(absent);
+  });
+
+  it("a project that is /tmp itself is left to restore", () => {
+    expect(stageRules({ ...request, project: "/tmp" }).record.ruleRoots).toEqual([]);
   });
 
   it("with a profile: its probes, the files they may create with their folders, the new root's absent names, one part per domain", () => {
@@ -76,9 +88,8 @@ describe("stageRules", () => {
         (write) => write.path.startsWith(`${shared}/.codex-smoke-rule-${NONCE}-`) && write.folder !== null,
       ),
     ).toBe(true);
-    expect(staging.record.ruleRoots?.map((r) => [r.dir, r.absent])).toEqual([
-      [shared, [".agents", ".aws", ".codex", ".git"]],
-    ]);
+    expect(staging.record.ruleRoots?.map((r) => r.dir)).toEqual([shared, "/tmp"]);
+    expect(staging.record.ruleRoots?.[0]?.absent).toEqual([".agents", ".aws", ".codex", ".git"]);
     expect(staging.input.domains).toEqual([
       { host: "x.example", url: "https://x.example/" },
       { host: `codex-smoke-${NONCE}.invalid`, url: `https://codex-smoke-${NONCE}.invalid/` },
