@@ -15,17 +15,8 @@ import { judge } from "../../src/core/engine.js";
 import { DEFAULT_EXPECTATIONS } from "../../src/core/expectations.js";
 import type { FactValues } from "../../src/core/model.js";
 import { CODEX_HOME, HOME, healthyFacts, PROJECT } from "../fixtures/facts/healthy.js";
+import { authOpened, roots, rules } from "./profile-facts.js";
 import { factsOf, testCheck } from "./rule-tester.js";
-
-/** The effective permission profile's filesystem table (the checks read the effective config). */
-function rules(f: FactValues): Record<string, unknown> {
-  const permissions = f.config.effective.permissions as Record<
-    string,
-    { filesystem: Record<string, unknown> }
-  >;
-  return (permissions["azi4a2-autonomous"] as { filesystem: Record<string, unknown> }).filesystem;
-}
-const roots = (f: FactValues) => rules(f)[":workspace_roots"] as Record<string, unknown>;
 
 /** The workspace table under its older name, `":project_roots"`. */
 function projectRoots(f: FactValues): Record<string, unknown> {
@@ -104,10 +95,6 @@ testCheck(fsGitWrite, {
     },
   ],
 });
-
-const authOpened = (f: FactValues) => {
-  for (const entry of f.runner.authJson) entry.open = { ok: true };
-};
 
 testCheck(fsAuthJson, {
   valid: [],

@@ -28,20 +28,11 @@ import {
   PROFILE_PATH,
   REGISTRY_URL,
 } from "../fixtures/facts/healthy.js";
+import { authOpened, roots, rules } from "./profile-facts.js";
 import { factsOf, testCheck } from "./rule-tester.js";
 
 const LEGACY_FIX =
   "Remove `--sandbox workspace-write` from the launcher (see launcher.flags): Codex enforces it instead of the permission profile, whose rules then apply.";
-
-/** The effective permission profile's filesystem table (the checks read the effective config). */
-function rules(f: FactValues): Record<string, unknown> {
-  const permissions = f.config.effective.permissions as Record<
-    string,
-    { filesystem: Record<string, unknown> }
-  >;
-  return (permissions["azi4a2-autonomous"] as { filesystem: Record<string, unknown> }).filesystem;
-}
-const roots = (f: FactValues) => rules(f)[":workspace_roots"] as Record<string, unknown>;
 
 /** The exec launch passed `--sandbox workspace-write`, as the PATH shim recorded it. */
 function legacyLaunch(f: FactValues): void {
@@ -56,10 +47,6 @@ function fixOf(check: CheckDefinition, mutate: (f: FactValues) => void): string 
   mutate(values);
   return runCheck(check, factsOf(values), { expect: DEFAULT_EXPECTATIONS }).remediation;
 }
-
-const authOpened = (f: FactValues) => {
-  for (const entry of f.runner.authJson) entry.open = { ok: true };
-};
 
 testCheck(fsAuthJson, {
   valid: [],
