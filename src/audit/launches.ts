@@ -106,13 +106,15 @@ export async function launchAll(plan: AuditPlan, ctx: LaunchContext): Promise<La
           }),
         )
       : Promise.resolve(null);
-  // Queued in this order: the interactive step takes longest and the exec launch next; the short ones (the host's
-  // sandbox control, mcp get) fill whichever slot frees first. While a mount point is missing, the interactive
-  // sessions start after exec has ended, so exec goes first.
-  const execFirst = ctx.racingMountPoints.length > 0 ? execLaunch() : null;
+  // The interactive step takes longest and is queued first. Two Codex processes must not start at once on the
+  // user's Codex home (see interactiveLaunches): exec starts once the first interactive session is ready, and the
+  // short launches (the host's sandbox control with a home of its own, `mcp get`, which opens no database) use the
+  // slot meanwhile. While a mount point is missing, or with no first session to wait for, exec goes first and the
+  // interactive sessions start once it has ended.
+  const execFirst = ctx.racingMountPoints.length > 0 || !plan.tui ? execLaunch() : null;
   const afterExec = execFirst ? execFirst.then(() => undefined) : null;
-  const { tui, mcpRuntime } = interactiveLaunches(plan, ctx, run, interruptedFact, afterExec);
-  const exec = execFirst ?? execLaunch();
+  const { tui, mcpRuntime, firstReady } = interactiveLaunches(plan, ctx, run, interruptedFact, afterExec);
+  const exec = execFirst ?? firstReady.then(execLaunch);
   const hostSandbox = plan.hostSandbox
     ? guarded("sandbox", interruptedFact, () => {
         const probeHome = join(ctx.runDir, "host-probe-home");
@@ -171,12 +173,15 @@ const notNeeded: McpRuntimeOutcome = { fact: notGathered("not needed"), sessionI
 
 /**
  * The interactive step: the session for `/status` and `/mcp verbose`, and the MCP runtime session, in one
- * `--concurrency` slot (mostly they wait on Codex, not on a core). The runtime session starts once the first is
- * ready: two sessions starting at once on a Codex home whose state database is new (a first launch, a release with
- * new migrations) race on its migration, and 0.150 then refuses to start one of them ("local database appears to be
- * damaged"). With `--concurrency 1` it starts after the first has ended, in the slot. With more, the slot is freed
- * when the first session ends: the short launches queued behind it (the host's sandbox control, `mcp get`) then
- * run while the runtime turn ends, instead of after it (on 2 cores they came last, after the runtime session).
+ * `--concurrency` slot (mostly they wait on Codex, not on a core). The runtime session, like exec, starts once the
+ * first is ready (`firstReady`, kept once it is ready, or over): two Codex processes starting at once on a Codex
+ * home whose databases are new (a first launch, a release with new migrations) race on their migrations, and 0.150
+ * then refuses to start one of them ("local database appears to be damaged … failed to migrate queue DB … table
+ * queued_thread_revisions already exists", seen with exec and the first session). A session is ready once its
+ * composer is drawn, after its databases are set up; its banner comes before that, so the banner is no sign.
+ * With `--concurrency 1` the runtime session starts after the first has ended, in the slot. With more, the slot is
+ * freed when the first session ends: the short launches queued behind it (the host's sandbox control, `mcp get`)
+ * then run while the runtime turn ends, instead of after it (on 2 cores they came last, after the runtime session).
  */
 function interactiveLaunches(
   plan: AuditPlan,
@@ -184,7 +189,11 @@ function interactiveLaunches(
   run: Run,
   interrupted: Fact<never>,
   startAfter: Promise<void> | null,
-): { tui: Promise<Facts["tui"]>; mcpRuntime: Promise<McpRuntimeOutcome> } {
+): {
+  tui: Promise<Facts["tui"]>;
+  mcpRuntime: Promise<McpRuntimeOutcome>;
+  firstReady: Promise<void>;
+} {
   const skipped = notGathered("not needed");
   const runtimeFallback = { fact: interrupted, sessionId: null };
   const noRuntime = plan.mcpRuntime ? null : notNeeded;
@@ -195,7 +204,7 @@ function interactiveLaunches(
     const mcpRuntime = noRuntime
       ? Promise.resolve(noRuntime)
       : start(() => run.slot(runtimeFallback, () => run.track("mcp runtime", runtime)));
-    return { tui: Promise.resolve(skipped), mcpRuntime };
+    return { tui: Promise.resolve(skipped), mcpRuntime, firstReady: Promise.resolve() };
   }
   let ready = () => {};
   const isReady = new Promise<void>((resolve) => {
@@ -218,7 +227,9 @@ function interactiveLaunches(
       return first;
     }),
   );
-  return { tui, mcpRuntime: tui.then(() => mcpRuntime) };
+  // Also kept when the first session never started (an interrupt before its slot came).
+  const firstReady = Promise.race([isReady, tui.then(ready, ready)]);
+  return { tui, mcpRuntime: tui.then(() => mcpRuntime), firstReady };
 }
 
 function tuiSession(ctx: LaunchContext, ready: () => void): Promise<Facts["tui"]> {
