@@ -1,8 +1,9 @@
 // Integration (real Codex): on a Codex home whose databases are new, one Codex launch sets them up before any other
 // starts (src/audit/launches.ts). Two processes migrating them at once race, and 0.150 then refuses one ("local
-// database appears to be damaged … table queued_thread_revisions already exists"), which made `tui.permissions`
-// an error in about one audit in six on a loaded machine. The launcher notes, as each launch starts, whether the
-// databases are there yet: the race cannot be provoked on demand, but the order that prevents it can be seen.
+// database appears to be damaged … table queued_thread_revisions already exists"): `tui.permissions` was an error
+// in 4 of 52 demo audits of 0.150 run two at a time, when exec and the first session started together (0 of 56
+// since). The launcher notes, as each launch starts, whether the databases are there yet: the race cannot be
+// provoked on demand, but the order that prevents it can be seen.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
