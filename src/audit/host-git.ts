@@ -8,8 +8,8 @@
 // repository swapped in is refused).
 import { lstatSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import { type Identity, identityOf, sameIdentity } from "../core/safe-dir.js";
+import { runCommand } from "../util/command.js";
 
 /** Settings that make git run a command, pinned off. They are given as command-line config (which outranks
  * system, global, local and worktree config), through GIT_CONFIG_KEY_<n>/GIT_CONFIG_VALUE_<n> so that a driver
@@ -76,10 +76,9 @@ const environment = (project: string, settings: ReadonlyArray<[string, string]> 
  */
 async function driverOverrides(project: string): Promise<Array<[string, string]>> {
   // Reading config runs nothing; the names come from every config file git would read.
-  const listed = await execa("git", ["config", "--name-only", "--list"], {
+  const listed = await runCommand("git", ["config", "--name-only", "--list"], {
     cwd: project,
     env: environment(project),
-    reject: false,
   });
   const overrides = new Map<string, string>();
   for (const name of listed.stdout.split("\n")) {
@@ -97,9 +96,9 @@ async function driverOverrides(project: string): Promise<Array<[string, string]>
 /** Runs `git <args>` in the project with nothing from the project's config able to run a command. */
 export async function hostGit(repo: HostGitRepo, args: string[]) {
   const settings = [...FIXED_SETTINGS, ...(await driverOverrides(repo.project))];
-  return execa("git", ["--no-pager", ...args], {
+  return runCommand("git", ["--no-pager", ...args], {
     cwd: repo.project,
     env: environment(repo.project, settings),
-    reject: false,
+    stripFinalNewline: true,
   });
 }

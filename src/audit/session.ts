@@ -41,7 +41,7 @@ export function openSession(): AuditSession {
     void killLaunches();
   };
   takeOverInterrupts();
-  // `on`, not `once`: execa's exit hook re-raises a signal nobody else listens to, which would cut cleanup short.
+  // `on`, not `once`: a second signal during cleanup must not meet Node's default handler, which exits at once.
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 

@@ -5,8 +5,8 @@
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { execa } from "execa";
 import { UsageError } from "../core/errors.js";
+import { runCommand } from "../util/command.js";
 import { isReleaseNumber, parseCodexVersion } from "./version.js";
 
 export type ReleaseSpec =
@@ -46,7 +46,7 @@ export function parseReleaseList(values: string[]): ReleaseSpec[] {
 }
 
 /** npm's own last line on failure (its `npm error …` lines name the cause). */
-function npmProblem(stderr: string, exitCode: number | undefined): string {
+function npmProblem(stderr: string, exitCode: number | null): string {
   const lines = stderr.split("\n").filter((line) => /\S/.test(line));
   return (
     lines.find((line) => /npm error (code|notarget|404)/i.test(line)) ?? lines.at(-1) ?? `exit ${exitCode}`
@@ -55,12 +55,10 @@ function npmProblem(stderr: string, exitCode: number | undefined): string {
 
 /** The release `latest` names now, asked of npm (the user's registry). */
 export async function latestRelease(env: Record<string, string>): Promise<string> {
-  const result = await execa("npm", ["view", `${PACKAGE}@latest`, "version"], { env, reject: false });
-  const version = String(result.stdout).trim();
+  const result = await runCommand("npm", ["view", `${PACKAGE}@latest`, "version"], { env });
+  const version = result.stdout.trim();
   if (result.exitCode !== 0 || !isReleaseNumber(version)) {
-    throw new Error(
-      `npm could not resolve ${PACKAGE}@latest: ${npmProblem(String(result.stderr), result.exitCode)}`,
-    );
+    throw new Error(`npm could not resolve ${PACKAGE}@latest: ${npmProblem(result.stderr, result.exitCode)}`);
   }
   return version;
 }
@@ -101,10 +99,10 @@ export async function installedRelease(
       "--loglevel=error",
       `${PACKAGE}@${version}`,
     ];
-    const result = await execa("npm", args, { cwd: staging, env: opts.env, reject: false });
+    const result = await runCommand("npm", args, { cwd: staging, env: opts.env });
     if (result.exitCode !== 0) {
       throw new Error(
-        `npm could not install ${PACKAGE}@${version}: ${npmProblem(String(result.stderr), result.exitCode)}`,
+        `npm could not install ${PACKAGE}@${version}: ${npmProblem(result.stderr, result.exitCode)}`,
       );
     }
     if (!installed()) {
@@ -125,8 +123,8 @@ export async function installedRelease(
 
 /** The release number a binary prints with `--version`. */
 export async function binaryVersion(bin: string, env: Record<string, string>): Promise<string | null> {
-  const result = await execa(bin, ["--version"], { env, reject: false, timeout: 30_000, stdin: "ignore" });
-  return parseCodexVersion(String(result.stdout));
+  const result = await runCommand(bin, ["--version"], { env, timeoutMs: 30_000 });
+  return parseCodexVersion(result.stdout);
 }
 
 /** What one `--codex` entry names, found without installing anything: a path is asked for its version. */

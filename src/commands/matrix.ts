@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { execa, type ResultPromise } from "execa";
 import { copyCodexHome, pointCodexGrant, retargetHomeRules } from "../codex/home-copy.js";
 import { callerEnvironment, userCodex } from "../codex/locate.js";
 import { cachedReleases, describeCache } from "../codex/release-cache.js";
@@ -28,6 +27,7 @@ import { terminalSafeLine } from "../core/terminal-safe.js";
 import { codexInstallFromBin } from "../demo/codex-install.js";
 import { renderJson } from "../reporters/json.js";
 import { openReportDir } from "../reporters/report-dir.js";
+import { type RunningCommand, startCommand } from "../util/command.js";
 import { type OptionSpecs, type ParsedValues, parseCommandArgs } from "./args.js";
 import { loadReport } from "./diff.js";
 import { takeOverInterrupts } from "./interrupt.js";
@@ -65,7 +65,7 @@ interface Plan {
 /** Temp dirs and child processes to clean up on the way out, Ctrl-C included. */
 class Leftovers {
   readonly dirs = new Set<string>();
-  readonly children = new Set<ResultPromise>();
+  readonly children = new Set<RunningCommand>();
   removeDirs(): void {
     for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
     this.dirs.clear();
@@ -130,20 +130,14 @@ async function auditRelease(
     ...(plan.copy ? { CODEX_HOME: plan.copy.codexHome } : {}),
   };
   // Its own process group: a Ctrl-C reaches it once, forwarded by `matrix`, so its cleanup runs to the end.
-  const child = execa(process.execPath, args, {
-    env,
-    extendEnv: false,
-    detached: true,
-    reject: false,
-    stdin: "ignore",
-  });
+  const child = startCommand(process.execPath, args, { env, exactEnv: true, detached: true });
   context.leftovers.children.add(child);
-  const result = await child;
+  const result = await child.result;
   context.leftovers.children.delete(child);
   try {
     return await loadReport(reportFile);
   } catch {
-    const last = String(result.stderr).trim().split("\n").at(-1);
+    const last = result.stderr.trim().split("\n").at(-1);
     return {
       exitCode: result.exitCode ?? 4,
       problem: last || `exit ${result.exitCode ?? result.signal}, no report`,
@@ -196,7 +190,7 @@ export async function matrixCommand(args: string[], ui: { color: boolean }): Pro
   const leftovers = new Leftovers();
   const onSignal = (signal: NodeJS.Signals) => {
     for (const child of leftovers.children) child.kill(signal);
-    void Promise.allSettled(leftovers.children).finally(() => {
+    void Promise.allSettled([...leftovers.children].map((child) => child.result)).finally(() => {
       leftovers.removeDirs();
       console.error(
         terminalSafeLine(

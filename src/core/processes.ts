@@ -134,7 +134,7 @@ export class DescendantTracker {
 
 /**
  * Kills everything the session started, then waits until it is gone, so the caller's leftover check sees a
- * settled state. The pty child leads its own session (node-pty calls setsid; execa's `detached: true` too): processes
+ * settled state. The pty child leads its own session (node-pty calls setsid; a detached spawn too): processes
  * that Codex put in other groups, or that were reparented to init when Codex exited (its sandboxed helpers; bwrap
  * clears their environment, so the marker variable does not find them), still carry that session id. Their
  * descendants in new sessions (bwrap `--new-session`, the stdio MCP servers Codex starts) are found only by parent,

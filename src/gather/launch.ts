@@ -1,7 +1,7 @@
 // One way to run a Codex launch through the user's launcher: own process group, closed stdin, a hard timeout
 // that kills the whole group (bwrap's fs helpers ignore SIGTERM, lab §8.3), and the group reaped after exit too.
-import { execa } from "execa";
 import { killGroup, LaunchedTree } from "../core/processes.js";
+import { startCommand } from "../util/command.js";
 
 export interface LaunchResult {
   exitCode: number | null;
@@ -19,14 +19,11 @@ export async function launch(
   opts: { cwd: string; env: Record<string, string>; timeoutMs: number },
 ): Promise<LaunchResult> {
   const started = performance.now();
-  const child = execa(file, args, {
+  const child = startCommand(file, args, {
     cwd: opts.cwd,
     env: opts.env,
-    extendEnv: false,
-    stdin: "ignore",
+    exactEnv: true,
     detached: true,
-    reject: false,
-    stripFinalNewline: false,
     maxBuffer: 16 * 1024 * 1024,
   });
   const tree = child.pid === undefined ? null : new LaunchedTree(child.pid);
@@ -35,19 +32,15 @@ export async function launch(
     timedOut = true;
     if (tree) killGroup(tree.leader);
   }, opts.timeoutMs);
-  const result = await child;
+  const result = await child.result;
   clearTimeout(timer);
   await tree?.kill();
-  const spawnError =
-    result.failed && result.exitCode === undefined && !timedOut && "code" in result && result.code
-      ? `${result.code}: ${result.shortMessage}`
-      : null;
   return {
-    exitCode: result.exitCode ?? null,
+    exitCode: result.exitCode,
     timedOut,
-    stdout: String(result.stdout ?? ""),
-    stderr: String(result.stderr ?? ""),
+    stdout: result.stdout,
+    stderr: result.stderr,
     durationMs: Math.round(performance.now() - started),
-    spawnError,
+    spawnError: result.spawnError,
   };
 }

@@ -1,21 +1,17 @@
 // decisions §13: the registry URL comes from npm's own config, resolved with the caller's real environment (the
 // user's ~/.npmrc counts) before anything sets a fake HOME; `--registry` overrides it. The host retrieves the same
 // URL as a control, so an unreachable registry is "could not test", not a sandbox failure.
-import { execa } from "execa";
 import type { Fact, RegistryFacts } from "../core/model.js";
 import { gathered, notGathered } from "../core/model.js";
 import { curlAttempt, nodeHttpsAttempt } from "../runner/net.js";
 import type { HttpAttempt } from "../runner/net-types.js";
+import { runCommand } from "../util/command.js";
 
 export async function resolveRegistryBase(
   option: string | undefined,
 ): Promise<Fact<{ base: string; source: RegistryFacts["source"] }>> {
   if (option) return gathered({ base: option, source: "option" });
-  const npm = await execa("npm", ["config", "get", "registry"], {
-    reject: false,
-    timeout: 15_000,
-    stdin: "ignore",
-  });
+  const npm = await runCommand("npm", ["config", "get", "registry"], { timeoutMs: 15_000 });
   const base = npm.stdout.trim();
   if (npm.exitCode !== 0 || !/^https?:\/\//.test(base)) {
     return notGathered(

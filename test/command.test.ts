@@ -1,0 +1,86 @@
+// The command runner (src/util/command.ts) on real processes: the environment laid over this process's or given
+// whole, output kept up to a cap and its final newline dropped only when asked, a time limit that kills, a program
+// that cannot start told apart from one that failed.
+import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { runCommand, startCommand } from "../src/util/command.js";
+
+const PATH = process.env.PATH ?? "/usr/bin:/bin";
+
+describe("runCommand", () => {
+  it("lays the environment over this process's, an undefined value unsetting a variable", async () => {
+    process.env.CODEX_SMOKE_COMMAND_TEST = "inherited";
+    try {
+      const result = await runCommand(
+        "sh",
+        [
+          "-c",
+          'printf "%s|%s|" "$CODEX_SMOKE_COMMAND_TEST" "$ADDED"; [ -n "$HOME" ] && printf set || printf unset',
+        ],
+        {
+          env: { ADDED: "added", HOME: undefined },
+        },
+      );
+      expect(result.stdout).toBe("inherited|added|unset");
+    } finally {
+      delete process.env.CODEX_SMOKE_COMMAND_TEST;
+    }
+  });
+
+  it("with exactEnv the environment given is all the program sees", async () => {
+    const result = await runCommand("sh", ["-c", '[ -n "$HOME" ] && printf set || printf unset'], {
+      env: { PATH },
+      exactEnv: true,
+    });
+    expect(result.stdout).toBe("unset");
+  });
+
+  it("keeps the output as written, or drops one final newline when asked, and the exit code", async () => {
+    const script = 'printf "a\\n\\n"; printf "e\\n" >&2; exit 3';
+    expect(await runCommand("sh", ["-c", script], { cwd: tmpdir() })).toEqual({
+      exitCode: 3,
+      signal: null,
+      stdout: "a\n\n",
+      stderr: "e\n",
+      timedOut: false,
+      spawnError: null,
+    });
+    const stripped = await runCommand("sh", ["-c", script], { stripFinalNewline: true });
+    expect([stripped.stdout, stripped.stderr]).toEqual(["a\n", "e"]);
+  });
+
+  it("keeps at most maxBuffer bytes of each output and reads the rest, so the program ends", async () => {
+    const result = await runCommand("sh", ["-c", "head -c 100000 /dev/zero; printf done >&2"], {
+      maxBuffer: 10,
+    });
+    expect(result.stdout).toHaveLength(10);
+    expect(result.stderr).toBe("done");
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("kills a program past its time limit and says so", async () => {
+    const result = await runCommand("sh", ["-c", "echo started; exec sleep 30"], { timeoutMs: 200 });
+    expect(result).toMatchObject({ exitCode: null, signal: "SIGKILL", timedOut: true, stdout: "started\n" });
+  });
+
+  it("a program that cannot start is a spawn error with no exit code, not a failure of the program", async () => {
+    const result = await runCommand("/nonexistent/program", []);
+    expect(result.spawnError).toMatch(/^ENOENT: spawn \/nonexistent\/program ENOENT$/);
+    expect(result.exitCode).toBeNull();
+    expect(result.timedOut).toBe(false);
+  });
+});
+
+describe("startCommand", () => {
+  it("gives the pid at once and passes a signal to the program", async () => {
+    const running = startCommand("sh", ["-c", "exec sleep 30"]);
+    expect(running.pid).toBeGreaterThan(0);
+    running.kill("SIGTERM");
+    expect(await running.result).toMatchObject({ exitCode: null, signal: "SIGTERM", timedOut: false });
+  });
+
+  it("detached, the program leads a process group of its own", async () => {
+    const running = startCommand("sh", ["-c", "ps -o pgid= -p $$"], { detached: true });
+    expect(Number((await running.result).stdout.trim())).toBe(running.pid);
+  });
+});
