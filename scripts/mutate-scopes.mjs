@@ -95,12 +95,14 @@ export const SCOPES = {
     skip: ["the bundled runner file", "the runner inside the real Codex sandbox", "inside Codex's sandbox"],
   },
   "src/core": {
-    mutate: ["src/core/redact.ts", "src/core/processes.ts"],
+    // The command runner every launch and host git goes through kills and keeps output like processes.ts.
+    mutate: ["src/core/redact.ts", "src/core/processes.ts", "src/util/command.ts"],
     tests: [
       "test/guards/processes*.test.ts",
       "test/guards/redact.test.ts",
       "test/redact.test.ts",
       "test/processes.test.ts",
+      "test/command.test.ts",
     ],
     // Its forkers fork until the kill comes, and a broken kill leaves orphans it waits 15 s for.
     last: ["test/guards/processes-fork-tree.test.ts"],

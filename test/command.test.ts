@@ -35,27 +35,35 @@ describe("runCommand", () => {
     expect(result.stdout).toBe("unset");
   });
 
-  it("keeps the output as written, or drops one final newline when asked, and the exit code", async () => {
-    const script = 'printf "a\\n\\n"; printf "e\\n" >&2; exit 3';
+  it("keeps the output as written, or drops one final newline (LF or CRLF) when asked, and the exit code", async () => {
+    const script = 'printf "a\\nb\\n"; printf "e\\r\\n" >&2; exit 3';
     expect(await runCommand("sh", ["-c", script], { cwd: tmpdir() })).toEqual({
       exitCode: 3,
       signal: null,
-      stdout: "a\n\n",
-      stderr: "e\n",
+      stdout: "a\nb\n",
+      stderr: "e\r\n",
       timedOut: false,
       spawnError: null,
     });
     const stripped = await runCommand("sh", ["-c", script], { stripFinalNewline: true });
-    expect([stripped.stdout, stripped.stderr]).toEqual(["a\n", "e"]);
+    expect([stripped.stdout, stripped.stderr]).toEqual(["a\nb", "e"]);
   });
 
-  it("keeps at most maxBuffer bytes of each output and reads the rest, so the program ends", async () => {
-    const result = await runCommand("sh", ["-c", "head -c 100000 /dev/zero; printf done >&2"], {
+  it("keeps at most maxBuffer bytes of each output, over several writes, and reads the rest, so the program ends", async () => {
+    const big = await runCommand("sh", ["-c", "head -c 100000 /dev/zero; printf done >&2"], {
       maxBuffer: 10,
     });
-    expect(result.stdout).toHaveLength(10);
-    expect(result.stderr).toBe("done");
-    expect(result.exitCode).toBe(0);
+    expect(big.stdout).toHaveLength(10);
+    expect(big.stderr).toBe("done");
+    expect(big.exitCode).toBe(0);
+    const pieces = await runCommand("sh", ["-c", "printf abc; sleep 0.2; printf defghijklmnop"], {
+      maxBuffer: 10,
+    });
+    expect(pieces.stdout).toBe("abcdefghij");
+  });
+
+  it("the program's stdin is closed: one that reads it ends at once", async () => {
+    expect(await runCommand("cat", [], { timeoutMs: 5_000 })).toMatchObject({ exitCode: 0, timedOut: false });
   });
 
   it("kills a program past its time limit and says so", async () => {
@@ -79,8 +87,14 @@ describe("startCommand", () => {
     expect(await running.result).toMatchObject({ exitCode: null, signal: "SIGTERM", timedOut: false });
   });
 
-  it("detached, the program leads a process group of its own", async () => {
-    const running = startCommand("sh", ["-c", "ps -o pgid= -p $$"], { detached: true });
-    expect(Number((await running.result).stdout.trim())).toBe(running.pid);
+  it("detached, the program leads a process group of its own; else it stays in this process's", async () => {
+    const groupOf = async (detached: boolean) => {
+      const running = startCommand("sh", ["-c", "ps -o pgid= -p $$"], detached ? { detached } : {});
+      return { pid: running.pid, group: Number((await running.result).stdout.trim()) };
+    };
+    const detached = await groupOf(true);
+    expect(detached.group).toBe(detached.pid);
+    const own = await runCommand("ps", ["-o", "pgid=", "-p", String(process.pid)]);
+    expect((await groupOf(false)).group).toBe(Number(own.stdout.trim()));
   });
 });

@@ -44,7 +44,6 @@ function collector(max: number) {
   let kept = 0;
   return {
     add(chunk: Buffer) {
-      if (kept >= max) return;
       const part = chunk.subarray(0, max - kept);
       chunks.push(part);
       kept += part.length;
@@ -65,14 +64,14 @@ export function startCommand(
   const child = spawn(file, args, {
     cwd: opts.cwd,
     env,
-    detached: opts.detached ?? false,
+    detached: opts.detached,
     stdio: ["ignore", "pipe", "pipe"],
   });
   const max = opts.maxBuffer ?? DEFAULT_MAX_BUFFER;
   const stdout = collector(max);
   const stderr = collector(max);
-  child.stdout?.on("data", stdout.add);
-  child.stderr?.on("data", stderr.add);
+  child.stdout.on("data", stdout.add);
+  child.stderr.on("data", stderr.add);
   let timedOut = false;
   const timer =
     opts.timeoutMs === undefined
