@@ -99,6 +99,5 @@ export async function hostGit(repo: HostGitRepo, args: string[]) {
   return runCommand("git", ["--no-pager", ...args], {
     cwd: repo.project,
     env: environment(repo.project, settings),
-    stripFinalNewline: true,
   });
 }

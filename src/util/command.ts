@@ -14,8 +14,6 @@ export interface CommandOptions {
   timeoutMs?: number;
   /** Bytes kept of stdout and of stderr each; the rest is read and dropped. */
   maxBuffer?: number;
-  /** Drops one final newline from each output (what `$(…)` does). */
-  stripFinalNewline?: boolean;
 }
 
 export interface CommandResult {
@@ -48,10 +46,7 @@ function collector(max: number) {
       chunks.push(part);
       kept += part.length;
     },
-    text: (strip: boolean) => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      return strip ? text.replace(/\r?\n$/, "") : text;
-    },
+    text: () => Buffer.concat(chunks).toString("utf8"),
   };
 }
 
@@ -83,12 +78,11 @@ export function startCommand(
   const result = new Promise<CommandResult>((resolve) => {
     const settle = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError: string | null) => {
       clearTimeout(timer);
-      const strip = opts.stripFinalNewline ?? false;
       resolve({
         exitCode,
         signal,
-        stdout: stdout.text(strip),
-        stderr: stderr.text(strip),
+        stdout: stdout.text(),
+        stderr: stderr.text(),
         timedOut,
         spawnError,
       });
