@@ -9,6 +9,7 @@ import xterm from "@xterm/headless";
 import pty from "node-pty";
 import { startMockResponses } from "../dist/src/agent/mock-responses.js";
 import { demoCodex } from "../dist/src/codex/locate.js";
+import { LaunchedTree } from "../dist/src/core/processes.js";
 import { buildReferenceSetup } from "../dist/src/demo/reference-setup.js";
 import { renderScreen, tuiArgs } from "../dist/src/gather/tui.js";
 
@@ -19,7 +20,7 @@ const READ_MCP_MS = 1_000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts the session and returns its waits and keys; `close` kills it whatever state it is in. */
+/** Starts the session and returns its waits and keys; `close` kills its whole tree whatever state it is in. */
 function session(setup, providerArgs) {
   const term = new xterm.Terminal({ cols: 120, rows: 50, allowProposedApi: true, scrollback: 10_000 });
   const child = pty.spawn(setup.launcher, [...tuiArgs(setup.project), ...providerArgs], {
@@ -29,6 +30,9 @@ function session(setup, providerArgs) {
     cwd: setup.project,
     env: { ...setup.env, TERM: "xterm-256color" },
   });
+  // Codex's sandbox helpers can outlive it, reparented to init (1 session in 6 left a bwrap behind): the session's
+  // tree is tracked and killed at the end, as the audit kills its own.
+  const tree = new LaunchedTree(child.pid);
   let exited = false;
   child.onData((data) => term.write(data));
   child.onExit(() => {
@@ -55,8 +59,8 @@ function session(setup, providerArgs) {
       await sleep(POLL_MS);
     }
   };
-  const close = () => {
-    if (!exited) child.kill("SIGKILL");
+  const close = async () => {
+    await tree.kill();
     term.dispose();
   };
   return { waitFor, type, waitForExit, close };
@@ -82,7 +86,7 @@ export async function byHandSeconds() {
     await tui.waitForExit(10);
     return (performance.now() - started) / 1000;
   } finally {
-    tui.close();
+    await tui.close();
     await model.close();
     await setup.dispose();
   }
