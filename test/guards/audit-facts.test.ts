@@ -294,6 +294,23 @@ describe("runnerFacts", () => {
   });
 });
 
+/** The launcher facts of a launch that ran `command` (through the PATH shim) with the profile option "prof". */
+function launcherRunning(command: string) {
+  const shim = installShim(tempDir(), "/bin/true");
+  execFileSync("sh", ["-c", command], {
+    env: shim.envFor("exec", { PATH: process.env.PATH ?? "/usr/bin:/bin" }),
+  });
+  return launcherFacts({
+    reader,
+    path: "/p/codex-auto",
+    text: "",
+    shim,
+    appended: { exec: ["hi"], tui: [], mcp: [] },
+    profileOption: "prof",
+    redact,
+  });
+}
+
 describe("launcherFacts and configFacts", () => {
   it("the argv the shim recorded, with a secret override masked and every arg redacted", () => {
     const runDir = tempDir();
@@ -366,20 +383,7 @@ describe("launcherFacts and configFacts", () => {
     const codexHome = join(home, ".codex");
     mkdirSync(codexHome);
     writeFileSync(join(codexHome, "prof.config.toml"), 'approval_policy = "on-request"\n');
-    const runDir = tempDir();
-    const shim = installShim(runDir, "/bin/true");
-    execFileSync("sh", ["-c", 'codex exec -c approval_policy="never" hi'], {
-      env: shim.envFor("exec", { PATH: process.env.PATH ?? "/usr/bin:/bin" }),
-    });
-    const launcher = launcherFacts({
-      reader,
-      path: "/p/codex-auto",
-      text: "",
-      shim,
-      appended: { exec: ["hi"], tui: [], mcp: [] },
-      profileOption: "prof",
-      redact,
-    });
+    const launcher = launcherRunning('codex exec -c approval_policy="never" hi');
     const config = configFacts({ codexHome, home, project: home, profile: "prof", launcher });
     expect(config.effective.approval_policy).toBe("never");
   });
@@ -387,20 +391,7 @@ describe("launcherFacts and configFacts", () => {
   it("configFacts: the folders the launch passed with --add-dir are workspace roots too", () => {
     const home = tempDir();
     const extra = tempDir();
-    const runDir = tempDir();
-    const shim = installShim(runDir, "/bin/true");
-    execFileSync("sh", ["-c", `codex exec --add-dir ${extra} hi`], {
-      env: shim.envFor("exec", { PATH: process.env.PATH ?? "/usr/bin:/bin" }),
-    });
-    const launcher = launcherFacts({
-      reader,
-      path: "/p/codex-auto",
-      text: "",
-      shim,
-      appended: { exec: ["hi"], tui: [], mcp: [] },
-      profileOption: "prof",
-      redact,
-    });
+    const launcher = launcherRunning(`codex exec --add-dir ${extra} hi`);
     expect(
       configFacts({ codexHome: home, home, project: home, profile: "prof", launcher }).workspaceRoots,
     ).toEqual([home, extra]);

@@ -1,12 +1,13 @@
 // The staging folder's edges (src/audit/stage.ts): the network part's input written once the registry is known
 // (with the profile's domain probes planned again for its URL, never after unstaging began, no file left open),
 // names the filesystem refuses, and a record whose folder cannot be opened.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type StageRequest, stageRunner, unstage } from "../../src/audit/stage.js";
 import { UsageError } from "../../src/core/errors.js";
 import { pinGitNowhere } from "../helpers/git-nowhere.js";
+import { stageRequest } from "../helpers/stage-request.js";
 import { tempDirs } from "../helpers/temp-dirs.js";
 
 // git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
@@ -17,25 +18,8 @@ const { tempDir } = tempDirs("test-guard-stage-edges-");
 
 function request(registryUrl: StageRequest["registryUrl"], rules?: StageRequest["rules"]): StageRequest {
   const root = tempDir();
-  const project = join(root, "proj");
-  const home = join(root, "home");
-  mkdirSync(project);
-  mkdirSync(join(home, ".codex"), { recursive: true });
-  return {
-    nonce: NONCE,
-    project,
-    home,
-    codexHome: join(home, ".codex"),
-    readonlyPaths: [],
-    outsideWriteDirs: [],
-    outsideReadFiles: [],
-    registryUrl,
-    stagingName: `.codex-smoke-${NONCE}`,
-    placeCanaries: false,
-    launcherFiles: [],
-    watched: true,
-    ...(rules ? { rules } : {}),
-  };
+  const at = { project: join(root, "proj"), home: join(root, "home"), nonce: NONCE };
+  return stageRequest(at, { registryUrl, ...(rules ? { rules } : {}) });
 }
 
 /** A registry URL resolved (or refused) by hand, later. */

@@ -17,18 +17,13 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { existenceOf, gitHead, isGitRepo, placeholderPaths } from "../../src/audit/record.js";
 import { CACHE_DIR, openSession } from "../../src/audit/session.js";
-import {
-  NETWORK_TIMEOUT_MS,
-  outsideWriteDirs,
-  type StageRequest,
-  stageRunner,
-  unstage,
-} from "../../src/audit/stage.js";
+import { NETWORK_TIMEOUT_MS, outsideWriteDirs, stageRunner, unstage } from "../../src/audit/stage.js";
 import { UsageError } from "../../src/core/errors.js";
 import { LaunchedTree } from "../../src/core/processes.js";
 import { PACKAGE_DIR } from "../../src/core/version.js";
 import { ownNamespaces } from "../../src/runner/attest.js";
 import { pinGitNowhere } from "../helpers/git-nowhere.js";
+import { stageRequest } from "../helpers/stage-request.js";
 import { tempDirs } from "../helpers/temp-dirs.js";
 
 // git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
@@ -48,26 +43,21 @@ function layout() {
   const root = tempDir();
   const project = join(root, "work", "proj");
   const home = join(root, "home");
-  mkdirSync(join(project, ".codex"), { recursive: true });
-  mkdirSync(join(home, ".codex"), { recursive: true });
+  const request = stageRequest(
+    { project, home, nonce: NONCE },
+    {
+      readonlyPaths: [".codex", "www.example"],
+      outsideWriteDirs: [root],
+      outsideReadFiles: [join(root, "canary.txt")],
+      registryUrl: "http://127.0.0.1:9/astro",
+      placeCanaries: true,
+    },
+  );
+  mkdirSync(join(project, ".codex"));
   writeFileSync(join(project, "index.html"), "<p>site</p>\n");
   git(project, "init", "-q");
   git(project, "add", ".");
   git(project, "commit", "-qm", "init");
-  const request: StageRequest = {
-    nonce: NONCE,
-    project,
-    home,
-    codexHome: join(home, ".codex"),
-    readonlyPaths: [".codex", "www.example"],
-    outsideWriteDirs: [root],
-    outsideReadFiles: [join(root, "canary.txt")],
-    registryUrl: "http://127.0.0.1:9/astro",
-    stagingName: `.codex-smoke-${NONCE}`,
-    placeCanaries: true,
-    launcherFiles: [],
-    watched: true,
-  };
   return { root, project, home, request };
 }
 

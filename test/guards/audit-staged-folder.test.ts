@@ -16,9 +16,10 @@ import {
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readStagedReport, type StageRequest, stageRunner, unstage } from "../../src/audit/stage.js";
+import { readStagedReport, stageRunner, unstage } from "../../src/audit/stage.js";
 import { MAX_REPORT_BYTES } from "../../src/audit/untrusted.js";
 import { pinGitNowhere } from "../helpers/git-nowhere.js";
+import { stageRequest } from "../helpers/stage-request.js";
 
 // git run by the code under test never reaches this checkout (test/helpers/git-nowhere.ts).
 pinGitNowhere();
@@ -35,24 +36,8 @@ async function staged() {
   const root = mkdtempSync(join(parent, "test-guard-staged-"));
   dirs.push(root);
   const project = join(root, "proj");
-  const home = join(root, "home");
-  mkdirSync(project);
-  mkdirSync(join(home, ".codex"), { recursive: true });
+  const request = stageRequest({ project, home: join(root, "home"), nonce: NONCE });
   execFileSync("git", ["init", "-q"], { cwd: project });
-  const request: StageRequest = {
-    nonce: NONCE,
-    project,
-    home,
-    codexHome: join(home, ".codex"),
-    readonlyPaths: [],
-    outsideWriteDirs: [],
-    outsideReadFiles: [],
-    registryUrl: null,
-    stagingName: `.codex-smoke-${NONCE}`,
-    placeCanaries: false,
-    launcherFiles: [],
-    watched: true,
-  };
   const result = await stageRunner(request);
   return { root, project, dir: result.record.stagingDir, ...result };
 }
