@@ -130,6 +130,32 @@ function verdicts(setup: ReferenceSetup, tui: TuiFacts) {
 
 const toml = (value: string) => JSON.stringify(value);
 
+/**
+ * Puts the stand-in in hang mode behind a wrapper script that notes when each start begins (ms since the epoch).
+ * Codex starts the servers once for itself and once for each `/mcp verbose`: starts less than one startup timeout
+ * apart were waited for together, whatever the machine's load.
+ */
+function hangPlaywright(setup: ReferenceSetup): { wrapper: string; starts: () => number[] } {
+  const { command, args } = playwrightCommand(setup);
+  const wrapper = join(setup.root, "hung-playwright");
+  const log = join(setup.root, "hung-playwright.starts");
+  writeFileSync(log, "");
+  const argv = [command, ...args, "--mode=hang"].map((arg) => `'${arg}'`).join(" ");
+  writeFileSync(wrapper, `#!/bin/sh\ndate +%s%3N >> '${log}'\nexec ${argv}\n`, { mode: 0o755 });
+  editServer(setup, "playwright", `command = ${toml(wrapper)}\nstartup_timeout_sec = 5`);
+  return { wrapper, starts: () => readFileSync(log, "utf8").split("\n").filter(Boolean).map(Number) };
+}
+
+/** Every start began less than the 5-s startup timeout after the first: one timeout was waited for, not two. */
+function expectOneTimeout(starts: number[]): void {
+  console.log(
+    "hung-server starts, ms after the first:",
+    starts.map((at) => at - (starts[0] ?? 0)),
+  );
+  expect(starts.length).toBeGreaterThan(0);
+  expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(5_000);
+}
+
 describe("runTuiSession on a real Codex (0.169.0)", () => {
   it("reads permissions and connected servers on the reference setup (3 runs, timed)", async () => {
     const ref = await reference();
@@ -173,13 +199,7 @@ describe("runTuiSession on a real Codex (0.169.0)", () => {
     timeout: 20_000,
   }, async () => {
     const ref = await reference();
-    const { command, args } = playwrightCommand(ref.setup);
-    const hung = [...args, "--mode=hang"].map(toml).join(", ");
-    editServer(
-      ref.setup,
-      "playwright",
-      `command = ${toml(command)}\nargs = [${hung}]\nstartup_timeout_sec = 5`,
-    );
+    const hung = hangPlaywright(ref.setup);
 
     const { result, steps, leftover } = await session(ref);
     console.log("hung-server timings, ms since spawn:", steps);
@@ -189,14 +209,12 @@ describe("runTuiSession on a real Codex (0.169.0)", () => {
       status: "failed",
       failure: { cause: "startup-timeout", timeoutSec: 5 },
     });
-    // One startup timeout plus a few seconds, not two timeouts.
-    expect(result.value.durationMs).toBeLessThan(10_000);
+    // `/mcp verbose` went in during Codex's own startup, not after it.
+    expectOneTimeout(hung.starts());
     const { permissions, servers } = verdicts(ref.setup, result.value);
     expect(permissions).toMatchObject({ status: "pass", observed: PROFILE_VALUE });
     expect(servers.status).toBe("fail");
-    expect(servers.observed).toBe(
-      `playwright (${command} ${args.join(" ")} --mode=hang): startup timed out after 5 s`,
-    );
+    expect(servers.observed).toBe(`playwright (${hung.wrapper}): startup timed out after 5 s`);
     expect(servers.remediation).toMatch(/^If playwright is only slow to start, raise `startup_timeout_sec`/);
     expect(leftover).toEqual([]);
   });
@@ -324,7 +342,8 @@ describe("runTuiSession on a real Codex (0.169.0)", () => {
     if (!result.ok) return;
     expect(result.value.refused).toBe("Error: invalid transport\nin `mcp_servers.ghost`");
     expect(result.value.permissions).toBeNull();
-    expect(result.value.durationMs).toBeLessThan(5_000);
+    // Returned when Codex exited, not at the 60-s deadline.
+    expect(result.value.durationMs).toBeLessThan(30_000);
     expect(leftover).toEqual([]);
   });
 
@@ -368,17 +387,11 @@ describe("runTuiSession on Codex 0.150.0 (no OSC states, boxed /status, warnings
     expect(healthy.result.value.mcp.openaiDeveloperDocs).toMatchObject({ status: "connected", tools: 2 });
     expect(healthy.leftover).toEqual([]);
 
-    const { command, args } = playwrightCommand(ref.setup);
-    const hung = [...args, "--mode=hang"].map(toml).join(", ");
-    editServer(
-      ref.setup,
-      "playwright",
-      `command = ${toml(command)}\nargs = [${hung}]\nstartup_timeout_sec = 5`,
-    );
+    const hung = hangPlaywright(ref.setup);
     const broken = await session(ref);
     expect(broken.result.ok, broken.result.ok ? "" : broken.result.error).toBe(true);
     if (!broken.result.ok) return;
-    expect(broken.result.value.durationMs).toBeLessThan(10_000);
+    expectOneTimeout(hung.starts());
     expect(broken.result.value.permissions).toBe(PROFILE_VALUE);
     expect(broken.result.value.mcp.playwright?.failure).toMatchObject({
       cause: "startup-timeout",
