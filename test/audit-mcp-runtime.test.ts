@@ -1,7 +1,7 @@
 // Integration (real Codex): mcp.runtime on the reference setup and broken copies of it, with the pinned 0.169 and
 // with 0.150. The turn runs in a second interactive session on codex-smoke's stand-ins: the setup's own servers
 // (its stand-ins for the user's real ones) must get no call, the session must end and leave nothing behind.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -100,6 +100,23 @@ describe("mcp.runtime with Codex 0.169 (dev dependency)", () => {
         );
         expect(run.observed("mcp.runtime")).toMatch(/tool_timeout_sec = 0.5\): cancelled after \d+\.\d s/);
         expect(run.exitCode).toBe(0);
+      },
+    );
+  });
+
+  it("a server slow to start (2.5 s, from NODE_OPTIONS in its own env table): the turn waits for it, both stand-ins get their call", async () => {
+    await auditWith(
+      null,
+      (setup) => {
+        const slow = join(setup.root, "slow-start.cjs");
+        writeFileSync(slow, "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2500);\n");
+        editFile(setup.profileFile, (text) =>
+          text.replace("env = { ", `env = { NODE_OPTIONS = ${JSON.stringify(`--require ${slow}`)}, `),
+        );
+      },
+      (_setup, run) => {
+        expect(run.status("mcp.runtime"), run.observed("mcp.runtime")).toBe("pass");
+        expect(run.observed("mcp.runtime")).toContain("playwright (stdio stand-in): received the call");
       },
     );
   });

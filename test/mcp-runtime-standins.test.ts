@@ -1,7 +1,7 @@
 // The stand-ins of the MCP runtime turn, driven with raw JSON-RPC as Codex's client does: the tool behind an
 // expected server's name (not read-only), the probe server's elicitation and sleeping call, and their logs.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -30,7 +30,7 @@ function start(mode: string, name: string) {
     send: (message: unknown) => child.stdin?.write(`${JSON.stringify(message)}\n`),
     next: async () => JSON.parse((await replies.next()).value as string),
     events: (): Array<Omit<StandinEvent, "at">> =>
-      readFileSync(log, "utf8")
+      (existsSync(log) ? readFileSync(log, "utf8") : "")
         .split("\n")
         .filter(Boolean)
         .map((line) => {
@@ -59,14 +59,17 @@ describe("stdio stand-in, --mode=probe (behind an expected server's name)", () =
     ).toEqual([["codex_smoke_probe", { readOnlyHint: false, destructiveHint: true, openWorldHint: true }]]);
     standin.send(call(2, "codex_smoke_probe"));
     expect((await standin.next()).result.content[0].text).toBe("codex-smoke stand-in: call received");
-    expect(standin.events()).toEqual([{ event: "call", tool: "codex_smoke_probe" }]);
+    expect(standin.events()).toEqual([{ event: "listed" }, { event: "call", tool: "codex_smoke_probe" }]);
   });
 });
 
 describe("stdio stand-in, --mode=elicit (codex-smoke's probe server)", () => {
-  it("offers read-only tools only", async () => {
+  it("offers read-only tools only, and logs that it was listed (the turn waits for that)", async () => {
     const standin = start("elicit", "tools");
     children.push(standin.child);
+    standin.send({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-06-18" } });
+    await standin.next();
+    expect(standin.events()).toEqual([]);
     standin.send({ jsonrpc: "2.0", id: 1, method: "tools/list" });
     const { tools } = (await standin.next()).result;
     expect(
@@ -75,6 +78,7 @@ describe("stdio stand-in, --mode=elicit (codex-smoke's probe server)", () => {
       ["codex_smoke_elicit", { readOnlyHint: true }],
       ["codex_smoke_sleep", { readOnlyHint: true }],
     ]);
+    expect(standin.events()).toEqual([{ event: "listed" }]);
   });
 
   it("asks the client for input during the call, answers with what the client said, and logs the answer", async () => {
@@ -124,7 +128,7 @@ describe("stdio stand-in, --mode=elicit (codex-smoke's probe server)", () => {
 });
 
 describe("HTTP stand-in with the probe tool (behind an HTTP server's name)", () => {
-  it("serves the probe tool and records the calls it received", async () => {
+  it("serves the probe tool and records that it was listed and the calls it received", async () => {
     const standin = await startMcpHttpStandin({ tools: PROBE_TOOLS, name: "codex-smoke-probe-standin" });
     try {
       const rpc = async (message: unknown) =>
@@ -135,7 +139,10 @@ describe("HTTP stand-in with the probe tool (behind an HTTP server's name)", () 
             body: JSON.stringify(message),
           })
         ).json();
+      await rpc({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-06-18" } });
+      expect(standin.listed()).toBe(false);
       const list = await rpc({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+      expect(standin.listed()).toBe(true);
       expect(list.result.tools[0]).toMatchObject({
         name: "codex_smoke_probe",
         annotations: { readOnlyHint: false },

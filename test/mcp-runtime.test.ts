@@ -3,14 +3,14 @@
 // approval and timeout for the name stay in force, and the other servers left off. Real Codex accepting these
 // overrides is test/audit-mcp-runtime.test.ts.
 import { describe, expect, it } from "vitest";
-import { runtimeServers, standinOverrides } from "../src/gather/mcp-runtime.js";
+import { awaitedServers, runtimeServers, standinOverrides } from "../src/gather/mcp-runtime.js";
 
 describe("runtimeServers", () => {
-  it("url → http, command → stdio, neither or no table → none; the other defined servers are listed", () => {
+  it("url → http, command → stdio, neither or no table → none; the other defined servers are listed, and the expected ones turned off", () => {
     const effective = {
       mcp_servers: {
-        docs: { url: "http://127.0.0.1:9/mcp", tool_timeout_sec: 300 },
-        playwright: { command: "npx", args: ["@playwright/mcp@latest"] },
+        docs: { url: "http://127.0.0.1:9/mcp", tool_timeout_sec: 300, enabled: true },
+        playwright: { command: "npx", args: ["@playwright/mcp@latest"], enabled: false },
         orphan: { default_tools_approval_mode: "approve" },
         odd: "not a table",
         github: { url: "http://127.0.0.1:9/github" },
@@ -25,11 +25,30 @@ describe("runtimeServers", () => {
         { name: "missing", transport: null },
       ],
       others: ["github"],
+      disabled: ["playwright"],
     });
     expect(runtimeServers({}, ["docs"])).toEqual({
       servers: [{ name: "docs", transport: null }],
       others: [],
+      disabled: [],
     });
+  });
+});
+
+describe("awaitedServers: whose stand-in the prompt waits for", () => {
+  it("each expected server with a stand-in that is on, and the probe server", () => {
+    const servers = [
+      { name: "playwright", transport: "stdio" as const },
+      { name: "docs", transport: "http" as const },
+      { name: "off", transport: "stdio" as const },
+      { name: "orphan", transport: null },
+    ];
+    expect(awaitedServers({ servers, disabled: ["off"] })).toEqual([
+      "playwright",
+      "docs",
+      "codex_smoke_probe",
+    ]);
+    expect(awaitedServers({ servers: [], disabled: [] })).toEqual(["codex_smoke_probe"]);
   });
 });
 

@@ -2,7 +2,8 @@
 // Stateless: no session id, every POST is answered with JSON, GET (the optional server-sent stream) is 405.
 // `mode: "reset"` makes it a broken server for tests: every connection is reset (TCP RST) before any answer.
 // `tools` serves other tools under another name (the audit's MCP runtime turn puts one behind an HTTP server's
-// name); every tool call received is recorded (tool name and time only), so a caller can tell it arrived.
+// name); every tool call received is recorded (tool name and time only), so a caller can tell it arrived, and so
+// is whether the tools were listed.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { listenOnLoopback } from "../util/loopback.js";
@@ -33,6 +34,8 @@ export interface McpHttpStandin {
   url: string;
   /** The tool calls received, in order: tool name and time (ms since the epoch). */
   calls(): Array<{ tool: string; at: number }>;
+  /** A client has asked for the tool list (the server is up for it). */
+  listed(): boolean;
   close(): Promise<void>;
 }
 
@@ -46,8 +49,10 @@ export async function startMcpHttpStandin(
     opts.tools ?? DOCS_TOOLS,
   );
   const calls: Array<{ tool: string; at: number }> = [];
+  let listed = false;
   const record = (message: unknown) => {
     const { method, params } = (message ?? {}) as { method?: unknown; params?: { name?: unknown } };
+    if (method === "tools/list") listed = true;
     if (method === "tools/call") calls.push({ tool: String(params?.name), at: Date.now() });
   };
 
@@ -96,6 +101,7 @@ export async function startMcpHttpStandin(
   return {
     url: `http://127.0.0.1:${port}${MCP_PATH}`,
     calls: () => [...calls],
+    listed: () => listed,
     close: () =>
       new Promise<void>((resolve) => {
         // Codex keeps its connections alive; close them so `close` does not wait for their idle timeout.

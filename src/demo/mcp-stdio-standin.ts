@@ -190,6 +190,7 @@ export function standinMode(argv: readonly string[]): StdioStandinMode {
 
 /** One line of `--log`: what arrived, when (ms since the epoch, the host's clock). */
 export type StandinEvent =
+  | { at: number; event: "listed" }
   | { at: number; event: "call"; tool: string }
   | { at: number; event: "elicitation"; action: string | null; error: string | null }
   | { at: number; event: "cancelled"; tool: string };
@@ -285,6 +286,7 @@ function serveStdio(mode: StdioStandinMode, logFile: string | undefined): void {
     if ("error" in parsed) return send(parsed.error);
     const message = parsed.message as Record<string, unknown> | null;
     const params = (message?.params ?? {}) as { name?: unknown };
+    if (message?.method === "tools/list") log({ at: Date.now(), event: "listed" });
     if (message?.method === "tools/call") log({ at: Date.now(), event: "call", tool: String(params.name) });
     if (message !== null && typeof message === "object" && probe?.handle(message)) return;
     const response = dispatch(parsed.message);

@@ -6,9 +6,11 @@
 // user's real servers never receive a probe call (the others are turned off in this session). Why a second session and not the first: `/mcp verbose` in the
 // first must show the user's real servers (mcp.servers), and a stand-in behind their names would hide them.
 //
-// The prompt is passed as the session's initial prompt, so nothing is typed. The session ends as soon as the turn
-// ended (the agent got every call's result), a form waits on the screen (quoted), or the calls went unanswered for
-// ANSWER_MS; then it is killed. Its traces in CODEX_HOME are named after the session id the agent saw.
+// The prompt is typed once every stand-in has answered Codex's `tools/list`: Codex may start a turn before its MCP
+// startup has ended, and a turn offers only the servers listed by then (a prompt on the command line lost the HTTP
+// stand-in in 4 of 27 audits on a loaded machine, and a stand-in 2.5 s slow to start every time). The session ends as
+// soon as the turn ended (the agent got every call's result), a form waits on the screen (quoted), or the calls went
+// unanswered for ANSWER_MS; then it is killed. Its traces in CODEX_HOME are named after the session id the agent saw.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -32,6 +34,7 @@ import { stdioStandinScript } from "../demo/standin-script.js";
 import { isTable, lookup } from "../util/toml.js";
 import { describeBlocker, screenBlocker } from "./mcp-runtime-screens.js";
 import { refusal, Stop, TuiDriver, tuiArgs } from "./tui.js";
+import { composerText } from "./tui-screens.js";
 
 /** codex-smoke's own server: its name is the audit's, never one of the user's. */
 const PROBE_SERVER = "codex_smoke_probe";
@@ -43,6 +46,11 @@ const PROBE_SERVER = "codex_smoke_probe";
 const PROBE_TIMEOUT_SEC = 0.5;
 /** How long the calls may go unanswered before the turn counts as hung (a hidden prompt, a stuck call). */
 const ANSWER_MS = 5_000;
+/**
+ * How long the prompt waits for the stand-ins to be listed: Codex's default `startup_timeout_sec`. One that is not
+ * listed by then did not start under its name; the turn shows which.
+ */
+const LISTED_WAIT_MS = 10_000;
 const EXIT_DRAIN_MS = 200;
 /** The mock ignores it, so it reads like any task (the launcher sees it). */
 const PROMPT = "Check that the MCP tools respond.";
@@ -59,6 +67,8 @@ export interface McpRuntimeOptions {
   servers: ReadonlyArray<{ name: string; transport: McpTransport | null }>;
   /** The other servers the config defines: off in this session (nothing of the user's starts twice). */
   others: readonly string[];
+  /** Expected servers the config turns off: their stand-ins never start, so the prompt does not wait for them. */
+  disabled: readonly string[];
   /** A private directory for the stand-ins' logs. */
   dir: string;
   redact: (text: string) => string;
@@ -74,11 +84,12 @@ export interface McpRuntimeOutcome {
 export interface RuntimeServers {
   servers: Array<{ name: string; transport: McpTransport | null }>;
   others: string[];
+  disabled: string[];
 }
 
 /**
  * The transport each expected server's effective config gives it (`url` → http, `command` → stdio, else null),
- * and the other servers it defines.
+ * the other servers it defines, and the expected ones it turns off (`enabled = false`).
  */
 export function runtimeServers(
   effective: Record<string, unknown>,
@@ -93,7 +104,11 @@ export function runtimeServers(
     return { name, transport: typeof server.command === "string" ? ("stdio" as const) : null };
   });
   const others = Object.keys(tables).filter((name) => !expected.includes(name) && isTable(tables[name]));
-  return { servers, others };
+  const disabled = expected.filter((name) => {
+    const server = tables[name];
+    return isTable(server) && server.enabled === false;
+  });
+  return { servers, others, disabled };
 }
 
 /** The stand-ins the session runs on: started, with the `-c` overrides that put them behind the names. */
@@ -184,7 +199,7 @@ function readLog(file: string | undefined): StandinEvent[] {
     });
 }
 
-/** The appended arguments: trust, the agent as the model, the stand-ins, no prompt history, the prompt. */
+/** The appended arguments: trust, the agent as the model, the stand-ins, no prompt history. */
 function sessionArgs(project: string, agent: ProbeTurnAgent, standins: Standins): string[] {
   return [
     ...tuiArgs(project),
@@ -193,8 +208,33 @@ function sessionArgs(project: string, agent: ProbeTurnAgent, standins: Standins)
     // The turn's prompt stays out of the user's prompt history (~/.codex/history.jsonl).
     "-c",
     'history.persistence="none"',
-    PROMPT,
   ];
+}
+
+/** The servers whose stand-ins the prompt waits for: every expected one with a stand-in that is on, and the probe server. */
+export function awaitedServers(opts: Pick<McpRuntimeOptions, "servers" | "disabled">): string[] {
+  const expected = opts.servers.filter(
+    ({ name, transport }) => transport !== null && !opts.disabled.includes(name),
+  );
+  return [...expected.map(({ name }) => name), PROBE_SERVER];
+}
+
+/** The stand-in behind this name has been asked for its tools: a turn started now is offered them. */
+function listed(standins: Standins, name: string): boolean {
+  const http = standins.http.get(name);
+  if (http) return http.listed();
+  return readLog(standins.logs.get(name)).some((event) => event.event === "listed");
+}
+
+/** Types the prompt once the composer is drawn and the awaited stand-ins are listed (or LISTED_WAIT_MS passed). */
+async function startTurn(driver: TuiDriver, standins: Standins, awaited: readonly string[]): Promise<void> {
+  const listedBy = Date.now() + LISTED_WAIT_MS;
+  const ready = () => awaited.every((name) => listed(standins, name)) || Date.now() >= listedBy;
+  await driver.waitFor(
+    "the composer and the MCP stand-ins",
+    (screen) => composerText(screen) !== null && ready(),
+  );
+  await driver.submit(PROMPT);
 }
 
 function targets(opts: McpRuntimeOptions): ProbeTarget[] {
@@ -223,7 +263,7 @@ export async function runMcpRuntime(opts: McpRuntimeOptions): Promise<McpRuntime
     });
     let watched: Watched;
     try {
-      watched = await watchTurn(driver, agent);
+      watched = await watchTurn(driver, agent, () => startTurn(driver, standins, awaitedServers(opts)));
     } finally {
       await driver.dispose();
     }
@@ -247,8 +287,15 @@ interface Watched {
   transcript: string;
 }
 
-/** Watches the screen until the turn ended, a form waits, the calls went unanswered, or the session stopped. */
-async function watchTurn(driver: TuiDriver, agent: ProbeTurnAgent): Promise<Watched> {
+/**
+ * Starts the turn and watches the screen until it ended, a form waits, the calls went unanswered, or the session
+ * stopped.
+ */
+async function watchTurn(
+  driver: TuiDriver,
+  agent: ProbeTurnAgent,
+  start: () => Promise<void>,
+): Promise<Watched> {
   const { redact } = driver.opts;
   const done = (blocker: string | null, unanswered: string | null): Watched => ({
     blocker,
@@ -259,6 +306,7 @@ async function watchTurn(driver: TuiDriver, agent: ProbeTurnAgent): Promise<Watc
     transcript: redact(driver.screen()),
   });
   try {
+    await start();
     let blocker: string | null = null;
     let unanswered: string | null = null;
     await driver.waitFor("the MCP probe turn", (screen) => {
