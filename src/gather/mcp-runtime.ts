@@ -226,15 +226,19 @@ function listed(standins: Standins, name: string): boolean {
   return readLog(standins.logs.get(name)).some((event) => event.event === "listed");
 }
 
-/** Types the prompt once the composer is drawn and the awaited stand-ins are listed (or LISTED_WAIT_MS passed). */
+/**
+ * Types the prompt as soon as the composer is drawn and sends it once the awaited stand-ins are listed (or
+ * LISTED_WAIT_MS passed): typed early, it is sent without the pause a freshly typed line needs.
+ */
 async function startTurn(driver: TuiDriver, standins: Standins, awaited: readonly string[]): Promise<void> {
   const listedBy = Date.now() + LISTED_WAIT_MS;
-  const ready = () => awaited.every((name) => listed(standins, name)) || Date.now() >= listedBy;
+  await driver.waitFor("the composer", (screen) => composerText(screen) !== null);
+  const shownAt = await driver.type(PROMPT);
   await driver.waitFor(
-    "the composer and the MCP stand-ins",
-    (screen) => composerText(screen) !== null && ready(),
+    "the MCP stand-ins to be listed",
+    () => awaited.every((name) => listed(standins, name)) || Date.now() >= listedBy,
   );
-  await driver.submit(PROMPT);
+  await driver.enter(PROMPT, shownAt);
 }
 
 function targets(opts: McpRuntimeOptions): ProbeTarget[] {

@@ -192,9 +192,19 @@ export class TuiDriver {
 
   /** Types a line into the composer and presses Enter once the TUI shows it (lab §5.1). */
   async submit(text: string, until = this.deadline): Promise<void> {
+    await this.enter(text, await this.type(text, until));
+  }
+
+  /** Types a line into the composer; returns when the TUI showed it (ms since the epoch). */
+  async type(text: string, until = this.deadline): Promise<number> {
     this.write(text);
     await this.waitFor(`the composer to show ${text}`, (s) => composerText(s) === text, until);
-    await sleep(PRE_ENTER_MS);
+    return Date.now();
+  }
+
+  /** Presses Enter on the line the composer shows since `shownAt`, no sooner than PRE_ENTER_MS after it. */
+  async enter(text: string, shownAt: number): Promise<void> {
+    await sleep(shownAt + PRE_ENTER_MS - Date.now());
     for (let attempt = 0; attempt < 4; attempt++) {
       this.write(KEY_ENTER);
       const pressed = Date.now();
