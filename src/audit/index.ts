@@ -124,8 +124,12 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   try {
     const { codex, support, unsupported, plan, registry } = await prepare(opts, session);
     const launcherText = readFileSync(opts.launcher, "utf8");
+    // The launcher and the config as written, read once: the staging and the launch plan both start from them.
+    const written = launcherReader().then((reader) => staticSetup(opts, launcherText, reader));
+    // Awaited below (by the staging or the launch plan), which ends the audit if reading failed.
+    void written.catch(() => undefined);
     const stageNow = !accepted && plan.runner && session.interrupted() === null;
-    const runner = stageNow ? await beginStaging(opts, session, launcherText, registry.url) : null;
+    const runner = stageNow ? await beginStaging(opts, session, written, registry.url) : null;
     // Loaded now, so that the interactive session spawns before the runner's staging takes the main thread.
     if (plan.tui) await import("node-pty");
     if (accepted) session.onClose(() => void unstage(accepted.record));
@@ -136,9 +140,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       runner?.start();
       void launcherReader();
     };
-    // What the launches are planned from: the launcher and the config as written (the reader is loaded by now when
-    // the runner is staged).
-    const planned = launchPlan(opts, launcherText, await launcherReader());
+    const planned = launchPlan(opts, await written);
     const launching = launchPhase(opts, session, plan, runner, {
       codex,
       support,
@@ -239,10 +241,10 @@ interface RunnerStaging {
 async function beginStaging(
   opts: AuditOptions,
   session: AuditSession,
-  launcherText: string,
+  written: Promise<StaticSetup>,
   registry: Promise<Fact<{ url: string }>>,
 ): Promise<RunnerStaging> {
-  const reading = readBeforeLaunch(opts, launcherText);
+  const reading = written.then((setup) => readBeforeLaunch(opts, setup));
   const url = registry.then((found) => (found.ok ? found.value.url : null));
   const before = await recordBeforeLaunch({
     ...opts,
@@ -291,21 +293,11 @@ interface BeforeLaunchReading {
   rules: NonNullable<StageRequest["rules"]>;
 }
 
-async function readBeforeLaunch(opts: AuditOptions, launcherText: string): Promise<BeforeLaunchReading> {
-  const { readLauncherStatic } = await launcherReader();
-  const statics = readLauncherStatic(opts.launcher, launcherText);
-  const profile = opts.profile ?? statics.profile ?? opts.expect.profile;
-  const { effective, workspaceRoots } = readConfigLayers({
-    codexHome: opts.codexHome,
-    home: opts.home,
-    profileName: profile,
-    project: opts.project,
-    launcherOverrides: statics.overrides.map((override) => override.raw),
-    addDirs: launcherAddDirs(opts.project, statics),
-  });
+function readBeforeLaunch(opts: AuditOptions, { launcher, config }: StaticSetup): BeforeLaunchReading {
+  const { effective, workspaceRoots } = config;
   const where = { home: opts.home, workspaceRoots, tmpdir: opts.env.TMPDIR };
   return {
-    launcherFiles: launcherFiles(opts.launcher, opts.project, statics.files),
+    launcherFiles: launcherFiles(opts.launcher, opts.project, launcher.files),
     effective,
     rules: { profile: activeProfile(effective, where), effective, probeDomains: true },
   };
@@ -603,7 +595,13 @@ function interactiveSessions(launched: Launched): Array<string | null> {
 }
 
 /** The launcher and the config layers as written (read statically): what the launches are planned from. */
-function staticSetup(opts: AuditOptions, launcherText: string, reader: LauncherReader) {
+/** The launcher and the config layers as written. */
+interface StaticSetup {
+  launcher: LauncherStatic;
+  config: ReturnType<typeof readConfigLayers>;
+}
+
+function staticSetup(opts: AuditOptions, launcherText: string, reader: LauncherReader): StaticSetup {
   const launcher = reader.readLauncherStatic(opts.launcher, launcherText);
   const config = readConfigLayers({
     codexHome: opts.codexHome,
@@ -629,10 +627,8 @@ const launcherAddDirs = (project: string, launcher: Pick<LauncherStatic, "invoca
  */
 function launchPlan(
   opts: AuditOptions,
-  launcherText: string,
-  reader: LauncherReader,
+  { config }: StaticSetup,
 ): Pick<LaunchContext, "runtimeServers" | "racingMountPoints"> {
-  const { config } = staticSetup(opts, launcherText, reader);
   const profile = activeProfile(config.effective, {
     home: opts.home,
     workspaceRoots: config.workspaceRoots,
