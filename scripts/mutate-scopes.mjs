@@ -21,6 +21,9 @@ export const SCOPES = {
       "src/gather/launcher-static.ts",
       // parseMcpGet only: runMcpGet launches Codex (test/mcp-get.test.ts drives it for real).
       "src/gather/mcp-get.ts:1-18",
+      // What the MCP runtime session puts where and waits for; the rest of the file drives Codex.
+      "src/gather/mcp-runtime.ts:94-159",
+      "src/gather/mcp-runtime.ts:215-221",
       "src/gather/proxy-kill.ts",
       "src/gather/tui-screens.ts",
     ],
@@ -33,6 +36,7 @@ export const SCOPES = {
       "test/launcher-static.test.ts",
       "test/launcher-static-expansions.test.ts",
       "test/mcp-get-parse.test.ts",
+      "test/mcp-runtime.test.ts",
       "test/net-checks.test.ts",
       "test/net-classify.test.ts",
       "test/proxy-kill.test.ts",
