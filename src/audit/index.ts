@@ -135,11 +135,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     if (accepted) session.onClose(() => void unstage(accepted.record));
     const sessions = watchSessions(opts.codexHome);
     const launchesStarted = Date.now();
-    // Once the launches have spawned: the runner's files, and the launcher reader for the facts.
-    const afterSpawn = () => {
-      runner?.start();
-      void launcherReader();
-    };
+    // Once the launches have spawned: the runner's files (the launcher reader is loaded by `written` already).
+    const afterSpawn = () => runner?.start();
     const planned = launchPlan(opts, await written);
     const launching = launchPhase(opts, session, plan, runner, {
       codex,
@@ -595,7 +592,6 @@ function interactiveSessions(launched: Launched): Array<string | null> {
 }
 
 /** The launcher and the config layers as written (read statically): what the launches are planned from. */
-/** The launcher and the config layers as written. */
 interface StaticSetup {
   launcher: LauncherStatic;
   config: ReturnType<typeof readConfigLayers>;

@@ -24,7 +24,6 @@ export async function launch(
     env: opts.env,
     exactEnv: true,
     detached: true,
-    maxBuffer: 16 * 1024 * 1024,
   });
   const tree = child.pid === undefined ? null : new LaunchedTree(child.pid);
   let timedOut = false;
