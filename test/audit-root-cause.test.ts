@@ -44,7 +44,9 @@ describe("root cause first, on the real Codex", () => {
         const run = await audit(setup);
         const results = run.report?.results ?? [];
         const broken = results.filter((r) => r.status === "fail" || r.status === "warn");
-        const describe = broken
+        // Every result that did not pass, so that a failure here says why (an error's reason included).
+        const describe = results
+          .filter((r) => r.status !== "pass")
           .map((r) => `${r.id} ${r.status}: ${r.observed}\n  fix: ${r.remediation}`)
           .join("\n");
         // The claims the legacy mode breaks, each fixed by removing the flag (config.profile reads the files: it passes;

@@ -194,7 +194,7 @@ function maskSecretOverride(arg: string): string {
   return eq > 0 && isSecretName(arg.slice(0, eq).split(".").at(-1) ?? "") ? `${arg.slice(0, eq)}=***` : arg;
 }
 
-/** The launcher reader (tree-sitter's bash grammar): loaded once the launches run, see index.ts. */
+/** The launcher reader (tree-sitter's bash grammar): loaded before the launches, see index.ts. */
 export interface LauncherReader {
   readLauncherStatic: typeof readLauncherStatic;
   parseObservedArgv: typeof parseObservedArgv;
